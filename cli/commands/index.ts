@@ -1,0 +1,13 @@
+/*
+ * The subcommand modules: each exports register(program: Command).
+ * Add a line here for a new subcommand module.
+ */
+import type { Command } from 'commander';
+import * as boot from './boot.js';
+import * as bench from './bench.js';
+
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+export const commandModules: readonly CommandModule[] = [boot, bench];

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/*
+ * The mksim command: builds the commander program from the subcommand
+ * modules in cli/commands/ and maps errors to exit codes (DESIGN §6):
+ *   0 success, 1 the operation failed, 2 bad usage or bad input.
+ * Each subcommand module exports register(program) and throws UsageError or
+ * OperationError for a user's mistake; no stack trace unless --debug.
+ */
+import { Command, CommanderError } from 'commander';
+import { commandModules } from './commands/index.js';
+import { exitCodeFor, formatError } from './errors.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('mksim')
+    .description('An actor-based simulator of a MINIX-style microkernel')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const mod of commandModules) mod.register(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      return 2;
+    }
+    process.stderr.write(formatError(err, debug) + '\n');
+    return exitCodeFor(err);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

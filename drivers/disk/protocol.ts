@@ -1,0 +1,36 @@
+/*
+ * The block-device protocol between the FS server and a disk driver, after
+ * MINIX's vectored device protocol (BDEV_OPEN, BDEV_GATHER, BDEV_SCATTER...).
+ *   DevRequest   DEV_OPEN, DEV_CLOSE, DEV_GATHER, DEV_SCATTER, DEV_IOCTL
+ *   DevReply     DEV_REPLY with a status and, for transfers, bytes per vector element
+ * Positions are byte offsets; each vector element is one buffer (a grant).
+ * A transfer stops at the first failed element: `done[i]` tells how many
+ * bytes of element i moved, so partial transfers are visible.
+ */
+import type { Message } from '../../kernel/index.js';
+
+export interface IoVecElement {
+  /** Byte offset on the device. */
+  readonly position: number;
+  /** The buffer: read into (GATHER) or written from (SCATTER). Its length is the size. */
+  readonly buffer: Uint8Array;
+}
+
+export interface DevOpen extends Message { readonly type: 'DEV_OPEN'; readonly minor: number }
+export interface DevClose extends Message { readonly type: 'DEV_CLOSE'; readonly minor: number }
+export interface DevGather extends Message { readonly type: 'DEV_GATHER'; readonly minor: number; readonly vector: readonly IoVecElement[] }
+export interface DevScatter extends Message { readonly type: 'DEV_SCATTER'; readonly minor: number; readonly vector: readonly IoVecElement[] }
+export type IoctlRequest = 'GEOMETRY' | 'STATISTICS' | 'SIZE';
+export interface DevIoctl extends Message { readonly type: 'DEV_IOCTL'; readonly minor: number; readonly request: IoctlRequest }
+
+export type DevRequest = DevOpen | DevClose | DevGather | DevScatter | DevIoctl;
+
+export interface DevReply extends Message {
+  readonly type: 'DEV_REPLY';
+  /** OK (0), or a negative errno (EIO for a failed element, EINVAL for a bad request). */
+  readonly status: number;
+  /** For GATHER/SCATTER: bytes transferred per vector element. */
+  readonly done?: readonly number[];
+  /** For IOCTL: the answer (geometry, statistics, size in bytes). */
+  readonly data?: Readonly<Record<string, number | string>>;
+}

@@ -1,0 +1,14 @@
+/*
+ * The kernel's public surface, for tasks, drivers, servers and lib/.
+ */
+export * from './call.js';
+export * from './endpoint.js';
+export * from './errno.js';
+export * from './message.js';
+export * from './priv.js';
+export * from './random.js';
+export * from './trace.js';
+export { Kernel, DEFAULT_KERNEL_CONFIG } from './kernel.js';
+export type { ActorContext, KernelConfig, Program, RunOutcome, SpawnOptions, KernelCallHandler } from './kernel.js';
+export type { Proc } from './proc.js';
+export { NR_SCHED_QUEUES, TASK_Q, USER_Q, IDLE_Q } from './run-queue.js';

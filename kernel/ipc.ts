@@ -1,0 +1,281 @@
+/*
+ * The IPC primitives with MINIX 3 semantics (proc.c's mini_send,
+ * mini_receive, mini_notify, mini_senda and deadlock).
+ *   doSend(k, caller, dst, msg, how)   send / sendrec's send half / sendnb
+ *   doReceive(k, caller, src)          receive: notifications, then async, then the caller queue
+ *   doNotify(k, caller, dst, bits)     notify: never blocks, coalesces per source
+ *   doSenda(k, caller, dst, msg)       asynchronous send (system processes)
+ *   deadlock(k, caller, target, sending)   follow the blocked-on chain (ELOCKED)
+ * Each returns a result for the caller, or BLOCKED when the caller must wait.
+ */
+import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
+import { ECALLDENIED, EDEADSRCDST, ELOCKED, ENOSPC, ENOTREADY, OK } from './errno.js';
+import { NOTIFY, type Envelope, type Message, type Notification } from './message.js';
+import { maySendTo } from './priv.js';
+import { blockedOn, MF_REPLY_PEND, RTS_RECEIVING, RTS_SENDING, type AsyncMessage, type Proc } from './proc.js';
+import type { Kernel } from './kernel.js';
+
+/** Returned by a primitive when the caller has been blocked. */
+export const BLOCKED = Symbol('blocked');
+export type IpcOutcome = number | Envelope | typeof BLOCKED;
+
+export const enum SendHow {
+  Send = 0,
+  Sendrec = 1,
+  Sendnb = 2,
+}
+
+/** A bound on async messages queued for one receiver (TigerBeetle: limits on everything). */
+export const MAX_ASYNC_PER_RECEIVER = 4096;
+
+/** Can `dst` take a message from `src` right now? */
+function accepts(dst: Proc, src: Endpoint): boolean {
+  return (dst.rtsFlags & (RTS_RECEIVING | RTS_SENDING)) === RTS_RECEIVING
+    && (dst.getFrom === ANY || dst.getFrom === src);
+}
+
+/** Hand `msg` to a process blocked in receive, and make it runnable. */
+function deliver(k: Kernel, dst: Proc, msg: Envelope, id: number, srcName: string, cause: number): void {
+  dst.rtsFlags &= ~RTS_RECEIVING;
+  dst.getFrom = NONE;
+  if (dst.miscFlags & MF_REPLY_PEND) {
+    // The reply to a sendrec: the receiver goes on with the cause it had.
+    dst.miscFlags &= ~MF_REPLY_PEND;
+    dst.requestMsgId = 0;
+  } else {
+    dst.causeId = id;
+  }
+  dst.result = msg;
+  if (k.trace.on) k.traceMessage('deliver', id, srcName, dst.name, msg.type, cause);
+  k.makeReady(dst);
+}
+
+export function doSend(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message, how: SendHow): IpcOutcome {
+  const dst = k.procOf(dstEp);
+  if (dst === null || dst === caller) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dst === null ? EDEADSRCDST : ELOCKED, dstEp);
+  if (!maySendTo(caller.priv, dst.name)) return k.callError(caller, 'send', ECALLDENIED, dstEp);
+
+  const ready = accepts(dst, caller.endpoint);
+  if (!ready) {
+    if (how === SendHow.Sendnb) return k.callError(caller, 'sendnb', ENOTREADY, dstEp);
+    if (deadlock(k, caller, dstEp, true)) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', ELOCKED, dstEp);
+  }
+
+  const id = k.nextMsgId();
+  const env = msg as Envelope;
+  env.source = caller.endpoint;
+  const isReply = (dst.miscFlags & MF_REPLY_PEND) !== 0 && dst.getFrom === caller.endpoint;
+  const cause = caller.causeId;
+  if (k.trace.on) k.traceMessage(isReply ? 'reply' : 'send', id, caller.name, dst.name, msg.type, cause, msg, isReply ? dst.requestMsgId : 0);
+  if (how === SendHow.Sendrec) caller.requestMsgId = id;
+
+  if (ready) {
+    deliver(k, dst, env, id, caller.name, cause);
+    return OK;
+  }
+  // Block: the message waits in the sender, the sender waits in dst's caller queue (FIFO).
+  caller.rtsFlags |= RTS_SENDING;
+  caller.sendTo = dst.endpoint;
+  caller.pendingMsg = env;
+  caller.pendingMsgId = id;
+  caller.nextCaller = null;
+  if (dst.callerTail === null) dst.callerHead = caller;
+  else dst.callerTail.nextCaller = caller;
+  dst.callerTail = caller;
+  k.block(caller, 'send', dst.name);
+  return BLOCKED;
+}
+
+/** The receive half of sendrec: only `from` may answer, never a notification. */
+export function awaitReply(k: Kernel, caller: Proc, from: Endpoint): typeof BLOCKED {
+  caller.miscFlags |= MF_REPLY_PEND;
+  caller.rtsFlags |= RTS_RECEIVING;
+  caller.getFrom = from;
+  if ((caller.rtsFlags & RTS_SENDING) === 0) k.block(caller, 'receive', k.nameOf(from));
+  return BLOCKED;
+}
+
+export function doReceive(k: Kernel, caller: Proc, srcEp: Endpoint): IpcOutcome {
+  let srcSlot = -1;
+  if (srcEp !== ANY) {
+    const src = k.procOf(srcEp);
+    if (src === null && srcEp !== k.hardwareEndpoint) return k.callError(caller, 'receive', EDEADSRCDST, srcEp);
+    if (deadlock(k, caller, srcEp, false)) return k.callError(caller, 'receive', ELOCKED, srcEp);
+    srcSlot = slotOf(srcEp);
+  }
+
+  // 1. Pending notifications, lowest source slot first.
+  if (caller.notifyCount > 0 && (caller.miscFlags & MF_REPLY_PEND) === 0) {
+    const slot = srcSlot < 0 ? lowestPending(caller) : (isPending(caller, srcSlot) ? srcSlot : -1);
+    if (slot >= 0) return takeNotification(k, caller, slot);
+  }
+
+  // 2. Asynchronous messages, FIFO.
+  if (caller.asyncHead !== null) {
+    let prev: AsyncMessage | null = null;
+    for (let a: AsyncMessage | null = caller.asyncHead; a !== null; prev = a, a = a.next) {
+      if (srcEp !== ANY && a.source.endpoint !== srcEp) continue;
+      if (prev === null) caller.asyncHead = a.next;
+      else prev.next = a.next;
+      if (caller.asyncTail === a) caller.asyncTail = prev;
+      caller.asyncCount--;
+      const env = a.msg as Envelope;
+      caller.causeId = a.id;
+      if (k.trace.on) k.traceMessage('deliver', a.id, a.source.name, caller.name, env.type, a.cause);
+      return env;
+    }
+  }
+
+  // 3. The caller queue: blocked senders, FIFO.
+  let prev: Proc | null = null;
+  for (let s = caller.callerHead; s !== null; prev = s, s = s.nextCaller) {
+    if (srcEp !== ANY && s.endpoint !== srcEp) continue;
+    unlinkCaller(caller, s, prev);
+    const env = s.pendingMsg as Envelope;
+    const id = s.pendingMsgId;
+    s.pendingMsg = null;
+    s.rtsFlags &= ~RTS_SENDING;
+    s.sendTo = NONE;
+    if (s.rtsFlags === 0) {
+      s.result = OK;
+      k.makeReady(s);
+    }
+    caller.causeId = id;
+    if (k.trace.on) k.traceMessage('deliver', id, s.name, caller.name, env.type, s.causeId);
+    return env;
+  }
+
+  // 4. Nothing: block.
+  caller.rtsFlags |= RTS_RECEIVING;
+  caller.getFrom = srcEp;
+  k.block(caller, 'receive', srcEp === ANY ? 'ANY' : k.nameOf(srcEp));
+  return BLOCKED;
+}
+
+function unlinkCaller(receiver: Proc, s: Proc, prev: Proc | null): void {
+  if (prev === null) receiver.callerHead = s.nextCaller;
+  else prev.nextCaller = s.nextCaller;
+  if (receiver.callerTail === s) receiver.callerTail = prev;
+  s.nextCaller = null;
+}
+
+/** Remove `s` from the caller queue of whomever it is sending to. */
+export function removeFromCallerQueue(k: Kernel, s: Proc): void {
+  const receiver = k.procOf(s.sendTo);
+  if (receiver === null) return;
+  let prev: Proc | null = null;
+  for (let c = receiver.callerHead; c !== null; prev = c, c = c.nextCaller) {
+    if (c === s) {
+      unlinkCaller(receiver, s, prev);
+      return;
+    }
+  }
+}
+
+export function doNotify(k: Kernel, caller: Proc | null, dstEp: Endpoint, bits: number, cause = 0): number {
+  const dst = k.procOf(dstEp);
+  const callName = 'notify';
+  if (dst === null) return caller ? k.callError(caller, callName, EDEADSRCDST, dstEp) : -EDEADSRCDST;
+  if (caller !== null && !maySendTo(caller.priv, dst.name)) return k.callError(caller, callName, ECALLDENIED, dstEp);
+  const srcSlot = caller === null ? HARDWARE_SLOT : caller.slot;
+  const srcEndpoint = caller === null ? k.hardwareEndpoint : caller.endpoint;
+  const srcName = caller === null ? 'hardware' : caller.name;
+  const causeId = caller === null ? cause : caller.causeId;
+  const id = k.nextMsgId();
+  if (k.trace.on) k.traceMessage('notify', id, srcName, dst.name, NOTIFY, causeId, bits !== 0 ? { bits } : undefined);
+
+  if (accepts(dst, srcEndpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
+    const note: Notification = { type: NOTIFY, source: srcEndpoint, bits, timestampNs: k.nowNs };
+    deliver(k, dst, note as Envelope, id, srcName, causeId);
+    return OK;
+  }
+  // Coalesce: one pending notification per source, its bits ORed.
+  if (!isPending(dst, srcSlot)) {
+    dst.notifyPending[srcSlot >>> 5]! |= 1 << (srcSlot & 31);
+    dst.notifyCount++;
+  }
+  if (bits !== 0) {
+    dst.notifyBits ??= new Map();
+    dst.notifyBits.set(srcSlot, (dst.notifyBits.get(srcSlot) ?? 0) | bits);
+  }
+  dst.notifyIds ??= new Map();
+  dst.notifyIds.set(srcSlot, id);
+  if (dst.notifyCauses === null) dst.notifyCauses = new Map();
+  dst.notifyCauses.set(srcSlot, causeId);
+  return OK;
+}
+
+function isPending(p: Proc, slot: number): boolean {
+  return (p.notifyPending[slot >>> 5]! & (1 << (slot & 31))) !== 0;
+}
+
+function lowestPending(p: Proc): number {
+  const words = p.notifyPending;
+  for (let w = 0; w < words.length; w++) {
+    const word = words[w]!;
+    if (word !== 0) return w * 32 + (31 - Math.clz32(word & -word));
+  }
+  return -1;
+}
+
+function takeNotification(k: Kernel, caller: Proc, slot: number): Envelope {
+  caller.notifyPending[slot >>> 5]! &= ~(1 << (slot & 31));
+  caller.notifyCount--;
+  const bits = caller.notifyBits?.get(slot) ?? 0;
+  caller.notifyBits?.delete(slot);
+  const id = caller.notifyIds?.get(slot) ?? 0;
+  caller.notifyIds?.delete(slot);
+  const cause = caller.notifyCauses?.get(slot) ?? 0;
+  caller.notifyCauses?.delete(slot);
+  const source = k.endpointOfSlot(slot);
+  const note: Notification = { type: NOTIFY, source, bits, timestampNs: k.nowNs };
+  caller.causeId = id;
+  if (k.trace.on) k.traceMessage('deliver', id, k.nameOfSlot(slot), caller.name, NOTIFY, cause);
+  return note as Envelope;
+}
+
+export function doSenda(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message): number {
+  const dst = k.procOf(dstEp);
+  if (dst === null) return k.callError(caller, 'senda', EDEADSRCDST, dstEp);
+  if (!caller.priv.system || !maySendTo(caller.priv, dst.name)) return k.callError(caller, 'senda', ECALLDENIED, dstEp);
+  const id = k.nextMsgId();
+  const env = msg as Envelope;
+  env.source = caller.endpoint;
+  const cause = caller.causeId;
+  if (k.trace.on) k.traceMessage('send', id, caller.name, dst.name, msg.type, cause, msg, 0, true);
+  if (accepts(dst, caller.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
+    deliver(k, dst, env, id, caller.name, cause);
+    return OK;
+  }
+  if (dst.asyncCount >= MAX_ASYNC_PER_RECEIVER) return k.callError(caller, 'senda', ENOSPC, dstEp);
+  const node: AsyncMessage = { source: caller, msg: env, id, cause, next: null };
+  if (dst.asyncTail === null) dst.asyncHead = node;
+  else dst.asyncTail.next = node;
+  dst.asyncTail = node;
+  dst.asyncCount++;
+  return OK;
+}
+
+/**
+ * MINIX's deadlock(): follow the chain of blocked processes from the target.
+ * If it leads back to the caller, the call would never finish: ELOCKED. The
+ * one harmless cycle is a pair where one side sends and the other receives.
+ */
+export function deadlock(k: Kernel, caller: Proc, target: Endpoint, callerSends: boolean): boolean {
+  let next = target;
+  let groupSize = 1;
+  // Bounded: a chain longer than the process table must repeat.
+  for (let hops = 0; next !== ANY && hops < k.maxProcs; hops++) {
+    const xp = k.procOf(next);
+    if (xp === null) return false;
+    groupSize++;
+    next = blockedOn(xp);
+    if (next === NONE) return false;
+    if (next === caller.endpoint) {
+      const xpSends = (xp.rtsFlags & RTS_SENDING) !== 0;
+      if (groupSize === 2 && xpSends !== callerSends) return false;
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,52 @@
+/*
+ * The generic server loop, written once (Erlang's gen_server, MINIX's
+ * main.c): receive, look the call up in the table, run the handler, reply.
+ *   serve(ctx, table, options)  the receive loop of a server or task
+ *   CallTable                   message type -> handler
+ *   Handler                     a generator: returns a reply, or null for none
+ *                               (the handler replied itself or suspended the caller)
+ * A request whose type is not in the table, or that the table's validator
+ * refuses, gets an error reply and the server keeps serving.
+ */
+import { ANY, EBADCALL, EINVAL, NOTIFY, receive, send, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
+
+export type Handler<M extends Message = Message> = (m: Envelope<M>) => Generator<KernelCall, Message | null, any>;
+
+export type CallTable = Readonly<Record<string, Handler<any>>>;
+
+export interface ServeOptions {
+  /** Called for NOTIFY messages (interrupts, alarms) when the table has no NOTIFY entry. */
+  readonly onNotify?: Handler;
+  /** Reply type for errors (default 'REPLY'): { type, status: -errno }. */
+  readonly errorReplyType?: string;
+  /** Check a request's shape before dispatch; return an errno (> 0) to refuse it with an error reply. */
+  readonly validate?: (m: Envelope) => number;
+}
+
+export function* serve(table: CallTable, options: ServeOptions = {}): Generator<KernelCall, never, any> {
+  const errorType = options.errorReplyType ?? 'REPLY';
+  for (;;) {
+    const m: Envelope | number = yield receive(ANY);
+    if (typeof m === 'number') continue;
+    let handler = table[m.type];
+    if (handler === undefined && m.type === NOTIFY) handler = options.onNotify;
+    if (handler === undefined) {
+      if (m.type !== NOTIFY) yield send(m.source, { type: errorType, status: -EBADCALL } as Message);
+      continue;
+    }
+    const invalid = options.validate?.(m) ?? 0;
+    if (invalid !== 0) {
+      yield send(m.source, { type: errorType, status: -invalid } as Message);
+      continue;
+    }
+    const reply: Message | null = yield* handler(m);
+    if (reply !== null) yield send(m.source, reply);
+  }
+}
+
+/** For validate: a request field must be a safe integer. */
+export function isInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v);
+}
+
+export { EINVAL };
