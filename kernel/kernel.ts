@@ -75,6 +75,9 @@ export class Kernel {
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
 
+  /** Emit `block` records too (trace detail 'full'); off by default, they are implied by sched records. */
+  traceBlocking = false;
+
   /** Virtual time, integer ns. */
   nowNs = 0;
 
@@ -237,7 +240,7 @@ export class Kernel {
   /** The caller stops being runnable until an IPC partner or the kernel readies it. */
   block(p: Proc, on: 'send' | 'receive', peer: string): void {
     this.runQueues.dequeue(p);
-    if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'block', proc: p.name, on, peer });
+    if (this.traceBlocking && this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'block', proc: p.name, on, peer });
   }
 
   /** Hold a process off the CPU (not started, stopped); clear with resume(). */

@@ -11,6 +11,7 @@ import type { Endpoint } from './endpoint.js';
 export interface Message {
   readonly type: string;
   source?: Endpoint;
+  readonly [field: string]: unknown;
 }
 
 export type Envelope<M extends Message = Message> = M & { source: Endpoint };

@@ -28,7 +28,7 @@ export function* serve(table: CallTable, options: ServeOptions = {}): Generator<
   for (;;) {
     const m: Envelope | number = yield receive(ANY);
     if (typeof m === 'number') continue;
-    let handler = table[m.type];
+    let handler: Handler<any> | undefined = table[m.type];
     if (handler === undefined && m.type === NOTIFY) handler = options.onNotify;
     if (handler === undefined) {
       if (m.type !== NOTIFY) yield send(m.source, { type: errorType, status: -EBADCALL } as Message);
