@@ -63,7 +63,7 @@ export interface JsonlSink {
 }
 
 export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
-  const dest = pino.destination({ dest: path, sync: true, fsync: false, mkdir: true });
+  const dest = pino.destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   let chunk = '';
   const sub: Subscription = bus.trace$.subscribe((rec) => {
     chunk += serializeRecord(rec);

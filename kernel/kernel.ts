@@ -51,6 +51,20 @@ export interface ActorContext {
   endpointOf(name: string): Endpoint;
   /** Emit a trace record attributed to this process. */
   trace(ev: string, fields: Record<string, unknown>): void;
+  /** Write a line to the console (a zero-latency terminal): a `log` record and the boot command's output. */
+  print(text: string): void;
+  /**
+   * Take the signals the kernel has marked pending for this process (a bit
+   * mask, bit n = signal n) with their generation times: the analogue of the
+   * signal frame MINIX's sys_sigsend pushes for the process to run on return.
+   */
+  takeSignals(): PendingSignals | null;
+}
+
+export interface PendingSignals {
+  readonly mask: number;
+  /** Virtual time each pending signal was generated, by signal number. */
+  readonly generatedNs: ReadonlyMap<number, number>;
 }
 
 export type Program = (ctx: ActorContext) => ActorGenerator<unknown>;
@@ -87,6 +101,9 @@ export class Kernel {
   private readonly runQueues = new RunQueues();
   private readonly kernelCalls = new Map<string, KernelCallHandler>();
   private readonly exitListeners: ((p: Proc, code: unknown, fault: Error | null) => void)[] = [];
+  private readonly consoleListeners: ((proc: string, text: string) => void)[] = [];
+  /** Programs by name: what sys_fork and sys_exec can start (the boot image's and the built-ins). */
+  readonly programs = new Map<string, Program>();
   private current: Proc | null = null;
   private msgIdCounter = 0;
   private stopRequested: string | null = null;
@@ -141,7 +158,55 @@ export class Kernel {
       trace: (ev, fields) => {
         if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev, proc: p.name, ...fields });
       },
+      print: (text) => this.consoleWrite(p.name, text),
+      takeSignals: () => {
+        if (p.sigPending === 0) return null;
+        const taken: PendingSignals = { mask: p.sigPending, generatedNs: p.sigGeneratedNs };
+        p.sigPending = 0;
+        p.sigGeneratedNs = new Map();
+        return taken;
+      },
     };
+  }
+
+  /** Console output of a process: a `log` record, and every console listener (the boot command prints it). */
+  consoleWrite(proc: string, text: string): void {
+    if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'log', proc, text });
+    for (const listener of this.consoleListeners) listener(proc, text);
+  }
+
+  onConsole(listener: (proc: string, text: string) => void): void {
+    this.consoleListeners.push(listener);
+  }
+
+  /**
+   * Replace a process's program (exec): the old generator is dropped, the IPC
+   * state cleared, and the new program starts when the process next runs.
+   */
+  replaceProgram(p: Proc, program: Program): void {
+    if (p.rtsFlags & RTS_SENDING) removeFromCallerQueue(this, p);
+    p.rtsFlags &= ~(RTS_SENDING | RTS_RECEIVING);
+    p.miscFlags = 0;
+    p.getFrom = p.sendTo = NONE;
+    p.pendingMsg = null;
+    p.workLeftNs = 0;
+    p.result = undefined;
+    p.gen = program(this.contextFor(p));
+    this.makeReady(p);
+  }
+
+  /**
+   * Mark a signal pending (sys_sigsend). A process spending CPU in work() is
+   * interrupted: its work call returns the ns it had left, so its runtime can
+   * run the handler and go on.
+   */
+  markSignal(p: Proc, signal: number): void {
+    if (!p.sigGeneratedNs.has(signal)) p.sigGeneratedNs.set(signal, this.nowNs);
+    p.sigPending |= 1 << signal;
+    if (p.workLeftNs > 0) {
+      p.result = p.workLeftNs;
+      p.workLeftNs = 0;
+    }
   }
 
   /** The live process with this endpoint (generation must match), or null. */
@@ -407,7 +472,7 @@ export class Kernel {
       return false;
     }
     if (p.workLeftNs > 0) return false;
-    p.result = OK;
+    p.result = 0;
     return nextEventNs > this.nowNs;
   }
 
@@ -437,9 +502,10 @@ export class Kernel {
       case Op.Senda:
         return doSenda(this, p, call.dst, call.msg);
       case Op.Work:
+        // Resumes with 0 when done, or with the ns left if a signal interrupted it.
         if (!Number.isSafeInteger(call.ns) || call.ns < 0) return this.callError(p, 'work', EINVAL, NONE);
         p.workLeftNs = call.ns;
-        return call.ns === 0 ? OK : BLOCKED_ON_WORK;
+        return call.ns === 0 ? 0 : BLOCKED_ON_WORK;
       case Op.KernelCall: {
         const handler = this.kernelCalls.get(call.name);
         if (handler === undefined) return this.callError(p, call.name, EBADCALL, NONE);

@@ -86,6 +86,10 @@ export class Proc {
   asyncTail: AsyncMessage | null = null;
   asyncCount = 0;
 
+  /** Signals marked pending by sys_sigsend (bit n = signal n), taken by the process's runtime. */
+  sigPending = 0;
+  sigGeneratedNs = new Map<number, number>();
+
   /** Free for the owner of the process (the process manager's bookkeeping lives in its own tables). */
   exitCode: number | null = null;
 

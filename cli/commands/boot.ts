@@ -1,1 +1,98 @@
-/* placeholder until boot lands */ import type { Command } from "commander"; export function register(_p: Command): void {}
+/*
+ * `mksim boot [SCRIPT] [--seed N] [--trace FILE] [--until D] [--trace-detail full]`:
+ * boot a system from a script, print what its processes print (prefixed by
+ * process name), and exit 0 when every process exited 0 and every
+ * expectation held, 1 otherwise, 2 on a malformed script.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { attachJsonlSink, type JsonlSink } from '../../kernel/index.js';
+import { parseDurationNs } from '../../lib/shell/values.js';
+import { buildSystem, describeStatus } from '../boot/image.js';
+import { parseBootScript } from '../boot/parse.js';
+import { UsageError } from '../errors.js';
+
+/** The built-in default: the package's examples/hello.boot. */
+export const DEFAULT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'hello.boot');
+
+export interface BootCommandOptions {
+  seed?: string;
+  trace?: string;
+  until?: string;
+  traceDetail?: string;
+}
+
+export function parseSeed(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`--seed must be a non-negative integer, got '${text}'`);
+  return Number(text);
+}
+
+export function readScript(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`cannot read boot script ${path}: ${code}`);
+  }
+}
+
+export interface BootRun {
+  readonly exitCode: number;
+  readonly stdout: string[];
+  readonly stderr: string[];
+}
+
+/** Boot and run a script; output goes to the write callbacks as it happens. */
+export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (line: string) => void, err: (line: string) => void): number {
+  const seed = parseSeed(opts.seed);
+  const untilNs = opts.until === undefined ? undefined : parseDurationNs(opts.until);
+  if (untilNs === null) throw new UsageError(`--until must be a duration such as 10ms or 2s, got '${opts.until}'`);
+  if (opts.traceDetail !== undefined && opts.traceDetail !== 'messages' && opts.traceDetail !== 'full') {
+    throw new UsageError(`--trace-detail must be messages or full, got '${opts.traceDetail}'`);
+  }
+  const script = parseBootScript(readScript(scriptPath), scriptPath);
+  let sink: JsonlSink | null = null;
+  const system = buildSystem(script, { seed, scriptPath }, (kernel) => {
+    kernel.onConsole((proc, text) => {
+      for (const line of text.split('\n')) out(`${proc}: ${line}`);
+    });
+    kernel.traceBlocking = opts.traceDetail === 'full';
+    if (opts.trace !== undefined) sink = attachJsonlSink(kernel.trace, opts.trace);
+  });
+  let outcome;
+  try {
+    outcome = system.kernel.run({ untilNs });
+  } finally {
+    (sink as JsonlSink | null)?.close();
+  }
+  const { report, kernel } = system;
+  const failedExits = report.exits.filter((e) => e.status !== 0);
+  const alive = system.alive();
+  for (const e of failedExits) err(`mksim: ${e.name} ended with ${describeStatus(e.status)}`);
+  for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
+  if (outcome === 'stopped') err(`mksim: simulation stopped: ${kernel.stopReason}`);
+  if (alive.length > 0 && outcome !== 'until') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
+  const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
+  err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
+    + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
+  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && outcome !== 'stopped';
+  return ok ? 0 : 1;
+}
+
+export function register(program: Command): void {
+  program
+    .command('boot')
+    .description('boot a system from a script and run it')
+    .argument('[script]', 'boot script', relative(process.cwd(), DEFAULT_SCRIPT) || DEFAULT_SCRIPT)
+    .option('--seed <n>', 'seed of the PRNG (same script + same seed = same trace)', '1')
+    .option('--trace <file>', 'write the trace as JSON Lines')
+    .option('--until <duration>', 'stop at this virtual time (e.g. 500ms)')
+    .option('--trace-detail <level>', 'messages (default) or full (adds block records)')
+    .action((scriptPath: string, opts: BootCommandOptions) => {
+      const code = bootScript(scriptPath, opts, (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'));
+      process.exitCode = code;
+    });
+}

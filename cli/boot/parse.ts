@@ -1,0 +1,163 @@
+/*
+ * The boot-script parser: lines, # comments, directives with key=value
+ * arguments, and process blocks whose commands are indented.
+ *   parseBootScript(text, file) -> BootScript, or throws ParseError (file:line:column)
+ * Every value is checked against its directive's spec here, so a script
+ * with a typo never boots.
+ */
+import { ParseError, type SourcePosition } from '../../lib/parse-error.js';
+import { closest, parseCommand, type Command } from '../../lib/shell/commands.js';
+import { tokenizeLine, type Token } from '../../lib/shell/lexer.js';
+import { parseDurationNs, parseIntStrict, parseMode, parseSizeBytes } from '../../lib/shell/values.js';
+import {
+  DIRECTIVE_SPECS, PROCESS_KEYS,
+  type BootScript, type Directive, type DirectiveValue, type KeySpec, type ProcessBlock,
+} from './script.js';
+
+export const MAX_SCRIPT_LINES = 100_000;
+
+interface PendingProcess {
+  header: Omit<ProcessBlock, 'commands'>;
+  commands: Command[];
+}
+
+export function parseBootScript(text: string, file: string): BootScript {
+  const lines = text.split('\n');
+  if (lines.length > MAX_SCRIPT_LINES) throw new ParseError(`script longer than ${MAX_SCRIPT_LINES} lines`, { file, line: MAX_SCRIPT_LINES, column: 1 });
+  const directives: Directive[] = [];
+  const processes: ProcessBlock[] = [];
+  let current: PendingProcess | null = null;
+  const closeProcess = (): void => {
+    if (current !== null) processes.push({ ...current.header, commands: current.commands });
+    current = null;
+  };
+
+  lines.forEach((raw, index) => {
+    const lineNr = index + 1;
+    const sourceLine = raw.replace(/\r$/, '');
+    const tokens = tokenizeLine(sourceLine, lineNr, file);
+    if (tokens.length === 0) return;
+    const base = { file, line: lineNr, sourceLine };
+    const indented = /^[ \t]/.test(sourceLine);
+    if (indented) {
+      if (current === null) {
+        throw new ParseError('indented command outside a process block (start one with `process NAME`)', { ...base, column: tokens[0]!.column });
+      }
+      (current as PendingProcess).commands.push(parseCommand(tokens, base));
+      return;
+    }
+    closeProcess();
+    const head = tokens[0]!;
+    if (head.text === 'process' && !head.quoted) {
+      current = { header: parseProcessHeader(tokens, base, processes), commands: [] };
+      return;
+    }
+    directives.push(parseDirective(tokens, base, directives));
+  });
+  closeProcess();
+  return { file, directives, processes };
+}
+
+function positionOf(base: Omit<SourcePosition, 'column'>, t: Token | undefined, fallback = 1): SourcePosition {
+  return { ...base, column: t?.column ?? fallback };
+}
+
+function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: readonly Directive[]): Directive {
+  const head = tokens[0]!;
+  const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
+  const spec = DIRECTIVE_SPECS[head.text];
+  if (spec === undefined || head.quoted) {
+    const near = closest(head.text, [...Object.keys(DIRECTIVE_SPECS), 'process']);
+    return fail(`unknown directive '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}; a process's commands must be indented`, head);
+  }
+  if (!spec.repeatable && seen.some((d) => d.keyword === head.text)) fail(`${head.text} may appear only once`, head);
+  const positional: string[] = [];
+  const words: string[] = [];
+  const values = new Map<string, DirectiveValue>();
+  const keyPos = new Map<string, SourcePosition>();
+  for (const t of tokens.slice(1)) {
+    const eq = t.text.indexOf('=');
+    if (eq < 0 || t.quoted) {
+      if (positional.length < spec.positional.length) {
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`'${t.text}' is not a valid ${spec.positional[positional.length]}`, t);
+        positional.push(t.text);
+      } else if (spec.words?.includes(t.text)) {
+        words.push(t.text);
+      } else {
+        const expected = spec.words ? `one of ${spec.words.join(', ')} or key=value` : 'key=value';
+        fail(`unexpected '${t.text}' in ${head.text} (expected ${expected}; usage: ${spec.summary})`, t);
+      }
+      continue;
+    }
+    const key = t.text.slice(0, eq);
+    const keySpec = spec.keys[key];
+    if (keySpec === undefined) {
+      const near = closest(key, Object.keys(spec.keys));
+      fail(`unknown key '${key}' for ${head.text}${near ? ` (did you mean '${near}'?)` : ''} (known: ${Object.keys(spec.keys).join(', ')})`, t);
+    }
+    if (values.has(key)) fail(`${key} given twice`, t);
+    const valuePos: SourcePosition = { ...base, column: t.column + eq + 1 };
+    values.set(key, parseValue(t.text.slice(eq + 1), keySpec!, key, valuePos));
+    keyPos.set(key, valuePos);
+  }
+  if (positional.length < spec.positional.length) fail(`${head.text} needs a ${spec.positional[positional.length]} (usage: ${spec.summary})`, undefined);
+  return { keyword: head.text, positional, words, values, keyPos, pos: positionOf(base, head) };
+}
+
+export function parseValue(text: string, spec: KeySpec, key: string, pos: SourcePosition): DirectiveValue {
+  const fail = (what: string): never => { throw new ParseError(`${key}=${text}: ${what}`, pos); };
+  if (text.length === 0) fail('empty value');
+  switch (spec.kind) {
+    case 'size': return parseSizeBytes(text) ?? fail('not a size such as 16M, 512K or 1048576');
+    case 'duration': return parseDurationNs(text) ?? fail('not a duration such as 10ms, 200ns, 1.5us or 2s');
+    case 'int': {
+      const v = parseIntStrict(text);
+      return v !== null && v >= 0 ? v : fail('not a non-negative integer');
+    }
+    case 'bool':
+      if (text === 'on' || text === 'yes' || text === 'true') return true;
+      if (text === 'off' || text === 'no' || text === 'false') return false;
+      return fail('expected on or off');
+    case 'word':
+      if (spec.values !== undefined && !spec.values.includes(text)) fail(`expected one of ${spec.values.join(', ')}`);
+      return text;
+    case 'mode': return parseMode(text) ?? fail('not an octal mode such as 0755');
+    case 'context':
+      return /^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:.+)?$/.test(text) ? text : fail('not a context user:role:type');
+    case 'list': {
+      const items = text.split(',').map((s) => parseIntStrict(s));
+      if (items.some((v) => v === null || v < 0)) fail('expected non-negative integers separated by commas');
+      return items as number[];
+    }
+    case 'path':
+      return text;
+  }
+}
+
+function parseProcessHeader(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: readonly ProcessBlock[]): Omit<ProcessBlock, 'commands'> {
+  const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
+  const nameTok = tokens[1];
+  if (nameTok === undefined) return fail('process needs a name', undefined);
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(nameTok.text) || nameTok.text.includes('=')) fail(`'${nameTok.text}' is not a process name (letters, digits, _ and -)`, nameTok);
+  if (seen.some((p) => p.name === nameTok.text)) fail(`process ${nameTok.text} is defined twice`, nameTok);
+  const values = new Map<string, DirectiveValue>();
+  for (const t of tokens.slice(2)) {
+    const eq = t.text.indexOf('=');
+    if (eq < 0) fail(`unexpected '${t.text}' (expected key=value: ${Object.keys(PROCESS_KEYS).join(', ')})`, t);
+    const key = t.text.slice(0, eq);
+    const spec = PROCESS_KEYS[key];
+    if (spec === undefined) fail(`unknown process key '${key}' (known: ${Object.keys(PROCESS_KEYS).join(', ')})`, t);
+    values.set(key, parseValue(t.text.slice(eq + 1), spec!, key, { ...base, column: t.column + eq + 1 }));
+  }
+  const priority = (values.get('priority') as number | undefined) ?? null;
+  if (priority !== null && priority > 15) fail('priority must be 0..15', tokens.find((t) => t.text.startsWith('priority=')));
+  return {
+    name: nameTok.text,
+    uid: (values.get('uid') as number | undefined) ?? 0,
+    gid: (values.get('gid') as number | undefined) ?? 0,
+    context: (values.get('context') as string | undefined) ?? null,
+    priority,
+    quantumNs: (values.get('quantum') as number | undefined) ?? null,
+    pos: positionOf(base, tokens[0]),
+  };
+}

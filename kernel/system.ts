@@ -1,0 +1,90 @@
+/*
+ * The SYSTEM kernel calls that process management needs, as MINIX's
+ * system task implements them (do_fork.c, do_exec.c, do_exit.c, ...).
+ *   sys_fork    { name, program, priority?, quantumNs? } -> child endpoint (child held until sys_resume)
+ *   sys_resume  { endpoint } -> OK: let a forked child run
+ *   sys_exec    { endpoint, program } -> OK: the process runs a new program
+ *   sys_exit    { endpoint, code } -> OK: remove the process
+ *   sys_sigsend { endpoint, signal } -> OK: mark a signal pending for the process's runtime
+ *   sys_stop / sys_cont { endpoint } -> OK: hold or release a process (SIGSTOP / SIGCONT)
+ * Only system processes (the process manager) have these in their privileges.
+ */
+import { EINVAL, ESRCH, OK } from './errno.js';
+import type { Endpoint } from './endpoint.js';
+import type { Kernel } from './kernel.js';
+import { userPrivileges } from './priv.js';
+import { RTS_NO_PRIV, RTS_STOPPED } from './proc.js';
+import { USER_Q } from './run-queue.js';
+
+export interface SysForkArgs {
+  readonly name: string;
+  readonly program: string;
+  readonly priority?: number;
+  readonly quantumNs?: number;
+}
+
+export function registerSystemCalls(k: Kernel): void {
+  const target = (args: unknown) => {
+    const ep = (args as { endpoint?: Endpoint } | null)?.endpoint;
+    return typeof ep === 'number' ? k.procOf(ep) : null;
+  };
+
+  k.registerKernelCall('sys_fork', (_caller, args) => {
+    const a = args as SysForkArgs;
+    const program = k.programs.get(a.program);
+    if (program === undefined) return -EINVAL;
+    const child = k.spawn({
+      name: a.name, program, priority: a.priority ?? USER_Q, privileges: userPrivileges(),
+      quantumNs: a.quantumNs,
+    });
+    // Held until the process manager has told the file system (MINIX: no quantum until sched_start).
+    k.suspend(child, RTS_NO_PRIV);
+    return child.endpoint;
+  });
+
+  k.registerKernelCall('sys_resume', (_caller, args) => {
+    const p = target(args);
+    if (p === null) return -ESRCH;
+    k.resume(p, RTS_NO_PRIV);
+    return OK;
+  });
+
+  k.registerKernelCall('sys_exec', (_caller, args) => {
+    const p = target(args);
+    const program = k.programs.get((args as { program: string }).program);
+    if (p === null) return -ESRCH;
+    if (program === undefined) return -EINVAL;
+    k.replaceProgram(p, program);
+    return OK;
+  });
+
+  k.registerKernelCall('sys_exit', (_caller, args) => {
+    const p = target(args);
+    if (p === null) return -ESRCH;
+    k.destroy(p, (args as { code?: number }).code ?? 0);
+    return OK;
+  });
+
+  k.registerKernelCall('sys_sigsend', (_caller, args) => {
+    const p = target(args);
+    const signal = (args as { signal: number }).signal;
+    if (p === null) return -ESRCH;
+    if (!(Number.isInteger(signal) && signal > 0 && signal < 32)) return -EINVAL;
+    k.markSignal(p, signal);
+    return OK;
+  });
+
+  k.registerKernelCall('sys_stop', (_caller, args) => {
+    const p = target(args);
+    if (p === null) return -ESRCH;
+    k.suspend(p, RTS_STOPPED);
+    return OK;
+  });
+
+  k.registerKernelCall('sys_cont', (_caller, args) => {
+    const p = target(args);
+    if (p === null) return -ESRCH;
+    k.resume(p, RTS_STOPPED);
+    return OK;
+  });
+}

@@ -1,0 +1,223 @@
+/*
+ * The commands of the language (DESIGN §7) and their parsing into a
+ * Command tree, with every error at file:line:column.
+ *   COMMAND_SPECS                     name -> argument kinds and flags
+ *   parseCommand(tokens, pos)         tokens of one line -> Command
+ *   Command                           simple | expect | repeat
+ * Arguments are checked here (durations, modes, counts), so a script fails
+ * before it boots rather than halfway through a run.
+ */
+import { errnoByName } from '../../kernel/errno.js';
+import { ParseError, type SourcePosition } from '../parse-error.js';
+import type { Token } from './lexer.js';
+import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
+
+/** Kinds of positional argument. */
+export type ArgKind = 'path' | 'text' | 'name' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest';
+
+export interface CommandSpec {
+  readonly args: readonly ArgKind[];
+  /** How many of args are required (the rest are optional). */
+  readonly required: number;
+  /** Flags: name -> 'bool' or 'int' (takes a value). */
+  readonly flags?: Readonly<Record<string, 'bool' | 'int'>>;
+  readonly summary: string;
+}
+
+export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
+  mkdir: { args: ['path', 'mode'], required: 1, summary: 'mkdir PATH [MODE]: make a directory (mode 0755 by default)' },
+  rmdir: { args: ['path'], required: 1, summary: 'rmdir PATH: remove an empty directory' },
+  write: { args: ['path', 'text'], required: 1, flags: { append: 'bool', bytes: 'int' }, summary: 'write [--append] [--bytes N] PATH [TEXT]: create or truncate (or append to) a file and write TEXT or N bytes' },
+  cat: { args: ['path'], required: 1, summary: 'cat PATH: print a file' },
+  ls: { args: ['path'], required: 0, summary: 'ls [PATH]: list a directory' },
+  rm: { args: ['path'], required: 1, summary: 'rm PATH: unlink a file' },
+  ln: { args: ['path', 'path'], required: 2, flags: { s: 'bool' }, summary: 'ln [-s] TARGET LINK: hard (or symbolic) link' },
+  mv: { args: ['path', 'path'], required: 2, summary: 'mv FROM TO: rename' },
+  chmod: { args: ['mode', 'path'], required: 2, summary: 'chmod MODE PATH' },
+  chown: { args: ['owner', 'path'], required: 2, summary: 'chown UID[:GID] PATH' },
+  stat: { args: ['path'], required: 1, summary: 'stat PATH: print inode, mode, links, owner, size' },
+  sync: { args: [], required: 0, summary: 'sync: write all dirty blocks' },
+  cd: { args: ['path'], required: 1, summary: 'cd PATH: change the working directory' },
+  open: { args: ['name', 'path', 'openflags'], required: 2, summary: 'open NAME PATH [FLAGS]: open a descriptor named NAME (FLAGS: O_RDONLY|O_WRONLY|O_RDWR|O_CREAT|O_EXCL|O_TRUNC|O_APPEND)' },
+  read: { args: ['name', 'int'], required: 2, summary: 'read NAME N: read up to N bytes and print them' },
+  writefd: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, summary: 'writefd NAME TEXT | writefd NAME --bytes N' },
+  lseek: { args: ['name', 'int'], required: 2, summary: 'lseek NAME OFFSET: set the position (from the start)' },
+  close: { args: ['name'], required: 1, summary: 'close NAME' },
+  spawn: { args: ['name'], required: 1, summary: 'spawn NAME: fork a child that runs the process block NAME' },
+  wait: { args: ['name'], required: 0, summary: 'wait [NAME]: wait for a child (any, or the one spawned as NAME)' },
+  exec: { args: ['path', 'rest'], required: 1, summary: 'exec PATH [ARGS...]: replace this process by the program PATH names' },
+  exit: { args: ['int'], required: 0, summary: 'exit [CODE]' },
+  sleep: { args: ['duration'], required: 1, summary: 'sleep D: block for D of virtual time' },
+  spin: { args: ['duration'], required: 1, summary: 'spin D: use D of CPU time' },
+  alarm: { args: ['duration'], required: 1, summary: 'alarm D: SIGALRM after D (0 cancels)' },
+  pause: { args: [], required: 0, summary: 'pause: wait for a signal' },
+  kill: { args: ['name', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the process spawned as NAME' },
+  getcon: { args: [], required: 0, summary: "getcon: print this process's security context" },
+  getfilecon: { args: ['path'], required: 1, summary: "getfilecon PATH: print a file's security context" },
+  setfilecon: { args: ['path', 'context'], required: 2, summary: "setfilecon PATH CONTEXT: relabel a file" },
+  newrole: { args: ['name'], required: 1, summary: 'newrole ROLE: change role, when policy allows' },
+  echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
+};
+
+export const SIGNAL_NAMES: readonly string[] = [
+  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGEMT', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
+  'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
+];
+
+const OPEN_FLAG_NAMES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_TRUNC', 'O_APPEND'];
+
+export interface SimpleCommand {
+  readonly kind: 'simple';
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly flags: Readonly<Record<string, number | true>>;
+  readonly pos: SourcePosition;
+}
+
+export interface ExpectCommand {
+  readonly kind: 'expect';
+  /** 'ok' or an errno name such as EACCES. */
+  readonly expected: string;
+  readonly command: Command;
+  readonly pos: SourcePosition;
+}
+
+export interface RepeatCommand {
+  readonly kind: 'repeat';
+  readonly count: number;
+  readonly command: Command;
+  readonly pos: SourcePosition;
+}
+
+export type Command = SimpleCommand | ExpectCommand | RepeatCommand;
+
+export const MAX_REPEAT = 1_000_000;
+
+/** `base` gives file, line and the source line; columns come from the tokens. */
+export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>): Command {
+  const at = (t: Token | undefined, fallbackColumn = 1): SourcePosition => ({ ...base, column: t?.column ?? fallbackColumn });
+  const fail = (msg: string, t: Token | undefined, col?: number): never => { throw new ParseError(msg, at(t, col)); };
+  const head = tokens[0];
+  if (head === undefined) return fail('empty command', undefined);
+  const lineEnd = (base.sourceLine?.trimEnd().length ?? 0) + 1;
+
+  if (head.text === 'expect' && !head.quoted) {
+    const what = tokens[1];
+    if (what === undefined) return fail('expect needs an outcome (ok or an errno such as EACCES) and a command', undefined, lineEnd);
+    if (what.text !== 'ok' && errnoByName[what.text] === undefined) fail(`unknown errno '${what.text}' (use ok, or a name such as EACCES, ENOENT)`, what);
+    if (tokens.length < 3) fail('expect needs a command after the outcome', undefined, lineEnd);
+    return { kind: 'expect', expected: what.text, command: parseCommand(tokens.slice(2), base), pos: at(head) };
+  }
+  if (head.text === 'repeat' && !head.quoted) {
+    const n = tokens[1];
+    const count = n === undefined ? null : parseIntStrict(n.text);
+    if (count === null || count < 0 || count > MAX_REPEAT) return fail(`repeat needs a count from 0 to ${MAX_REPEAT}`, n, lineEnd);
+    if (tokens.length < 3) fail('repeat needs a command after the count', undefined, lineEnd);
+    return { kind: 'repeat', count, command: parseCommand(tokens.slice(2), base), pos: at(head) };
+  }
+
+  const spec = COMMAND_SPECS[head.text];
+  if (spec === undefined || head.quoted) {
+    const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat']);
+    return fail(`unknown command '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
+  }
+  const flags: Record<string, number | true> = {};
+  const args: string[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const isFlag = !t.quoted && t.text.startsWith('-') && !/^-\d/.test(t.text) && spec.args[args.length] !== 'rest';
+    if (isFlag) {
+      const flagName = t.text.replace(/^--?/, '');
+      const kind = spec.flags?.[flagName];
+      if (kind === undefined) fail(`${head.text} has no option ${t.text}`, t);
+      if (kind === 'bool') { flags[flagName] = true; continue; }
+      const v = tokens[++i];
+      const n = v === undefined ? null : parseIntStrict(v.text);
+      if (n === null || n < 0) fail(`${t.text} needs a non-negative integer`, v ?? t);
+      flags[flagName] = n!;
+      continue;
+    }
+    const kind = spec.args[args.length];
+    if (kind === undefined) fail(`too many arguments for ${head.text} (${spec.summary})`, t);
+    if (kind === 'rest') {
+      for (let j = i; j < tokens.length; j++) args.push(tokens[j]!.text);
+      break;
+    }
+    checkArg(kind!, t, head.text, fail);
+    args.push(t.text);
+  }
+  const positional = spec.args.filter((k) => k !== 'rest').length;
+  const needed = head.text === 'write' && flags.bytes !== undefined ? 1 : head.text === 'writefd' ? 1 : spec.required;
+  if (args.length < needed && !(spec.args.includes('rest') && args.length >= Math.min(needed, positional))) {
+    fail(`${head.text} needs ${needed} argument${needed === 1 ? '' : 's'} (${spec.summary})`, undefined, lineEnd);
+  }
+  if (head.text === 'writefd' && args.length < 2 && flags.bytes === undefined) fail('writefd needs TEXT or --bytes N', undefined, lineEnd);
+  if ((head.text === 'write' || head.text === 'writefd') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
+    fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
+  }
+  return { kind: 'simple', name: head.text, args, flags, pos: at(head) };
+}
+
+function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: Token) => never): void {
+  switch (kind) {
+    case 'mode':
+      if (parseMode(t.text) === null) fail(`${cmd}: '${t.text}' is not an octal mode such as 0755`, t);
+      return;
+    case 'int':
+      if (parseIntStrict(t.text) === null) fail(`${cmd}: '${t.text}' is not an integer`, t);
+      return;
+    case 'count':
+      if ((parseIntStrict(t.text) ?? -1) < 0) fail(`${cmd}: '${t.text}' is not a count`, t);
+      return;
+    case 'duration':
+      if (parseDurationNs(t.text) === null) fail(`${cmd}: '${t.text}' is not a duration such as 10ms, 500us, 2s`, t);
+      return;
+    case 'owner':
+      if (!/^\d+(:\d+)?$/.test(t.text)) fail(`${cmd}: '${t.text}' is not UID or UID:GID`, t);
+      return;
+    case 'openflags':
+      for (const f of t.text.split('|')) if (!OPEN_FLAG_NAMES.includes(f)) fail(`${cmd}: unknown open flag '${f}' (known: ${OPEN_FLAG_NAMES.join(', ')})`, t);
+      return;
+    case 'signal':
+      if (!SIGNAL_NAMES.includes(t.text) && !SIGNAL_NAMES.includes(`SIG${t.text}`) && parseIntStrict(t.text) === null) {
+        fail(`${cmd}: unknown signal '${t.text}'`, t);
+      }
+      return;
+    case 'context':
+      if (!/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:.+)?$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a context user:role:type`, t);
+      return;
+    case 'path':
+      if (t.text.length === 0) fail(`${cmd}: empty path`, t);
+      return;
+    case 'name':
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a name (letters, digits, _ . -)`, t);
+      return;
+    default:
+      return;
+  }
+}
+
+/** The known word nearest to `word` by edit distance, if close enough to be a likely typo. */
+export function closest(word: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDist = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(word, k);
+    if (d < bestDist) { best = k; bestDist = d; }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,114 @@
+/*
+ * The user-space runtime of one simulated process: what libc is to a MINIX
+ * program. It makes system calls (sendrec to a server), runs caught signal
+ * handlers when the kernel has marked signals pending, and keeps the
+ * process's own bookkeeping (children by name, descriptors by name).
+ *   UserProcess.call(server, msg)   a system call: the reply, or -errno
+ *   UserProcess.onSignal(sig, fn)   install a handler (program code run in this process)
+ *   userProgram(main)               turn a generator over UserProcess into a Program (return = exit)
+ */
+import {
+  sendrec, work, type ActorContext, type Envelope, type KernelCall, type Message, type Program, EINTR,
+} from '../../kernel/index.js';
+
+export type SysGen<T> = Generator<KernelCall, T, any>;
+
+export type SignalHandler = (proc: UserProcess, signal: number) => SysGen<void>;
+
+export interface SyscallReply extends Message {
+  readonly status: number;
+  readonly [field: string]: unknown;
+}
+
+export class UserProcess {
+  readonly ctx: ActorContext;
+  /** Children spawned by name (for kill NAME and wait NAME). */
+  readonly childrenByName = new Map<string, number>();
+  /** Descriptors opened by name in scripts. */
+  readonly fdsByName = new Map<string, number>();
+  private readonly handlers = new Map<number, SignalHandler>();
+  private delivering = false;
+
+  constructor(ctx: ActorContext) {
+    this.ctx = ctx;
+  }
+
+  get name(): string {
+    return this.ctx.name;
+  }
+
+  print(text: string): void {
+    this.ctx.print(text);
+  }
+
+  /** A system call to a server; runs pending signal handlers before returning. */
+  *call(server: string, msg: Message): SysGen<SyscallReply | number> {
+    const ep = this.ctx.endpointOf(server);
+    const reply: Envelope | number = yield sendrec(ep, msg);
+    yield* this.deliverSignals();
+    return typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>);
+  }
+
+  /** A system call whose reply status is the result (>= 0) or -errno. */
+  *status(server: string, msg: Message): SysGen<number> {
+    const r = yield* this.call(server, msg);
+    return typeof r === 'number' ? r : r.status;
+  }
+
+  /** Spend CPU time; a caught signal interrupts it, runs, and the work goes on. */
+  *spin(ns: number): SysGen<void> {
+    let left = ns;
+    while (left > 0) {
+      left = (yield work(left)) as number;
+      yield* this.deliverSignals();
+    }
+  }
+
+  onSignal(signal: number, handler: SignalHandler | null): void {
+    if (handler === null) this.handlers.delete(signal);
+    else this.handlers.set(signal, handler);
+  }
+
+  /** Run the handlers of the signals the kernel marked pending, lowest number first. */
+  *deliverSignals(): SysGen<void> {
+    if (this.delivering) return; // handlers do not nest; the rest wait for the next return
+    const pending = this.ctx.takeSignals();
+    if (pending === null) return;
+    this.delivering = true;
+    try {
+      for (let sig = 1; sig < 32; sig++) {
+        if ((pending.mask & (1 << sig)) === 0) continue;
+        const generated = pending.generatedNs.get(sig) ?? this.ctx.nowNs();
+        this.ctx.trace('signal', { op: 'deliver', signal: sig, latencyNs: this.ctx.nowNs() - generated });
+        const handler = this.handlers.get(sig);
+        if (handler !== undefined) yield* handler(this, sig);
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+}
+
+export type UserMain = (proc: UserProcess) => SysGen<number | void>;
+
+/** Exit code of a program that threw: as if killed by SIGSEGV. */
+export const CRASH_EXIT_CODE = 139;
+
+/** A program that runs `main` in a UserProcess and exits through the process manager when it returns. */
+export function userProgram(main: UserMain): Program {
+  return function* (ctx: ActorContext): SysGen<void> {
+    const proc = new UserProcess(ctx);
+    let code: number;
+    try {
+      code = (yield* main(proc)) ?? 0;
+    } catch (err) {
+      ctx.trace('fault', { error: err instanceof Error ? err.message : String(err) });
+      proc.print(`crashed: ${err instanceof Error ? err.message : String(err)}`);
+      code = CRASH_EXIT_CODE;
+    }
+    yield* proc.status('pm', { type: 'PM_EXIT', status: code });
+    // Not reached: the process manager removes the process.
+  };
+}
+
+export { EINTR };

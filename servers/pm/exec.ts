@@ -1,0 +1,35 @@
+/*
+ * exec (MINIX's exec.c): the file system checks the caller may execute the
+ * file and reads its first line; a `#!mksim PROGRAM` line names a built-in
+ * program, which replaces the caller's (sys_exec). No reply on success: the
+ * new program starts fresh.
+ */
+import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import type { PmExec } from './protocol.js';
+import { pmReply, type PmState } from './state.js';
+
+type Gen<T> = Generator<KernelCall, T, any>;
+
+export const SHEBANG = '#!mksim ';
+
+export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
+  const p = pm.procs.byEndpoint(m.source);
+  if (p === undefined || typeof m.path !== 'string') return pmReply(-EINVAL);
+  const fs = pm.ctx.endpointOf('fs');
+  if (fs === NONE) return pmReply(-ENOSYS);
+  const r: Envelope | number = yield sendrec(fs, { type: 'FS_PM_EXEC', endpoint: p.endpoint, path: m.path });
+  if (typeof r === 'number') return pmReply(r);
+  const reply = r as Envelope & { status: number; firstLine?: string };
+  if (reply.status < 0) return pmReply(reply.status);
+  const line = reply.firstLine ?? '';
+  if (!line.startsWith(SHEBANG)) return pmReply(-ENOEXEC);
+  const program = line.slice(SHEBANG.length).trim().split(/\s+/)[0] ?? '';
+  if (!pm.ctx.kernel.programs.has(program)) return pmReply(-ENOEXEC);
+  // Caught signals revert to default: their handlers were code of the old program.
+  p.actions = p.actions.map((a) => (a === 'catch' ? 'default' : a));
+  p.program = program;
+  const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program });
+  if (status < 0) return pmReply(status);
+  pm.ctx.trace('proc', { op: 'exec', pid: p.pid, path: m.path, program });
+  return null;
+}

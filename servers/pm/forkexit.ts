@@ -1,0 +1,101 @@
+/*
+ * fork, exit and wait (MINIX's forkexit.c).
+ *   doFork      a child running the named program; FS learns of it before it runs
+ *   doExit      the caller exits
+ *   exitProc    any exit (also death by signal): zombie, orphans to init, wake a waiting parent
+ *   doWait      reap a zombie child, or suspend the caller until one exits
+ */
+import { EAGAIN, ECHILD, EINVAL, kernelCall, send, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { INIT_PID, newMProc, NR_PROCS, type MProc } from './mproc.js';
+import { exitStatus, NSIG, SIGCHLD, type PmExit, type PmFork, type PmWait } from './protocol.js';
+import { pmReply, tellFs, type PmState } from './state.js';
+import { sigProc } from './signal.js';
+import { cancelTimers } from './time.js';
+
+type Gen<T> = Generator<KernelCall, T, any>;
+
+export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
+  const parent = pm.procs.byEndpoint(m.source);
+  if (parent === undefined) return pmReply(-EINVAL);
+  if (typeof m.program !== 'string' || typeof m.name !== 'string') return pmReply(-EINVAL);
+  if (pm.procs.size >= NR_PROCS) return pmReply(-EAGAIN);
+  const childEp: number = yield kernelCall('sys_fork', { name: m.name, program: m.program });
+  if (childEp < 0) return pmReply(childEp);
+  const pid = pm.procs.allocPid();
+  const child = newMProc({
+    pid, parentPid: parent.pid, endpoint: childEp, name: pm.ctx.kernel.nameOf(childEp), program: m.program,
+    uid: parent.uid, gid: parent.gid,
+  }, NSIG);
+  child.euid = parent.euid;
+  child.egid = parent.egid;
+  child.blockedMask = parent.blockedMask;
+  // The child runs another program, so caught signals revert to default (as after exec); ignored stay ignored.
+  child.actions = parent.actions.map((a) => (a === 'catch' ? 'default' : a));
+  pm.procs.add(child);
+  yield* tellFs(pm, { type: 'FS_PM_FORK', parent: parent.endpoint, child: childEp, pid, uid: child.euid, gid: child.egid });
+  yield kernelCall('sys_resume', { endpoint: childEp });
+  pm.ctx.trace('proc', { op: 'fork', pid, parent: parent.pid, child: child.name, program: m.program });
+  return pmReply(pid);
+}
+
+export function* doExit(pm: PmState, m: Envelope<PmExit>): Gen<Message | null> {
+  const p = pm.procs.byEndpoint(m.source);
+  if (p === undefined) return pmReply(-EINVAL);
+  const code = typeof m.status === 'number' ? m.status : 0;
+  yield* exitProc(pm, p, exitStatus(code));
+  return null; // the caller is gone: no reply
+}
+
+export function* exitProc(pm: PmState, p: MProc, status: number): Gen<void> {
+  if (p.zombie) return;
+  cancelTimers(pm, p);
+  yield* tellFs(pm, { type: 'FS_PM_EXIT', endpoint: p.endpoint });
+  yield kernelCall('sys_exit', { endpoint: p.endpoint, code: status });
+  p.zombie = true;
+  p.exitStatus = status;
+  p.waiting = null;
+  pm.procs.detachEndpoint(p);
+  pm.ctx.trace('proc', { op: 'exit', pid: p.pid, name: p.name, status });
+
+  const init = pm.procs.byPid(INIT_PID);
+  for (const child of pm.procs.children(p.pid)) {
+    child.parentPid = init !== undefined && init !== p ? INIT_PID : 0;
+    if (child.zombie) {
+      if (child.parentPid === 0) pm.procs.release(child);
+      else yield* tryReap(pm, child);
+    }
+  }
+  const parent = pm.procs.byPid(p.parentPid);
+  if (parent === undefined || parent.zombie) {
+    pm.procs.release(p); // nobody will wait for it
+    return;
+  }
+  if (!(yield* tryReap(pm, p))) yield* sigProc(pm, parent, SIGCHLD);
+}
+
+/** If the zombie's parent is waiting for it, complete the wait. */
+function* tryReap(pm: PmState, zombie: MProc): Gen<boolean> {
+  const parent = pm.procs.byPid(zombie.parentPid);
+  if (parent === undefined || parent.waiting !== 'wait') return false;
+  if (parent.waitPid !== -1 && parent.waitPid !== zombie.pid) return false;
+  parent.waiting = null;
+  pm.procs.release(zombie);
+  yield send(parent.endpoint, pmReply(zombie.pid, zombie.exitStatus));
+  return true;
+}
+
+export function* doWait(pm: PmState, m: Envelope<PmWait>): Gen<Message | null> {
+  const p = pm.procs.byEndpoint(m.source);
+  if (p === undefined || typeof m.pid !== 'number') return pmReply(-EINVAL);
+  const children = pm.procs.children(p.pid).filter((c) => m.pid === -1 || c.pid === m.pid);
+  if (children.length === 0) return pmReply(-ECHILD);
+  const zombie = children.filter((c) => c.zombie).sort((a, b) => a.pid - b.pid)[0];
+  if (zombie !== undefined) {
+    pm.procs.release(zombie);
+    return pmReply(zombie.pid, zombie.exitStatus);
+  }
+  if (m.nohang === true) return pmReply(0);
+  p.waiting = 'wait';
+  p.waitPid = m.pid;
+  return null;
+}

@@ -1,0 +1,38 @@
+/*
+ * The process manager (MINIX's pm/main.c): adopt init, then serve.
+ *   pmServer(config)   the Program of the pm actor
+ * Requests from endpoints PM does not know get EINVAL; notifications from
+ * the clock are its alarm.
+ */
+import { EINVAL, NONE, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { serve } from '../../lib/server.js';
+import { INIT_PID, newMProc, ProcTable } from './mproc.js';
+import { NSIG } from './protocol.js';
+import { pmCallTable } from './table.js';
+import type { PmConfig, PmState } from './state.js';
+import { onClockNotify } from './time.js';
+
+export type { PmConfig } from './state.js';
+
+export function pmServer(config: PmConfig) {
+  return function* pmMain(ctx: ActorContext): Generator<KernelCall, void, any> {
+    const pm: PmState = { ctx, config, procs: new ProcTable(), clockAlarmAtNs: 0 };
+    const initEp = ctx.endpointOf(config.initName);
+    if (initEp !== NONE) {
+      pm.procs.allocPid(); // pid 1
+      pm.procs.add(newMProc({
+        pid: INIT_PID, parentPid: 0, endpoint: initEp, name: config.initName, program: config.initName,
+        uid: config.initUid, gid: config.initGid,
+      }, NSIG));
+    }
+    const clock = ctx.endpointOf('clock');
+    yield* serve(pmCallTable(pm), {
+      errorReplyType: 'PM_REPLY',
+      onNotify: function* (m: Envelope) {
+        if (m.source === clock) yield* onClockNotify(pm);
+        return null;
+      },
+      validate: (m) => (pm.procs.byEndpoint(m.source) === undefined && m.type.startsWith('PM_') ? EINVAL : 0),
+    });
+  };
+}

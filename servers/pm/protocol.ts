@@ -1,0 +1,62 @@
+/*
+ * The process manager's protocol: what user processes (through lib/syscalls)
+ * and servers send to pm, and its replies.
+ *   PmRequest   PM_FORK, PM_EXEC, PM_EXIT, PM_WAIT, PM_KILL, PM_SIGACTION,
+ *               PM_SIGPROCMASK, PM_SIGSUSPEND, PM_ALARM, PM_SLEEP, PM_GETPID,
+ *               PM_GETUID, PM_SETUID, PM_SETGID
+ *   PmReply     { type: 'PM_REPLY', status } (status: a value >= 0 or -errno)
+ *   Signal numbers and wait-status encoding (as MINIX's <signal.h>, <sys/wait.h>)
+ */
+import type { Message } from '../../kernel/index.js';
+
+export interface PmFork extends Message {
+  readonly type: 'PM_FORK';
+  /** Program the child runs (a boot-script process block or a built-in), since a generator cannot be copied. */
+  readonly program: string;
+  /** Name of the child in the trace and for the parent's `kill NAME`. */
+  readonly name: string;
+}
+export interface PmExec extends Message { readonly type: 'PM_EXEC'; readonly path: string; readonly args: readonly string[] }
+export interface PmExit extends Message { readonly type: 'PM_EXIT'; readonly status: number }
+/** pid -1 waits for any child. */
+export interface PmWait extends Message { readonly type: 'PM_WAIT'; readonly pid: number; readonly nohang: boolean }
+export interface PmKill extends Message { readonly type: 'PM_KILL'; readonly pid: number; readonly signal: number }
+export type SigDisposition = 'default' | 'ignore' | 'catch';
+export interface PmSigaction extends Message { readonly type: 'PM_SIGACTION'; readonly signal: number; readonly action: SigDisposition }
+export interface PmSigprocmask extends Message { readonly type: 'PM_SIGPROCMASK'; readonly how: 'block' | 'unblock' | 'set'; readonly mask: number }
+/** pause() is sigsuspend with the current mask. */
+export interface PmSigsuspend extends Message { readonly type: 'PM_SIGSUSPEND'; readonly mask: number | null }
+/** Returns the ns that were left of the previous alarm; delayNs 0 cancels. */
+export interface PmAlarm extends Message { readonly type: 'PM_ALARM'; readonly delayNs: number }
+export interface PmSleep extends Message { readonly type: 'PM_SLEEP'; readonly delayNs: number }
+export interface PmGetpid extends Message { readonly type: 'PM_GETPID' }
+export interface PmGetuid extends Message { readonly type: 'PM_GETUID' }
+export interface PmSetuid extends Message { readonly type: 'PM_SETUID'; readonly uid: number }
+export interface PmSetgid extends Message { readonly type: 'PM_SETGID'; readonly gid: number }
+
+export type PmRequest =
+  | PmFork | PmExec | PmExit | PmWait | PmKill | PmSigaction | PmSigprocmask | PmSigsuspend
+  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid;
+
+export interface PmReply extends Message {
+  readonly type: 'PM_REPLY';
+  readonly status: number;
+  /** PM_WAIT: the child's wait status; PM_GETPID: the parent pid; PM_GETUID: the effective uid. */
+  readonly value?: number;
+  readonly value2?: number;
+}
+
+export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11,
+  SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 16, SIGCONT = 17, SIGSTOP = 18, SIGTSTP = 19;
+export const NSIG = 20;
+
+/** Signals whose default action is to be ignored; stop/continue are handled apart. */
+export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGCONT]);
+export const UNCATCHABLE = new Set([SIGKILL, SIGSTOP]);
+
+/** Wait status as POSIX encodes it: exit code in bits 8..15, or the terminating signal in bits 0..6. */
+export const exitStatus = (code: number): number => (code & 0xff) << 8;
+export const signalStatus = (signal: number): number => signal & 0x7f;
+export const WIFEXITED = (status: number): boolean => (status & 0x7f) === 0;
+export const WEXITSTATUS = (status: number): number => (status >> 8) & 0xff;
+export const WTERMSIG = (status: number): number => status & 0x7f;

@@ -1,0 +1,42 @@
+/*
+ * The process manager's state, shared by its handlers (MINIX's glo.h).
+ *   PmState          the table, the context, the configuration
+ *   pmReply(status)  the reply message
+ *   tellFs(pm, msg)  inform the file system of a process event (fork, exit, setuid, ...)
+ */
+import { NONE, sendrec, type ActorContext, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import type { ProcTable } from './mproc.js';
+import type { PmReply } from './protocol.js';
+
+export interface PmConfig {
+  /** Name of the first user process (pid 1), started by the boot image. */
+  readonly initName: string;
+  readonly initUid: number;
+  readonly initGid: number;
+}
+
+export interface PmState {
+  readonly ctx: ActorContext;
+  readonly config: PmConfig;
+  readonly procs: ProcTable;
+  /** Expiry (virtual ns) of the alarm PM has asked the clock for, or 0. */
+  clockAlarmAtNs: number;
+}
+
+export function pmReply(status: number, value?: number, value2?: number): PmReply {
+  const reply: { type: 'PM_REPLY'; status: number; value?: number; value2?: number } = { type: 'PM_REPLY', status };
+  if (value !== undefined) reply.value = value;
+  if (value2 !== undefined) reply.value2 = value2;
+  return reply;
+}
+
+/**
+ * Tell the file system about a process event and wait for its answer, as
+ * MINIX's PM does with VFS. A system booted without a file system skips it.
+ */
+export function* tellFs(pm: PmState, msg: Message): Generator<KernelCall, number, any> {
+  const fs = pm.ctx.endpointOf('fs');
+  if (fs === NONE) return 0;
+  const r: Envelope | number = yield sendrec(fs, msg);
+  return typeof r === 'number' ? r : ((r as Envelope & { status?: number }).status ?? 0);
+}
