@@ -437,10 +437,11 @@ export class Kernel {
         this.destroy(p, step.value);
         return;
       }
-      const outcome = this.execute(p, step.value);
+      const call = step.value;
+      const outcome = typeof call === 'object' && call !== null ? this.execute(p, call) : this.callError(p, 'yield', EBADCALL, NONE);
       if (outcome !== BLOCKED) p.result = outcome;
       if (!p.alive) return;
-      if (step.value.op !== Op.Work) {
+      if (call?.op !== Op.Work) {
         this.kernelCallsTotal++;
         this.nowNs += costNs;
         p.cpuTimeNs += costNs;

@@ -9,6 +9,7 @@
  * refuses, gets an error reply and the server keeps serving.
  */
 import { ANY, EBADCALL, EINVAL, NOTIFY, receive, send, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
+import { ownValue } from './own.js';
 
 export type Handler<M extends Message = Message> = (m: Envelope<M>) => Generator<KernelCall, Message | null, any>;
 
@@ -28,7 +29,7 @@ export function* serve(table: CallTable, options: ServeOptions = {}): Generator<
   for (;;) {
     const m: Envelope | number = yield receive(ANY);
     if (typeof m === 'number') continue;
-    let handler: Handler<any> | undefined = table[m.type];
+    let handler: Handler<any> | undefined = typeof m.type === 'string' ? ownValue(table, m.type) : undefined;
     if (handler === undefined && m.type === NOTIFY) handler = options.onNotify;
     if (handler === undefined) {
       if (m.type !== NOTIFY) yield send(m.source, { type: errorType, status: -EBADCALL } as Message);

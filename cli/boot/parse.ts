@@ -13,6 +13,7 @@ import {
   DIRECTIVE_SPECS, PROCESS_KEYS,
   type BootScript, type Directive, type DirectiveValue, type KeySpec, type ProcessBlock,
 } from './script.js';
+import { ownValue } from '../../lib/own.js';
 
 export const MAX_SCRIPT_LINES = 100_000;
 
@@ -65,7 +66,7 @@ function positionOf(base: Omit<SourcePosition, 'column'>, t: Token | undefined, 
 function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: readonly Directive[]): Directive {
   const head = tokens[0]!;
   const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
-  const spec = DIRECTIVE_SPECS[head.text];
+  const spec = ownValue(DIRECTIVE_SPECS, head.text);
   if (spec === undefined || head.quoted) {
     const near = closest(head.text, [...Object.keys(DIRECTIVE_SPECS), 'process']);
     return fail(`unknown directive '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}; a process's commands must be indented`, head);
@@ -90,7 +91,7 @@ function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'co
       continue;
     }
     const key = t.text.slice(0, eq);
-    const keySpec = spec.keys[key];
+    const keySpec = ownValue(spec.keys, key);
     if (keySpec === undefined) {
       const near = closest(key, Object.keys(spec.keys));
       fail(`unknown key '${key}' for ${head.text}${near ? ` (did you mean '${near}'?)` : ''} (known: ${Object.keys(spec.keys).join(', ')})`, t);
@@ -145,7 +146,7 @@ function parseProcessHeader(tokens: readonly Token[], base: Omit<SourcePosition,
     const eq = t.text.indexOf('=');
     if (eq < 0) fail(`unexpected '${t.text}' (expected key=value: ${Object.keys(PROCESS_KEYS).join(', ')})`, t);
     const key = t.text.slice(0, eq);
-    const spec = PROCESS_KEYS[key];
+    const spec = ownValue(PROCESS_KEYS, key);
     if (spec === undefined) fail(`unknown process key '${key}' (known: ${Object.keys(PROCESS_KEYS).join(', ')})`, t);
     values.set(key, parseValue(t.text.slice(eq + 1), spec!, key, { ...base, column: t.column + eq + 1 }));
   }

@@ -11,6 +11,7 @@ import { errnoByName } from '../../kernel/errno.js';
 import { ParseError, type SourcePosition } from '../parse-error.js';
 import type { Token } from './lexer.js';
 import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
+import { ownValue } from '../own.js';
 
 /** Kinds of positional argument. */
 export type ArgKind = 'path' | 'text' | 'name' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest';
@@ -104,7 +105,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if (head.text === 'expect' && !head.quoted) {
     const what = tokens[1];
     if (what === undefined) return fail('expect needs an outcome (ok or an errno such as EACCES) and a command', undefined, lineEnd);
-    if (what.text !== 'ok' && errnoByName[what.text] === undefined) fail(`unknown errno '${what.text}' (use ok, or a name such as EACCES, ENOENT)`, what);
+    if (what.text !== 'ok' && ownValue(errnoByName, what.text) === undefined) fail(`unknown errno '${what.text}' (use ok, or a name such as EACCES, ENOENT)`, what);
     if (tokens.length < 3) fail('expect needs a command after the outcome', undefined, lineEnd);
     return { kind: 'expect', expected: what.text, command: parseCommand(tokens.slice(2), base), pos: at(head) };
   }
@@ -116,7 +117,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     return { kind: 'repeat', count, command: parseCommand(tokens.slice(2), base), pos: at(head) };
   }
 
-  const spec = COMMAND_SPECS[head.text];
+  const spec = ownValue(COMMAND_SPECS, head.text);
   if (spec === undefined || head.quoted) {
     const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat']);
     return fail(`unknown command '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
@@ -128,7 +129,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     const isFlag = !t.quoted && t.text.startsWith('-') && !/^-\d/.test(t.text) && spec.args[args.length] !== 'rest';
     if (isFlag) {
       const flagName = t.text.replace(/^--?/, '');
-      const kind = spec.flags?.[flagName];
+      const kind = spec.flags === undefined ? undefined : ownValue(spec.flags, flagName);
       if (kind === undefined) fail(`${head.text} has no option ${t.text}`, t);
       if (kind === 'bool') { flags[flagName] = true; continue; }
       const v = tokens[++i];

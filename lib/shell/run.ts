@@ -14,6 +14,7 @@ import type { Command, SimpleCommand } from './commands.js';
 import { SIGNAL_NAMES } from './commands.js';
 import { parseDurationNs, parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
+import { ownValue } from '../own.js';
 
 export interface CommandHooks {
   /** An `expect` was checked. */
@@ -72,7 +73,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
 const notYet: CommandImpl = function* () { return -ENOSYS; };
 
 function impl(name: string): CommandImpl {
-  return processCommands[name] ?? fsCommands[name] ?? notYet;
+  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? notYet;
 }
 
 function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean): SysGen<{ status: number; failed: boolean }> {

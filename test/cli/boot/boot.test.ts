@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bootScript } from '../../../cli/commands/boot.js';
+
+function boot(text: string, opts: { seed?: string; trace?: string; until?: string } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mksim-boot-'));
+  const path = join(dir, 'test.boot');
+  writeFileSync(path, text);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = bootScript(path, opts, (l) => stdout.push(l), (l) => stderr.push(l));
+  return { code, stdout, stderr, dir };
+}
+
+describe('mksim boot', () => {
+  it('examples/hello.boot prints its greeting and exits 0', () => {
+    const stdout: string[] = [];
+    const code = bootScript('examples/hello.boot', {}, (l) => stdout.push(l), () => {});
+    expect(code).toBe(0);
+    expect(stdout).toEqual(['init: mksim is up', 'hello: hello, world', 'init: hello exited; bye']);
+  });
+
+  it('the same script and seed give byte-identical traces whose records carry the v1 fields', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-trace-'));
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    bootScript('examples/hello.boot', { seed: '7', trace: a }, () => {}, () => {});
+    bootScript('examples/hello.boot', { seed: '7', trace: b }, () => {}, () => {});
+    const textA = readFileSync(a, 'utf8');
+    expect(textA).toBe(readFileSync(b, 'utf8'));
+    const records = textA.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records[0]).toMatchObject({ seq: 1, t: 0, ev: 'header', version: 1, seed: 7, script: 'examples/hello.boot' });
+    records.forEach((r, i) => {
+      expect(r.seq).toBe(i + 1);
+      expect(Number.isInteger(r.t)).toBe(true);
+      expect(typeof r.ev).toBe('string');
+      if (['send', 'deliver', 'notify', 'reply'].includes(r.ev as string)) {
+        for (const f of ['id', 'src', 'dst', 'type', 'cause']) expect(r).toHaveProperty(f);
+      }
+    });
+    for (let i = 1; i < records.length; i++) expect(records[i]!.t as number).toBeGreaterThanOrEqual(records[i - 1]!.t as number);
+  });
+
+  it('a failed expectation makes the run exit 1 and says where', () => {
+    const r = boot('process init\n    expect ECHILD wait\n    expect EPERM wait\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr.join('\n')).toMatch(/expectation failed: init at .*test.boot:3: expected EPERM, got ECHILD/);
+  });
+
+  it('a process that exits non-zero makes the run exit 1', () => {
+    const r = boot('process init\n    spawn bad\n    wait bad\nprocess bad\n    exit 3\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr.join('\n')).toMatch(/bad ended with exit 3/);
+  });
+
+  it('kill delivers SIGTERM, whose default action ends the child', () => {
+    const r = boot('process init\n    spawn victim\n    kill victim SIGTERM\n    wait victim\nprocess victim\n    spin 1s\n');
+    expect(r.stderr.join('\n')).toMatch(/victim ended with killed by SIGTERM/);
+  });
+
+  it('orphans are re-parented to init and reaped by its wait', () => {
+    const r = boot([
+      'process init', '    spawn parent', '    wait parent', '    wait', '    echo reaped',
+      'process parent', '    spawn orphan', '    exit 0',
+      'process orphan', '    spin 1ms',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('init: reaped');
+  });
+});
