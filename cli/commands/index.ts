@@ -5,9 +5,11 @@
 import type { Command } from 'commander';
 import * as boot from './boot.js';
 import * as bench from './bench.js';
+import * as mkfs from './mkfs.js';
+import * as fsck from './fsck.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: readonly CommandModule[] = [boot, bench];
+export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck];
