@@ -45,6 +45,8 @@ export interface ActorContext {
   readonly self: Endpoint;
   readonly name: string;
   readonly kernel: Kernel;
+  /** The program's arguments (exec's argv after the program name). */
+  readonly args: readonly string[];
   /** Current virtual time (what sys_times would return; free of charge). */
   nowNs(): number;
   /** Endpoint of the live process with this name, or NONE (a boot-image lookup, like MINIX's DS). */
@@ -75,6 +77,7 @@ export interface SpawnOptions {
   readonly priority: number;
   readonly privileges: Privileges;
   readonly quantumNs?: number;
+  readonly args?: readonly string[];
 }
 
 export type KernelCallHandler = (caller: Proc, args: unknown) => unknown;
@@ -136,7 +139,7 @@ export class Kernel {
     const p = new Proc(slot, makeEndpoint(generation - 1, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
     this.slots[slot] = p;
     this.byName.set(name, p);
-    const ctx = this.contextFor(p);
+    const ctx = this.contextFor(p, options.args ?? []);
     p.gen = options.program(ctx);
     if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'spawn', proc: name, endpoint: p.endpoint, priority: p.priority });
     this.makeReady(p);
@@ -148,11 +151,12 @@ export class Kernel {
     for (let n = 2; ; n++) if (!this.byName.has(`${base}.${n}`)) return `${base}.${n}`;
   }
 
-  private contextFor(p: Proc): ActorContext {
+  private contextFor(p: Proc, args: readonly string[]): ActorContext {
     return {
       self: p.endpoint,
       name: p.name,
       kernel: this,
+      args,
       nowNs: () => this.nowNs,
       endpointOf: (name) => this.byName.get(name)?.endpoint ?? NONE,
       trace: (ev, fields) => {
@@ -183,7 +187,7 @@ export class Kernel {
    * Replace a process's program (exec): the old generator is dropped, the IPC
    * state cleared, and the new program starts when the process next runs.
    */
-  replaceProgram(p: Proc, program: Program): void {
+  replaceProgram(p: Proc, program: Program, args: readonly string[] = []): void {
     if (p.rtsFlags & RTS_SENDING) removeFromCallerQueue(this, p);
     p.rtsFlags &= ~(RTS_SENDING | RTS_RECEIVING);
     p.miscFlags = 0;
@@ -191,7 +195,7 @@ export class Kernel {
     p.pendingMsg = null;
     p.workLeftNs = 0;
     p.result = undefined;
-    p.gen = program(this.contextFor(p));
+    p.gen = program(this.contextFor(p, args));
     this.makeReady(p);
   }
 

@@ -3,7 +3,7 @@
  * system task implements them (do_fork.c, do_exec.c, do_exit.c, ...).
  *   sys_fork    { name, program, priority?, quantumNs? } -> child endpoint (child held until sys_resume)
  *   sys_resume  { endpoint } -> OK: let a forked child run
- *   sys_exec    { endpoint, program } -> OK: the process runs a new program
+ *   sys_exec    { endpoint, program, args? } -> OK: the process runs a new program
  *   sys_exit    { endpoint, code } -> OK: remove the process
  *   sys_sigsend { endpoint, signal } -> OK: mark a signal pending for the process's runtime
  *   sys_stop / sys_cont { endpoint } -> OK: hold or release a process (SIGSTOP / SIGCONT)
@@ -54,7 +54,8 @@ export function registerSystemCalls(k: Kernel): void {
     const program = k.programs.get((args as { program: string }).program);
     if (p === null) return -ESRCH;
     if (program === undefined) return -EINVAL;
-    k.replaceProgram(p, program);
+    const argv = (args as { args?: unknown }).args;
+    k.replaceProgram(p, program, Array.isArray(argv) ? argv.map(String) : []);
     return OK;
   });
 

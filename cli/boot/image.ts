@@ -68,10 +68,14 @@ export function initBlock(script: BootScript): ProcessBlock | undefined {
 /** A process block as a program: take on the block's credentials, run its commands, exit. */
 function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
   return function* (proc: UserProcess) {
+    // Like login: a block that declares credentials takes them (it must start as root to change uid).
     if (!isInit) {
-      const gid = yield* pmCalls.setgid(proc, block.gid);
-      const uid = yield* pmCalls.setuid(proc, block.uid);
-      if (gid < 0 || uid < 0) proc.print(`cannot take uid ${block.uid} gid ${block.gid}: parent is not root`);
+      const gid = block.gid === null ? 0 : yield* pmCalls.setgid(proc, block.gid);
+      const uid = block.uid === null ? 0 : yield* pmCalls.setuid(proc, block.uid);
+      if (gid < 0 || uid < 0) {
+        proc.print(`cannot take uid ${block.uid ?? '-'} gid ${block.gid ?? '-'}: the parent is not root`);
+        return 1;
+      }
     }
     return yield* runCommands(proc, block.commands, {
       expectation(_name, held, detail, where) {

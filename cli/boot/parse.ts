@@ -154,8 +154,8 @@ function parseProcessHeader(tokens: readonly Token[], base: Omit<SourcePosition,
   if (priority !== null && priority > 15) fail('priority must be 0..15', tokens.find((t) => t.text.startsWith('priority=')));
   return {
     name: nameTok.text,
-    uid: (values.get('uid') as number | undefined) ?? 0,
-    gid: (values.get('gid') as number | undefined) ?? 0,
+    uid: (values.get('uid') as number | undefined) ?? null,
+    gid: (values.get('gid') as number | undefined) ?? null,
     context: (values.get('context') as string | undefined) ?? null,
     priority,
     quantumNs: (values.get('quantum') as number | undefined) ?? null,

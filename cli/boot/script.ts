@@ -42,8 +42,9 @@ export interface Directive {
 
 export interface ProcessBlock {
   readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
+  /** Credentials the block declares (null: inherited from the parent). */
+  readonly uid: number | null;
+  readonly gid: number | null;
   readonly context: string | null;
   readonly priority: number | null;
   readonly quantumNs: number | null;

@@ -52,7 +52,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   spin: { args: ['duration'], required: 1, summary: 'spin D: use D of CPU time' },
   alarm: { args: ['duration'], required: 1, summary: 'alarm D: SIGALRM after D (0 cancels)' },
   pause: { args: [], required: 0, summary: 'pause: wait for a signal' },
-  kill: { args: ['name', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the process spawned as NAME' },
+  kill: { args: ['name', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the child spawned as NAME (or self, or a pid)' },
   getcon: { args: [], required: 0, summary: "getcon: print this process's security context" },
   getfilecon: { args: ['path'], required: 1, summary: "getfilecon PATH: print a file's security context" },
   setfilecon: { args: ['path', 'context'], required: 2, summary: "setfilecon PATH CONTEXT: relabel a file" },
@@ -64,6 +64,18 @@ export const SIGNAL_NAMES: readonly string[] = [
   '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGEMT', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
   'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
 ];
+
+export function isSignalName(text: string): boolean {
+  return (SIGNAL_NAMES.includes(text) || SIGNAL_NAMES.includes(`SIG${text}`)) && text !== '' && text !== 'SIG';
+}
+
+/** The number of a signal given by name (SIGALRM or ALRM) or number; -1 if unknown. */
+export function signalNumber(text: string): number {
+  const n = parseIntStrict(text);
+  if (n !== null) return n > 0 && n < SIGNAL_NAMES.length ? n : -1;
+  const idx = SIGNAL_NAMES.indexOf(text.startsWith('SIG') ? text : `SIG${text}`);
+  return idx > 0 ? idx : -1;
+}
 
 const OPEN_FLAG_NAMES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_TRUNC', 'O_APPEND'];
 
@@ -90,7 +102,15 @@ export interface RepeatCommand {
   readonly pos: SourcePosition;
 }
 
-export type Command = SimpleCommand | ExpectCommand | RepeatCommand;
+export interface TrapCommand {
+  readonly kind: 'trap';
+  readonly signal: string;
+  /** What the handler does: print that it caught the signal, run a command, or set ignore/default. */
+  readonly action: 'print' | 'ignore' | 'default' | Command;
+  readonly pos: SourcePosition;
+}
+
+export type Command = SimpleCommand | ExpectCommand | RepeatCommand | TrapCommand;
 
 export const MAX_REPEAT = 1_000_000;
 
@@ -117,9 +137,22 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     return { kind: 'repeat', count, command: parseCommand(tokens.slice(2), base), pos: at(head) };
   }
 
+  if (head.text === 'trap' && !head.quoted) {
+    const sig = tokens[1];
+    if (sig === undefined || !isSignalName(sig.text)) return fail(`trap needs a signal such as SIGALRM`, sig, lineEnd);
+    const rest = tokens.slice(2);
+    const word = rest.length === 1 ? rest[0]!.text : '';
+    const action = rest.length === 0 ? 'print' as const
+      : word === 'ignore' || word === 'default' ? word
+      : parseCommand(rest, base);
+    if ((sig.text === 'SIGKILL' || sig.text === 'KILL' || sig.text === 'SIGSTOP' || sig.text === 'STOP') && action !== 'default') {
+      fail(`${sig.text} cannot be caught or ignored`, sig);
+    }
+    return { kind: 'trap', signal: sig.text, action, pos: at(head) };
+  }
   const spec = ownValue(COMMAND_SPECS, head.text);
   if (spec === undefined || head.quoted) {
-    const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat']);
+    const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat', 'trap']);
     return fail(`unknown command '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
   }
   const flags: Record<string, number | true> = {};
@@ -180,9 +213,7 @@ function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: T
       for (const f of t.text.split('|')) if (!OPEN_FLAG_NAMES.includes(f)) fail(`${cmd}: unknown open flag '${f}' (known: ${OPEN_FLAG_NAMES.join(', ')})`, t);
       return;
     case 'signal':
-      if (!SIGNAL_NAMES.includes(t.text) && !SIGNAL_NAMES.includes(`SIG${t.text}`) && parseIntStrict(t.text) === null) {
-        fail(`${cmd}: unknown signal '${t.text}'`, t);
-      }
+      if (!isSignalName(t.text) && parseIntStrict(t.text) === null) fail(`${cmd}: unknown signal '${t.text}'`, t);
       return;
     case 'context':
       if (!/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:.+)?$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a context user:role:type`, t);

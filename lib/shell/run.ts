@@ -11,7 +11,7 @@ import { errnoByName, errnoName, ENOSYS, EINVAL, ESRCH } from '../../kernel/errn
 import * as pm from '../syscalls/pm.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 import type { Command, SimpleCommand } from './commands.js';
-import { SIGNAL_NAMES } from './commands.js';
+import { SIGNAL_NAMES, signalNumber } from './commands.js';
 import { parseDurationNs, parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { ownValue } from '../own.js';
@@ -28,13 +28,6 @@ class ExitRequest {
 
 /** A command's outcome: >= 0 success, < 0 a negated errno. */
 export type CommandImpl = (proc: UserProcess, c: SimpleCommand) => SysGen<number>;
-
-function signalNumber(text: string): number {
-  const n = parseIntStrict(text);
-  if (n !== null) return n;
-  const idx = SIGNAL_NAMES.indexOf(text.startsWith('SIG') ? text : `SIG${text}`);
-  return idx > 0 ? idx : -1;
-}
 
 const processCommands: Readonly<Record<string, CommandImpl>> = {
   *echo(proc, c) { proc.print(c.args.join(' ')); return 0; },
@@ -59,7 +52,8 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
   },
   *kill(proc, c) {
     const target = c.args[0]!;
-    const pid = proc.childrenByName.get(target) ?? parseIntStrict(target) ?? -1;
+    const pid = target === 'self' || target === proc.name ? yield* pm.getpid(proc)
+      : proc.childrenByName.get(target) ?? parseIntStrict(target) ?? -1;
     if (pid < 0) return -ESRCH;
     const sig = signalNumber(c.args[1]!);
     if (sig < 0) return -EINVAL;
@@ -92,6 +86,18 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
         status = r.status;
       }
       return { status, failed };
+    }
+    case 'trap': {
+      const sig = signalNumber(cmd.signal);
+      const action = cmd.action;
+      const status = action === 'ignore' || action === 'default'
+        ? yield* pm.sigaction(proc, sig, action)
+        : yield* pm.sigaction(proc, sig, function* (p: UserProcess) {
+          if (action === 'print') p.print(`caught ${SIGNAL_NAMES[sig]}`);
+          else yield* runOne(p, action, hooks, false);
+        });
+      if (status < 0 && !quiet) proc.print(`trap: ${errnoName(status)}`);
+      return { status, failed: status < 0 };
     }
     case 'expect': {
       const r = yield* runOne(proc, cmd.command, hooks, true);

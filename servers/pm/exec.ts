@@ -23,12 +23,15 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   if (reply.status < 0) return pmReply(reply.status);
   const line = reply.firstLine ?? '';
   if (!line.startsWith(SHEBANG)) return pmReply(-ENOEXEC);
-  const program = line.slice(SHEBANG.length).trim().split(/\s+/)[0] ?? '';
+  const words = line.slice(SHEBANG.length).trim().split(/\s+/);
+  const program = words[0] ?? '';
+  // Words after the program name on the #! line come first, then exec's own arguments.
+  const args = [...words.slice(1), ...(Array.isArray(m.args) ? m.args.map(String) : [])];
   if (!pm.ctx.kernel.programs.has(program)) return pmReply(-ENOEXEC);
   // Caught signals revert to default: their handlers were code of the old program.
   p.actions = p.actions.map((a) => (a === 'catch' ? 'default' : a));
   p.program = program;
-  const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program });
+  const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args });
   if (status < 0) return pmReply(status);
   pm.ctx.trace('proc', { op: 'exec', pid: p.pid, path: m.path, program });
   return null;

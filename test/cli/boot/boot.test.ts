@@ -70,3 +70,38 @@ describe('mksim boot', () => {
     expect(r.stdout).toContain('init: reaped');
   });
 });
+
+describe('signals in boot scripts', () => {
+  it('trap runs its command when the signal arrives, at the return from the system call', () => {
+    const r = boot('process init\n    trap SIGUSR1 echo "got usr1"\n    kill self SIGUSR1\n    echo after\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['init: got usr1', 'init: after']);
+  });
+
+  it('an ignored signal does nothing; SIGKILL cannot be trapped', () => {
+    const r = boot('process init\n    trap SIGTERM ignore\n    kill self SIGTERM\n    echo alive\n');
+    expect(r.stdout).toEqual(['init: alive']);
+    expect(() => boot('process init\n    trap SIGKILL echo no\n')).toThrow(/SIGKILL cannot be caught/);
+  });
+
+  it('a child killed with SIGKILL while trapping everything else still dies', () => {
+    const r = boot('process init\n    spawn c\n    kill c SIGKILL\n    wait c\nprocess c\n    trap SIGTERM\n    spin 10ms\n');
+    expect(r.stderr.join('\n')).toMatch(/c ended with killed by SIGKILL/);
+  });
+
+  it('a signal interrupts CPU work: the handler runs and the work goes on', () => {
+    // init's 10 ms quantum runs out during its spin, so c runs, traps and starts spinning;
+    // init then sends the signal while c is in the middle of its 50 ms of work.
+    const r = boot('process init\n    spawn c\n    spin 25ms\n    kill c SIGUSR2\n    wait c\nprocess c\n    trap SIGUSR2\n    spin 50ms\n    echo done\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['c: caught SIGUSR2', 'c: done']);
+  });
+
+  it('a signal sent before the child installs its trap takes the default action', () => {
+    // The child runs first after fork (it is ready before PM's reply reaches the parent);
+    // it spins through its quantum, and the parent's kill arrives before its trap.
+    const r = boot('process init\n    spawn c\n    kill c SIGUSR2\n    wait c\nprocess c\n    spin 20ms\n    trap SIGUSR2\n');
+    expect(r.code).toBe(1);
+    expect(r.stderr.join('\n')).toMatch(/c ended with killed by SIGUSR2/);
+  });
+});
