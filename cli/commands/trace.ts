@@ -1,0 +1,201 @@
+/*
+ * `mksim trace`: read, summarise, compare and export traces (docs/tracing.md).
+ *   mksim trace FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all]
+ *   mksim trace stats FILE [--json]
+ *   mksim trace diff A B [--json] [--context N]
+ *   mksim trace export FILE --format perfetto|mermaid|html [-o OUT] [--max N]
+ * Entry points for tests: viewTrace, statsTrace, diffTrace, exportTrace.
+ */
+import { basename } from 'node:path';
+import { Command, Option } from 'commander';
+import type { TraceRecord } from '../../kernel/index.js';
+import { UsageError } from '../errors.js';
+import { diffTraces, formatDiff } from '../trace/diff.js';
+import { TraceFilter, parseCauseId, splitList, type FilterOptions } from '../trace/filter.js';
+import { colourWanted, parseDurationOption } from '../trace/format.js';
+import { HtmlExport } from '../trace/html.js';
+import { DEFAULT_MERMAID_MAX, MermaidExport } from '../trace/mermaid.js';
+import { openOutput, type Output } from '../trace/output.js';
+import { PerfettoExport } from '../trace/perfetto.js';
+import { createProgress } from '../trace/progress.js';
+import { iterateTrace, readTrace } from '../trace/reader.js';
+import { formatStats, TraceStats } from '../trace/stats.js';
+import { TraceView } from '../trace/view.js';
+
+export interface FilterFlags {
+  actor?: string[];
+  type?: string[];
+  from?: string;
+  to?: string;
+  cause?: string;
+}
+
+export interface ViewFlags extends FilterFlags {
+  all?: boolean;
+  color?: boolean;
+}
+
+export interface ExportFlags extends FilterFlags {
+  format?: string;
+  output?: string;
+  max?: string;
+}
+
+const EXPORT_FORMATS = ['perfetto', 'mermaid', 'html'] as const;
+
+export function filterOptions(flags: FilterFlags): FilterOptions {
+  return {
+    actors: splitList(flags.actor),
+    types: splitList(flags.type),
+    fromNs: parseDurationOption(flags.from, '--from'),
+    toNs: parseDurationOption(flags.to, '--to'),
+    causeId: parseCauseId(flags.cause),
+  };
+}
+
+function addFilterOptions(cmd: Command): Command {
+  const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+  return cmd
+    .option('--actor <name>', 'only records involving this actor (repeat or comma-separate for more)', collect)
+    .option('--type <type>', 'only messages of this type, or records of this kind (repeatable)', collect)
+    .option('--from <duration>', 'only records at or after this virtual time (e.g. 1.5ms)')
+    .option('--to <duration>', 'only records at or before this virtual time')
+    .option('--cause <id>', 'only the causal chain of this message: everything it caused, transitively');
+}
+
+/** The text view, line by line, into `out`. */
+export async function viewTrace(path: string, flags: ViewFlags, out: Output): Promise<void> {
+  const filter = new TraceFilter(filterOptions(flags));
+  const view = new TraceView({ all: flags.all === true, colour: flags.color ?? colourWanted(out) });
+  let chunk = '';
+  for await (const rec of iterateTrace(path)) {
+    view.observe(rec);
+    if (!filter.accepts(rec)) continue;
+    const line = view.format(rec);
+    if (line === null) continue;
+    chunk += line + '\n';
+    if (chunk.length >= 1 << 16) {
+      await out.write(chunk);
+      chunk = '';
+      if (out.closed) return;
+    }
+  }
+  await out.write(chunk);
+}
+
+export async function statsTrace(path: string, flags: FilterFlags & { json?: boolean }): Promise<string> {
+  const filter = new TraceFilter(filterOptions(flags));
+  const stats = new TraceStats();
+  await readTrace(path, (rec) => {
+    if (filter.accepts(rec)) stats.add(rec);
+  });
+  const result = stats.result();
+  return flags.json ? JSON.stringify(result, null, 2) + '\n' : formatStats(result);
+}
+
+export async function diffTrace(pathA: string, pathB: string, flags: { json?: boolean; context?: string }): Promise<{ text: string; identical: boolean }> {
+  const context = flags.context === undefined ? undefined : Number(flags.context);
+  if (context !== undefined && !(Number.isSafeInteger(context) && context >= 0 && context <= 1000)) throw new UsageError(`--context must be an integer 0..1000, got '${flags.context}'`);
+  const d = await diffTraces(pathA, pathB, { context });
+  return { text: flags.json ? JSON.stringify(d, null, 2) + '\n' : formatDiff(d, pathA, pathB), identical: d.identical };
+}
+
+/** Write an export of the trace at `path` to `out`; returns the number of records read. */
+export async function exportTrace(path: string, flags: ExportFlags, out: Output): Promise<number> {
+  const format = flags.format;
+  if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format ?? ''}'`);
+  }
+  const max = flags.max === undefined ? DEFAULT_MERMAID_MAX : Number(flags.max);
+  if (!(Number.isSafeInteger(max) && max > 0)) throw new UsageError(`--max must be a positive integer, got '${flags.max}'`);
+  const filter = new TraceFilter(filterOptions(flags));
+  const progress = createProgress(`export ${format}`, { unit: 'bytes' });
+  let onRecord: (rec: TraceRecord) => void;
+  let finish: () => Iterable<string>;
+  if (format === 'perfetto') {
+    const p = new PerfettoExport();
+    onRecord = (rec) => { if (rec.ev === 'header' || filter.accepts(rec)) p.add(rec); };
+    finish = () => p.chunks();
+  } else if (format === 'mermaid') {
+    const m = new MermaidExport({ max });
+    onRecord = (rec) => {
+      m.observe(rec);
+      if (filter.accepts(rec)) m.add(rec);
+    };
+    finish = () => [m.text()];
+  } else {
+    const h = new HtmlExport();
+    onRecord = (rec) => { if (rec.ev === 'header' || filter.accepts(rec)) h.add(rec); };
+    finish = () => [h.page(basename(path))];
+  }
+  let count: number;
+  try {
+    count = await readTrace(path, onRecord, { onBytes: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.finish();
+  }
+  for (const chunk of finish()) {
+    await out.write(chunk);
+    if (out.closed) break;
+  }
+  return count;
+}
+
+async function withOutput(path: string | undefined, body: (out: Output) => Promise<void>): Promise<void> {
+  const out = openOutput(path);
+  try {
+    await body(out);
+  } finally {
+    await out.close();
+  }
+}
+
+export function register(program: Command): void {
+  const trace = addFilterOptions(program
+    .command('trace')
+    .description('read a trace: an strace-like view (subcommands: stats, diff, export)')
+    .argument('[file]', 'trace file (JSON Lines, as boot --trace writes)')
+    .option('--all', 'show every record, bookkeeping too (deliver, sched, kcall, ...)')
+    .option('--color', 'colour even when not on a terminal')
+    .option('--no-color', 'never colour'))
+    .action(async (file: string | undefined, flags: ViewFlags) => {
+      if (file === undefined) throw new UsageError('mksim trace needs a trace file (or one of: stats, diff, export)');
+      await withOutput(undefined, (out) => viewTrace(file, flags, out));
+    });
+
+  addFilterOptions(trace
+    .command('stats')
+    .description('messages per actor pair and type, round-trip latency percentiles, cache, disk, AVC, timers')
+    .argument('<file>', 'trace file')
+    .option('--json', 'print the statistics as JSON'))
+    .action(async (file: string, flags: FilterFlags & { json?: boolean }) => {
+      const text = await statsTrace(file, flags);
+      await withOutput(undefined, (out) => out.write(text));
+    });
+
+  trace
+    .command('diff')
+    .description('where two traces first diverge, and how their statistics differ (exit 1 if they differ)')
+    .argument('<a>', 'first trace')
+    .argument('<b>', 'second trace')
+    .option('--json', 'print the comparison as JSON')
+    .option('--context <n>', 'records of context around the divergence', '3')
+    .action(async (a: string, b: string, flags: { json?: boolean; context?: string }) => {
+      const { text, identical } = await diffTrace(a, b, flags);
+      await withOutput(undefined, (out) => out.write(text));
+      if (!identical) process.exitCode = 1;
+    });
+
+  addFilterOptions(trace
+    .command('export')
+    .description('export to Perfetto (Chrome trace JSON), a Mermaid sequence diagram, or a self-contained HTML viewer')
+    .argument('<file>', 'trace file')
+    .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
+    .option('-o, --output <file>', 'write here instead of standard output')
+    .option('--max <n>', `mermaid: most lines in the diagram (default ${DEFAULT_MERMAID_MAX})`))
+    .action(async (file: string, flags: ExportFlags) => {
+      await withOutput(flags.output, async (out) => {
+        await exportTrace(file, flags, out);
+      });
+    });
+}

@@ -1,0 +1,99 @@
+/*
+ * The strace-like text view of a trace: one line per message, at its
+ * virtual time in µs, `src -> dst`, the type, the payload's fields, and on a
+ * reply the round-trip latency of the request it answers.
+ *   TraceView(options)      format(rec): the line for a record, or null when hidden
+ *   ViewOptions             { all, colour, widths }
+ * Arrows: -> send, ->> asynchronous send (senda), => reply, ~> notify, <- deliver.
+ */
+import type { TraceRecord } from '../../kernel/index.js';
+import { extraFields, formatFields, formatUs, formatValue, palette, type Palette } from './format.js';
+import { DETAIL_EVS, isMessage, type MessageRecord } from './records.js';
+
+export interface ViewOptions {
+  /** Show every record, bookkeeping too (deliver, sched, quantum, kcall, block). */
+  readonly all?: boolean;
+  readonly colour?: boolean;
+  /** Longest payload text on a line. */
+  readonly payloadChars?: number;
+}
+
+/** Bound on requests remembered while waiting for their reply (a trace of one-way sends must not grow it forever). */
+const MAX_PENDING_REQUESTS = 1 << 20;
+const TIME_WIDTH = 12;
+const ACTOR_WIDTH = 8;
+const TYPE_WIDTH = 10;
+
+export class TraceView {
+  private readonly c: Palette;
+  private readonly sentNs = new Map<number, number>();
+
+  constructor(private readonly options: ViewOptions = {}) {
+    this.c = palette(options.colour === true);
+  }
+
+  /**
+   * Remember what a reply needs (the request's send time). Call for every
+   * record, shown or not, so latencies stay right under filters.
+   */
+  observe(rec: TraceRecord): void {
+    if (rec.ev === 'send' && rec.async !== true) {
+      if (this.sentNs.size >= MAX_PENDING_REQUESTS) this.sentNs.delete(this.sentNs.keys().next().value as number);
+      this.sentNs.set(rec.id as number, rec.t);
+    }
+  }
+
+  /** The line for a record, or null if this view hides its kind. Call observe(rec) first. */
+  format(rec: TraceRecord): string | null {
+    if (!this.options.all && DETAIL_EVS.has(rec.ev)) return null;
+    const time = `${this.c.dim}${formatUs(rec.t).padStart(TIME_WIDTH)}${this.c.reset}`;
+    return `${time} ${isMessage(rec) ? this.message(rec) : this.event(rec)}`;
+  }
+
+  private message(m: MessageRecord): string {
+    const c = this.c;
+    const arrow = m.ev === 'reply' ? '=>' : m.ev === 'notify' ? '~>' : m.ev === 'deliver' ? '<-' : m.async === true ? '->>' : '->';
+    const arrowColour = m.ev === 'reply' ? c.green : m.ev === 'notify' ? c.yellow : m.ev === 'deliver' ? c.dim : c.blue;
+    // A delivery reads from the receiver's side: `dst <- src`.
+    const [left, right] = m.ev === 'deliver' ? [m.dst, m.src] : [m.src, m.dst];
+    const parts = [
+      `${c.cyan}${left.padEnd(ACTOR_WIDTH)}${c.reset} ${arrowColour}${arrow.padEnd(3)}${c.reset} ${c.cyan}${right.padEnd(ACTOR_WIDTH)}${c.reset}`,
+      `${c.bold}${m.type.padEnd(TYPE_WIDTH)}${c.reset}`,
+    ];
+    const payload = formatFields(m.msg as Record<string, unknown> | undefined, this.options.payloadChars ?? 60);
+    if (payload !== '') parts.push(payload);
+    const tail = [`#${m.id}`];
+    if (m.cause !== null) tail.push(`cause #${m.cause}`);
+    if (m.ev === 'reply' && typeof m.re === 'number') {
+      const sentNs = this.sentNs.get(m.re);
+      this.sentNs.delete(m.re);
+      tail.push(sentNs === undefined ? `re #${m.re}` : `re #${m.re}, rtt ${c.green}${formatUs(m.t - sentNs)} µs${c.reset}`);
+    }
+    return `${parts.join(' ')}  ${c.dim}(${c.reset}${tail.join(', ')}${c.dim})${c.reset}`;
+  }
+
+  private event(rec: TraceRecord): string {
+    const c = this.c;
+    const kind = rec.ev === 'fault' || rec.ev === 'error' ? `${c.red}[${rec.ev}]${c.reset}` : `${c.magenta}[${rec.ev}]${c.reset}`;
+    const who = typeof rec.proc === 'string' ? `${c.cyan}${rec.proc}${c.reset}: ` : '';
+    return `${kind} ${who}${this.eventBody(rec)}`;
+  }
+
+  /** The body of a non-message record: a few kinds read better in their own words, the rest as key=value. */
+  private eventBody(rec: TraceRecord): string {
+    switch (rec.ev) {
+      case 'log':
+        return String(rec.text);
+      case 'sched':
+        return `${rec.from ?? '(idle)'} -> ${rec.to}`;
+      case 'state': {
+        const rest = formatFields(extraFields(rec, ['proc', 'machine', 'from', 'to', 'event']));
+        return `${rec.machine ?? ''} ${rec.from} -> ${rec.to}${rec.event !== undefined ? ` on ${formatValue(rec.event)}` : ''}${rest ? ' ' + rest : ''}`;
+      }
+      case 'irq':
+        return `hardware ~> ${rec.dst} bits=${formatValue(rec.bits)}`;
+      default:
+        return formatFields(extraFields(rec, ['proc']), 120);
+    }
+  }
+}
