@@ -202,10 +202,20 @@ export function encodeInode(ino: DiskInode, block: Uint8Array, offset: number): 
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
-/** Inode number of the entry at `offset` of a directory block. */
-export function direntInode(block: Uint8Array, offset: number): number {
+/** A little-endian u32 (zone pointers in indirect blocks, inode numbers in entries). */
+export function readU32(block: Uint8Array, offset: number): number {
   return (block[offset]! | (block[offset + 1]! << 8) | (block[offset + 2]! << 16) | (block[offset + 3]! << 24)) >>> 0;
 }
+
+export function writeU32(block: Uint8Array, offset: number, value: number): void {
+  block[offset] = value & 0xff;
+  block[offset + 1] = (value >>> 8) & 0xff;
+  block[offset + 2] = (value >>> 16) & 0xff;
+  block[offset + 3] = (value >>> 24) & 0xff;
+}
+
+/** Inode number of the entry at `offset` of a directory block. */
+export const direntInode = readU32;
 
 /** Name of the entry at `offset`: up to the first NUL, at most 60 bytes. */
 export function direntName(block: Uint8Array, offset: number): string {
@@ -228,15 +238,12 @@ export function encodeName(name: string): Uint8Array {
 
 export function writeDirent(block: Uint8Array, offset: number, inodeNr: number, name: Uint8Array): void {
   if (name.length > NAME_MAX) throw new RangeError(`name of ${name.length} bytes exceeds ${NAME_MAX}`);
-  const v = new DataView(block.buffer, block.byteOffset + offset, DIRENT_BYTES);
-  v.setUint32(0, inodeNr, true);
+  writeU32(block, offset, inodeNr);
   block.fill(0, offset + 4, offset + DIRENT_BYTES);
   block.set(name, offset + 4);
 }
 
-export function setDirentInode(block: Uint8Array, offset: number, inodeNr: number): void {
-  new DataView(block.buffer, block.byteOffset + offset, 4).setUint32(0, inodeNr, true);
-}
+export const setDirentInode = writeU32;
 
 /** Largest file size the zone pointers of one inode can map, capped by V3's 32-bit i_size. */
 export function maxFileBytes(blockSize: number): number {

@@ -1,0 +1,104 @@
+/*
+ * Bitmap allocation, as MINIX's super.c. The entry points are:
+ *   allocBit(fs, map, origin)   the first free bit at or after origin (wrapping), set; 0 when full
+ *   freeBit(fs, map, bit)       clear a bit; freeing a free bit is a corrupt image, reported as such
+ *   allocZone(fs, near)         a data zone near `near` (the file's first zone) or from s_zsearch; ENOSPC
+ *   freeZone(fs, zone)          give a zone back and lower s_zsearch
+ *   countFree(fs, map)          free bits (statfs)
+ */
+import { ENOSPC, type KernelCall } from '../../kernel/index.js';
+import { BlockType } from './cache.js';
+import { corrupt, FsError } from './errors.js';
+import type { FsState } from './state.js';
+
+export const enum BitMap { IMAP = 0, ZMAP = 1 }
+
+interface MapShape { readonly startBlock: number; readonly bits: number; readonly blocks: number }
+
+function shape(fs: FsState, map: BitMap): MapShape {
+  return map === BitMap.IMAP
+    ? { startBlock: fs.g.imapStart, bits: fs.sb.ninodes + 1, blocks: fs.sb.imapBlocks }
+    : { startBlock: fs.g.zmapStart, bits: fs.g.zoneBits, blocks: fs.sb.zmapBlocks };
+}
+
+export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<KernelCall, number, any> {
+  const { startBlock, bits, blocks } = shape(fs, map);
+  const bitsPerBlock = fs.g.bitsPerBlock;
+  if (origin >= bits || origin < 0) origin = 0;
+  let block = Math.floor(origin / bitsPerBlock);
+  let byte = (origin % bitsPerBlock) >> 3;
+  // Every block plus one: the search starts in the middle of one.
+  for (let pass = 0; pass <= blocks; pass++) {
+    const bp = yield* fs.cache.getBlock(startBlock + block);
+    const data = bp.data;
+    for (let i = byte; i < data.length; i++) {
+      const k = data[i]!;
+      if (k === 0xff) continue;
+      let bit = 0;
+      while (k & (1 << bit)) bit++;
+      const b = block * bitsPerBlock + i * 8 + bit;
+      if (b >= bits) break; // past the end of the map
+      data[i] = k | (1 << bit);
+      fs.cache.markDirty(bp);
+      yield* fs.cache.putBlock(bp, BlockType.MAP);
+      return b;
+    }
+    yield* fs.cache.putBlock(bp, BlockType.MAP);
+    if (++block >= blocks) block = 0;
+    byte = 0;
+  }
+  return 0;
+}
+
+export function* freeBit(fs: FsState, map: BitMap, bit: number): Generator<KernelCall, void, any> {
+  const { startBlock, bits } = shape(fs, map);
+  const what = map === BitMap.IMAP ? 'inode' : 'zone bit';
+  if (bit <= 0 || bit >= bits) throw corrupt(`freeing ${what} ${bit}: outside the bitmap (1..${bits - 1})`);
+  const bitsPerBlock = fs.g.bitsPerBlock;
+  const bp = yield* fs.cache.getBlock(startBlock + Math.floor(bit / bitsPerBlock));
+  const i = (bit % bitsPerBlock) >> 3;
+  const mask = 1 << (bit & 7);
+  if ((bp.data[i]! & mask) === 0) {
+    yield* fs.cache.putBlock(bp, BlockType.MAP);
+    const name = map === BitMap.IMAP ? `inode ${bit}` : `zone ${bit + fs.sb.firstDataZone - 1}`;
+    throw corrupt(`double free: ${name} is already free in the ${map === BitMap.IMAP ? 'inode' : 'zone'} bitmap`);
+  }
+  bp.data[i] = bp.data[i]! & ~mask;
+  fs.cache.markDirty(bp);
+  yield* fs.cache.putBlock(bp, BlockType.MAP);
+}
+
+export function* allocZone(fs: FsState, near: number): Generator<KernelCall, number, any> {
+  const first = fs.sb.firstDataZone;
+  const fromHint = near < first || near >= fs.sb.zones;
+  const origin = fromHint ? fs.zsearch : near - (first - 1);
+  const b = yield* allocBit(fs, BitMap.ZMAP, origin);
+  if (b === 0) throw new FsError(ENOSPC, `no free zone (${fs.sb.zones - first} data zones)`);
+  if (fromHint) fs.zsearch = b;
+  return first - 1 + b;
+}
+
+export function* freeZone(fs: FsState, zone: number): Generator<KernelCall, void, any> {
+  const first = fs.sb.firstDataZone;
+  if (zone < first || zone >= fs.sb.zones) throw corrupt(`freeing zone ${zone}: outside the data zones [${first}, ${fs.sb.zones})`);
+  const bit = zone - (first - 1);
+  yield* freeBit(fs, BitMap.ZMAP, bit);
+  if (bit < fs.zsearch) fs.zsearch = bit;
+}
+
+const POPCOUNT = new Uint8Array(256).map((_, i) => { let n = 0; for (let v = i; v; v &= v - 1) n++; return n; });
+
+export function* countFree(fs: FsState, map: BitMap): Generator<KernelCall, number, any> {
+  const { startBlock, bits, blocks } = shape(fs, map);
+  let used = 0;
+  let left = bits;
+  for (let blk = 0; blk < blocks && left > 0; blk++) {
+    const bp = yield* fs.cache.getBlock(startBlock + blk);
+    const n = Math.min(left, fs.g.bitsPerBlock);
+    for (let i = 0; i < n >> 3; i++) used += POPCOUNT[bp.data[i]!]!;
+    for (let b = n & ~7; b < n; b++) if (bp.data[b >> 3]! & (1 << (b & 7))) used++;
+    yield* fs.cache.putBlock(bp, BlockType.MAP | BlockType.ONE_SHOT);
+    left -= n;
+  }
+  return bits - used;
+}

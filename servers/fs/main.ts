@@ -1,0 +1,46 @@
+/*
+ * The FS server (MINIX's main.c): mount the device, then serve.
+ *   fsServer(config)   the Program of the fs actor: DEV_OPEN the driver, read and check the
+ *                      superblock, then receive requests, look them up in the call table, reply
+ * If the mount fails, every request gets EIO with the mount error as its message.
+ */
+import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { serve } from '../../lib/server.js';
+import type { DevReply } from '../../drivers/disk/protocol.js';
+import { driverDevice } from './device.js';
+import { fsReply } from './protocol.js';
+import { MountError, mountDevice } from './super.js';
+import type { FsConfig, FsState } from './state.js';
+import { fsCallTable, validateRequest } from './table.js';
+
+export type { FsConfig } from './state.js';
+
+export function fsServer(config: FsConfig) {
+  return function* fsMain(ctx: ActorContext): Generator<KernelCall, void, any> {
+    const driver = ctx.endpointOf(config.driver);
+    if (driver === NONE) yield* mountFailed(ctx, `cannot mount ${config.driver}: no such driver`);
+    const minor = config.minor ?? 0;
+    const open: Envelope<DevReply> | number = yield sendrec(driver, { type: 'DEV_OPEN', minor });
+    if (typeof open === 'number' || open.status < 0) {
+      yield* mountFailed(ctx, `cannot mount ${config.driver}: DEV_OPEN failed (${typeof open === 'number' ? open : open.status})`);
+    }
+    let fs: FsState;
+    try {
+      fs = yield* mountDevice(ctx, driverDevice(driver, minor), config);
+    } catch (err) {
+      if (!(err instanceof MountError)) throw err;
+      return yield* mountFailed(ctx, err.message);
+    }
+    yield* serve(fsCallTable(fs), { errorReplyType: 'FS_REPLY', validate: validateRequest });
+  };
+}
+
+/** Answer every request with the mount error, so a client can show why. */
+function* mountFailed(ctx: ActorContext, message: string): Generator<KernelCall, never, any> {
+  ctx.trace('error', { call: 'mount', message });
+  for (;;) {
+    const m: Envelope | number = yield receive(ANY);
+    if (typeof m === 'number' || m.type === NOTIFY) continue;
+    yield send(m.source, fsReply(-EIO, { message }));
+  }
+}

@@ -1,0 +1,137 @@
+/*
+ * Path names and directories, as MINIX's path.c. The entry points are:
+ *   searchDir(fs, dir, name, op, nr)  LOOK_UP an entry, ENTER one, DELETE one, or ask IS_EMPTY
+ *   lookup(fs, path)                  the inode a path names, held
+ *   lastDir(fs, path)                 the parent directory (held) and the final name
+ *   splitPath(path)                   components, checked (ENAMETOOLONG, EINVAL)
+ * A directory is read only up to its size, one block at a time, and a path
+ * has a bounded number of components, so a corrupt tree cannot loop.
+ */
+import { EEXIST, EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, type KernelCall } from '../../kernel/index.js';
+import { allocZone } from './alloc.js';
+import { BlockType } from './cache.js';
+import { corrupt, FsError } from './errors.js';
+import { getInode, putInode, type Inode } from './inode.js';
+import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, setDirentInode, writeDirent } from './layout.js';
+import { readMap } from './read.js';
+import { nowSec, type FsState } from './state.js';
+import { freshBlock, writeMap } from './write.js';
+
+export const enum DirOp { LOOK_UP, ENTER, DELETE, IS_EMPTY }
+
+export const PATH_MAX = 4096;
+
+export function splitPath(path: string): string[] {
+  if (typeof path !== 'string' || path.length === 0) throw new FsError(ENOENT, 'empty path');
+  if (path.length > PATH_MAX) throw new FsError(ENAMETOOLONG, `path of ${path.length} characters exceeds ${PATH_MAX}`);
+  if (path.includes('\0')) throw new FsError(EINVAL, 'path contains a NUL byte');
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  for (const p of parts) if (encodeName(p).length > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
+  return parts;
+}
+
+/**
+ * One pass over a directory. LOOK_UP returns the inode number (0: absent);
+ * ENTER adds name -> nr in the first free slot or at the end (EEXIST if
+ * present); DELETE clears the entry and returns the inode it named;
+ * IS_EMPTY returns 1 when only '.' and '..' remain.
+ */
+export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr = 0): Generator<KernelCall, number, any> {
+  if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `inode ${dir.nr} is not a directory`);
+  const bs = fs.sb.blockSize;
+  const perBlock = bs / DIRENT_BYTES;
+  const entries = Math.floor(dir.d.size / DIRENT_BYTES);
+  const encoded = encodeName(name);
+  let freeSlotBlock = -1;
+  let freeSlotOffset = 0;
+  const blocks = Math.ceil(entries / perBlock);
+  for (let bi = 0; bi < blocks; bi++) {
+    const z = yield* readMap(fs, dir, bi);
+    if (z === 0) continue; // a hole holds no entries
+    const bp = yield* fs.cache.getBlock(z);
+    const data = bp.data;
+    const n = Math.min(perBlock, entries - bi * perBlock);
+    for (let e = 0; e < n; e++) {
+      const off = e * DIRENT_BYTES;
+      const ino = direntInode(data, off);
+      if (ino === 0) {
+        if (op === DirOp.ENTER && freeSlotBlock < 0) { freeSlotBlock = z; freeSlotOffset = off; }
+        continue;
+      }
+      if (op === DirOp.IS_EMPTY) {
+        if (bi === 0 && e < 2) continue;
+        yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+        return 0;
+      }
+      if (!direntNameEquals(data, off, encoded)) continue;
+      if (ino > fs.sb.ninodes) {
+        yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+        throw corrupt(`directory inode ${dir.nr}: entry '${name}' points to inode ${ino} beyond s_ninodes ${fs.sb.ninodes}`);
+      }
+      if (op === DirOp.DELETE) {
+        setDirentInode(data, off, 0);
+        fs.cache.markDirty(bp);
+        dir.d.mtime = dir.d.ctime = nowSec(fs);
+        dir.dirty = true;
+      }
+      yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+      if (op === DirOp.ENTER) throw new FsError(EEXIST, `'${name}' exists`);
+      return ino;
+    }
+    yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+  }
+  if (op === DirOp.IS_EMPTY) return 1;
+  if (op !== DirOp.ENTER) return 0;
+  if (freeSlotBlock >= 0) {
+    const bp = yield* fs.cache.getBlock(freeSlotBlock);
+    writeDirent(bp.data, freeSlotOffset, nr, encoded);
+    fs.cache.markDirty(bp);
+    yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+  } else {
+    // Append: a new block when the last one is full.
+    const index = Math.floor(dir.d.size / bs);
+    const offset = dir.d.size % bs;
+    let z = yield* readMap(fs, dir, index);
+    let bp;
+    if (z === 0) {
+      z = yield* allocZone(fs, dir.d.zone[0]!);
+      yield* writeMap(fs, dir, index, z);
+      bp = yield* freshBlock(fs, z);
+    } else {
+      bp = yield* fs.cache.getBlock(z);
+    }
+    writeDirent(bp.data, offset, nr, encoded);
+    fs.cache.markDirty(bp);
+    yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+    dir.d.size += DIRENT_BYTES;
+  }
+  dir.d.mtime = dir.d.ctime = nowSec(fs);
+  dir.dirty = true;
+  return nr;
+}
+
+/** Walk components from the root; each step holds only the current inode. */
+function* walk(fs: FsState, parts: readonly string[]): Generator<KernelCall, Inode, any> {
+  let cur = yield* getInode(fs, ROOT_INODE);
+  for (const name of parts) {
+    if (!isDir(cur.d.mode)) { yield* putInode(fs, cur); throw new FsError(ENOTDIR, `'${name}': a path component is not a directory`); }
+    const nr = name === '..' && cur.nr === ROOT_INODE ? ROOT_INODE : yield* searchDir(fs, cur, name, DirOp.LOOK_UP);
+    yield* putInode(fs, cur);
+    if (nr === 0) throw new FsError(ENOENT, `'${name}' not found`);
+    cur = yield* getInode(fs, nr);
+  }
+  return cur;
+}
+
+export function* lookup(fs: FsState, path: string): Generator<KernelCall, Inode, any> {
+  return yield* walk(fs, splitPath(path));
+}
+
+export function* lastDir(fs: FsState, path: string): Generator<KernelCall, { dir: Inode; name: string }, any> {
+  const parts = splitPath(path);
+  const name = parts.pop();
+  if (name === undefined) throw new FsError(EINVAL, `'${path}' names the root`);
+  const dir = yield* walk(fs, parts);
+  if (!isDir(dir.d.mode)) { yield* putInode(fs, dir); throw new FsError(ENOTDIR, `parent of '${name}' is not a directory`); }
+  return { dir, name };
+}

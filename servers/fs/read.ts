@@ -1,0 +1,88 @@
+/*
+ * Reading files, as MINIX's read.c. The entry points are:
+ *   readMap(fs, ino, blockIndex)   the zone holding a file block (0: a hole), through single, double, triple indirect
+ *   readFile(fs, ino, position, dst)  copy file bytes into dst (holes read as zeros); bytes read
+ *   checkZone(fs, ino, zone)       a pointer read from disk must lie among the data zones
+ * Indirect chains have a fixed depth and a pointer equal to one of its own
+ * ancestors is refused, so a corrupt image gives an error, never a loop.
+ */
+import type { KernelCall } from '../../kernel/index.js';
+import { BlockType } from './cache.js';
+import { corrupt } from './errors.js';
+import type { Inode } from './inode.js';
+import { NR_DZONES, readU32, SINGLE_SLOT, DOUBLE_SLOT, TRIPLE_SLOT } from './layout.js';
+import type { FsState } from './state.js';
+
+export function checkZone(fs: FsState, ino: Inode, zone: number): void {
+  if (zone !== 0 && (zone < fs.sb.firstDataZone || zone >= fs.sb.zones)) {
+    throw corrupt(`inode ${ino.nr}: zone ${zone} out of range [${fs.sb.firstDataZone}, ${fs.sb.zones})`);
+  }
+}
+
+/** Where a file block lives: the i_zone slot and the indexes into each indirect level (empty past the triple range). */
+export function zonePath(fs: FsState, blockIndex: number): { slot: number; indexes: number[] } | null {
+  const n = fs.g.zonesPerIndirect;
+  let i = blockIndex;
+  if (i < NR_DZONES) return { slot: i, indexes: [] };
+  i -= NR_DZONES;
+  if (i < n) return { slot: SINGLE_SLOT, indexes: [i] };
+  i -= n;
+  if (i < n * n) return { slot: DOUBLE_SLOT, indexes: [Math.floor(i / n), i % n] };
+  i -= n * n;
+  if (i < n * n * n) return { slot: TRIPLE_SLOT, indexes: [Math.floor(i / (n * n)), Math.floor(i / n) % n, i % n] };
+  return null;
+}
+
+export function* readMap(fs: FsState, ino: Inode, blockIndex: number): Generator<KernelCall, number, any> {
+  const path = zonePath(fs, blockIndex);
+  if (path === null) return 0;
+  let z = ino.d.zone[path.slot]!;
+  checkZone(fs, ino, z);
+  const ancestors: number[] = [];
+  for (const index of path.indexes) {
+    if (z === 0) return 0;
+    ancestors.push(z);
+    const bp = yield* fs.cache.getBlock(z);
+    const child = readU32(bp.data, index * 4);
+    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
+    checkZone(fs, ino, child);
+    if (child !== 0 && ancestors.includes(child)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
+    z = child;
+  }
+  return z;
+}
+
+export function* readFile(fs: FsState, ino: Inode, position: number, dst: Uint8Array): Generator<KernelCall, number, any> {
+  const size = ino.d.size;
+  if (position >= size || dst.length === 0) return 0;
+  const length = Math.min(dst.length, size - position);
+  const bs = fs.sb.blockSize;
+  const firstIndex = Math.floor(position / bs);
+  const lastIndex = Math.floor((position + length - 1) / bs);
+  if (lastIndex > firstIndex || fs.readAheadBlocks > 0) {
+    // The blocks this read needs (and the read-ahead) in one scattered read: the elevator at work.
+    const end = Math.min(lastIndex + fs.readAheadBlocks, Math.floor((size - 1) / bs));
+    const wanted: number[] = [];
+    for (let i = firstIndex; i <= end && wanted.length < fs.cache.bufs.length / 2; i++) {
+      const z = yield* readMap(fs, ino, i);
+      if (z !== 0) wanted.push(z);
+    }
+    yield* fs.cache.prefetch(wanted);
+  }
+  let done = 0;
+  while (done < length) {
+    const pos = position + done;
+    const offset = pos % bs;
+    const chunk = Math.min(bs - offset, length - done);
+    const z = yield* readMap(fs, ino, Math.floor(pos / bs));
+    if (z === 0) {
+      dst.fill(0, done, done + chunk);
+    } else {
+      const bp = yield* fs.cache.getBlock(z);
+      dst.set(bp.data.subarray(offset, offset + chunk), done);
+      yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+    }
+    done += chunk;
+  }
+  return length;
+}

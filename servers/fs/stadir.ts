@@ -1,0 +1,88 @@
+/*
+ * Looking at files, as MINIX's stadir.c. The entry points are:
+ *   statPath(fs, path)              an inode's attributes (FsStat)
+ *   readDirEntries(fs, path, index, count)   used entries of a directory, from index
+ *   statFs(fs)                      block size, zones and inodes, total and free
+ */
+import { ENOTDIR, type KernelCall } from '../../kernel/index.js';
+import { BitMap, countFree } from './alloc.js';
+import { BlockType } from './cache.js';
+import { FsError } from './errors.js';
+import { putInode, type Inode } from './inode.js';
+import { DIRENT_BYTES, direntInode, direntName, isDir, NR_DZONES, readU32 } from './layout.js';
+import { lookup } from './path.js';
+import type { FsDirent, FsStat, FsStatfs } from './protocol.js';
+import { checkZone, readMap } from './read.js';
+import type { FsState } from './state.js';
+
+/** Zones an inode holds, indirect blocks included (bounded: each level is read once per pointer). */
+function* countZones(fs: FsState, ino: Inode): Generator<KernelCall, number, any> {
+  let total = 0;
+  for (let slot = 0; slot < NR_DZONES; slot++) if (ino.d.zone[slot] !== 0) total++;
+  const walk = function* (z: number, depth: number): Generator<KernelCall, number, any> {
+    checkZone(fs, ino, z);
+    if (z === 0) return 0;
+    if (depth === 0) return 1;
+    let n = 1;
+    const bp = yield* fs.cache.getBlock(z);
+    const ptrs: number[] = [];
+    for (let i = 0; i < fs.g.zonesPerIndirect; i++) { const c = readU32(bp.data, i * 4); if (c !== 0) ptrs.push(c); }
+    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
+    for (const c of ptrs) n += yield* walk(c, depth - 1);
+    return n;
+  };
+  for (let depth = 1; depth <= 3; depth++) total += yield* walk(ino.d.zone[NR_DZONES + depth - 1]!, depth);
+  return total;
+}
+
+export function* statPath(fs: FsState, path: string): Generator<KernelCall, FsStat, any> {
+  const ino = yield* lookup(fs, path);
+  try {
+    const d = ino.d;
+    return {
+      ino: ino.nr, mode: d.mode, nlinks: d.nlinks, uid: d.uid, gid: d.gid, size: d.size,
+      atime: d.atime, mtime: d.mtime, ctime: d.ctime, zones: yield* countZones(fs, ino),
+    };
+  } finally {
+    yield* putInode(fs, ino);
+  }
+}
+
+export function* readDirEntries(fs: FsState, path: string, index: number, count: number): Generator<KernelCall, { entries: FsDirent[]; next: number }, any> {
+  const dir = yield* lookup(fs, path);
+  try {
+    if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
+    const bs = fs.sb.blockSize;
+    const perBlock = bs / DIRENT_BYTES;
+    const total = Math.floor(dir.d.size / DIRENT_BYTES);
+    const entries: FsDirent[] = [];
+    let seen = 0;
+    for (let bi = 0; bi * perBlock < total; bi++) {
+      const z = yield* readMap(fs, dir, bi);
+      if (z === 0) continue;
+      const bp = yield* fs.cache.getBlock(z);
+      const n = Math.min(perBlock, total - bi * perBlock);
+      for (let e = 0; e < n; e++) {
+        const nr = direntInode(bp.data, e * DIRENT_BYTES);
+        if (nr === 0) continue;
+        if (seen++ < index) continue;
+        if (entries.length === count) { yield* fs.cache.putBlock(bp, BlockType.DIRECTORY); return { entries, next: index + count }; }
+        entries.push({ name: direntName(bp.data, e * DIRENT_BYTES), ino: nr });
+      }
+      yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
+    }
+    return { entries, next: -1 };
+  } finally {
+    yield* putInode(fs, dir);
+  }
+}
+
+export function* statFs(fs: FsState): Generator<KernelCall, FsStatfs, any> {
+  return {
+    blockSize: fs.sb.blockSize,
+    zones: fs.sb.zones - fs.sb.firstDataZone,
+    freeZones: yield* countFree(fs, BitMap.ZMAP),
+    inodes: fs.sb.ninodes,
+    freeInodes: yield* countFree(fs, BitMap.IMAP),
+  };
+}

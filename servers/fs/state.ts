@@ -1,0 +1,53 @@
+/*
+ * The FS server's state: one mounted MINIX V3 file system.
+ *   FsConfig     what the boot script's `fs` line sets (driver, cache size, robust, elevator)
+ *   FsState      the superblock, its geometry, the cache, the inode table, the search hints
+ *   nowSec(fs)   inode time stamps: the configured epoch plus virtual time
+ */
+import type { ActorContext } from '../../kernel/index.js';
+import type { BufferCache } from './cache.js';
+import type { BlockDevice } from './device.js';
+import type { InodeTable } from './inode.js';
+import type { Geometry, Superblock } from './layout.js';
+
+export interface FsConfig {
+  /** Name of the disk driver's endpoint (e.g. 'disk0'). */
+  readonly driver: string;
+  readonly minor?: number;
+  /** Buffers in the cache (MINIX's NR_BUFS). */
+  readonly cacheBuffers?: number;
+  /** Slots in the in-memory inode table (MINIX's NR_INODES); all held gives ENFILE. */
+  readonly inodeSlots?: number;
+  /** Write metadata blocks through at once (MINIX's ROBUST). */
+  readonly robust?: boolean;
+  /** Sort writes by block number (off: pool order, for the elevator lab). */
+  readonly elevator?: boolean;
+  /** Blocks read ahead past a read (0: only what the read asks for). */
+  readAheadBlocks?: number;
+  /** Seconds since 1970 at virtual time 0, for inode times (deterministic; default 0). */
+  readonly epochSec?: number;
+}
+
+export const DEFAULT_FS_CONFIG = {
+  minor: 0, cacheBuffers: 256, inodeSlots: 256, robust: false, elevator: true, readAheadBlocks: 0, epochSec: 0,
+} as const;
+
+export interface FsState {
+  readonly ctx: ActorContext | null;
+  readonly dev: BlockDevice;
+  readonly sb: Superblock;
+  readonly g: Geometry;
+  readonly cache: BufferCache;
+  readonly inodes: InodeTable;
+  readonly readAheadBlocks: number;
+  readonly epochSec: number;
+  /** Inode bitmap search hint (MINIX's s_isearch): no free bit below it. */
+  isearch: number;
+  /** Zone bitmap search hint (s_zsearch). */
+  zsearch: number;
+}
+
+export function nowSec(fs: FsState): number {
+  const ns = fs.ctx?.nowNs() ?? 0;
+  return (fs.epochSec + Math.floor(ns / 1e9)) >>> 0;
+}

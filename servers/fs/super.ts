@@ -1,0 +1,52 @@
+/*
+ * Mounting, as MINIX's super.c read_super. The entry points are:
+ *   mountDevice(ctx, dev, config)  read and check the superblock, build the cache and tables;
+ *                                  a MountError names the field at fault
+ *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
+ */
+import { type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { BufferCache } from './cache.js';
+import { readBytes, type BlockDevice } from './device.js';
+import { InodeTable, writeDirtyInodes } from './inode.js';
+import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
+import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
+
+export class MountError extends Error {
+  readonly userFacing = true;
+  readonly exitCode = 1;
+}
+
+export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config: FsConfig): Generator<KernelCall, FsState, any> {
+  const name = config.driver;
+  const raw = yield* readBytes(dev, SUPER_OFFSET_BYTES, 1024);
+  if (typeof raw === 'number') throw new MountError(`cannot mount ${name}: reading the superblock failed (${raw})`);
+  const sb = decodeSuperblock(raw);
+  let sizeBytes = yield* dev.size();
+  if (sizeBytes < 0) {
+    // No SIZE ioctl: the image must at least hold its last zone.
+    const last = yield* readBytes(dev, Math.max(0, sb.zones - 1) * sb.blockSize, 1);
+    sizeBytes = typeof last === 'number' ? 0 : sb.zones * sb.blockSize;
+  }
+  const problems = checkSuperblock(sb, sizeBytes);
+  if (problems.length > 0) throw new MountError(`cannot mount ${name}: ${problems.join('; ')}`);
+  const cache = new BufferCache(dev, {
+    buffers: config.cacheBuffers ?? DEFAULT_FS_CONFIG.cacheBuffers,
+    blockSize: sb.blockSize,
+    robust: config.robust ?? DEFAULT_FS_CONFIG.robust,
+    elevator: config.elevator ?? DEFAULT_FS_CONFIG.elevator,
+    ctx,
+  });
+  return {
+    ctx, dev, sb, g: geometryOf(sb), cache,
+    inodes: new InodeTable(config.inodeSlots ?? DEFAULT_FS_CONFIG.inodeSlots),
+    readAheadBlocks: config.readAheadBlocks ?? DEFAULT_FS_CONFIG.readAheadBlocks,
+    epochSec: config.epochSec ?? DEFAULT_FS_CONFIG.epochSec,
+    isearch: 0,
+    zsearch: 0,
+  };
+}
+
+export function* syncAll(fs: FsState): Generator<KernelCall, number, any> {
+  yield* writeDirtyInodes(fs);
+  return yield* fs.cache.flushall();
+}
