@@ -63,10 +63,12 @@ const MAX_SUMMARY_ITEMS = 64;
 /** The payload of a message (without type and source) as JSON-safe data. */
 export function summarizePayload(msg: Message): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
-  for (const key in msg) {
+  const fields = msg as unknown as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
     if (key === 'type' || key === 'source') continue;
     out ??= {};
-    out[key] = summarizeValue((msg as unknown as Record<string, unknown>)[key], 0);
+    const v = fields[key];
+    out[key] = typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : summarizeValue(v, 0);
   }
   return out;
 }
