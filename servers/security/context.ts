@@ -1,0 +1,21 @@
+/*
+ * Security contexts against a policy, as the kernel's policydb_context_isvalid:
+ * the user is authorised for the role and the role for the type; object_r,
+ * the role of objects, is exempt from both.
+ *   validContext(policy, ctx)   the context names a known user, role and type, consistently
+ *   typeOf(policy, name)        type value of a type or alias name, or undefined
+ */
+import { OBJECT_R, type CompiledPolicy, type SecurityContext } from './policy.js';
+
+export function typeOf(policy: Pick<CompiledPolicy, 'typeLookup'>, name: string): number | undefined {
+  return policy.typeLookup.get(name);
+}
+
+export function validContext(policy: Pick<CompiledPolicy, 'typeLookup' | 'users' | 'roleTypes'>, ctx: SecurityContext): boolean {
+  const type = typeOf(policy, ctx.type);
+  const roles = policy.users.get(ctx.user);
+  const roleTypes = policy.roleTypes.get(ctx.role);
+  if (type === undefined || roles === undefined || roleTypes === undefined) return false;
+  if (ctx.role === OBJECT_R) return true;
+  return roles.has(ctx.role) && roleTypes.has(type);
+}

@@ -1,0 +1,48 @@
+/*
+ * The security server's protocol (Flask's security server interface):
+ * object managers ask for decisions, administrators load policies and
+ * switch modes. Contexts travel as `user:role:type` strings.
+ *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_CHECK_CONTEXT, SEC_NEWROLE,
+ *                 SEC_INITIAL_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE
+ *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
+ *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
+ */
+import type { Message } from '../../kernel/index.js';
+
+export interface SecComputeAv extends Message { readonly type: 'SEC_COMPUTE_AV'; readonly scontext: string; readonly tcontext: string; readonly tclass: string }
+/** `name`: the new object's last path component, for named type_transition rules. */
+export interface SecComputeCreate extends Message { readonly type: 'SEC_COMPUTE_CREATE'; readonly scontext: string; readonly tcontext: string; readonly tclass: string; readonly name?: string }
+export interface SecCheckContext extends Message { readonly type: 'SEC_CHECK_CONTEXT'; readonly context: string }
+export interface SecNewrole extends Message { readonly type: 'SEC_NEWROLE'; readonly scontext: string; readonly role: string }
+/** The context of an initial SID (e.g. `unlabeled`, for files without a label). */
+export interface SecInitialContext extends Message { readonly type: 'SEC_INITIAL_CONTEXT'; readonly sid: string }
+export interface SecLoadPolicy extends Message { readonly type: 'SEC_LOAD_POLICY'; readonly text: string; readonly path: string }
+export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE'; readonly enforcing: boolean }
+export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
+
+export type SecRequest =
+  | SecComputeAv | SecComputeCreate | SecCheckContext | SecNewrole | SecInitialContext
+  | SecLoadPolicy | SecSetEnforce | SecGetEnforce;
+
+export interface SecReply extends Message {
+  readonly type: 'SEC_REPLY';
+  /** 0 or -errno. */
+  readonly status: number;
+  /** Policy sequence number: bumped by every load, so an AVC can tell its entries are stale. */
+  readonly seqno: number;
+  readonly enforcing: boolean;
+  /** SEC_COMPUTE_AV: permission names. */
+  readonly allowed?: readonly string[];
+  readonly auditallow?: readonly string[];
+  readonly auditdeny?: readonly string[];
+  /** SEC_COMPUTE_AV: the source type is permissive. */
+  readonly permissive?: boolean;
+  /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT: the resulting context. */
+  readonly context?: string;
+  /** SEC_LOAD_POLICY refused: the compiler's message (file:line:column). */
+  readonly error?: string;
+}
+
+/** Notification bits from the security server to the object managers that asked it something. */
+export const SEC_NOTIFY_RELOAD = 1;
+export const SEC_NOTIFY_ENFORCE = 2;
