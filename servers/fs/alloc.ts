@@ -27,15 +27,19 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
   if (origin >= bits || origin < 0) origin = 0;
   let block = Math.floor(origin / bitsPerBlock);
   let byte = (origin % bitsPerBlock) >> 3;
+  // Bits below the origin in its byte count as taken on the first pass (the wrap-around pass sees them).
+  let below = (1 << (origin & 7)) - 1;
   // Every block plus one: the search starts in the middle of one.
   for (let pass = 0; pass <= blocks; pass++) {
     const bp = yield* fs.cache.getBlock(startBlock + block);
     const data = bp.data;
     for (let i = byte; i < data.length; i++) {
       const k = data[i]!;
-      if (k === 0xff) continue;
+      const seen = k | below;
+      below = 0;
+      if (seen === 0xff) continue;
       let bit = 0;
-      while (k & (1 << bit)) bit++;
+      while (seen & (1 << bit)) bit++;
       const b = block * bitsPerBlock + i * 8 + bit;
       if (b >= bits) break; // past the end of the map
       data[i] = k | (1 << bit);
