@@ -7,10 +7,11 @@ import * as boot from './boot.js';
 import * as bench from './bench.js';
 import * as mkfs from './mkfs.js';
 import * as fsck from './fsck.js';
+import * as img from './img.js';
 import * as trace from './trace.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, trace];
+export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, img, trace];

@@ -1,0 +1,237 @@
+/*
+ * `mksim img ls|cat|stat|mkdir|rm IMAGE:/PATH` and `mksim img cp SRC DST`:
+ * each boots a small system (a disk actor on the image, the FS server, one
+ * user process) and does its work through FS messages. `--trace FILE` writes
+ * the run's trace as JSONL.
+ *   register(program)              the subcommands
+ *   runOnImage(image, body, opts)  boot, run one client generator, sync, write back
+ *   memoryDiskProgram(bytes, onWrite)   the disk actor: the device protocol over the image in memory
+ * The disk actor stands in for drivers/disk/ until that driver lands; it
+ * speaks only drivers/disk/protocol.ts, as the driver will.
+ */
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  ANY, EINVAL, errnoName, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges,
+  attachJsonlSink, type Envelope, type KernelCall, type Message, type Program,
+} from '../../kernel/index.js';
+import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
+import { isDir } from '../../servers/fs/layout.js';
+import { fsServer, type FsConfig } from '../../servers/fs/main.js';
+import type { FsReply, FsRequest, FsStat } from '../../servers/fs/protocol.js';
+import { OperationError, UsageError } from '../errors.js';
+
+export function memoryDiskProgram(bytes: Uint8Array, onWrite?: (position: number, data: Uint8Array) => void): Program {
+  return function* (): Generator<KernelCall, void, any> {
+    for (;;) {
+      const m: Envelope<DevRequest> | number = yield receive(ANY);
+      if (typeof m === 'number') continue;
+      let reply: DevReply;
+      switch (m.type) {
+        case 'DEV_OPEN': case 'DEV_CLOSE': reply = { type: 'DEV_REPLY', status: 0 }; break;
+        case 'DEV_IOCTL': reply = { type: 'DEV_REPLY', status: 0, data: { size: bytes.length } }; break;
+        case 'DEV_GATHER': case 'DEV_SCATTER': {
+          const write = m.type === 'DEV_SCATTER';
+          const done = m.vector.map(() => 0);
+          let status = 0;
+          for (let i = 0; i < m.vector.length; i++) {
+            const { position, buffer } = m.vector[i]!;
+            if (position < 0 || position + buffer.length > bytes.length) { status = -EINVAL; break; }
+            if (write) {
+              bytes.set(buffer, position);
+              onWrite?.(position, buffer);
+            } else {
+              buffer.set(bytes.subarray(position, position + buffer.length));
+            }
+            done[i] = buffer.length;
+          }
+          reply = { type: 'DEV_REPLY', status, done };
+          break;
+        }
+        default: reply = { type: 'DEV_REPLY', status: -EINVAL };
+      }
+      yield send(m.source, reply);
+    }
+  };
+}
+
+export interface ImgOptions {
+  trace?: string;
+  cache?: string;
+}
+
+/** A client's request; a failure stops the command with the server's message. */
+export type FsCall = (m: FsRequest) => Generator<KernelCall, FsReply, any>;
+
+export function splitImagePath(arg: string): { image: string; path: string } | null {
+  const at = arg.indexOf(':/');
+  if (at <= 0) return null;
+  return { image: arg.slice(0, at), path: arg.slice(at + 1) };
+}
+
+function needImagePath(arg: string): { image: string; path: string } {
+  const r = splitImagePath(arg);
+  if (r === null) throw new UsageError(`expected IMAGE:/PATH, got '${arg}'`);
+  return r;
+}
+
+/**
+ * Boot disk + FS + one user process on an image file, run `body` as that
+ * process, sync, and leave the image written through (every device write
+ * reaches the file in order).
+ */
+export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<KernelCall, T, any>, opts: ImgOptions = {}, config: Partial<FsConfig> = {}): T {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(image));
+  } catch (err) {
+    throw new OperationError(`cannot read image ${image}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  const fd = openSync(image, 'r+');
+  const kernel = new Kernel({ seed: 1 });
+  const sink = opts.trace === undefined ? null : attachJsonlSink(kernel.trace, opts.trace);
+  try {
+    kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: memoryDiskProgram(bytes, (pos, data) => { writeSync(fd, data, 0, data.length, pos); }) });
+    const fsEp = kernel.spawn({ name: 'fs', priority: 4, privileges: systemPrivileges(), program: fsServer({ driver: 'disk0', ...config }) }).endpoint;
+    const fsCall: FsCall = function* (m) {
+      const r: Envelope<FsReply> | number = yield sendrec(fsEp, m as Message);
+      if (typeof r === 'number') throw new OperationError(`${image}: the FS server did not answer (${errnoName(r)})`);
+      if (r.status < 0) {
+        const path = 'path' in m ? `:${m.path}` : '';
+        throw new OperationError(`${image}${path}: ${errnoName(r.status)}${r.message ? `: ${r.message}` : ''}`);
+      }
+      return r;
+    };
+    let result: { value: T } | null = null;
+    let failure: unknown = null;
+    kernel.spawn({
+      name: 'img', priority: 7, privileges: userPrivileges(),
+      program: function* () {
+        try {
+          const value = yield* body(fsCall);
+          yield* fsCall({ type: 'FS_SYNC' });
+          result = { value };
+        } catch (err) {
+          failure = err;
+        }
+      },
+    });
+    kernel.run();
+    if (failure !== null) throw failure;
+    if (result === null) throw new OperationError(`${image}: the command did not finish`);
+    return (result as { value: T }).value;
+  } finally {
+    sink?.close();
+    closeSync(fd);
+  }
+}
+
+const CHUNK_BYTES = 64 * 1024;
+
+export function* readWhole(fs: FsCall, path: string): Generator<KernelCall, Uint8Array, any> {
+  const st = (yield* fs({ type: 'FS_STAT', path })).stat!;
+  if (isDir(st.mode)) throw new OperationError(`${path}: is a directory`);
+  const out = new Uint8Array(st.size);
+  for (let pos = 0; pos < st.size; pos += CHUNK_BYTES) {
+    yield* fs({ type: 'FS_READ', path, position: pos, buffer: out.subarray(pos, Math.min(st.size, pos + CHUNK_BYTES)) });
+  }
+  return out;
+}
+
+export function* writeWhole(fs: FsCall, path: string, data: Uint8Array, mode = 0o644): Generator<KernelCall, void, any> {
+  yield* fs({ type: 'FS_CREATE', path, mode, truncate: true });
+  for (let pos = 0; pos < data.length; pos += CHUNK_BYTES) {
+    yield* fs({ type: 'FS_WRITE', path, position: pos, buffer: data.subarray(pos, Math.min(data.length, pos + CHUNK_BYTES)) });
+  }
+}
+
+const TYPE_CHAR: Readonly<Record<number, string>> = { 0o040000: 'd', 0o100000: '-', 0o120000: 'l', 0o020000: 'c', 0o060000: 'b', 0o010000: 'p', 0o140000: 's' };
+
+export function modeString(mode: number): string {
+  let s = TYPE_CHAR[mode & 0o170000] ?? '?';
+  for (let shift = 6; shift >= 0; shift -= 3) {
+    const bits = (mode >> shift) & 7;
+    s += (bits & 4 ? 'r' : '-') + (bits & 2 ? 'w' : '-') + (bits & 1 ? 'x' : '-');
+  }
+  return s;
+}
+
+function statLines(path: string, st: FsStat): string {
+  return [
+    `  File: ${path}`,
+    `  Size: ${st.size}  Zones: ${st.zones}  Inode: ${st.ino}  Links: ${st.nlinks}`,
+    `Access: (${(st.mode & 0o7777).toString(8).padStart(4, '0')}/${modeString(st.mode)})  Uid: ${st.uid}  Gid: ${st.gid}  Mode: 0${st.mode.toString(8)}`,
+    `Access: ${st.atime}  Modify: ${st.mtime}  Change: ${st.ctime}`,
+  ].join('\n') + '\n';
+}
+
+function withTrace(cmd: Command): Command {
+  return cmd.option('--trace <file>', 'write the run\'s trace as JSONL').option('--cache <buffers>', 'buffer cache size');
+}
+
+function fsConfigOf(opts: ImgOptions): Partial<FsConfig> {
+  if (opts.cache === undefined) return {};
+  const n = Number(opts.cache);
+  if (!Number.isSafeInteger(n) || n < 4) throw new UsageError(`--cache must be an integer >= 4, got '${opts.cache}'`);
+  return { cacheBuffers: n };
+}
+
+export function register(program: Command): void {
+  const img = program.command('img').description('work on a MINIX V3 image through a booted FS server');
+  withTrace(img.command('ls').argument('<image:/path>').description('list a directory')).action((arg: string, opts: ImgOptions) => {
+    const { image, path } = needImagePath(arg);
+    const lines = runOnImage(image, function* (fs) {
+      const st = (yield* fs({ type: 'FS_STAT', path })).stat!;
+      if (!isDir(st.mode)) return [`${modeString(st.mode)} ${st.nlinks} ${st.uid} ${st.gid} ${st.size} ${path}`];
+      const out: string[] = [];
+      for (let index = 0; index >= 0;) {
+        const r = yield* fs({ type: 'FS_GETDENTS', path, index, count: 64 });
+        for (const e of r.entries!) {
+          const es = (yield* fs({ type: 'FS_STAT', path: `${path.replace(/\/$/, '')}/${e.name}` })).stat!;
+          out.push(`${modeString(es.mode)} ${String(es.nlinks).padStart(3)} ${String(es.uid).padStart(5)} ${String(es.gid).padStart(5)} ${String(es.size).padStart(10)} ${e.name}`);
+        }
+        index = r.next!;
+      }
+      return out;
+    }, opts, fsConfigOf(opts));
+    process.stdout.write(lines.map((l) => l + '\n').join(''));
+  });
+  withTrace(img.command('cat').argument('<image:/path>').description('print a file')).action((arg: string, opts: ImgOptions) => {
+    const { image, path } = needImagePath(arg);
+    process.stdout.write(runOnImage(image, (fs) => readWhole(fs, path), opts, fsConfigOf(opts)));
+  });
+  withTrace(img.command('stat').argument('<image:/path>').description('show an inode')).action((arg: string, opts: ImgOptions) => {
+    const { image, path } = needImagePath(arg);
+    const st = runOnImage(image, function* (fs) { return (yield* fs({ type: 'FS_STAT', path })).stat!; }, opts, fsConfigOf(opts));
+    process.stdout.write(statLines(path, st));
+  });
+  withTrace(img.command('mkdir').argument('<image:/path>').option('--mode <octal>', 'permissions', '755').description('make a directory'))
+    .action((arg: string, opts: ImgOptions & { mode: string }) => {
+      const { image, path } = needImagePath(arg);
+      if (!/^[0-7]{1,4}$/.test(opts.mode)) throw new UsageError(`--mode must be octal, got '${opts.mode}'`);
+      runOnImage(image, function* (fs) { yield* fs({ type: 'FS_MKDIR', path, mode: parseInt(opts.mode, 8) }); }, opts, fsConfigOf(opts));
+    });
+  withTrace(img.command('rm').argument('<image:/path>').description('remove a file or an empty directory')).action((arg: string, opts: ImgOptions) => {
+    const { image, path } = needImagePath(arg);
+    runOnImage(image, function* (fs) {
+      const st = (yield* fs({ type: 'FS_STAT', path })).stat!;
+      yield* fs({ type: isDir(st.mode) ? 'FS_RMDIR' : 'FS_UNLINK', path });
+    }, opts, fsConfigOf(opts));
+  });
+  withTrace(img.command('cp').argument('<src>').argument('<dst>').description('copy a file; either side may be IMAGE:/PATH'))
+    .action((src: string, dst: string, opts: ImgOptions) => {
+      const from = splitImagePath(src);
+      const to = splitImagePath(dst);
+      let data: Uint8Array;
+      if (from === null) {
+        try { data = readFileSync(src); } catch (err) { throw new OperationError(`cannot read ${src}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`); }
+      } else {
+        data = runOnImage(from.image, (fs) => readWhole(fs, from.path), to === null ? opts : { ...opts, trace: undefined }, fsConfigOf(opts));
+      }
+      if (to === null) {
+        writeFileSync(dst, data);
+      } else {
+        runOnImage(to.image, (fs) => writeWhole(fs, to.path, data), opts, fsConfigOf(opts));
+      }
+    });
+}
