@@ -13,6 +13,7 @@ import {
 import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
 import { userProgram, type UserProcess } from '../../lib/user/process.js';
+import { builtinPrograms } from '../../lib/programs/index.js';
 import { pmServer } from '../../servers/pm/main.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import { SIGNAL_NAMES } from '../../lib/shell/commands.js';
@@ -97,6 +98,8 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   });
 
   const init = initBlock(script);
+  for (const [name, program] of builtinPrograms()) kernel.programs.set(name, program);
+  // A process block may take a built-in's name: the script's own program wins.
   for (const block of script.processes) {
     kernel.programs.set(block.name, userProgram(blockMain(block, report, block === init)));
   }

@@ -1,0 +1,18 @@
+/*
+ * The built-in programs an executable can name (`#!mksim PROGRAM`), as
+ * Programs for the kernel's program table.
+ *   builtinPrograms()   name -> Program
+ */
+import type { Program } from '../../kernel/index.js';
+import { userProgram, type UserMain } from '../user/process.js';
+import { init } from './init.js';
+import { passwd } from './passwd.js';
+import { sh } from './sh.js';
+import { latency, spinner } from './signals.js';
+import { cat, cp, ls } from './utils.js';
+
+const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner };
+
+export function builtinPrograms(): Map<string, Program> {
+  return new Map(Object.entries(MAINS).map(([name, main]) => [name, userProgram(main)]));
+}
