@@ -1,6 +1,6 @@
 /*
  * `mksim trace`: read, summarise, compare and export traces (docs/tracing.md).
- *   mksim trace FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all]
+ *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all]
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
  *   mksim trace export FILE --format perfetto|mermaid|html [-o OUT] [--max N]
@@ -151,15 +151,20 @@ async function withOutput(path: string | undefined, body: (out: Output) => Promi
 }
 
 export function register(program: Command): void {
-  const trace = addFilterOptions(program
+  const trace = program
     .command('trace')
-    .description('read a trace: an strace-like view (subcommands: stats, diff, export)')
-    .argument('[file]', 'trace file (JSON Lines, as boot --trace writes)')
+    .description('read a trace: an strace-like view (default), stats, diff, export');
+
+  // The view is the default subcommand, so `mksim trace FILE --actor fs` works and
+  // each subcommand owns its options (a parent's options would swallow theirs).
+  addFilterOptions(trace
+    .command('view', { isDefault: true })
+    .description('an strace-like view, one line per message (the default: mksim trace FILE)')
+    .argument('<file>', 'trace file (JSON Lines, as boot --trace writes)')
     .option('--all', 'show every record, bookkeeping too (deliver, sched, kcall, ...)')
     .option('--color', 'colour even when not on a terminal')
     .option('--no-color', 'never colour'))
-    .action(async (file: string | undefined, flags: ViewFlags) => {
-      if (file === undefined) throw new UsageError('mksim trace needs a trace file (or one of: stats, diff, export)');
+    .action(async (file: string, flags: ViewFlags) => {
       await withOutput(undefined, (out) => viewTrace(file, flags, out));
     });
 

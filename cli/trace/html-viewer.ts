@@ -39,7 +39,7 @@ aside label .count { color: var(--muted); margin-left: auto; font-variant-numeri
 .msg.k1 line { stroke: var(--notify); stroke-dasharray: 2 3; } .msg.k1 text { fill: #946500; }
 .msg.k2 line { stroke: var(--reply); stroke-dasharray: 6 3; } .msg.k2 text { fill: var(--reply); }
 .msg.k3 line { stroke: var(--async); } .msg.k3 text { fill: var(--async); }
-.msg .hit { stroke: transparent; stroke-width: 12; }
+.msg line.hit { stroke: transparent !important; stroke-width: 12 !important; stroke-dasharray: none !important; }
 .msg:hover line { stroke-width: 2.6; }
 .msg.chain line { stroke: var(--sel); } .msg.chain text { fill: var(--sel); }
 .msg.selected line { stroke: var(--sel); stroke-width: 3; } .msg.selected text { fill: var(--sel); font-weight: 700; }
@@ -196,7 +196,7 @@ export const VIEWER_SCRIPT = String.raw`
     var stride = Math.max(1, Math.ceil((to - from) / MAX_DRAWN));
     var out = ['<defs>'];
     ['send', 'notify', 'reply', 'async', 'sel'].forEach(function (n) {
-      out.push('<marker id="arrow-' + n + '" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:var(--' + n + ')"/></marker>');
+      out.push('<marker id="arrow-' + n + '" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" style="fill:var(--' + n + ')"/></marker>');
     });
     out.push('</defs>');
     lanes.forEach(function (_, i) {
@@ -213,8 +213,9 @@ export const VIEWER_SCRIPT = String.raw`
       var label = types[m[4]];
       var extra = payloadText(m[9], Math.max(0, Math.floor(Math.abs(x2 - x1) / 7) - label.length - 1));
       if (extra) label += ' ' + extra;
+      // The time label stays outside the group, so the group's box (what a click aims at) is the arrow and its label.
+      out.push('<text class="time" x="' + (LEFT - 12) + '" y="' + (y + 4) + '">' + us(m[0]) + '</text>');
       out.push('<g class="msg k' + kind + (sel ? ' selected' : '') + (inChain ? ' chain' : '') + '" data-i="' + i + '" data-type="' + esc(types[m[4]]) + '">' +
-        '<text class="time" x="' + (LEFT - 12) + '" y="' + (y + 4) + '" style="stroke:none">' + us(m[0]) + '</text>' +
         '<line class="hit" x1="' + x1 + '" y1="' + y + '" x2="' + x2 + '" y2="' + y + '"/>' +
         '<line x1="' + x1 + '" y1="' + y + '" x2="' + (x2 - dir * 2) + '" y2="' + y + '" marker-end="url(#arrow-' + marker + ')"/>' +
         '<text x="' + ((x1 + x2) / 2) + '" y="' + (y - 4) + '">' + esc(label) + '</text></g>');
