@@ -5,6 +5,7 @@
  *   benchmarks       the list; add a line for a new benchmark module
  */
 import { ipcBenchmark } from './ipc.js';
+import { fsBenchmark } from './fs.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -17,4 +18,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark];
