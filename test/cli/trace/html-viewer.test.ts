@@ -1,0 +1,131 @@
+/*
+ * The HTML viewer in headless Chromium (Debian's chromium, driven by
+ * playwright-core). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1,
+ * else to a temp directory.
+ */
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTrace } from '../../../cli/commands/trace.js';
+import { runFixtureSystem } from './fixture-system.js';
+import { collectOutput, FIXTURES, tempDir, tempTrace } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'img') : tempDir();
+
+async function htmlFile(tracePath: string): Promise<string> {
+  const out = collectOutput();
+  await exportTrace(tracePath, { format: 'html' }, out);
+  const path = join(tempDir(), 'viewer.html');
+  writeFileSync(path, out.text());
+  return path;
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chromium)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mksim-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // Self-contained: any request beyond the file itself is a bug.
+    await context.route(/^(?!file:)/, (route) => {
+      errors.push(`network request: ${route.request().url()}`);
+      return route.abort();
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('renders every message of a small trace, filters hide them, a click shows the payload and chain', async () => {
+    const trace = tempTrace(runFixtureSystem({ seed: 1, reads: 1 }));
+    await page.goto('file://' + (await htmlFile(trace)));
+    await page.waitForSelector('.msg');
+    const total = await page.evaluate(() => (window as unknown as { mksimViewer: { messages: unknown[] } }).mksimViewer.messages.length);
+    expect(total).toBeGreaterThan(10);
+    expect(await page.locator('.msg').count()).toBe(total);
+    expect(await page.textContent('#status')).toContain(`showing ${total} of ${total} messages`);
+
+    const notifies = await page.locator('.msg[data-type="NOTIFY"]').count();
+    expect(notifies).toBeGreaterThan(0);
+    await page.locator('input[data-kind="type"][name="type-NOTIFY"]').uncheck();
+    expect(await page.locator('.msg[data-type="NOTIFY"]').count()).toBe(0);
+    expect(await page.locator('.msg').count()).toBe(total - notifies);
+    await page.locator('input[name="actor-bob"]').uncheck();
+    expect(await page.locator('.msg').count()).toBeLessThan(total - notifies);
+    await page.locator('aside h3 button.all[data-for="actors"]').click();
+    await page.locator('aside h3 button.all[data-for="types"]').click();
+    expect(await page.locator('.msg').count()).toBe(total);
+
+    await page.locator('.msg[data-type="DEV_READ"]').first().click();
+    expect(await page.textContent('#payload')).toMatch(/"block": \d+/);
+    expect(await page.locator('#chain-up li').count()).toBe(1);
+    expect(await page.locator('.msg.chain').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('#disk-plot .series').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'trace-viewer-small.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('stays responsive on 100,000 messages: it draws only what is visible', async () => {
+    const records = runFixtureSystem({ seed: 9, reads: 6300, clients: ['alice', 'bob', 'carol', 'dave'], cacheBlocks: 16, blocks: 64 });
+    const messages = records.filter((r) => r.ev === 'send' || r.ev === 'notify' || r.ev === 'reply').length;
+    expect(messages).toBeGreaterThanOrEqual(100_000);
+    const path = await htmlFile(tempTrace(records));
+    const started = Date.now();
+    await page.goto('file://' + path);
+    await page.waitForSelector('.msg');
+    const loadMs = Date.now() - started;
+    const drawn = await page.locator('.msg').count();
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(200);
+    // Scroll to the end and zoom: each frame renders only the rows in view.
+    const frameMs = await page.evaluate(async () => {
+      const d = document.getElementById('diagram')!;
+      const t0 = performance.now();
+      for (let i = 1; i <= 20; i++) {
+        d.scrollTop = (d.scrollHeight * i) / 20;
+        d.dispatchEvent(new Event('scroll'));
+        await new Promise((r) => requestAnimationFrame(() => r(null)));
+      }
+      return (performance.now() - t0) / 20;
+    });
+    expect(await page.locator('.msg').count()).toBeLessThan(200);
+    expect(await page.textContent('#status')).toContain(`of ${messages} messages`);
+    await page.locator('#zoom-out').click();
+    await page.locator('#zoom-out').click();
+    expect(await page.locator('.msg').count()).toBeLessThan(400);
+    await page.selectOption('#layout', 'time');
+    expect(await page.locator('.msg').count()).toBeLessThanOrEqual(1500);
+    await page.selectOption('#layout', 'sequence');
+    await page.locator('.msg').nth(5).click();
+    expect(await page.textContent('#details')).toContain('Payload');
+    console.log(`viewer on ${messages} messages: load ${loadMs} ms, ${frameMs.toFixed(1)} ms a scroll frame`);
+    expect(frameMs).toBeLessThan(100);
+    await page.screenshot({ path: join(SHOTS, 'trace-viewer-100k.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('the exported small fixture opens with the Mermaid-escaped message intact', async () => {
+    await page.goto('file://' + (await htmlFile(join(FIXTURES, 'small.jsonl'))));
+    await page.waitForSelector('.msg');
+    await page.locator('input[name="type-end"]').check();
+    await page.evaluate(() => {
+      const v = (window as unknown as { mksimViewer: { messages: unknown[][]; goTo(i: number): void } }).mksimViewer;
+      v.goTo(v.messages.findIndex((m) => m[9] !== null && JSON.stringify(m[9]).includes('graph TD')));
+    });
+    expect(await page.textContent('#payload')).toContain('"text": "end; graph TD #1 <b>"');
+    expect(errors).toEqual([]);
+  });
+});
