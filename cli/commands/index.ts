@@ -9,9 +9,11 @@ import * as mkfs from './mkfs.js';
 import * as fsck from './fsck.js';
 import * as img from './img.js';
 import * as trace from './trace.js';
+import * as policy from './policy.js';
+import * as audit2allow from './audit2allow.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, img, trace];
+export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, img, trace, policy, audit2allow];

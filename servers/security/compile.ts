@@ -261,12 +261,16 @@ class Compiler {
     for (const t of types) this.roleTypes.get(role)!.add(t);
   }
 
-  /** (source, target) pairs of a rule, with self expanded per source type. */
-  private pairs(source: Set<number>, target: { types: Set<number>; self: boolean }): [number, number][] {
+  /**
+   * (source, target) pairs of a rule, with self expanded per source type.
+   * checkpolicy expands self apart from the listed targets, so a pair can come
+   * twice (`keepDuplicates`): harmless for access vectors, a duplicate for named transitions.
+   */
+  private pairs(source: Set<number>, target: { types: Set<number>; self: boolean }, keepDuplicates = false): [number, number][] {
     const out: [number, number][] = [];
     for (const s of source) {
       for (const t of target.types) out.push([s, t]);
-      if (target.self && !target.types.has(s)) out.push([s, s]);
+      if (target.self && (keepDuplicates || !target.types.has(s))) out.push([s, s]);
     }
     return out;
   }
@@ -313,7 +317,7 @@ class Compiler {
     const target = this.typeSet(s.target, { starAndComplement: false, self: true });
     const classes = this.classSet(s.classes);
     const result = this.typeValue(s.result);
-    for (const [src, tgt] of this.pairs(source, target)) {
+    for (const [src, tgt] of this.pairs(source, target, s.filename !== null)) {
       for (const c of classes) {
         const key = avKey(this, src, tgt, c);
         const where = `${this.types[src]} ${this.types[tgt]}:${this.classes[c]!.name}`;

@@ -180,7 +180,7 @@ class Parser {
         return;
       }
       case 'sid': {
-        const isContext = this.peek(2).kind === 'punct' && this.peek(2).text === ':';
+        const isContext = this.peek(2).kind === 'id' && this.isPunct(':', 3);
         this.enter(isContext ? Section.SidContexts : Section.Sids, t);
         this.next();
         const name = this.ident('a sid name');

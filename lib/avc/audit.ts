@@ -1,0 +1,42 @@
+/*
+ * AVC audit records: the `avc` trace record an object manager emits for a
+ * logged decision, and the kernel's audit line for it.
+ *   AvcRecordFields   the fields of an `ev: 'avc'` record (docs/security.md)
+ *   AuditData         what the object manager knows of the access (pid, comm, name, dev, ino, path)
+ *   formatAvcLine(r)  `avc:  denied  { read } for  pid=... tclass=file permissive=0`
+ */
+
+export interface AuditData {
+  readonly pid?: number;
+  readonly comm?: string;
+  readonly name?: string;
+  readonly dev?: string;
+  readonly ino?: number;
+  readonly path?: string;
+}
+
+export interface AvcRecordFields extends AuditData {
+  /** 'denied' (a denial not silenced by dontaudit) or 'granted' (an auditallow rule). */
+  readonly decision: 'denied' | 'granted';
+  /** The permissions concerned, sorted. */
+  readonly perms: readonly string[];
+  readonly scontext: string;
+  readonly tcontext: string;
+  readonly tclass: string;
+  /** 1 when the denial was not enforced (permissive mode or a permissive domain). */
+  readonly permissive: 0 | 1;
+}
+
+/** The line Linux's avc_audit writes (two spaces after `avc:`, around the decision and after `for`). */
+export function formatAvcLine(r: AvcRecordFields): string {
+  let line = `avc:  ${r.decision}  { ${r.perms.join(' ')} } for `;
+  if (r.pid !== undefined) line += ` pid=${r.pid}`;
+  if (r.comm !== undefined) line += ` comm="${r.comm}"`;
+  if (r.path !== undefined) line += ` path="${r.path}"`;
+  if (r.name !== undefined) line += ` name="${r.name}"`;
+  if (r.dev !== undefined) line += ` dev="${r.dev}"`;
+  if (r.ino !== undefined) line += ` ino=${r.ino}`;
+  line += ` scontext=${r.scontext} tcontext=${r.tcontext} tclass=${r.tclass}`;
+  if (r.decision === 'denied') line += ` permissive=${r.permissive}`;
+  return line;
+}
