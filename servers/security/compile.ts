@@ -301,7 +301,11 @@ class Compiler {
     const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
     const target = this.typeSet(s.target, { starAndComplement: true, self: true });
     const classes = this.classSet(s.classes);
-    for (const [src, tgt] of this.pairs(source, target)) {
+    // libsepol's assertion check reads a target set holding `self` as self alone:
+    // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
+    // same policies load here and under checkpolicy.
+    const checked = target.self ? [...source].map((t): [number, number] => [t, t]) : this.pairs(source, target);
+    for (const [src, tgt] of checked) {
       for (const c of classes) {
         const cls = this.classes[c]!;
         const hit = (this.avtab.get(avKey(this, src, tgt, c))?.allowed ?? 0) & this.permMask(s.perms, cls);
