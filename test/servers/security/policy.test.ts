@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EACCES } from '../../../kernel/errno.js';
+import { loadPolicy } from '../../../servers/security/compile.js';
+import { allowRules, denialsFromTrace } from '../../../servers/security/audit2allow.js';
+import { computeAv, computeCreate, execDecision, newroleAllowed, policyAllows } from '../../../servers/security/services.js';
+import { parseContext, permNames } from '../../../servers/security/policy.js';
+
+const BASE = readFileSync(new URL('../../../examples/policy/base.conf', import.meta.url), 'utf8');
+const base = loadPolicy(BASE, 'base.conf');
+const ctx = (s: string) => parseContext(s)!;
+
+function errorOf(text: string): string {
+  try { loadPolicy(text, 'p.conf'); } catch (err) { return (err as Error).message.split('\n')[0]!; }
+  return 'accepted';
+}
+
+const HEAD = 'class process\nclass file\nsid kernel\nclass process { fork transition }\nclass file { read write execute entrypoint execute_no_trans }\n';
+const TAIL = 'user u roles r;\nsid kernel u:r:a_t\n';
+
+describe('the policy language', () => {
+  it('reports errors at file:line:column', () => {
+    expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nallow a_t b_t:file read;\n${TAIL}`)).toBe('p.conf:9:11: unknown type b_t');
+    expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nallow a_t a_t:file fork;\n${TAIL}`)).toBe('p.conf:9:20: permission fork is not defined for class file');
+    expect(errorOf(`${HEAD}type t1;\n${TAIL}`)).toBe("p.conf:6:6: syntax error at 't1': expected a type name");
+    expect(errorOf(`${HEAD}type a_t;\nrole r types a_t;\n${TAIL}`)).toBe('p.conf:7:6: unknown role r');
+    expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nuser u roles r;\nsid kernel u:r:a_t:s0\n`)).toMatch(/^p\.conf:10:19: MLS ranges/);
+    expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\n${TAIL}class dir\n`)).toMatch(/^p\.conf:11:1: syntax error at 'class': class declarations must come before/);
+  });
+
+  it('refuses a policy whose allow rules violate a neverallow, naming the rule', () => {
+    const text = BASE.replace('# Users own their home', 'allow user_t shadow_t:file write;\n# Users own their home');
+    expect(() => loadPolicy(text, 'b.conf')).toThrow(/^b\.conf:\d+:1: neverallow violated by allow user_t shadow_t:file \{ write \};/);
+  });
+
+  it('refuses an initial SID context whose role is not authorised for its type', () => {
+    expect(errorOf(`${HEAD}type a_t;\ntype b_t;\nrole r;\nrole r types a_t;\nuser u roles r;\nsid kernel u:r:b_t\n`)).toBe('p.conf:11:12: invalid security context');
+  });
+});
+
+describe('decisions', () => {
+  it('compute_av: allowed, auditallow and auditdeny without the dontaudit permissions', () => {
+    const d = computeAv(base, ctx('user_u:user_r:user_t'), ctx('system_u:object_r:shadow_t'), 'file');
+    expect(d.ok && d.value.allowed).toBe(0);
+    const cls = base.classes[base.classIndex.get('file')!]!;
+    expect(d.ok && permNames(cls, d.value.auditdeny)).not.toContain('getattr');
+    expect(d.ok && permNames(cls, d.value.auditdeny)).toContain('write');
+    const p = computeAv(base, ctx('user_u:user_r:passwd_t'), ctx('system_u:object_r:shadow_t'), 'file');
+    expect(p.ok && permNames(cls, p.value.auditallow)).toEqual(['write']);
+  });
+
+  it('compute_create: type_transition, else the parent type; object_r; the creator user', () => {
+    const user = ctx('user_u:user_r:user_t');
+    expect(computeCreate(base, user, ctx('system_u:object_r:tmp_t'), 'file')).toEqual({ ok: true, value: ctx('user_u:object_r:tmp_t') });
+    expect(computeCreate(base, user, ctx('system_u:object_r:etc_t'), 'file')).toEqual({ ok: true, value: ctx('user_u:object_r:etc_t') });
+    const passwd = ctx('user_u:user_r:passwd_t');
+    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'shadow')).toEqual({ ok: true, value: ctx('user_u:object_r:shadow_t') });
+    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'motd')).toEqual({ ok: true, value: ctx('user_u:object_r:etc_t') });
+  });
+
+  it('exec: passwd transitions user_t to passwd_t with execute, transition and entrypoint allowed', () => {
+    const d = execDecision(base, ctx('user_u:user_r:user_t'), ctx('system_u:object_r:passwd_exec_t'));
+    expect(d.ok).toBe(true);
+    if (!d.ok) return;
+    expect(d.value.newContext).toEqual(ctx('user_u:user_r:passwd_t'));
+    expect(d.value.checks.map((c) => `${c.cls}:${c.perm}`)).toEqual(['file:execute', 'process:transition', 'file:entrypoint']);
+    expect(d.value.checks.every((c) => policyAllows(base, c))).toBe(true);
+  });
+
+  it('exec without a transition needs execute_no_trans', () => {
+    const d = execDecision(base, ctx('user_u:user_r:user_t'), ctx('system_u:object_r:bin_t'));
+    expect(d.ok && d.value.transition).toBe(false);
+    expect(d.ok && d.value.checks.map((c) => `${c.perm}:${policyAllows(base, c)}`)).toEqual(['execute:true', 'execute_no_trans:true']);
+    const e = execDecision(base, ctx('user_u:user_r:user_t'), ctx('system_u:object_r:etc_t'));
+    expect(e.ok && e.value.checks.every((c) => policyAllows(base, c))).toBe(false);
+  });
+
+  it('exec into a domain the role is not authorised for is refused', () => {
+    expect(execDecision(base, ctx('system_u:system_r:init_t'), ctx('system_u:object_r:passwd_exec_t')).ok).toBe(true);
+    const text = BASE.replace('type_transition user_t passwd_exec_t:process passwd_t;', 'type_transition user_t passwd_exec_t:process init_t;');
+    expect(execDecision(loadPolicy(text, 'x.conf'), ctx('user_u:user_r:user_t'), ctx('system_u:object_r:passwd_exec_t'))).toEqual({ ok: false, errno: EACCES });
+  });
+
+  it('newrole follows role allow rules and the user authorisation', () => {
+    expect(newroleAllowed(base, ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: false, errno: EACCES });
+    expect(newroleAllowed(base, ctx('user_u:user_r:passwd_t'), 'system_r')).toEqual({ ok: false, errno: EACCES });
+    expect(newroleAllowed(base, ctx('system_u:system_r:passwd_t'), 'system_r')).toEqual({ ok: false, errno: EACCES });
+    const text = BASE.replace('user system_u roles { system_r object_r };', 'user system_u roles { system_r user_r };');
+    expect(newroleAllowed(loadPolicy(text, 'x.conf'), ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: true, value: ctx('system_u:user_r:passwd_t') });
+  });
+});
+
+describe('audit2allow', () => {
+  it('turns avc denials of a trace into grouped, sorted allow rules', () => {
+    const trace = [
+      '{"seq":1,"t":0,"ev":"header","version":1}',
+      '{"seq":2,"t":5,"ev":"avc","decision":"denied","perms":["write"],"scontext":"u:r:user_t","tcontext":"s:object_r:shadow_t","tclass":"file","permissive":0}',
+      '{"seq":3,"t":6,"ev":"avc","decision":"denied","perms":["read","append"],"scontext":"u:r:user_t","tcontext":"s:object_r:shadow_t","tclass":"file","permissive":1}',
+      '{"seq":4,"t":7,"ev":"avc","decision":"granted","perms":["read"],"scontext":"u:r:a_t","tcontext":"s:object_r:b_t","tclass":"file","permissive":0}',
+      '{"seq":5,"t":8,"ev":"avc","decision":"denied","perms":["search"],"scontext":"u:r:user_t","tcontext":"s:object_r:etc_t","tclass":"dir","permissive":0}',
+    ].join('\n');
+    expect(allowRules(denialsFromTrace(trace, 't.jsonl'))).toBe(
+      '#============= user_t ==============\nallow user_t etc_t:dir search;\nallow user_t shadow_t:file { append read write };\n');
+  });
+
+  it('names the line of a malformed record', () => {
+    expect(() => denialsFromTrace('{"ev":"avc","decision":"denied"}\n', 't.jsonl')).toThrow(/^t\.jsonl:1:1: avc record needs/);
+    expect(() => denialsFromTrace('{}\n{oops\n', 't.jsonl')).toThrow(/^t\.jsonl:2:2: not a JSON trace record/);
+  });
+});
