@@ -37,7 +37,8 @@ export function serializeRecord(rec: TraceRecord): string {
   }
   if (ev === 'sched') {
     const from = rec.from as string | null;
-    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + jsonString(rec.to as string) + '}\n';
+    const to = rec.to as string | null;
+    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to)) + '}\n';
   }
   return toJson(rec) + '\n';
 }
@@ -96,7 +97,8 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord): void {
     w.put(K_SCHED);
     if (rec.from === null) w.put(K_NULL); else w.string(rec.from as string);
     w.reserve(FIXED_BYTES);
-    w.put(K_TO); w.string(rec.to as string);
+    w.put(K_TO);
+    if (rec.to === null) w.put(K_NULL); else w.string(rec.to as string);
     w.reserve(FIXED_BYTES);
     w.put(K_END);
     return;

@@ -279,7 +279,7 @@ export class Kernel {
     p.gen = null;
     this.slots[p.slot] = null;
     if (this.byName.get(p.name) === p) this.byName.delete(p.name);
-    if (this.current === p) this.current = null;
+    // `current` keeps naming the exited process: the next sched record says who had the CPU.
     if (this.trace.on) {
       this.emit(fault
         ? { seq: 0, t: this.nowNs, ev: 'fault', proc: p.name, error: fault.message }
@@ -406,6 +406,11 @@ export class Kernel {
       const p = this.runQueues.pick();
       if (p === null) {
         const nextNs = events.peekTimeNs();
+        if (this.current !== null) {
+          // The CPU goes idle: a sched record to nobody, so CPU time per process can be counted.
+          if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current.name, to: null });
+          this.current = null;
+        }
         if (nextNs === Infinity) return 'idle';
         const toNs = Math.min(nextNs, untilNs);
         this.idleNs += toNs - this.nowNs;

@@ -44,7 +44,7 @@ describe('the byte-level JSON writer', () => {
         if (extra.msg !== undefined) rec.msg = extra.msg;
         return rec;
       })),
-      fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.constant('sched'), from: fc.option(fc.string(), { nil: null }), to: fc.string() }),
+      fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.constant('sched'), from: fc.option(fc.string(), { nil: null }), to: fc.option(fc.string(), { nil: null }) }),
       fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.string(), proc: fc.string(), extra: fc.jsonValue() }),
     );
     fc.assert(fc.property(recordArb, (rec) => {

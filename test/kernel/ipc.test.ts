@@ -224,7 +224,7 @@ describe('scheduling', () => {
     const switches = sys.records.filter((r) => r.ev === 'sched').map((r) => `${r.t}:${r.to}`);
     // Each finishes its work exactly as its third quantum ends, so it is rotated
     // out once more before its generator can return.
-    expect(switches).toEqual(['0:a', '1000:b', '2000:a', '3000:b', '4000:a', '5000:b', '6000:a', '6000:b']);
+    expect(switches).toEqual(['0:a', '1000:b', '2000:a', '3000:b', '4000:a', '5000:b', '6000:a', '6000:b', '6000:null']);
   });
 
   it('a higher-priority process that becomes ready runs before the sender continues', () => {
