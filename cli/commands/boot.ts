@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { attachJsonlSink, type JsonlSink } from '../../kernel/index.js';
+import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '../../kernel/index.js';
+import { createProgress } from '../trace/progress.js';
 import { parseDurationNs } from '../../lib/shell/values.js';
 import { buildSystem, describeStatus } from '../boot/image.js';
 import { parseBootScript } from '../boot/parse.js';
@@ -64,7 +65,7 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
   });
   let outcome;
   try {
-    outcome = system.kernel.run({ untilNs });
+    outcome = runWithProgress(system.kernel, untilNs);
   } finally {
     (sink as JsonlSink | null)?.close();
   }
@@ -80,6 +81,23 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
     + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
   const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && outcome !== 'stopped';
   return ok ? 0 : 1;
+}
+
+/** Slices of virtual time between progress updates: running in slices leaves the run unchanged. */
+const PROGRESS_SLICES = 100;
+
+function runWithProgress(kernel: Kernel, untilNs: number | undefined): RunOutcome {
+  if (untilNs === undefined) return kernel.run();
+  const progress = createProgress('booting');
+  const sliceNs = Math.max(1, Math.ceil(untilNs / PROGRESS_SLICES));
+  let outcome: RunOutcome = 'until';
+  while (kernel.nowNs < untilNs) {
+    outcome = kernel.run({ untilNs: Math.min(untilNs, kernel.nowNs + sliceNs) });
+    progress.update(Math.min(kernel.nowNs, untilNs), untilNs);
+    if (outcome !== 'until') break;
+  }
+  progress.finish();
+  return outcome;
 }
 
 export function register(program: Command): void {

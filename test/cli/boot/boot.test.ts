@@ -105,3 +105,24 @@ describe('signals in boot scripts', () => {
     expect(r.stderr.join('\n')).toMatch(/c ended with killed by SIGUSR2/);
   });
 });
+
+describe('boot --until', () => {
+  it('stops at the deadline; processes still running are not failures', () => {
+    const r = boot('process init\n    spin 1s\n    echo never\n', { until: '100ms' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr.join('\n')).toMatch(/100\.000 ms virtual time/);
+  });
+
+  it('running in progress slices gives the same trace as one run', () => {
+    const text = 'process init\n    spawn a\n    spawn b\n    wait\n    wait\nprocess a\n    spin 30ms\nprocess b\n    repeat 5 spin 3ms\n';
+    const one = boot(text, { trace: '/dev/null' });
+    const dir = one.dir;
+    const sliced = join(dir, 'sliced.jsonl');
+    const whole = join(dir, 'whole.jsonl');
+    boot(text, { trace: sliced, until: '1s' });
+    boot(text, { trace: whole });
+    const strip = (t: string) => t.split('\n').filter((l) => !l.includes('"header"')).join('\n');
+    expect(strip(readFileSync(sliced, 'utf8'))).toBe(strip(readFileSync(whole, 'utf8')));
+  });
+});
