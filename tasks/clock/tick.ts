@@ -1,0 +1,108 @@
+/*
+ * The kernel half of the clock: the interrupt handler of the clock-event
+ * device (MINIX's kernel/clock.c clock_handler, Linux's tick layer). It
+ * wakes the clock task only when a timer is due, as MINIX does with
+ * next_timeout; the task tells it the next expiry after each change.
+ *   TickLayer.start()                 periodic: a tick every 1/HZ; tickless: a stopped oneshot device
+ *   TickLayer.setNextTimeout(ns)      the earliest pending expiry (Infinity: none)
+ *   TickLayer.roundExpiry(ns)         periodic: up to the next tick boundary; tickless: exact
+ *   TickLayer.jiffies()               ticks since the clock started
+ */
+import { ETIME, type Kernel } from '../../kernel/index.js';
+import type { ClockEventDevice } from './clockevent.js';
+import { tickNsOf, type ClockConfig } from './config.js';
+import type { ClockStats } from './stats.js';
+
+export class TickLayer {
+  readonly tickNs: number;
+  /** Time of tick 0: ticks fall on originNs + k * tickNs. */
+  originNs = 0;
+  /** Earliest pending timer expiry (MINIX's next_timeout), or Infinity. */
+  private nextTimeoutNs = Infinity;
+
+  constructor(
+    private readonly kernel: Kernel,
+    readonly device: ClockEventDevice,
+    private readonly config: ClockConfig,
+    private readonly stats: ClockStats,
+    /** Interrupt the clock task (kernel.raiseIrq to it). */
+    private readonly raise: () => void,
+  ) {
+    this.tickNs = tickNsOf(config.hz);
+    device.handler = config.mode === 'periodic' ? () => this.onTick() : () => this.onOneshotEvent();
+  }
+
+  get mode(): ClockConfig['mode'] {
+    return this.config.mode;
+  }
+
+  start(originNs = this.kernel.nowNs): void {
+    this.originNs = originNs;
+    this.device.attach();
+    if (this.config.mode === 'periodic') {
+      this.device.setPeriodic(this.tickNs, this.roundExpiry(this.kernel.nowNs + 1));
+    } else {
+      // Nothing is pending yet: no interrupt until the first timer.
+      this.device.setOneshot();
+      this.device.stopOneshot();
+    }
+  }
+
+  jiffies(): number {
+    return Math.floor((this.kernel.nowNs - this.originNs) / this.tickNs);
+  }
+
+  /** Periodic mode sees time in whole ticks, so a timer can only fire on a tick at or after its expiry. */
+  roundExpiry(expiryNs: number): number {
+    if (this.config.mode !== 'periodic') return expiryNs;
+    const ticks = Math.ceil((expiryNs - this.originNs) / this.tickNs);
+    return this.originNs + Math.max(0, ticks) * this.tickNs;
+  }
+
+  setNextTimeout(expiryNs: number): void {
+    this.nextTimeoutNs = expiryNs;
+    if (this.config.mode === 'tickless') this.programOneshot();
+  }
+
+  /** Tickless: program the device for the next timer only, or stop it when none is pending. */
+  private programOneshot(): void {
+    const device = this.device;
+    const expiryNs = this.nextTimeoutNs;
+    if (expiryNs === Infinity) {
+      if (device.state === 'oneshot') device.stopOneshot();
+      return;
+    }
+    if (device.state === 'oneshot-stopped') device.setOneshot();
+    if (device.nextEventNs === expiryNs) return;
+    // Beyond the counter's reach the device fires early and the handler reprograms (an idle event).
+    const deltaNs = Math.min(expiryNs - this.kernel.nowNs, this.config.maxDeltaNs);
+    this.stats.programs++;
+    if (device.setNextEvent(deltaNs) === -ETIME) {
+      // Due now or too close to program: take the minimum (clockevents_program_min_delta).
+      this.stats.minDeltaRefusals++;
+      device.setNextEvent(this.config.minDeltaNs, true);
+    }
+  }
+
+  private onTick(): void {
+    this.stats.deviceEvents++;
+    if (this.nextTimeoutNs <= this.kernel.nowNs) {
+      this.stats.irqsRaised++;
+      this.raise();
+    } else {
+      this.stats.idleTicks++;
+    }
+  }
+
+  private onOneshotEvent(): void {
+    this.stats.deviceEvents++;
+    if (this.nextTimeoutNs <= this.kernel.nowNs) {
+      // The task reprograms when it has run the due timers.
+      this.stats.irqsRaised++;
+      this.raise();
+    } else {
+      this.stats.idleTicks++;
+      this.programOneshot();
+    }
+  }
+}
