@@ -1,6 +1,6 @@
 /*
  * The clock task's configuration (the boot script's `clock` line).
- *   ClockConfig                  mode, hz, minDeltaNs, maxDeltaNs, maxTimers
+ *   ClockConfig                  mode, hz, minDeltaNs, maxDeltaNs, maxTimers, cpuTimerSlackNs
  *   DEFAULT_CLOCK_CONFIG         tickless, HZ 1000 (for jiffies), lguest's 100 ns minimum
  *   clockConfig(partial)         defaults filled in and checked; mistakes are user-facing errors
  *   tickNsOf(hz)                 the tick length: 1e9 / hz rounded to a nanosecond (Linux's TICK_NSEC)
@@ -19,6 +19,12 @@ export interface ClockConfig {
   readonly maxDeltaNs: number;
   /** Bound on live timers in the clock task. */
   readonly maxTimers: number;
+  /**
+   * Shortest wait before a CPU-time timer (quantum, ITIMER_VIRTUAL) that is
+   * not yet used up is checked again: without it the clock's own work to
+   * check would take the CPU time the target needs (a livelock).
+   */
+  readonly cpuTimerSlackNs: number;
   /** Bound on undelivered expiry entries kept per owner. */
   readonly maxExpiredPerOwner: number;
 }
@@ -29,6 +35,7 @@ export const DEFAULT_CLOCK_CONFIG: ClockConfig = {
   minDeltaNs: 100,
   maxDeltaNs: 0xffff_ffff,
   maxTimers: 65_536,
+  cpuTimerSlackNs: 10_000,
   maxExpiredPerOwner: 64,
 };
 
@@ -44,6 +51,7 @@ export function clockConfig(partial: Partial<ClockConfig> = {}): ClockConfig {
   if (config.maxDeltaNs < config.minDeltaNs) fail(`clock maxDeltaNs (${config.maxDeltaNs}) is below minDeltaNs (${config.minDeltaNs})`);
   if (config.mode === 'periodic' && tickNsOf(config.hz) < config.minDeltaNs) fail(`clock hz=${config.hz} gives a tick shorter than the device's minimum delta`);
   positiveInt('maxTimers', config.maxTimers);
+  positiveInt('cpuTimerSlackNs', config.cpuTimerSlackNs);
   positiveInt('maxExpiredPerOwner', config.maxExpiredPerOwner);
   return config;
 }

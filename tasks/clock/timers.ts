@@ -212,7 +212,7 @@ export class ClockTimers {
         const usedNs = this.cpuNowNs(d.cpuTarget);
         const next = forwardExpiry(d.cpuDeadlineNs, usedNs, d.intervalNs);
         d.cpuDeadlineNs = next.expiryNs;
-        this.startAt(t, nowNs + (d.cpuDeadlineNs - usedNs));
+        this.startAt(t, nowNs + Math.max(d.cpuDeadlineNs - usedNs, this.config.cpuTimerSlackNs));
         return next.overruns - 1;
       }
       default:
@@ -244,7 +244,7 @@ export class ClockTimers {
       return false;
     }
     if (p.cpuTimeNs >= d.cpuDeadlineNs) return true;
-    this.startAt(t, nowNs + (d.cpuDeadlineNs - p.cpuTimeNs));
+    this.startAt(t, nowNs + Math.max(d.cpuDeadlineNs - p.cpuTimeNs, this.config.cpuTimerSlackNs));
     return false;
   }
 
