@@ -1,0 +1,87 @@
+/*
+ * Image back ends: the bytes behind the disk.
+ *   DiskImage                  sizeBytes, read(position, into), write(position, from), close()
+ *   memoryImage(bytesOrSize)   an image in a Uint8Array (given, or zeroed of a size)
+ *   openFileImage(path)        an existing image file (one mkfs.minix made, say), read and written in place
+ *   createFileImage(path, sizeBytes)  a fresh zeroed file of that size, then as openFileImage
+ * File writes are synchronous pwrite calls in request order, so when the
+ * simulation stops (a power cut) the file holds exactly what was written.
+ */
+import { closeSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { fail } from './errors.js';
+
+export interface DiskImage {
+  readonly sizeBytes: number;
+  /** A description for messages: the path, or "memory". */
+  readonly where: string;
+  /** Copy image bytes at position into `into` (the caller keeps within sizeBytes). */
+  read(position: number, into: Uint8Array): void;
+  write(position: number, from: Uint8Array): void;
+  close(): void;
+}
+
+export function memoryImage(bytesOrSize: Uint8Array | number): DiskImage {
+  const bytes = typeof bytesOrSize === 'number' ? new Uint8Array(checkSize(bytesOrSize, 'memory')) : bytesOrSize;
+  return {
+    sizeBytes: bytes.length,
+    where: 'memory',
+    read(position, into) { into.set(bytes.subarray(position, position + into.length)); },
+    write(position, from) { bytes.set(from, position); },
+    close() {},
+  };
+}
+
+export function openFileImage(path: string): DiskImage {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch (err) {
+    return fail(`cannot open disk image ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const stat = fstatSync(fd);
+  if (!stat.isFile()) {
+    closeSync(fd);
+    fail(`disk image ${path} is not a regular file`);
+  }
+  return fileImage(fd, path, stat.size);
+}
+
+export function createFileImage(path: string, sizeBytes: number): DiskImage {
+  checkSize(sizeBytes, path);
+  let fd: number;
+  try {
+    fd = openSync(path, 'w+');
+  } catch (err) {
+    return fail(`cannot create disk image ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  ftruncateSync(fd, sizeBytes);
+  return fileImage(fd, path, sizeBytes);
+}
+
+function fileImage(fd: number, path: string, sizeBytes: number): DiskImage {
+  let open = true;
+  return {
+    sizeBytes,
+    where: path,
+    read(position, into) {
+      // readSync may return fewer bytes than asked; loop until the buffer is full.
+      for (let got = 0; got < into.length; ) {
+        const n = readSync(fd, into, got, into.length - got, position + got);
+        if (n === 0) throw new Error(`disk image ${path} shrank under the simulator at byte ${position + got}`);
+        got += n;
+      }
+    },
+    write(position, from) {
+      for (let put = 0; put < from.length; ) put += writeSync(fd, from, put, from.length - put, position + put);
+    },
+    close() {
+      if (open) closeSync(fd);
+      open = false;
+    },
+  };
+}
+
+function checkSize(sizeBytes: number, where: string): number {
+  if (!(Number.isSafeInteger(sizeBytes) && sizeBytes > 0)) fail(`disk image ${where}: size must be a positive integer number of bytes, got ${sizeBytes}`);
+  return sizeBytes;
+}
