@@ -5,6 +5,7 @@
  *   allocInode(fs, mode, uid, gid)   a fresh inode from the bitmap (s_isearch), held; ENOSPC when none is left
  *   rwInode(fs, ino, write) copy between the table and the inode's disk block
  *   writeDirtyInodes(fs)    write back every dirty inode (sync)
+ *   holdLong(ino) / putLong(fs, ino)   turn a request's hold into one that outlives it (open file, cwd), and drop it
  */
 import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { allocBit, BitMap, freeBit } from './alloc.js';
@@ -16,6 +17,8 @@ import { truncateInode } from './write.js';
 
 export class Inode {
   count = 0;
+  /** Holds that outlive a request (open files, working and root directories); count >= longHolds. */
+  longHolds = 0;
   dirty = false;
   constructor(readonly nr: number, readonly d: DiskInode) {}
 }
@@ -52,9 +55,12 @@ export class InodeTable {
     ino.count = 1;
   }
 
-  /** Drop every hold (after a failed request). */
+  /** Drop every hold a request took (after a failed request); long holds stay. */
   releaseAll(): void {
-    for (const ino of this.byNr.values()) if (ino.count > 0) { ino.count = 0; this.unused.add(ino); }
+    for (const ino of this.byNr.values()) {
+      if (ino.count > ino.longHolds) ino.count = ino.longHolds;
+      if (ino.count === 0) this.unused.add(ino);
+    }
   }
 }
 
@@ -134,3 +140,16 @@ export function* writeDirtyInodes(fs: FsState): Generator<KernelCall, void, any>
   for (const ino of fs.inodes.byNr.values()) if (ino.dirty) yield* rwInode(fs, ino, true);
 }
 
+
+/** Keep a held inode past the request (an open file, a working directory): the hold becomes a long one. */
+export function holdLong(ino: Inode): void {
+  if (ino.count <= ino.longHolds) throw new Error(`inode ${ino.nr}: long hold without a hold`);
+  ino.longHolds++;
+}
+
+/** Drop a long hold (close, chdir away, exit). */
+export function* putLong(fs: FsState, ino: Inode): Generator<KernelCall, void, any> {
+  if (ino.longHolds <= 0) throw new Error(`inode ${ino.nr}: long hold released more than taken`);
+  ino.longHolds--;
+  yield* putInode(fs, ino);
+}

@@ -1,15 +1,24 @@
 /*
- * Making files and directories, as MINIX's open.c. The entry points are:
- *   createFile(fs, path, mode, options)  a regular file (or the existing one: EEXIST if exclusive, cut if truncate)
- *   makeDir(fs, path, mode, uid, gid)    a directory with '.' and '..', the parent's link count raised
- * Both return the inode number.
+ * Making and opening files, as MINIX's open.c. The entry points are:
+ *   createFile(fs, path, mode, options, who)  a regular file (or the existing one: EEXIST if exclusive, cut if truncate)
+ *   makeDir(fs, path, mode, uid, gid, who)    a directory with '.' and '..', the parent's link count raised
+ *   newNode(fs, dir, name, mode, uid, gid, nlinks)   an inode entered in a directory (freed again if entering fails)
+ *   doOpen(fs, proc, path, flags, mode)       open(2): a descriptor (O_CREAT, O_EXCL, O_TRUNC, O_APPEND, access modes)
+ *   closeFd(fs, proc, fd)                     close(2): the process's locks on the file go; the last close of a filp frees it
+ * createFile and makeDir return the inode number; permission checks use `who`.
  */
-import { EEXIST, EISDIR, EMLINK, type KernelCall } from '../../kernel/index.js';
+import { EEXIST, EINVAL, EISDIR, EMLINK, ENODEV, ENXIO, type KernelCall } from '../../kernel/index.js';
+import { majorOf } from './dmap.js';
 import { FsError } from './errors.js';
-import { allocInode, getInode, putInode, type Inode } from './inode.js';
-import { isDir, S_IFDIR, S_IFREG } from './layout.js';
-import { DirOp, lastDir, searchDir } from './path.js';
-import type { FsState } from './state.js';
+import { freeFd, getFd, type Fproc } from './fproc.js';
+import { allocInode, getInode, holdLong, putInode, putLong, type Inode } from './inode.js';
+import { isDir, isReg, S_IFBLK, S_IFCHR, S_IFDIR, S_IFMT, S_IFREG } from './layout.js';
+import { releaseLocks } from './lock.js';
+import { DirOp, isSymlink, lastDir, lookup, searchDir } from './path.js';
+import { closePipeEnd } from './pipe.js';
+import { need, needMac, R_BIT, W_BIT, X_BIT } from './protect.js';
+import { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from './protocol.js';
+import { ROOT_WHO, type FsState, type Who } from './state.js';
 import { truncateInode } from './write.js';
 
 /** V3 keeps i_nlinks in 16 bits; MINIX caps links at LINK_MAX = SHRT_MAX. */
@@ -23,7 +32,7 @@ export interface CreateOptions {
 }
 
 /** A new inode entered in dir under name; on failure to enter, the inode is freed again. */
-function* newNode(fs: FsState, dir: Inode, name: string, mode: number, uid: number, gid: number, nlinks: number): Generator<KernelCall, Inode, any> {
+export function* newNode(fs: FsState, dir: Inode, name: string, mode: number, uid: number, gid: number, nlinks: number): Generator<KernelCall, Inode, any> {
   const ino = yield* allocInode(fs, mode, uid, gid);
   ino.d.nlinks = nlinks;
   try {
@@ -36,33 +45,115 @@ function* newNode(fs: FsState, dir: Inode, name: string, mode: number, uid: numb
   return ino;
 }
 
-export function* createFile(fs: FsState, path: string, mode: number, options: CreateOptions = {}): Generator<KernelCall, number, any> {
-  const { dir, name } = yield* lastDir(fs, path);
-  const existing = yield* searchDir(fs, dir, name, DirOp.LOOK_UP);
-  if (existing !== 0) {
-    yield* putInode(fs, dir);
-    if (options.exclusive) throw new FsError(EEXIST, `'${path}' exists`);
-    const ino = yield* getInode(fs, existing);
-    if (isDir(ino.d.mode)) { yield* putInode(fs, ino); throw new FsError(EISDIR, `'${path}' is a directory`); }
-    if (options.truncate) yield* truncateInode(fs, ino, 0);
-    yield* putInode(fs, ino);
-    return existing;
-  }
-  const ino = yield* newNode(fs, dir, name, S_IFREG | (mode & 0o7777), options.uid ?? 0, options.gid ?? 0, 1);
-  yield* putInode(fs, dir);
-  yield* putInode(fs, ino);
-  return ino.nr;
+/** May who add a name to dir? (write and search on the directory) */
+function needEnter(fs: FsState, who: Who, dir: Inode, path: string): void {
+  need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
+  needMac(fs, who, dir, 'add_name', `'${path}'`);
 }
 
-export function* makeDir(fs: FsState, path: string, mode: number, uid = 0, gid = 0): Generator<KernelCall, number, any> {
-  const { dir, name } = yield* lastDir(fs, path);
-  if (dir.d.nlinks >= LINK_MAX) { yield* putInode(fs, dir); throw new FsError(EMLINK, `'${path}': parent has ${LINK_MAX} links`); }
-  const ino = yield* newNode(fs, dir, name, S_IFDIR | (mode & 0o7777), uid, gid, 2);
-  yield* searchDir(fs, ino, '.', DirOp.ENTER, ino.nr);
-  yield* searchDir(fs, ino, '..', DirOp.ENTER, dir.nr);
-  dir.d.nlinks++;
-  dir.dirty = true;
-  yield* putInode(fs, dir);
-  yield* putInode(fs, ino);
-  return ino.nr;
+/**
+ * The inode to open or create: { ino (held), created }. An existing name
+ * that is a symbolic link is followed (so O_CREAT through a dangling link
+ * gives ENOENT, not a new file at its target: a simplification).
+ */
+function* openOrCreate(fs: FsState, path: string, mode: number, options: CreateOptions, who: Who): Generator<KernelCall, { ino: Inode; created: boolean }, any> {
+  const { dir, name } = yield* lastDir(fs, path, who);
+  let existing: number;
+  try {
+    existing = yield* searchDir(fs, dir, name, DirOp.LOOK_UP);
+    if (existing === 0) {
+      needEnter(fs, who, dir, path);
+      const ino = yield* newNode(fs, dir, name, S_IFREG | (mode & 0o7777), options.uid ?? who.uid, options.gid ?? who.gid, 1);
+      return { ino, created: true };
+    }
+  } finally {
+    yield* putInode(fs, dir);
+  }
+  if (options.exclusive) throw new FsError(EEXIST, `'${path}' exists`);
+  let ino = yield* getInode(fs, existing);
+  if (isSymlink(ino.d.mode)) {
+    yield* putInode(fs, ino);
+    ino = yield* lookup(fs, path, who);
+  }
+  return { ino, created: false };
+}
+
+export function* createFile(fs: FsState, path: string, mode: number, options: CreateOptions = {}, who: Who = ROOT_WHO): Generator<KernelCall, number, any> {
+  const { ino, created } = yield* openOrCreate(fs, path, mode, options, who);
+  try {
+    if (!created) {
+      if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${path}' is a directory`);
+      if (options.truncate) {
+        need(fs, who, ino, W_BIT, `'${path}'`);
+        if (isReg(ino.d.mode)) yield* truncateInode(fs, ino, 0);
+      }
+    }
+    return ino.nr;
+  } finally {
+    yield* putInode(fs, ino);
+  }
+}
+
+export function* makeDir(fs: FsState, path: string, mode: number, uid = 0, gid = 0, who: Who = ROOT_WHO): Generator<KernelCall, number, any> {
+  const { dir, name } = yield* lastDir(fs, path, who);
+  try {
+    needEnter(fs, who, dir, path);
+    if (dir.d.nlinks >= LINK_MAX) throw new FsError(EMLINK, `'${path}': parent has ${LINK_MAX} links`);
+    const ino = yield* newNode(fs, dir, name, S_IFDIR | (mode & 0o7777), uid, gid, 2);
+    yield* searchDir(fs, ino, '.', DirOp.ENTER, ino.nr);
+    yield* searchDir(fs, ino, '..', DirOp.ENTER, dir.nr);
+    dir.d.nlinks++;
+    dir.dirty = true;
+    yield* putInode(fs, ino);
+    return ino.nr;
+  } finally {
+    yield* putInode(fs, dir);
+  }
+}
+
+const VALID_OPEN_FLAGS = O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_NONBLOCK;
+
+export function* doOpen(fs: FsState, proc: Fproc, path: string, flags: number, mode: number): Generator<KernelCall, number, any> {
+  const acc = flags & O_ACCMODE;
+  if ((flags & ~VALID_OPEN_FLAGS) !== 0 || (acc !== O_RDONLY && acc !== O_WRONLY && acc !== O_RDWR)) {
+    throw new FsError(EINVAL, `open '${path}': bad flags 0${flags.toString(8)}`);
+  }
+  // A descriptor and a filp first, as MINIX's get_fd: a full table must not leave a new file behind.
+  const fd = freeFd(proc);
+  fs.filps.needRoom(1);
+  const { ino, created } = (flags & O_CREAT)
+    ? yield* openOrCreate(fs, path, mode & ~proc.umask, { exclusive: (flags & O_EXCL) !== 0 }, proc)
+    : { ino: yield* lookup(fs, path, proc), created: false };
+  try {
+    if (!created) {
+      const type = ino.d.mode & S_IFMT;
+      if (type === S_IFDIR && (acc !== O_RDONLY || (flags & O_TRUNC))) throw new FsError(EISDIR, `'${path}' is a directory`);
+      const access = (acc === O_RDONLY ? R_BIT : acc === O_WRONLY ? W_BIT : R_BIT | W_BIT) | (flags & O_TRUNC ? W_BIT : 0);
+      need(fs, proc, ino, access, `'${path}'`);
+      if (type === S_IFBLK || type === S_IFCHR) {
+        const dev = ino.d.zone[0]!;
+        if (fs.dmap.lookup(majorOf(dev)) === undefined) throw new FsError(ENXIO, `'${path}': no driver for major ${majorOf(dev)}`);
+        throw new FsError(ENODEV, `'${path}': device files are not served through the FS`);
+      }
+      if ((flags & O_TRUNC) && type === S_IFREG) yield* truncateInode(fs, ino, 0);
+    }
+  } catch (err) {
+    yield* putInode(fs, ino);
+    throw err;
+  }
+  const filp = fs.filps.alloc(flags & ~(O_CREAT | O_EXCL | O_TRUNC), ino, null);
+  holdLong(ino);
+  proc.fds[fd] = { filp, cloexec: false };
+  return fd;
+}
+
+export function* closeFd(fs: FsState, proc: Fproc, fd: number): Generator<KernelCall, void, any> {
+  const { filp } = getFd(proc, fd);
+  proc.fds[fd] = null;
+  // POSIX: closing any descriptor of a file drops the process's locks on it.
+  if (filp.ino !== null) yield* releaseLocks(fs, proc.endpoint, filp.ino.nr);
+  if (--filp.count > 0) return;
+  fs.filps.free(filp);
+  if (filp.pipe !== null) yield* closePipeEnd(fs, filp);
+  if (filp.ino !== null) yield* putLong(fs, filp.ino);
 }

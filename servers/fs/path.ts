@@ -1,20 +1,22 @@
 /*
  * Path names and directories, as MINIX's path.c. The entry points are:
  *   searchDir(fs, dir, name, op, nr)  LOOK_UP an entry, ENTER one, DELETE one, or ask IS_EMPTY
- *   lookup(fs, path)                  the inode a path names, held
- *   lastDir(fs, path)                 the parent directory (held) and the final name
+ *   lookup(fs, path, who, follow)     the inode a path names, held (search permission, symbolic links, chroot)
+ *   lastDir(fs, path, who)            the parent directory (held) and the final name
+ *   readLinkText(fs, ino)             a symbolic link's target
  *   splitPath(path)                   components, checked (ENAMETOOLONG, EINVAL)
  * A directory is read only up to its size, one block at a time, and a path
  * has a bounded number of components, so a corrupt tree cannot loop.
  */
-import { EEXIST, EINVAL, ENAMETOOLONG, ENOENT, ENOTDIR, type KernelCall } from '../../kernel/index.js';
+import { EEXIST, EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, type KernelCall } from '../../kernel/index.js';
 import { allocZone } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { getInode, putInode, type Inode } from './inode.js';
-import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, setDirentInode, writeDirent } from './layout.js';
-import { readMap } from './read.js';
-import { nowSec, type FsState } from './state.js';
+import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
+import { need, X_BIT } from './protect.js';
+import { readFile, readMap } from './read.js';
+import { nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
 import { freshBlock, writeMap } from './write.js';
 
 export const enum DirOp { LOOK_UP, ENTER, DELETE, IS_EMPTY }
@@ -110,28 +112,80 @@ export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr 
   return nr;
 }
 
-/** Walk components from the root; each step holds only the current inode. */
-function* walk(fs: FsState, parts: readonly string[]): Generator<KernelCall, Inode, any> {
-  let cur = yield* getInode(fs, ROOT_INODE);
-  for (const name of parts) {
-    if (!isDir(cur.d.mode)) { yield* putInode(fs, cur); throw new FsError(ENOTDIR, `'${name}': a path component is not a directory`); }
-    const nr = name === '..' && cur.nr === ROOT_INODE ? ROOT_INODE : yield* searchDir(fs, cur, name, DirOp.LOOK_UP);
+/** Symbolic links followed in one path resolution before ELOOP (POSIX's SYMLOOP_MAX; MINIX uses 16). */
+export const SYMLOOP_MAX = 16;
+
+export const isSymlink = (mode: number): boolean => (mode & S_IFMT) === S_IFLNK;
+
+/** The target of a symbolic link (its data, at most a block). */
+export function* readLinkText(fs: FsState, ino: Inode): Generator<KernelCall, string, any> {
+  const size = ino.d.size;
+  if (size > fs.sb.blockSize) throw corrupt(`symbolic link inode ${ino.nr}: size ${size} exceeds a block`);
+  const buf = new Uint8Array(size);
+  const n = yield* readFile(fs, ino, 0, buf);
+  return new TextDecoder().decode(buf.subarray(0, n));
+}
+
+/**
+ * Resolve components from `start` (held; this takes over the hold).
+ * Every directory passed needs search permission for `who`; '..' at the
+ * caller's root stays there (chroot); symbolic links are expanded, the last
+ * one only when `followLast`, at most SYMLOOP_MAX in all (ELOOP).
+ * Each step holds only the current inode.
+ */
+function* walk(fs: FsState, who: Who, start: Inode, parts: string[], followLast: boolean, links: { n: number }): Generator<KernelCall, Inode, any> {
+  let cur = start;
+  const queue = parts;
+  try {
+    while (queue.length > 0) {
+      const name = queue.shift()!;
+      if (!isDir(cur.d.mode)) throw new FsError(ENOTDIR, `'${name}': a path component is not a directory`);
+      need(fs, who, cur, X_BIT, `'${name}'`);
+      if (name === '..' && (cur.nr === who.rootNr || cur.nr === ROOT_INODE)) continue;
+      const nr = yield* searchDir(fs, cur, name, DirOp.LOOK_UP);
+      if (nr === 0) throw new FsError(ENOENT, `'${name}' not found`);
+      const next = yield* getInode(fs, nr);
+      if (isSymlink(next.d.mode) && (queue.length > 0 || followLast)) {
+        let target: string;
+        try {
+          if (++links.n > SYMLOOP_MAX) throw new FsError(ELOOP, `'${name}': more than ${SYMLOOP_MAX} symbolic links in the path`);
+          target = yield* readLinkText(fs, next);
+        } finally {
+          yield* putInode(fs, next);
+        }
+        queue.unshift(...splitPath(target));
+        if (target.startsWith('/')) {
+          yield* putInode(fs, cur);
+          cur = yield* getInode(fs, who.rootNr);
+        }
+        continue;
+      }
+      yield* putInode(fs, cur);
+      cur = next;
+    }
+  } catch (err) {
     yield* putInode(fs, cur);
-    if (nr === 0) throw new FsError(ENOENT, `'${name}' not found`);
-    cur = yield* getInode(fs, nr);
+    throw err;
   }
   return cur;
 }
 
-export function* lookup(fs: FsState, path: string): Generator<KernelCall, Inode, any> {
-  return yield* walk(fs, splitPath(path));
+function* startOf(fs: FsState, who: Who, path: string): Generator<KernelCall, Inode, any> {
+  return yield* getInode(fs, path.startsWith('/') ? who.rootNr : who.cwdNr);
 }
 
-export function* lastDir(fs: FsState, path: string): Generator<KernelCall, { dir: Inode; name: string }, any> {
+/** The inode a path names, held; relative paths start at who's working directory. */
+export function* lookup(fs: FsState, path: string, who: Who = ROOT_WHO, follow = true): Generator<KernelCall, Inode, any> {
+  const parts = splitPath(path);
+  return yield* walk(fs, who, yield* startOf(fs, who, path), parts, follow, { n: 0 });
+}
+
+/** The directory that holds a path's last component (held, searchable checked on the way) and that name. */
+export function* lastDir(fs: FsState, path: string, who: Who = ROOT_WHO): Generator<KernelCall, { dir: Inode; name: string }, any> {
   const parts = splitPath(path);
   const name = parts.pop();
   if (name === undefined) throw new FsError(EINVAL, `'${path}' names the root`);
-  const dir = yield* walk(fs, parts);
+  const dir = yield* walk(fs, who, yield* startOf(fs, who, path), parts, true, { n: 0 });
   if (!isDir(dir.d.mode)) { yield* putInode(fs, dir); throw new FsError(ENOTDIR, `parent of '${name}' is not a directory`); }
   return { dir, name };
 }

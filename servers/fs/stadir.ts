@@ -1,19 +1,23 @@
 /*
  * Looking at files, as MINIX's stadir.c. The entry points are:
- *   statPath(fs, path)              an inode's attributes (FsStat)
- *   readDirEntries(fs, path, index, count)   used entries of a directory, from index
+ *   statPath(fs, path, who, follow)  an inode's attributes (FsStat); follow false: lstat
+ *   statInode(fs, ino)              the same for a held inode (fstat)
+ *   changeDir(fs, proc, path, root) chdir, chroot (the superuser's)
+ *   readDirEntries(fs, path, index, count, who)   used entries of a directory, from index (read permission)
  *   statFs(fs)                      block size, zones and inodes, total and free
  */
-import { ENOTDIR, type KernelCall } from '../../kernel/index.js';
+import { ENOTDIR, EPERM, type KernelCall } from '../../kernel/index.js';
 import { BitMap, countFree } from './alloc.js';
 import { BlockType } from './cache.js';
 import { FsError } from './errors.js';
-import { putInode, type Inode } from './inode.js';
+import type { Fproc } from './fproc.js';
+import { holdLong, putInode, putLong, type Inode } from './inode.js';
 import { DIRENT_BYTES, direntInode, direntName, isDir, NR_DZONES, readU32 } from './layout.js';
 import { lookup } from './path.js';
 import type { FsDirent, FsStat, FsStatfs } from './protocol.js';
 import { checkZone, readMap } from './read.js';
-import type { FsState } from './state.js';
+import { need, needMac, R_BIT, X_BIT } from './protect.js';
+import { ROOT_WHO, type FsState, type Who } from './state.js';
 
 /** Zones an inode holds, indirect blocks included (bounded: each level is read once per pointer). */
 function* countZones(fs: FsState, ino: Inode): Generator<KernelCall, number, any> {
@@ -35,23 +39,46 @@ function* countZones(fs: FsState, ino: Inode): Generator<KernelCall, number, any
   return total;
 }
 
-export function* statPath(fs: FsState, path: string): Generator<KernelCall, FsStat, any> {
-  const ino = yield* lookup(fs, path);
+export function* statInode(fs: FsState, ino: Inode): Generator<KernelCall, FsStat, any> {
+  const d = ino.d;
+  return {
+    ino: ino.nr, mode: d.mode, nlinks: d.nlinks, uid: d.uid, gid: d.gid, size: d.size,
+    atime: d.atime, mtime: d.mtime, ctime: d.ctime, zones: yield* countZones(fs, ino),
+  };
+}
+
+export function* statPath(fs: FsState, path: string, who: Who = ROOT_WHO, follow = true): Generator<KernelCall, FsStat, any> {
+  const ino = yield* lookup(fs, path, who, follow);
   try {
-    const d = ino.d;
-    return {
-      ino: ino.nr, mode: d.mode, nlinks: d.nlinks, uid: d.uid, gid: d.gid, size: d.size,
-      atime: d.atime, mtime: d.mtime, ctime: d.ctime, zones: yield* countZones(fs, ino),
-    };
+    needMac(fs, who, ino, 'getattr', `'${path}'`);
+    return yield* statInode(fs, ino);
   } finally {
     yield* putInode(fs, ino);
   }
 }
 
-export function* readDirEntries(fs: FsState, path: string, index: number, count: number): Generator<KernelCall, { entries: FsDirent[]; next: number }, any> {
-  const dir = yield* lookup(fs, path);
+/** chdir (root: false) and chroot (root: true): the process's directory becomes the one `path` names. */
+export function* changeDir(fs: FsState, proc: Fproc, path: string, root: boolean): Generator<KernelCall, void, any> {
+  if (root && proc.uid !== 0) throw new FsError(EPERM, `chroot '${path}': only the superuser may`);
+  const ino = yield* lookup(fs, path, proc);
+  try {
+    if (!isDir(ino.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
+    need(fs, proc, ino, X_BIT, `'${path}'`);
+  } catch (err) {
+    yield* putInode(fs, ino);
+    throw err;
+  }
+  holdLong(ino);
+  const old = root ? proc.root : proc.cwd;
+  if (root) proc.root = ino; else proc.cwd = ino;
+  yield* putLong(fs, old);
+}
+
+export function* readDirEntries(fs: FsState, path: string, index: number, count: number, who: Who = ROOT_WHO): Generator<KernelCall, { entries: FsDirent[]; next: number }, any> {
+  const dir = yield* lookup(fs, path, who);
   try {
     if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
+    need(fs, who, dir, R_BIT, `'${path}'`);
     const bs = fs.sb.blockSize;
     const perBlock = bs / DIRENT_BYTES;
     const total = Math.floor(dir.d.size / DIRENT_BYTES);

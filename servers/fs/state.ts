@@ -3,8 +3,13 @@
  *   FsConfig     what the boot script's `fs` line sets (driver, cache size, robust, elevator)
  *   FsState      the superblock, its geometry, the cache, the inode table, the search hints
  *   nowSec(fs)   inode time stamps: the configured epoch plus virtual time
+ *   Who          whom a request acts for: credentials, root and working directory (ROOT_WHO: the superuser at /)
  */
-import type { ActorContext } from '../../kernel/index.js';
+import type { ActorContext, Endpoint } from '../../kernel/index.js';
+import type { DeviceTable } from './dmap.js';
+import type { FilpTable } from './filp.js';
+import type { FprocTable } from './fproc.js';
+import type { LockTable } from './lock.js';
 import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
@@ -45,7 +50,28 @@ export interface FsState {
   isearch: number;
   /** Zone bitmap search hint (s_zsearch). */
   zsearch: number;
+  /** Per-process state (cwd, root, umask, descriptors, credentials), by endpoint. */
+  readonly procs: FprocTable;
+  /** Open files: position, flags, the inode or pipe; shared after fork and dup. */
+  readonly filps: FilpTable;
+  /** Advisory record locks (fcntl). */
+  readonly locks: LockTable;
+  /** Major device number -> driver endpoint. */
+  readonly dmap: DeviceTable;
 }
+
+/** Whom a request acts for: the caller's credentials and where its paths start. */
+export interface Who {
+  readonly endpoint: Endpoint;
+  readonly uid: number;
+  readonly gid: number;
+  /** Inode numbers of the process's root ('/' and the top of '..') and working directory. */
+  readonly rootNr: number;
+  readonly cwdNr: number;
+}
+
+/** The superuser at the real root: the storage layer's callers (mkfs-like tools, tests). */
+export const ROOT_WHO: Who = { endpoint: -1, uid: 0, gid: 0, rootNr: 1, cwdNr: 1 };
 
 export function nowSec(fs: FsState): number {
   const ns = fs.ctx?.nowNs() ?? 0;

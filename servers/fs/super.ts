@@ -1,13 +1,18 @@
 /*
  * Mounting, as MINIX's super.c read_super. The entry points are:
- *   mountDevice(ctx, dev, config)  read and check the superblock, build the cache and tables;
+ *   mountDevice(ctx, dev, config)  read and check the superblock, build the cache and tables (inodes,
+ *                                  processes, filps, locks; the root device in the device table);
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
  */
 import { type ActorContext, type KernelCall } from '../../kernel/index.js';
 import { BufferCache } from './cache.js';
 import { readBytes, type BlockDevice } from './device.js';
+import { DeviceTable, ROOT_MAJOR } from './dmap.js';
+import { FilpTable } from './filp.js';
+import { FprocTable } from './fproc.js';
 import { InodeTable, writeDirtyInodes } from './inode.js';
+import { LockTable } from './lock.js';
 import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
 import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
 
@@ -29,6 +34,8 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
   }
   const problems = checkSuperblock(sb, sizeBytes);
   if (problems.length > 0) throw new MountError(`cannot mount ${name}: ${problems.join('; ')}`);
+  const dmap = new DeviceTable();
+  dmap.register(ROOT_MAJOR, name, ctx?.endpointOf(name) ?? -1);
   const cache = new BufferCache(dev, {
     buffers: config.cacheBuffers ?? DEFAULT_FS_CONFIG.cacheBuffers,
     blockSize: sb.blockSize,
@@ -43,6 +50,10 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
     epochSec: config.epochSec ?? DEFAULT_FS_CONFIG.epochSec,
     isearch: 0,
     zsearch: 0,
+    procs: new FprocTable(),
+    filps: new FilpTable(),
+    locks: new LockTable(),
+    dmap,
   };
 }
 

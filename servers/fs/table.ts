@@ -1,28 +1,31 @@
 /*
  * The FS server's call table (MINIX's table.c): request type -> handler.
- *   fsCallTable(fs)      handlers for every FsRequest, each guarded
+ *   fsCallTable(fs)      handlers for every FsRequest and FsPmRequest, each guarded
  *   validateRequest(m)   EINVAL for a malformed request (wrong field types)
  * A handler that throws FsError (a user's mistake or a corrupt image) gets
  * an FS_REPLY with the errno and the message; the server keeps serving.
+ * A handler returns null when it suspended the caller (a pipe, F_SETLKW):
+ * the reply comes when another call revives it.
  */
-import { EINVAL, EISDIR, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { EBADF, EINVAL, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import { isInt, type CallTable, type Handler } from '../../lib/server.js';
+import { changeMode, changeOwner, setTimes } from './attr.js';
 import { FsError } from './errors.js';
-import { isDir } from './layout.js';
-import { lookup } from './path.js';
-import { putInode } from './inode.js';
-import { removeDir, truncatePath, unlinkFile } from './link.js';
-import { createFile, makeDir } from './open.js';
-import { fsReply, type FsCreate, type FsGetdents, type FsMkdir, type FsRead, type FsRequestType, type FsRmdir, type FsStatReq, type FsTruncate, type FsUnlink, type FsWrite } from './protocol.js';
-import { readFile } from './read.js';
-import { readDirEntries, statFs, statPath } from './stadir.js';
+import { getFd, procOf, type Fproc } from './fproc.js';
+import { linkFile, makeSymlink, readLink, removeDir, renameFile, truncateHeld, truncatePath, unlinkFile } from './link.js';
+import { dup2Fd, doFcntl, dupFd, openPipe } from './misc.js';
+import { closeFd, createFile, doOpen, makeDir } from './open.js';
+import { pmExec, pmExit, pmFork, pmSetuid, pmUnpause } from './pmcalls.js';
+import { mayWrite } from './filp.js';
+import { fsReply, type FsRequest, type FsRequestType } from './protocol.js';
+import { readFd, rwPath, seekFd, writeFd } from './readwrite.js';
+import { changeDir, readDirEntries, statFs, statInode, statPath } from './stadir.js';
 import { syncAll } from './super.js';
 import type { FsState } from './state.js';
-import { writeFile } from './write.js';
 
-type FsHandler<M extends Message> = (m: Envelope<M>) => Generator<KernelCall, Message, any>;
+type Gen<T> = Generator<KernelCall, T, any>;
 
-function guard<M extends Message>(fs: FsState, h: FsHandler<M>): Handler<M> {
+function guard<M extends Message>(fs: FsState, h: (m: Envelope<M>) => Gen<Message | null>): Handler<M> {
   return function* (m) {
     try {
       return yield* h(m);
@@ -36,61 +39,133 @@ function guard<M extends Message>(fs: FsState, h: FsHandler<M>): Handler<M> {
   };
 }
 
-function* ioFile(fs: FsState, m: FsRead | FsWrite, write: boolean): Generator<KernelCall, Message, any> {
-  const ino = yield* lookup(fs, m.path);
-  try {
-    if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${m.path}' is a directory`);
-    const n = write ? yield* writeFile(fs, ino, m.position, m.buffer) : yield* readFile(fs, ino, m.position, m.buffer);
-    return fsReply(n);
-  } finally {
-    yield* putInode(fs, ino);
-  }
+/** A user's call: it acts for the caller's FS process entry. */
+type UserCall<T extends FsRequestType> = (m: Extract<FsRequest, { type: T }>, proc: Fproc) => Gen<Message | null>;
+
+/** The superuser alone may give a new inode another owner. */
+function ownerFor(proc: Fproc, uid: number | undefined, gid: number | undefined): { uid: number; gid: number } {
+  const owner = { uid: uid ?? proc.uid, gid: gid ?? proc.gid };
+  if (proc.uid !== 0 && (owner.uid !== proc.uid || owner.gid !== proc.gid)) throw new FsError(EPERM, `only the superuser may create files owned by ${owner.uid}:${owner.gid}`);
+  return owner;
+}
+
+const ok = (status = 0): Message => fsReply(status);
+
+function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
+  return {
+    *FS_CREATE(m, p) {
+      const owner = ownerFor(p, m.uid, m.gid);
+      return fsReply(0, { ino: yield* createFile(fs, m.path, m.mode & ~p.umask, { exclusive: m.exclusive, truncate: m.truncate, ...owner }, p) });
+    },
+    *FS_MKDIR(m, p) {
+      const owner = ownerFor(p, m.uid, m.gid);
+      return fsReply(0, { ino: yield* makeDir(fs, m.path, m.mode & ~p.umask, owner.uid, owner.gid, p) });
+    },
+    *FS_READ(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, m.buffer, false)); },
+    *FS_WRITE(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, m.buffer, true)); },
+    *FS_TRUNCATE(m, p) { yield* truncatePath(fs, m.path, m.length, p); return ok(); },
+    *FS_STAT(m, p) { return fsReply(0, { stat: yield* statPath(fs, m.path, p) }); },
+    *FS_LSTAT(m, p) { return fsReply(0, { stat: yield* statPath(fs, m.path, p, false) }); },
+    *FS_UNLINK(m, p) { yield* unlinkFile(fs, m.path, p); return ok(); },
+    *FS_RMDIR(m, p) { yield* removeDir(fs, m.path, p); return ok(); },
+    *FS_GETDENTS(m, p) {
+      const { entries, next } = yield* readDirEntries(fs, m.path, m.index, m.count, p);
+      return fsReply(entries.length, { entries, next });
+    },
+    *FS_STATFS() { return fsReply(0, { statfs: yield* statFs(fs) }); },
+    *FS_SYNC() {
+      const r = yield* syncAll(fs);
+      return fsReply(r, r < 0 ? { message: 'a write failed during sync; the blocks stay dirty' } : {});
+    },
+    *FS_LINK(m, p) { yield* linkFile(fs, m.path, m.path2, p); return ok(); },
+    *FS_RENAME(m, p) { yield* renameFile(fs, m.path, m.path2, p); return ok(); },
+    *FS_SYMLINK(m, p) { yield* makeSymlink(fs, m.target, m.path, p); return ok(); },
+    *FS_READLINK(m, p) {
+      const link = yield* readLink(fs, m.path, p);
+      return fsReply(new TextEncoder().encode(link).length, { link });
+    },
+    *FS_CHDIR(m, p) { yield* changeDir(fs, p, m.path, false); return ok(); },
+    *FS_CHROOT(m, p) { yield* changeDir(fs, p, m.path, true); return ok(); },
+    *FS_CHMOD(m, p) { yield* changeMode(fs, p, m.path, m.mode); return ok(); },
+    *FS_CHOWN(m, p) { yield* changeOwner(fs, p, m.path, m.uid, m.gid); return ok(); },
+    *FS_UMASK(m, p) {
+      const old = p.umask;
+      p.umask = m.mask & 0o777;
+      return ok(old);
+    },
+    *FS_UTIME(m, p) { yield* setTimes(fs, p, m.path, m.atime, m.mtime); return ok(); },
+    *FS_OPEN(m, p) { return ok(yield* doOpen(fs, p, m.path, m.flags, m.mode ?? 0o666)); },
+    *FS_CLOSE(m, p) { yield* closeFd(fs, p, m.fd); return ok(); },
+    *FS_READFD(m, p) {
+      const n = yield* readFd(fs, p, m.fd, m.buffer);
+      return n === null ? null : ok(n);
+    },
+    *FS_WRITEFD(m, p) {
+      const n = yield* writeFd(fs, p, m.fd, m.buffer);
+      return n === null ? null : ok(n);
+    },
+    *FS_LSEEK(m, p) { return ok(seekFd(p, m.fd, m.offset, m.whence)); },
+    *FS_DUP(m, p) { return ok(dupFd(p, m.fd)); },
+    *FS_DUP2(m, p) { return ok(yield* dup2Fd(fs, p, m.fd, m.fd2)); },
+    *FS_FSTAT(m, p) {
+      const { filp } = getFd(p, m.fd);
+      if (filp.pipe !== null) {
+        const t = filp.pipe.ctimeSec;
+        return fsReply(0, { stat: { ino: 0, mode: 0o010600, nlinks: 1, uid: p.uid, gid: p.gid, size: filp.pipe.length, atime: t, mtime: t, ctime: t, zones: 0 } });
+      }
+      return fsReply(0, { stat: yield* statInode(fs, filp.ino!) });
+    },
+    *FS_FTRUNCATE(m, p) {
+      const { filp } = getFd(p, m.fd);
+      if (!mayWrite(filp)) throw new FsError(EBADF, `descriptor ${m.fd} is not open for writing`);
+      if (filp.ino === null) throw new FsError(EINVAL, `descriptor ${m.fd} is a pipe`);
+      yield* truncateHeld(fs, filp.ino, m.length, `descriptor ${m.fd}`);
+      return ok();
+    },
+    *FS_FSYNC(m, p) {
+      getFd(p, m.fd);
+      // As MINIX's fsync: the whole device, which includes this file.
+      return ok(yield* syncAll(fs));
+    },
+    *FS_FCNTL(m, p) { return yield* doFcntl(fs, p, m); },
+    *FS_PIPE(_m, p) {
+      const [fd0, fd1] = openPipe(fs, p);
+      return fsReply(0, { fd0, fd1 });
+    },
+  };
 }
 
 export function fsCallTable(fs: FsState): CallTable {
-  const table: Record<FsRequestType, Handler<any>> = {
-    FS_CREATE: guard(fs, function* (m: FsCreate) {
-      const ino = yield* createFile(fs, m.path, m.mode, { exclusive: m.exclusive, truncate: m.truncate, uid: m.uid, gid: m.gid });
-      return fsReply(0, { ino });
-    }),
-    FS_MKDIR: guard(fs, function* (m: FsMkdir) {
-      return fsReply(0, { ino: yield* makeDir(fs, m.path, m.mode, m.uid ?? 0, m.gid ?? 0) });
-    }),
-    FS_READ: guard(fs, (m: FsRead) => ioFile(fs, m, false)),
-    FS_WRITE: guard(fs, (m: FsWrite) => ioFile(fs, m, true)),
-    FS_TRUNCATE: guard(fs, function* (m: FsTruncate) {
-      yield* truncatePath(fs, m.path, m.length);
-      return fsReply(0);
-    }),
-    FS_STAT: guard(fs, function* (m: FsStatReq) {
-      return fsReply(0, { stat: yield* statPath(fs, m.path) });
-    }),
-    FS_UNLINK: guard(fs, function* (m: FsUnlink) {
-      yield* unlinkFile(fs, m.path);
-      return fsReply(0);
-    }),
-    FS_RMDIR: guard(fs, function* (m: FsRmdir) {
-      yield* removeDir(fs, m.path);
-      return fsReply(0);
-    }),
-    FS_GETDENTS: guard(fs, function* (m: FsGetdents) {
-      const { entries, next } = yield* readDirEntries(fs, m.path, m.index, m.count);
-      return fsReply(entries.length, { entries, next });
-    }),
-    FS_STATFS: guard(fs, function* () {
-      return fsReply(0, { statfs: yield* statFs(fs) });
-    }),
-    FS_SYNC: guard(fs, function* () {
-      const r = yield* syncAll(fs);
-      return fsReply(r, r < 0 ? { message: 'a write failed during sync; the blocks stay dirty' } : {});
-    }),
-  };
+  const table: Record<string, Handler<any>> = {};
+  for (const [type, call] of Object.entries(userCalls(fs)) as [string, UserCall<FsRequestType & FsRequest['type']>][]) {
+    table[type] = guard(fs, function* (m: Envelope<FsRequest>) {
+      return yield* call(m as never, yield* procOf(fs, m.source));
+    });
+  }
+  const fromPm = <M extends Message>(h: (m: Envelope<M>) => Gen<Message>): Handler<M> => guard(fs, function* (m: Envelope<M>) {
+    if (fs.ctx !== null && m.source !== fs.ctx.endpointOf('pm')) return fsReply(-EPERM, { message: `${m.type} comes only from pm` });
+    return yield* h(m);
+  });
+  table.FS_PM_FORK = fromPm((m) => pmFork(fs, m as never));
+  table.FS_PM_EXIT = fromPm((m) => pmExit(fs, m as never));
+  table.FS_PM_SETUID = fromPm((m) => pmSetuid(fs, m as never));
+  table.FS_PM_EXEC = fromPm((m) => pmExec(fs, m as never));
+  table.FS_PM_UNPAUSE = fromPm((m) => pmUnpause(fs, m as never));
+  // A reply that strays here (a server answering FS_SIGNAL) is dropped, never answered: two servers must not trade errors forever.
+  table.PM_REPLY = function* () { return null; };
   return table;
 }
 
 const isNat = (v: unknown): boolean => isInt(v) && (v as number) >= 0;
 const isStr = (v: unknown): boolean => typeof v === 'string';
 const isOptInt = (v: unknown): boolean => v === undefined || isInt(v);
+const isOptNat = (v: unknown): boolean => v === undefined || isNat(v);
+const isBuf = (v: unknown): boolean => v instanceof Uint8Array;
+const isFlock = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const l = v as Record<string, unknown>;
+  return isInt(l.type) && isInt(l.whence) && isInt(l.start) && isInt(l.len);
+};
 
 /** Field checks per request type: a malformed message gets EINVAL before any handler runs. */
 export function validateRequest(m: Envelope): number {
@@ -98,10 +173,27 @@ export function validateRequest(m: Envelope): number {
   const ok = ((): boolean => {
     switch (m.type) {
       case 'FS_CREATE': case 'FS_MKDIR': return isStr(f.path) && isNat(f.mode) && isOptInt(f.uid) && isOptInt(f.gid);
-      case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && f.buffer instanceof Uint8Array;
+      case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && isBuf(f.buffer);
       case 'FS_TRUNCATE': return isStr(f.path) && isNat(f.length);
-      case 'FS_STAT': case 'FS_UNLINK': case 'FS_RMDIR': return isStr(f.path);
+      case 'FS_STAT': case 'FS_LSTAT': case 'FS_UNLINK': case 'FS_RMDIR': case 'FS_READLINK': case 'FS_CHDIR': case 'FS_CHROOT': return isStr(f.path);
       case 'FS_GETDENTS': return isStr(f.path) && isNat(f.index) && isNat(f.count);
+      case 'FS_LINK': case 'FS_RENAME': return isStr(f.path) && isStr(f.path2);
+      case 'FS_SYMLINK': return isStr(f.target) && isStr(f.path);
+      case 'FS_CHMOD': return isStr(f.path) && isNat(f.mode);
+      case 'FS_CHOWN': return isStr(f.path) && isInt(f.uid) && isInt(f.gid);
+      case 'FS_UMASK': return isNat(f.mask);
+      case 'FS_UTIME': return isStr(f.path) && isOptNat(f.atime) && isOptNat(f.mtime);
+      case 'FS_OPEN': return isStr(f.path) && isNat(f.flags) && isOptNat(f.mode);
+      case 'FS_CLOSE': case 'FS_DUP': case 'FS_FSTAT': case 'FS_FSYNC': return isInt(f.fd);
+      case 'FS_READFD': case 'FS_WRITEFD': return isInt(f.fd) && isBuf(f.buffer);
+      case 'FS_LSEEK': return isInt(f.fd) && isInt(f.offset) && isInt(f.whence);
+      case 'FS_DUP2': return isInt(f.fd) && isInt(f.fd2);
+      case 'FS_FTRUNCATE': return isInt(f.fd) && isNat(f.length);
+      case 'FS_FCNTL': return isInt(f.fd) && isInt(f.cmd) && isOptInt(f.arg) && (f.lock === undefined || isFlock(f.lock));
+      case 'FS_PM_FORK': return isInt(f.parent) && isInt(f.child) && isInt(f.pid) && isNat(f.uid) && isNat(f.gid);
+      case 'FS_PM_EXIT': case 'FS_PM_UNPAUSE': return isInt(f.endpoint);
+      case 'FS_PM_SETUID': return isInt(f.endpoint) && isNat(f.uid) && isNat(f.gid);
+      case 'FS_PM_EXEC': return isInt(f.endpoint) && isStr(f.path);
       default: return true;
     }
   })();

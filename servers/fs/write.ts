@@ -3,11 +3,12 @@
  *   writeMap(fs, ino, blockIndex, zone)  point a file block at a zone, allocating indirect blocks on the way
  *   freshBlock(fs, zone)          the buffer of a newly allocated zone, zeroed (never stale cached data)
  *   writeFile(fs, ino, position, src)    copy bytes in, allocating zones near the file's others; bytes written
+ *                                 (fewer than asked when the disk fills after some went in)
  *   truncateInode(fs, ino, size)  shrink: free data zones and the indirect blocks left empty; zero the tail
  * Invariant: bytes past the end of file in its last block are zero, so a
  * hole or an extension reads as zeros.
  */
-import { EFBIG, type KernelCall } from '../../kernel/index.js';
+import { EFBIG, ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { allocZone, freeZone } from './alloc.js';
 import { BlockType, GetMode, type Buf } from './cache.js';
 import { corrupt, FsError } from './errors.js';
@@ -80,8 +81,19 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8
     let bp: Buf;
     if (z === 0) {
       // Near the previous block of this write, else near the file's first zone.
-      z = yield* allocZone(fs, lastZone !== 0 ? lastZone : ino.d.zone[0]!);
-      yield* writeMap(fs, ino, index, z);
+      try {
+        z = yield* allocZone(fs, lastZone !== 0 ? lastZone : ino.d.zone[0]!);
+        try {
+          yield* writeMap(fs, ino, index, z);
+        } catch (err) {
+          yield* freeZone(fs, z); // no indirect block for it: do not leak the zone
+          throw err;
+        }
+      } catch (err) {
+        // A disk that fills up mid-write: POSIX's partial write, the bytes that went in.
+        if (err instanceof FsError && err.errno === ENOSPC && done > 0) break;
+        throw err;
+      }
       bp = chunk === bs ? yield* fs.cache.getBlock(z, GetMode.NO_READ) : yield* freshBlock(fs, z);
     } else {
       // A block wholly overwritten, or wholly past the end of file (zeros by the invariant), need not be read.

@@ -136,12 +136,16 @@ describe('FS server over messages', () => {
     expect(checkImage(img)).toMatchObject({ problems: [], files: 1, directories: 2 });
   });
 
-  it('reports ENOSPC when the zones run out and ENOSPC when the inodes run out, and the image stays consistent', () => {
+  it('a write that fills the disk is partial, the next one gets ENOSPC, inodes run out with ENOSPC, and the image stays consistent', () => {
     const img = formatImage({ sizeBytes: 200 * 1024, blockSize: 1024, inodes: 16 });
     runFs(img, function* () {
       yield* call({ type: 'FS_CREATE', path: '/fill', mode: 0o644 });
       const r = yield* call({ type: 'FS_WRITE', path: '/fill', position: 0, buffer: new Uint8Array(400 * 1024) });
-      expect(r.status).toBe(-ENOSPC);
+      expect(r.status).toBeGreaterThan(100 * 1024);
+      expect(r.status).toBeLessThan(200 * 1024);
+      expect((yield* call({ type: 'FS_STAT', path: '/fill' })).stat!.size).toBe(r.status);
+      const again = yield* call({ type: 'FS_WRITE', path: '/fill', position: r.status, buffer: new Uint8Array(4096) });
+      expect(again.status).toBe(-ENOSPC);
       let last = 0;
       for (let i = 0; i < 20 && last === 0; i++) last = (yield* call({ type: 'FS_CREATE', path: `/i${i}`, mode: 0o644 })).status;
       expect(last).toBe(-ENOSPC);
