@@ -6,6 +6,7 @@
  */
 import { ipcBenchmark } from './ipc.js';
 import { fsBenchmark } from './fs.js';
+import { diskBenchmark } from './disk.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -18,4 +19,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, diskBenchmark];

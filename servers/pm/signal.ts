@@ -1,6 +1,7 @@
 /*
  * Signals (MINIX's signal.c): generation, disposition, masks, delivery.
  *   doKill, doSigaction, doSigprocmask, doSigsuspend   the calls
+ *   doFsSignal    FS_SIGNAL from the file system (SIGPIPE), sent asynchronously: no reply
  *   sigProc(pm, p, sig)   generate a signal for p: ignore, hold (blocked), stop,
  *                         terminate, or mark it for p's handler and wake p with EINTR
  * A caught signal is delivered when the target next runs: the kernel marks
@@ -13,7 +14,8 @@ import {
   type PmKill, type PmSigaction, type PmSigprocmask, type PmSigsuspend,
 } from './protocol.js';
 import { exitProc } from './forkexit.js';
-import { pmReply, type PmState } from './state.js';
+import { pmReply, tellFs, type PmState } from './state.js';
+import type { FsSignal } from '../fs/protocol.js';
 import { cancelSleep } from './time.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -51,7 +53,9 @@ export function* sigProc(pm: PmState, p: MProc, sig: number): Gen<void> {
 
 /** A process suspended in PM (pause, wait, sleep) returns EINTR so its handler can run. */
 function* wakeWithEintr(pm: PmState, p: MProc): Gen<void> {
-  if (p.waiting === null || p.waiting === 'exec') return;
+  // Not waiting in PM: it may be suspended in FS (pipe, F_SETLKW), which then replies EINTR.
+  if (p.waiting === null) { yield* tellFs(pm, { type: 'FS_PM_UNPAUSE', endpoint: p.endpoint }); return; }
+  if (p.waiting === 'exec') return;
   if (p.waiting === 'sigsuspend' && p.savedMask !== null) {
     p.blockedMask = p.savedMask;
     p.savedMask = null;
@@ -102,4 +106,12 @@ function* deliverUnblocked(pm: PmState, p: MProc): Gen<void> {
       yield* sigProc(pm, p, sig);
     }
   }
+}
+
+/** The file system asks for a signal (SIGPIPE to a writer); it sent with senda, so no reply. */
+export function* doFsSignal(pm: PmState, m: Envelope<FsSignal>): Gen<Message | null> {
+  if (m.source !== pm.ctx.endpointOf('fs') || !validSignal(m.signal)) return null;
+  const p = pm.procs.byEndpoint(m.endpoint);
+  if (p !== undefined) yield* sigProc(pm, p, m.signal);
+  return null;
 }

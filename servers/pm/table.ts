@@ -5,7 +5,7 @@ import type { CallTable } from '../../lib/server.js';
 import { doExec } from './exec.js';
 import { doExit, doFork, doWait } from './forkexit.js';
 import { doGetpid, doGetuid, doSetgid, doSetuid } from './getset.js';
-import { doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
+import { doFsSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
 import type { PmState } from './state.js';
 import { doAlarm, doSleep } from './time.js';
 
@@ -25,5 +25,6 @@ export function pmCallTable(pm: PmState): CallTable {
     PM_GETUID: (m) => doGetuid(pm, m),
     PM_SETUID: (m) => doSetuid(pm, m),
     PM_SETGID: (m) => doSetgid(pm, m),
+    FS_SIGNAL: (m) => doFsSignal(pm, m),
   };
 }
