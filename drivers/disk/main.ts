@@ -2,7 +2,7 @@
  * The disk driver task: what the boot loader starts for a `disk` line.
  *   diskDriver(config)   open the disk (model, image, faults) and return its Program;
  *                        program.disk is the open disk (program.disk.image.close() when done)
- *   DiskProgram          that Program with its disk attached
+ *   DiskProgram          that Program with its disk and its statistics (read them after a run)
  * The loop is the generic server loop; transfers are answered from the
  * completion interrupt (see table.ts).
  */
@@ -16,17 +16,17 @@ import { diskCallTable, onInterrupt, validateDevRequest, type DriverState } from
 
 export type { DiskConfig } from './config.js';
 
-export type DiskProgram = Program & { readonly disk: OpenDisk };
+export type DiskProgram = Program & { readonly disk: OpenDisk; readonly stats: DiskStats };
 
 export function diskDriver(config: DiskConfig): DiskProgram {
   // Opened now, not when the task first runs, so a bad path or model fails the boot with its message.
   const disk = openDisk(config);
+  const stats = new DiskStats();
   const program = function* (ctx: ActorContext) {
-    const stats = new DiskStats();
     const device = new DiskDevice(ctx.kernel, disk, stats);
     device.attach(ctx.self);
     const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });
   };
-  return Object.assign(program, { disk });
+  return Object.assign(program, { disk, stats });
 }
