@@ -6,6 +6,7 @@
  */
 import { ipcBenchmark } from './ipc.js';
 import { fsBenchmark } from './fs.js';
+import { ticklessBenchmark } from './tickless.js';
 import { diskBenchmark } from './disk.js';
 
 export interface BenchResult {
@@ -19,4 +20,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, diskBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark];

@@ -4,10 +4,13 @@
  *   clockEventMachine       the machine, as data
  *   ClockEventState         'detached' | 'shutdown' | 'periodic' | 'oneshot' | 'oneshot-stopped'
  *   ClockEventEvent         ATTACH, DETACH, SET_PERIODIC, SET_ONESHOT, STOP_ONESHOT, SHUTDOWN
+ *   nextClockEventState(from, event)   the machine's transition (xstate's pure transition(),
+ *                           memoized: a host with many guests has many devices, and
+ *                           starting an xstate actor for each cost more than the rest of a run)
  * The machine holds no timers: xstate's delayed events never measure
  * simulated time; the device programs the kernel's event queue itself.
  */
-import { setup } from 'xstate';
+import { setup, transition } from 'xstate';
 
 export type ClockEventState = 'detached' | 'shutdown' | 'periodic' | 'oneshot' | 'oneshot-stopped';
 
@@ -37,3 +40,17 @@ export const clockEventMachine = setup({
     'oneshot-stopped': { on: { SET_ONESHOT: 'oneshot', SET_PERIODIC: 'periodic', SHUTDOWN: 'shutdown' } },
   },
 });
+
+const memo = new Map<string, ClockEventState | null>();
+
+/** Where the machine goes from `from` on `event`, or null if the event is not allowed there. */
+export function nextClockEventState(from: ClockEventState, event: ClockEventEvent['type']): ClockEventState | null {
+  const key = `${from}|${event}`;
+  let to = memo.get(key);
+  if (to === undefined) {
+    const [next] = transition(clockEventMachine, clockEventMachine.resolveState({ value: from }), { type: event });
+    to = next.value === from ? null : next.value as ClockEventState;
+    memo.set(key, to);
+  }
+  return to;
+}

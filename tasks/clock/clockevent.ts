@@ -5,12 +5,11 @@
  *   ClockEventDevice.setNextEvent(deltaNs, force)   relative programming, as lguest's HCALL_SET_CLOCKEVENT
  *   EventSource, kernelEventSource(kernel)          what the device's interrupts are scheduled on:
  *                              the kernel's event queue (bare metal) or a host hrtimer (a guest)
- * Mode changes go through the xstate machine and become `state` records;
+ * Mode changes follow the xstate machine's transitions and become `state` records;
  * programming and firing are plain code on the hot path.
  */
-import { createActor, type Actor } from 'xstate';
 import { EINVAL, ETIME, type Kernel } from '../../kernel/index.js';
-import { clockEventMachine, type ClockEventEvent, type ClockEventState } from './clockevent-machine.js';
+import { nextClockEventState, type ClockEventEvent, type ClockEventState } from './clockevent-machine.js';
 
 /** Where a device's interrupts come from: one pending shot at a time. */
 export interface EventSource<H = unknown> {
@@ -35,7 +34,6 @@ export interface ClockEventOptions {
 }
 
 export class ClockEventDevice {
-  private readonly actor: Actor<typeof clockEventMachine>;
   private current: ClockEventState = 'detached';
   private pending: unknown = null;
   private periodNs = 0;
@@ -58,7 +56,6 @@ export class ClockEventDevice {
   ) {
     if (!(Number.isSafeInteger(options.minDeltaNs) && options.minDeltaNs >= 1)) throw new RangeError(`minDeltaNs must be a positive integer, got ${options.minDeltaNs}`);
     if (!(Number.isSafeInteger(options.maxDeltaNs) && options.maxDeltaNs >= options.minDeltaNs)) throw new RangeError(`maxDeltaNs must be an integer >= minDeltaNs, got ${options.maxDeltaNs}`);
-    this.actor = createActor(clockEventMachine).start();
   }
 
   get state(): ClockEventState {
@@ -134,9 +131,8 @@ export class ClockEventDevice {
 
   private transition(event: ClockEventEvent): void {
     const from = this.current;
-    this.actor.send(event);
-    const to = this.actor.getSnapshot().value as ClockEventState;
-    if (to === from) throw new Error(`clock-event device ${this.options.name}: ${event.type} is not allowed in state ${from}`);
+    const to = nextClockEventState(from, event.type);
+    if (to === null) throw new Error(`clock-event device ${this.options.name}: ${event.type} is not allowed in state ${from}`);
     this.current = to;
     // Leaving a mode cancels what it had programmed (clockevents_switch_state).
     this.disarm();

@@ -63,25 +63,26 @@ export function createClock(config: ClockConfig, options: ClockOptions = {}): Cl
     tick.start();
     yield* serve(clockCallTable(ctx, config, tick, timers), {
       errorReplyType: CLOCK_REPLY,
-      onNotify: function* (m: Envelope) {
-        if (m.source === HARDWARE) yield* onClockInterrupt(ctx, tick, timers);
-        return null;
-      },
+      onNotify: clockInterruptHandler(ctx, tick, timers),
     });
   }
   return instance;
 }
 
 /** The device fired and a timer was due: run the due timers, reprogram, then tell owners. */
-function* onClockInterrupt(ctx: ActorContext, tick: TickLayer, timers: ClockTimers): Generator<KernelCall, void, any> {
-  const wakeups = timers.expire(ctx.nowNs());
-  tick.setNextTimeout(timers.nextExpiryNs());
-  for (const w of wakeups) {
-    timers.stats.wakeups++;
-    // sendnb: a sleeper that is no longer waiting must not block the clock.
-    const r: number = w.reply !== undefined ? yield sendnb(w.to, w.reply) : yield notify(w.to, w.bits);
-    if (r < 0 && ctx.kernel.procOf(w.to) === null) timers.forget(w.to);
-  }
+function clockInterruptHandler(ctx: ActorContext, tick: TickLayer, timers: ClockTimers): Handler {
+  return function* (m: Envelope): Gen {
+    if (m.source !== HARDWARE) return null;
+    const wakeups = timers.expire(ctx.nowNs());
+    tick.setNextTimeout(timers.nextExpiryNs());
+    for (const w of wakeups) {
+      timers.stats.wakeups++;
+      // sendnb: a sleeper that is no longer waiting must not block the clock.
+      const r: number = w.reply !== undefined ? yield sendnb(w.to, w.reply) : yield notify(w.to, w.bits);
+      if (r < 0 && ctx.kernel.procOf(w.to) === null) timers.forget(w.to);
+    }
+    return null;
+  };
 }
 
 function clockCallTable(ctx: ActorContext, config: ClockConfig, tick: TickLayer, timers: ClockTimers): CallTable {

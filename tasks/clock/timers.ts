@@ -17,7 +17,7 @@ import {
   CLOCK_NOTIFY_ALARM, CLOCK_NOTIFY_ITIMER, CLOCK_NOTIFY_QUANTUM, CLOCK_NOTIFY_WATCHDOG, CLOCK_REPLY,
   type ClockReply, type ExpiredKind, type ExpiredTimer, type ItimerWhich,
 } from './protocol.js';
-import { ownerStats, type ClockStats } from './stats.js';
+import { ownerStats, type ClockStats, type OwnerStats } from './stats.js';
 import type { TickLayer } from './tick.js';
 
 export type TimerKind = ExpiredKind | 'sleep';
@@ -48,6 +48,8 @@ interface OwnerTimers {
   watchdog: ClockTimer | null;
   readonly quanta: Map<Endpoint, ClockTimer>;
   readonly expired: ExpiredTimer[];
+  /** The owner's statistics row (looked up by name once: an endpoint's name does not change). */
+  readonly stats: OwnerStats;
 }
 
 /** What main.ts sends after expire(). */
@@ -177,12 +179,9 @@ export class ClockTimers {
       }
       const expiryNs = d.cpuTarget !== NONE ? nowNs : d.requestedNs;
       const overruns = this.rearmOrClear(t, o, nowNs);
-      const entry: ExpiredTimer = {
-        kind: d.kind, id: d.id, expiryNs, firedNs: nowNs, latenessNs, overruns,
-        ...(d.kind === 'quantum' ? { target: d.cpuTarget, usedNs: this.cpuNowNs(d.cpuTarget) - d.cpuBaseNs } : {}),
-        ...(d.kind === 'watchdog' ? { target: t.owner } : {}),
-      };
-      this.addExpired(this.ownerOf(d.notifyTo), entry);
+      const target = d.kind === 'quantum' ? d.cpuTarget : d.kind === 'watchdog' ? t.owner : NONE;
+      const usedNs = d.kind === 'quantum' ? this.cpuNowNs(d.cpuTarget) - d.cpuBaseNs : -1;
+      this.addExpired(this.ownerOf(d.notifyTo), d, expiryNs, nowNs, latenessNs, overruns, target, usedNs);
       wakeups.push({ to: d.notifyTo, bits: NOTIFY_BIT[d.kind] });
     }
     return wakeups;
@@ -220,18 +219,22 @@ export class ClockTimers {
     }
   }
 
-  private addExpired(o: OwnerTimers, entry: ExpiredTimer): void {
-    const same = o.expired.find((e) => e.id === entry.id);
-    if (same !== undefined) {
+  private addExpired(o: OwnerTimers, d: TimerData, expiryNs: number, firedNs: number, latenessNs: number, overruns: number, target: Endpoint, usedNs: number): void {
+    const expired = o.expired;
+    for (const same of expired) {
+      if (same.id !== d.id) continue;
       // An interval timer that fired again before its owner looked: count it.
-      same.overruns += 1 + entry.overruns;
+      same.overruns += 1 + overruns;
       return;
     }
-    if (o.expired.length >= this.config.maxExpiredPerOwner) {
-      o.expired.shift();
+    if (expired.length >= this.config.maxExpiredPerOwner) {
+      expired.shift();
       this.expiredDropped++;
     }
-    o.expired.push(entry);
+    const entry: ExpiredTimer = { kind: d.kind as ExpiredKind, id: d.id, expiryNs, firedNs, latenessNs, overruns };
+    if (target !== NONE) Object.assign(entry, { target });
+    if (usedNs >= 0) Object.assign(entry, { usedNs });
+    expired.push(entry);
   }
 
   /** A CPU-time timer reached its wall time: expired if the target used the time; else moved on by what is left. */
@@ -265,7 +268,10 @@ export class ClockTimers {
   private ownerOf(owner: Endpoint): OwnerTimers {
     let o = this.owners.get(owner);
     if (o === undefined) {
-      o = { alarm: null, sleep: null, itimerReal: null, itimerVirtual: null, watchdog: null, quanta: new Map(), expired: [] };
+      o = {
+        alarm: null, sleep: null, itimerReal: null, itimerVirtual: null, watchdog: null, quanta: new Map(), expired: [],
+        stats: ownerStats(this.stats, this.kernel.nameOf(owner)),
+      };
       this.owners.set(owner, o);
     }
     return o;
@@ -316,13 +322,13 @@ export class ClockTimers {
 
   private recordSet(t: ClockTimer): void {
     this.stats.timersSet++;
-    ownerStats(this.stats, this.kernel.nameOf(t.owner)).set++;
+    this.ownerOf(t.owner).stats.set++;
     this.traceTimer('set', t);
   }
 
   private recordCancel(t: ClockTimer): void {
     this.stats.timersCancelled++;
-    ownerStats(this.stats, this.kernel.nameOf(t.owner)).cancelled++;
+    (this.owners.get(t.owner)?.stats ?? ownerStats(this.stats, this.kernel.nameOf(t.owner))).cancelled++;
     this.traceTimer('cancel', t);
   }
 
@@ -331,7 +337,7 @@ export class ClockTimers {
     s.timersFired++;
     s.latenessTotalNs += latenessNs;
     if (latenessNs > s.latenessMaxNs) s.latenessMaxNs = latenessNs;
-    const row = ownerStats(s, this.kernel.nameOf(t.owner));
+    const row = this.ownerOf(t.owner).stats;
     row.fired++;
     row.latenessTotalNs += latenessNs;
     this.traceTimer('fire', t, latenessNs);
