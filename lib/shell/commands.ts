@@ -44,6 +44,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   writefd: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, summary: 'writefd NAME TEXT | writefd NAME --bytes N' },
   lseek: { args: ['name', 'int'], required: 2, summary: 'lseek NAME OFFSET: set the position (from the start)' },
   close: { args: ['name'], required: 1, summary: 'close NAME' },
+  pipe: { args: ['name', 'name'], required: 2, summary: 'pipe R W: a pipe, its read end named R and its write end W' },
+  lock: { args: ['name', 'text', 'int', 'int'], required: 2, flags: { wait: 'bool' }, summary: 'lock NAME rd|wr|un [START [LEN]] [--wait]: an advisory lock on bytes START.. (LEN 0: to the end) of the open file NAME; --wait blocks until granted' },
   spawn: { args: ['name'], required: 1, summary: 'spawn NAME: fork a child that runs the process block NAME' },
   wait: { args: ['name'], required: 0, summary: 'wait [NAME]: wait for a child (any, or the one spawned as NAME)' },
   exec: { args: ['path', 'rest'], required: 1, summary: 'exec PATH [ARGS...]: replace this process by the program PATH names' },
@@ -77,7 +79,7 @@ export function signalNumber(text: string): number {
   return idx > 0 ? idx : -1;
 }
 
-const OPEN_FLAG_NAMES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_TRUNC', 'O_APPEND'];
+const OPEN_FLAG_NAMES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR', 'O_CREAT', 'O_EXCL', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK'];
 
 export interface SimpleCommand {
   readonly kind: 'simple';

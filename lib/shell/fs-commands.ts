@@ -1,15 +1,21 @@
 /*
- * The file commands of the language, as system calls to the file server.
- *   fsCommands   name -> implementation (mkdir, rmdir, rm, write, cat, ls, stat, sync, cd)
- * Output goes to the console, prefixed by the process name by `mksim boot`.
+ * The file commands of the language, as system calls to the file server,
+ * made with the process's own credentials and working directory.
+ *   fsCommands   name -> implementation: mkdir, rmdir, rm, write, cat, ls, stat, sync, cd, ln, mv, chmod,
+ *                chown, and the descriptor commands open, read, writefd, lseek, close, pipe, lock
+ *   openFlags(text)   'O_WRONLY|O_CREAT' -> the flag bits
+ * Descriptors are named in the script (proc.fdsByName). Output goes to the
+ * console, prefixed by the process name by `mksim boot`.
  */
-import { ENOTDIR } from '../../kernel/errno.js';
+import { EBADF, EINVAL } from '../../kernel/errno.js';
 import * as fs from '../syscalls/fs.js';
+import type { UserProcess } from '../user/process.js';
 import type { CommandImpl } from './run.js';
-import { parseMode } from './values.js';
+import { parseIntStrict, parseMode } from './values.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
@@ -20,6 +26,32 @@ export function patternBytes(n: number): Uint8Array {
   return out;
 }
 
+const OPEN_FLAGS: Readonly<Record<string, number>> = {
+  O_RDONLY: fs.O_RDONLY, O_WRONLY: fs.O_WRONLY, O_RDWR: fs.O_RDWR, O_CREAT: fs.O_CREAT,
+  O_EXCL: fs.O_EXCL, O_TRUNC: fs.O_TRUNC, O_APPEND: fs.O_APPEND, O_NONBLOCK: fs.O_NONBLOCK,
+};
+
+export function openFlags(text: string): number {
+  let flags = 0;
+  for (const f of text.split('|')) flags |= OPEN_FLAGS[f] ?? 0;
+  return flags;
+}
+
+const LOCK_TYPES: Readonly<Record<string, number>> = { rd: fs.F_RDLCK, wr: fs.F_WRLCK, un: fs.F_UNLCK };
+
+/** The descriptor a script named, or -EBADF. */
+function fdOf(proc: UserProcess, name: string): number {
+  return proc.fdsByName.get(name) ?? -EBADF;
+}
+
+function printText(proc: UserProcess, bytes: Uint8Array): void {
+  const text = textDecoder.decode(bytes);
+  if (text.length > 0) proc.print(text.endsWith('\n') ? text.slice(0, -1) : text);
+}
+
+const textOrBytes = (c: { args: readonly string[]; flags: Readonly<Record<string, number | true>> }, at: number): Uint8Array =>
+  typeof c.flags.bytes === 'number' ? patternBytes(c.flags.bytes) : textEncoder.encode(c.args[at] ?? '');
+
 export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   *mkdir(proc, c) {
     return yield* fs.mkdir(proc, c.args[0]!, c.args[1] === undefined ? 0o755 : parseMode(c.args[1])!);
@@ -28,15 +60,13 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   *rm(proc, c) { return yield* fs.unlink(proc, c.args[0]!); },
   *sync(proc) { return yield* fs.sync(proc); },
   *write(proc, c) {
-    const bytes = typeof c.flags.bytes === 'number' ? patternBytes(c.flags.bytes) : textEncoder.encode(c.args[1] ?? '');
-    const r = yield* fs.writeFile(proc, c.args[0]!, bytes, { append: c.flags.append === true });
+    const r = yield* fs.writeFile(proc, c.args[0]!, textOrBytes(c, 1), { append: c.flags.append === true });
     return r < 0 ? r : 0;
   },
   *cat(proc, c) {
     const r = yield* fs.readFile(proc, c.args[0]!);
     if (typeof r === 'number') return r;
-    const text = textDecoder.decode(r);
-    if (text.length > 0) proc.print(text.endsWith('\n') ? text.slice(0, -1) : text);
+    printText(proc, r);
     return 0;
   },
   *ls(proc, c) {
@@ -47,17 +77,68 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
     return 0;
   },
   *stat(proc, c) {
-    const r = yield* fs.stat(proc, c.args[0]!);
+    const r = yield* fs.lstat(proc, c.args[0]!);
     if (typeof r === 'number') return r;
-    const type = (r.mode & S_IFMT) === S_IFDIR ? 'directory' : 'file';
+    const type = (r.mode & S_IFMT) === S_IFDIR ? 'directory' : (r.mode & S_IFMT) === S_IFLNK ? 'symlink' : 'file';
     proc.print(`${c.args[0]}: inode ${r.ino} ${type} mode ${(r.mode & 0o7777).toString(8).padStart(4, '0')} links ${r.nlinks} uid ${r.uid} gid ${r.gid} size ${r.size}`);
     return 0;
   },
-  *cd(proc, c) {
-    const r = yield* fs.stat(proc, c.args[0]!);
+  *cd(proc, c) { return yield* fs.chdir(proc, c.args[0]!); },
+  *ln(proc, c) {
+    const [target, name] = [c.args[0]!, c.args[1]!];
+    return c.flags.s === true ? yield* fs.symlink(proc, target, name) : yield* fs.link(proc, target, name);
+  },
+  *mv(proc, c) { return yield* fs.rename(proc, c.args[0]!, c.args[1]!); },
+  *chmod(proc, c) { return yield* fs.chmod(proc, c.args[1]!, parseMode(c.args[0]!)!); },
+  *chown(proc, c) {
+    const [uid, gid] = c.args[0]!.split(':');
+    return yield* fs.chown(proc, c.args[1]!, Number(uid), gid === undefined ? -1 : Number(gid));
+  },
+  *open(proc, c) {
+    const fd = yield* fs.open(proc, c.args[1]!, openFlags(c.args[2] ?? 'O_RDONLY'), 0o644);
+    if (fd >= 0) proc.fdsByName.set(c.args[0]!, fd);
+    return fd;
+  },
+  *read(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    const want = parseIntStrict(c.args[1]!)!;
+    if (fd < 0) return fd;
+    if (want < 0) return -EINVAL;
+    const buffer = new Uint8Array(want);
+    const n = yield* fs.read(proc, fd, buffer);
+    if (n > 0) printText(proc, buffer.subarray(0, n));
+    return n;
+  },
+  *writefd(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    if (fd < 0) return fd;
+    return yield* fs.writeAll(proc, fd, textOrBytes(c, 1));
+  },
+  *lseek(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    return fd < 0 ? fd : yield* fs.lseek(proc, fd, parseIntStrict(c.args[1]!)!, fs.SEEK_SET);
+  },
+  *close(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    if (fd < 0) return fd;
+    const r = yield* fs.close(proc, fd);
+    if (r >= 0) proc.fdsByName.delete(c.args[0]!);
+    return r;
+  },
+  *pipe(proc, c) {
+    const r = yield* fs.pipe(proc);
     if (typeof r === 'number') return r;
-    if ((r.mode & S_IFMT) !== S_IFDIR) return -ENOTDIR;
-    fs.setCwd(proc, c.args[0]!);
+    proc.fdsByName.set(c.args[0]!, r[0]);
+    proc.fdsByName.set(c.args[1]!, r[1]);
     return 0;
+  },
+  *lock(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    const type = LOCK_TYPES[c.args[1]!];
+    if (fd < 0) return fd;
+    if (type === undefined) return -EINVAL;
+    const start = c.args[2] === undefined ? 0 : parseIntStrict(c.args[2])!;
+    const len = c.args[3] === undefined ? 0 : parseIntStrict(c.args[3])!;
+    return yield* fs.lock(proc, fd, { type, whence: fs.SEEK_SET, start, len }, c.flags.wait === true);
   },
 };

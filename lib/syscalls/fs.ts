@@ -1,28 +1,42 @@
 /*
  * System calls served by the file system, as generator functions over a
- * UserProcess: `const r = yield* mkdir(proc, '/home/alice', 0o755)`.
- *   mkdir, rmdir, unlink, stat, readdir, sync
+ * UserProcess: `const fd = yield* open(proc, '/etc/motd', O_RDONLY)`.
+ *   descriptors  open, creat, close, read, write, lseek, dup, dup2, fstat, ftruncate, fsync, fcntl, lock, pipe
+ *   paths        mkdir, rmdir, unlink, link, rename, symlink, readlink, stat, lstat, readdir, truncate,
+ *                chdir, chroot, chmod, chown, utime, umask, sync
  *   writeFile(path, bytes, { append }), readFile(path)   whole-file helpers the commands use
- * Each returns its result or -errno. Relative paths are taken from the
- * process's working directory, kept here until the file server keeps one
- * per process (the descriptor layer).
+ * Each returns its result or -errno. Relative paths go to the server as they
+ * are: the FS keeps each process's working directory (chdir). `absolute`
+ * shows a path as the process sees it, from the directory `cd` last set.
  */
-import type { FsDirent, FsReply, FsStat } from '../../servers/fs/protocol.js';
+import {
+  F_GETLK, F_SETLK, F_SETLKW, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET,
+  type FsDirent, type FsFlock, type FsReply, type FsStat,
+} from '../../servers/fs/protocol.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
-/** Bytes moved per FS_READ / FS_WRITE request. */
+export {
+  O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_APPEND, O_NONBLOCK, SEEK_SET, SEEK_CUR, SEEK_END,
+  F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL, F_GETLK, F_SETLK, F_SETLKW, FD_CLOEXEC, F_RDLCK, F_WRLCK, F_UNLCK,
+} from '../../servers/fs/protocol.js';
+
+/** Bytes moved per read / write request. */
 export const IO_CHUNK_BYTES = 64 * 1024;
 /** A bound on a file read whole by readFile (the `cat` of a simulator, not a pager). */
 export const MAX_READ_FILE_BYTES = 16 * 1024 * 1024;
+const ENOSPC = 28;
+const EFBIG = 27;
+const ELOOP = 40;
 
 const cwdOf = new WeakMap<UserProcess, string>();
 
+/** The absolute form of a path for this process (for messages; the server resolves paths itself). */
 export function absolute(proc: UserProcess, path: string): string {
   if (path.startsWith('/')) return normalize(path);
   return normalize(`${cwdOf.get(proc) ?? '/'}/${path}`);
 }
 
-/** Collapse '.', '..' and repeated slashes, as a lookup from the root would. */
+/** Collapse '.', '..' and repeated slashes, as a lookup from the root would (symbolic links aside). */
 export function normalize(path: string): string {
   const parts: string[] = [];
   for (const part of path.split('/')) {
@@ -31,6 +45,11 @@ export function normalize(path: string): string {
     else parts.push(part);
   }
   return '/' + parts.join('/');
+}
+
+/** Record the working directory `absolute` starts from (chdir does the real change). */
+export function setCwd(proc: UserProcess, path: string): void {
+  cwdOf.set(proc, absolute(proc, path));
 }
 
 function* fsCall(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<FsReply | number> {
@@ -44,35 +63,168 @@ function* fsStatus(proc: UserProcess, msg: { type: string; [k: string]: unknown 
   return typeof r === 'number' ? r : r.status;
 }
 
+/** A call whose reply carries one result field. */
+function* fsField<K extends keyof FsReply>(proc: UserProcess, msg: { type: string; [k: string]: unknown }, field: K): SysGen<NonNullable<FsReply[K]> | number> {
+  const r = yield* fsCall(proc, msg);
+  if (typeof r === 'number') return r;
+  return r.status < 0 ? r.status : (r[field] as NonNullable<FsReply[K]>);
+}
+
+// Descriptors.
+
+export function* open(proc: UserProcess, path: string, flags: number, mode = 0o666): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_OPEN', path, flags, mode });
+}
+
+export function* creat(proc: UserProcess, path: string, mode: number): SysGen<number> {
+  return yield* open(proc, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+}
+
+export function* close(proc: UserProcess, fd: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_CLOSE', fd });
+}
+
+/** Read into buffer at the descriptor's position: bytes read, 0 at end of file. */
+export function* read(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_READFD', fd, buffer });
+}
+
+export function* write(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_WRITEFD', fd, buffer });
+}
+
+export function* lseek(proc: UserProcess, fd: number, offset: number, whence = SEEK_SET): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_LSEEK', fd, offset, whence });
+}
+
+export function* dup(proc: UserProcess, fd: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_DUP', fd });
+}
+
+export function* dup2(proc: UserProcess, fd: number, fd2: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_DUP2', fd, fd2 });
+}
+
+export function* fstat(proc: UserProcess, fd: number): SysGen<FsStat | number> {
+  return yield* fsField(proc, { type: 'FS_FSTAT', fd }, 'stat');
+}
+
+export function* ftruncate(proc: UserProcess, fd: number, length: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_FTRUNCATE', fd, length });
+}
+
+export function* fsync(proc: UserProcess, fd: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_FSYNC', fd });
+}
+
+/** F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL: the result or -errno. */
+export function* fcntl(proc: UserProcess, fd: number, cmd: number, arg = 0): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_FCNTL', fd, cmd, arg });
+}
+
+/** F_GETLK: the lock in the way (type F_UNLCK if none) or -errno. */
+export function* getlk(proc: UserProcess, fd: number, lock: FsFlock): SysGen<FsFlock | number> {
+  return yield* fsField(proc, { type: 'FS_FCNTL', fd, cmd: F_GETLK, lock }, 'lock');
+}
+
+/** F_SETLK (or F_SETLKW with wait: blocks until the lock is granted). */
+export function* lock(proc: UserProcess, fd: number, lock: FsFlock, wait = false): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_FCNTL', fd, cmd: wait ? F_SETLKW : F_SETLK, lock });
+}
+
+/** [read end, write end] or -errno. */
+export function* pipe(proc: UserProcess): SysGen<[number, number] | number> {
+  const r = yield* fsCall(proc, { type: 'FS_PIPE' });
+  if (typeof r === 'number') return r;
+  return r.status < 0 ? r.status : [r.fd0!, r.fd1!];
+}
+
+// Paths.
+
+/** owner: also give the directory this owner (a chown, so the superuser's). */
 export function* mkdir(proc: UserProcess, path: string, mode: number, owner?: { uid: number; gid: number }): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_MKDIR', path: absolute(proc, path), mode, ...owner });
+  const r = yield* fsStatus(proc, { type: 'FS_MKDIR', path, mode });
+  if (r < 0 || owner === undefined) return r;
+  return yield* chown(proc, path, owner.uid, owner.gid);
 }
 
 export function* rmdir(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_RMDIR', path: absolute(proc, path) });
+  return yield* fsStatus(proc, { type: 'FS_RMDIR', path });
 }
 
 export function* unlink(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_UNLINK', path: absolute(proc, path) });
+  return yield* fsStatus(proc, { type: 'FS_UNLINK', path });
+}
+
+export function* link(proc: UserProcess, path: string, path2: string): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_LINK', path, path2 });
+}
+
+export function* rename(proc: UserProcess, from: string, to: string): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_RENAME', path: from, path2: to });
+}
+
+export function* symlink(proc: UserProcess, target: string, path: string): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_SYMLINK', target, path });
+}
+
+export function* readlink(proc: UserProcess, path: string): SysGen<string | number> {
+  return yield* fsField(proc, { type: 'FS_READLINK', path }, 'link');
+}
+
+export function* stat(proc: UserProcess, path: string): SysGen<FsStat | number> {
+  return yield* fsField(proc, { type: 'FS_STAT', path }, 'stat');
+}
+
+export function* lstat(proc: UserProcess, path: string): SysGen<FsStat | number> {
+  return yield* fsField(proc, { type: 'FS_LSTAT', path }, 'stat');
+}
+
+export function* truncate(proc: UserProcess, path: string, length: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_TRUNCATE', path, length });
+}
+
+export function* chdir(proc: UserProcess, path: string): SysGen<number> {
+  const r = yield* fsStatus(proc, { type: 'FS_CHDIR', path });
+  if (r >= 0) setCwd(proc, path);
+  return r;
+}
+
+export function* chroot(proc: UserProcess, path: string): SysGen<number> {
+  const r = yield* fsStatus(proc, { type: 'FS_CHROOT', path });
+  if (r >= 0) cwdOf.delete(proc);
+  return r;
+}
+
+export function* chmod(proc: UserProcess, path: string, mode: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_CHMOD', path, mode });
+}
+
+/** uid or gid -1: unchanged. */
+export function* chown(proc: UserProcess, path: string, uid: number, gid: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_CHOWN', path, uid, gid });
+}
+
+/** Times in seconds; none: now. */
+export function* utime(proc: UserProcess, path: string, times?: { atime: number; mtime: number }): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_UTIME', path, ...times });
+}
+
+/** The previous mask. */
+export function* umask(proc: UserProcess, mask: number): SysGen<number> {
+  return yield* fsStatus(proc, { type: 'FS_UMASK', mask });
 }
 
 export function* sync(proc: UserProcess): SysGen<number> {
   return yield* fsStatus(proc, { type: 'FS_SYNC' });
 }
 
-export function* stat(proc: UserProcess, path: string): SysGen<FsStat | number> {
-  const r = yield* fsCall(proc, { type: 'FS_STAT', path: absolute(proc, path) });
-  if (typeof r === 'number') return r;
-  return r.status < 0 ? r.status : r.stat!;
-}
-
 /** Every entry of a directory, '.' and '..' included. */
 export function* readdir(proc: UserProcess, path: string): SysGen<FsDirent[] | number> {
   const entries: FsDirent[] = [];
-  const abs = absolute(proc, path);
   for (let index = 0, rounds = 0; index >= 0; rounds++) {
-    if (rounds > 1 << 20) return -40; // ELOOP: a directory that never ends
-    const r = yield* fsCall(proc, { type: 'FS_GETDENTS', path: abs, index, count: 64 });
+    if (rounds > 1 << 20) return -ELOOP; // a directory that never ends
+    const r = yield* fsCall(proc, { type: 'FS_GETDENTS', path, index, count: 64 });
     if (typeof r === 'number') return r;
     if (r.status < 0) return r.status;
     entries.push(...(r.entries ?? []));
@@ -81,49 +233,54 @@ export function* readdir(proc: UserProcess, path: string): SysGen<FsDirent[] | n
   return entries;
 }
 
-/** Create (or truncate, or append to) a file and write `bytes`. Returns the bytes written or -errno. */
-export function* writeFile(proc: UserProcess, path: string, bytes: Uint8Array, opts: { append?: boolean; mode?: number; owner?: { uid: number; gid: number } } = {}): SysGen<number> {
-  const abs = absolute(proc, path);
-  const created = yield* fsCall(proc, { type: 'FS_CREATE', path: abs, mode: opts.mode ?? 0o644, truncate: !opts.append, ...opts.owner });
-  if (typeof created === 'number') return created;
-  if (created.status < 0) return created.status;
-  let position = 0;
-  if (opts.append) {
-    const st = yield* stat(proc, abs);
-    if (typeof st === 'number') return st;
-    position = st.size;
-  }
+// Whole files.
+
+/** Every byte of buffer through fd, in IO_CHUNK_BYTES pieces: the count or -errno. */
+export function* writeAll(proc: UserProcess, fd: number, bytes: Uint8Array): SysGen<number> {
   let written = 0;
   while (written < bytes.length) {
-    const piece = bytes.subarray(written, Math.min(bytes.length, written + IO_CHUNK_BYTES));
-    const n = yield* fsStatus(proc, { type: 'FS_WRITE', path: abs, position: position + written, buffer: piece });
+    const n = yield* write(proc, fd, bytes.subarray(written, Math.min(bytes.length, written + IO_CHUNK_BYTES)));
     if (n < 0) return n;
-    if (n === 0) return -28; // ENOSPC: the server accepted nothing
+    if (n === 0) return -ENOSPC; // the server accepted nothing
     written += n;
+  }
+  return written;
+}
+
+/** Create (or truncate, or append to) a file and write `bytes`. Returns the bytes written or -errno. */
+export function* writeFile(proc: UserProcess, path: string, bytes: Uint8Array, opts: { append?: boolean; mode?: number; owner?: { uid: number; gid: number } } = {}): SysGen<number> {
+  const fd = yield* open(proc, path, O_WRONLY | O_CREAT | (opts.append ? O_APPEND : O_TRUNC), opts.mode ?? 0o644);
+  if (fd < 0) return fd;
+  const written = yield* writeAll(proc, fd, bytes);
+  const closed = yield* close(proc, fd);
+  if (written < 0) return written;
+  if (closed < 0) return closed;
+  if (opts.owner !== undefined) {
+    const r = yield* chown(proc, path, opts.owner.uid, opts.owner.gid);
+    if (r < 0) return r;
   }
   return written;
 }
 
 /** A whole file, or -errno. */
 export function* readFile(proc: UserProcess, path: string): SysGen<Uint8Array | number> {
-  const abs = absolute(proc, path);
+  const fd = yield* open(proc, path, O_RDONLY);
+  if (fd < 0) return fd;
   const chunks: Uint8Array[] = [];
-  let position = 0;
+  let total = 0;
+  let status = 0;
   for (;;) {
-    if (position > MAX_READ_FILE_BYTES) return -27; // EFBIG
+    if (total > MAX_READ_FILE_BYTES) { status = -EFBIG; break; }
     const buffer = new Uint8Array(IO_CHUNK_BYTES);
-    const n = yield* fsStatus(proc, { type: 'FS_READ', path: abs, position, buffer });
-    if (n < 0) return n;
-    if (n === 0) break;
+    const n = yield* read(proc, fd, buffer);
+    if (n <= 0) { status = n; break; }
     chunks.push(buffer.subarray(0, n));
-    position += n;
+    total += n;
   }
-  const out = new Uint8Array(position);
+  yield* close(proc, fd);
+  if (status < 0) return status;
+  const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) { out.set(c, at); at += c.length; }
   return out;
-}
-
-export function setCwd(proc: UserProcess, path: string): void {
-  cwdOf.set(proc, absolute(proc, path));
 }

@@ -23,6 +23,8 @@ export interface FsConfig {
   readonly cacheBuffers?: number;
   /** Slots in the in-memory inode table (MINIX's NR_INODES); all held gives ENFILE. */
   readonly inodeSlots?: number;
+  /** Open files in the system (MINIX's NR_FILPS); all in use gives ENFILE. */
+  readonly filpSlots?: number;
   /** Write metadata blocks through at once (MINIX's ROBUST). */
   readonly robust?: boolean;
   /** Sort writes by block number (off: pool order, for the elevator lab). */

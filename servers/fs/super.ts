@@ -51,7 +51,7 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
     isearch: 0,
     zsearch: 0,
     procs: new FprocTable(),
-    filps: new FilpTable(),
+    filps: new FilpTable(config.filpSlots),
     locks: new LockTable(),
     dmap,
   };
