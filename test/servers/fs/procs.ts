@@ -1,5 +1,5 @@
 /*
- * Test systems for the FS call layer: a kernel with the in-memory disk, the
+ * Test systems for the FS call layer: a kernel with the clock, the in-memory disk, the
  * FS server, the process manager, and user processes written against the
  * system-call library (init first; others started by fork through PM).
  *   runProcs(image, programs, options)   boot, run until idle: console lines, exit statuses, the kernel
@@ -17,6 +17,7 @@ import { userProgram, type UserMain } from '../../../lib/user/process.js';
 import { fsServer, type FsConfig } from '../../../servers/fs/main.js';
 import { checkImage } from '../../../servers/fs/tools/fsck.js';
 import { pmServer } from '../../../servers/pm/main.js';
+import { clockTask } from '../../../tasks/clock/main.js';
 
 export type Results = Record<string, unknown>;
 
@@ -38,6 +39,7 @@ export function runProcs(image: Uint8Array, programs: Record<string, UserMain>, 
   kernel.onConsole((proc, text) => output.push(`${proc}: ${text}`));
   kernel.onExit((p) => { if (!p.priv.system) exits.set(p.name, (p.exitCode as number | undefined) ?? 0); });
   for (const [name, main] of Object.entries(programs)) kernel.programs.set(name, userProgram(main));
+  kernel.spawn({ name: 'clock', program: clockTask(), priority: 0, privileges: systemPrivileges() });
   kernel.spawn({ name: 'disk0', program: memoryDiskProgram(image), priority: 1, privileges: systemPrivileges() });
   kernel.spawn({ name: 'pm', program: pmServer({ initName: 'init', initUid: 0, initGid: 0 }), priority: 3, privileges: systemPrivileges() });
   kernel.spawn({ name: 'fs', program: fsServer({ driver: 'disk0', ...options.config }), priority: 4, privileges: systemPrivileges() });
