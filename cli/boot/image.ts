@@ -14,7 +14,17 @@ import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
 import { userProgram, type UserProcess } from '../../lib/user/process.js';
 import { builtinPrograms } from '../../lib/programs/index.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { diskDriver, type DiskConfig } from '../../drivers/disk/main.js';
+import { diskConfigFromLines } from '../../drivers/disk/script.js';
+import { ParseError } from '../../lib/parse-error.js';
+import { fsServer } from '../../servers/fs/main.js';
+import { formatImage } from '../../servers/fs/tools/mkfs.js';
+import { securityServer } from '../../servers/security/main.js';
 import { pmServer } from '../../servers/pm/main.js';
+import { clockTask } from '../../tasks/clock/main.js';
+import type { ClockMode } from '../../tasks/clock/config.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import { SIGNAL_NAMES } from '../../lib/shell/commands.js';
 import type { BootScript, Directive, ProcessBlock } from './script.js';
@@ -43,6 +53,8 @@ export interface BootedSystem {
   readonly report: BootReport;
   /** User processes (by name) still alive: blocked or unfinished. */
   alive(): string[];
+  /** Close the disk images (file images are written through; this releases them). */
+  close(): void;
 }
 
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
@@ -88,6 +100,7 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
 }
 
 export function buildSystem(script: BootScript, options: BootOptions, beforeLoad?: (k: Kernel) => void): BootedSystem {
+  const scriptDir = dirname(resolve(options.scriptPath));
   const kernel = new Kernel(kernelConfig(script, options.seed));
   registerSystemCalls(kernel);
   const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [] };
@@ -105,10 +118,60 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   }
 
   const entries: ImageEntry[] = [];
+  const closers: (() => void)[] = [];
+  const clock = directive(script, 'clock');
+  entries.push({
+    name: 'clock', priority: PRIORITY.clock, privileges: systemPrivileges(),
+    program: clockTask({
+      ...(clock?.values.has('mode') ? { mode: clock.values.get('mode') as ClockMode } : {}),
+      ...(clock?.values.has('hz') ? { hz: clock.values.get('hz') as number } : {}),
+    }),
+  });
+  const disks = script.directives.filter((d) => d.keyword === 'disk');
+  const faults = script.directives.filter((d) => d.keyword === 'fault');
+  for (const d of disks) {
+    const program = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir)));
+    closers.push(() => program.disk.image.close());
+    entries.push({ name: d.positional[0]!, priority: PRIORITY.driver, privileges: systemPrivileges(), program });
+  }
+  for (const f of faults) {
+    if (!disks.some((d) => d.positional[0] === f.positional[0])) {
+      throw new ParseError(`fault names '${f.positional[0]}', which is not a disk of this script`, f.pos);
+    }
+  }
   entries.push({
     name: 'pm', priority: PRIORITY.pm, privileges: systemPrivileges(),
     program: pmServer({ initName: init?.name ?? 'init', initUid: init?.uid ?? 0, initGid: init?.gid ?? 0 }),
   });
+  const fsLine = directive(script, 'fs');
+  if (fsLine !== undefined || disks.length > 0) {
+    const root = (fsLine?.values.get('root') as string | undefined) ?? disks[0]?.positional[0];
+    if (root === undefined || !disks.some((d) => d.positional[0] === root)) {
+      throw new ParseError(root === undefined ? 'fs needs a disk: add a `disk NAME ...` line' : `fs root=${root}: no disk of that name`, fsLine?.keyPos.get('root') ?? fsLine!.pos);
+    }
+    const v = fsLine?.values;
+    entries.push({
+      name: 'fs', priority: PRIORITY.fs, privileges: systemPrivileges(),
+      program: fsServer({
+        driver: root,
+        ...(v?.has('cache') ? { cacheBuffers: v.get('cache') as number } : {}),
+        ...(v?.has('robust') ? { robust: v.get('robust') as boolean } : {}),
+        ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
+      }),
+    });
+  }
+  const security = directive(script, 'security');
+  if (security !== undefined) {
+    const policy = security.values.get('policy') as string | undefined;
+    if (policy === undefined) throw new ParseError('security needs policy=FILE', security.pos);
+    entries.push({
+      name: 'security', priority: PRIORITY.security, privileges: systemPrivileges(),
+      program: atDirective(security, () => securityServer({
+        policyPath: resolve(scriptDir, policy),
+        mode: (security.values.get('mode') as 'enforcing' | 'permissive' | undefined) ?? 'enforcing',
+      }), 'policy'),
+    });
+  }
   if (init !== undefined) {
     entries.push({
       name: init.name, program: kernel.programs.get(init.name)!, priority: init.priority ?? USER_Q,
@@ -128,7 +191,44 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     kernel,
     report,
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),
+    close: () => { for (const c of closers) c(); },
   };
+}
+
+/**
+ * Build a component from its directive; a mistake it reports (a missing
+ * image, a bad model file, a policy error without a position) is shown at
+ * the directive's line.
+ */
+function atDirective<T>(d: Directive, build: () => T, key?: string): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ParseError) throw e;
+    if (e instanceof Error && (e as { userFacing?: boolean }).userFacing === true) {
+      throw new ParseError(e.message, (key !== undefined ? d.keyPos.get(key) : undefined) ?? d.pos);
+    }
+    throw e;
+  }
+}
+
+/** A `disk` line as the driver's configuration: paths from the script's folder; `create=` makes a fresh file system. */
+function diskConfig(d: Directive, faults: readonly Directive[], scriptDir: string): DiskConfig {
+  const config = diskConfigFromLines(d, faults);
+  const imagePath = typeof config.image === 'string' ? resolve(scriptDir, config.image) : undefined;
+  const model = typeof config.model === 'string' && config.model.endsWith('.json') ? resolve(scriptDir, config.model) : config.model;
+  if (config.createBytes === undefined) return { ...config, image: imagePath ?? config.image, model };
+  // create=SIZE: a new MINIX V3 file system on every boot, so a lab starts from the same image.
+  const bytes = formatImage({
+    sizeBytes: config.createBytes,
+    ...(d.values.has('block-size') ? { blockSize: d.values.get('block-size') as number } : {}),
+    ...(d.values.has('inodes') ? { inodes: d.values.get('inodes') as number } : {}),
+  });
+  const { createBytes: _created, ...rest } = config;
+  if (imagePath === undefined) return { ...rest, image: bytes, model };
+  mkdirSync(dirname(imagePath), { recursive: true });
+  writeFileSync(imagePath, bytes);
+  return { ...rest, image: imagePath, model };
 }
 
 /** The configuration as plain data, for the trace header. */

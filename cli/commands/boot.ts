@@ -68,6 +68,7 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
     outcome = runWithProgress(system.kernel, untilNs);
   } finally {
     (sink as JsonlSink | null)?.close();
+    system.close();
   }
   const { report, kernel } = system;
   const failedExits = report.exits.filter((e) => e.status !== 0);

@@ -73,7 +73,7 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
     const r = yield* fs.readdir(proc, c.args[0] ?? '.');
     if (typeof r === 'number') return r;
     const names = r.map((e) => e.name).filter((n) => n !== '.' && n !== '..').sort();
-    proc.print(names.join('  '));
+    if (names.length > 0) proc.print(names.join('  '));
     return 0;
   },
   *stat(proc, c) {

@@ -7,7 +7,7 @@
  * it was under `expect`; `expect E cmd` holds when cmd fails with E (or
  * succeeds, for `expect ok`).
  */
-import { errnoByName, errnoName, ENOSYS, EINVAL, ESRCH } from '../../kernel/errno.js';
+import { errnoByName, errnoName, EINTR, ENOSYS, EINVAL, ESRCH } from '../../kernel/errno.js';
 import * as pm from '../syscalls/pm.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 import type { Command, SimpleCommand } from './commands.js';
@@ -34,7 +34,8 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
   *spin(proc, c) { yield* proc.spin(parseDurationNs(c.args[0]!)!); return 0; },
   *sleep(proc, c) { return yield* pm.nanosleep(proc, parseDurationNs(c.args[0]!)!); },
   *alarm(proc, c) { return yield* pm.alarm(proc, parseDurationNs(c.args[0]!)!); },
-  *pause(proc) { return yield* pm.pause(proc); },
+  // pause returns when a caught signal's handler has run: EINTR is its normal outcome.
+  *pause(proc) { const r = yield* pm.pause(proc); return r === -EINTR ? 0 : r; },
   *spawn(proc, c) {
     const name = c.args[0]!;
     const pid = yield* pm.fork(proc, name, name);

@@ -56,6 +56,6 @@ describe('the mksim command', () => {
   it('boot with no script runs the built-in default, examples/hello.boot', () => {
     const r = mksim('boot');
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('hello: hello, world');
+    expect(r.stdout).toContain('init: hello, world');
   });
 });

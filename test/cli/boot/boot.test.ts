@@ -19,7 +19,7 @@ describe('mksim boot', () => {
     const stdout: string[] = [];
     const code = bootScript('examples/hello.boot', {}, (l) => stdout.push(l), () => {});
     expect(code).toBe(0);
-    expect(stdout).toEqual(['init: mksim is up', 'hello: hello, world', 'init: hello exited; bye']);
+    expect(stdout).toEqual(['init: mksim is up', 'hello: hello.txt', 'init: hello, world', 'init: bye']);
   });
 
   it('the same script and seed give byte-identical traces whose records carry the v1 fields', () => {
@@ -124,5 +124,52 @@ describe('boot --until', () => {
     boot(text, { trace: whole });
     const strip = (t: string) => t.split('\n').filter((l) => !l.includes('"header"')).join('\n');
     expect(strip(readFileSync(sliced, 'utf8'))).toBe(strip(readFileSync(whole, 'utf8')));
+  });
+});
+
+describe('whole systems from boot scripts', () => {
+  it('boots a disk, the file server and the clock: files written by one process are read by another', () => {
+    const r = boot([
+      'disk disk0 create=2M block-size=1024 model=ramdisk',
+      'fs root=disk0 cache=32',
+      'process init',
+      '    mkdir /data',
+      '    write /data/a.txt "first line"',
+      '    write --append /data/a.txt " and more"',
+      '    spawn reader',
+      '    wait reader',
+      'process reader',
+      '    cat /data/a.txt',
+      '    expect ENOENT cat /data/missing',
+      '    expect ENOTEMPTY rmdir /data',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['reader: first line and more']);
+  });
+
+  it('an image file made with create= is a MINIX file system fsck.minix accepts after the run', async () => {
+    const { existsSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    if (!existsSync('/usr/sbin/fsck.minix')) return;
+    const r = boot('disk disk0 image=root.img create=2M block-size=1024\nfs root=disk0\nprocess init\n    mkdir /x\n    write /x/f "data"\n    sync\n');
+    expect(r.code).toBe(0);
+    const fsck = spawnSync('/usr/sbin/fsck.minix', ['-f', join(r.dir, 'root.img')], { encoding: 'utf8' });
+    expect(fsck.status).toBe(0);
+  });
+
+  it('a missing image names the disk line', () => {
+    expect(() => boot('disk disk0 image=/no/such.img\nprocess init\n    echo hi\n')).toThrow(/test\.boot:1:\d+: .*no\/such\.img/);
+  });
+
+  it('fs without a disk, and a fault on an unknown disk, are errors at their lines', () => {
+    expect(() => boot('fs cache=10\nprocess init\n    echo hi\n')).toThrow(/test\.boot:1:1: fs needs a disk/);
+    expect(() => boot('disk disk0 size=1M\nfault disk9 read-error block=3\nprocess init\n    echo hi\n')).toThrow(/test\.boot:2:1: fault names 'disk9'/);
+  });
+
+  it('sleep and alarm go through the clock task', () => {
+    const r = boot('clock mode=tickless\nprocess init\n    sleep 15ms\n    trap SIGALRM echo ring\n    alarm 25ms\n    pause\n    echo done\n');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['init: ring', 'init: done']);
+    expect(r.stderr.join('\n')).toMatch(/40\.\d+ ms virtual time/);
   });
 });
