@@ -67,7 +67,7 @@ function int(text: string, option: string, min: number): number {
 }
 
 function duration(text: string, option: string, min: number): number {
-  const v = parseDurationNs(text);
+  const v = text === '0' ? 0 : parseDurationNs(text);
   if (v === null || v < min) throw new UsageError(`${option} must be a duration such as 100ms or 60s${min > 0 ? ` (at least ${formatDurationNs(min)})` : ''}, got '${text}'`);
   return v;
 }
