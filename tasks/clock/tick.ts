@@ -56,7 +56,8 @@ export class TickLayer {
   roundExpiry(expiryNs: number): number {
     if (this.config.mode !== 'periodic') return expiryNs;
     const ticks = Math.ceil((expiryNs - this.originNs) / this.tickNs);
-    return this.originNs + Math.max(0, ticks) * this.tickNs;
+    // The last tick before 2^53 ns stands for "never" rather than an unsafe integer.
+    return Math.min(this.originNs + Math.max(0, ticks) * this.tickNs, Number.MAX_SAFE_INTEGER);
   }
 
   setNextTimeout(expiryNs: number): void {

@@ -125,3 +125,17 @@ describe('determinism', () => {
     }
   });
 });
+
+describe('far expiries', () => {
+  it('a delay up to the end of representable time is accepted in periodic mode (rounding stays a safe integer)', () => {
+    const sys = clockSystem({ mode: 'periodic', hz: 100 });
+    let status = 1;
+    sys.spawnClient('p', function* (ctx) {
+      status = (yield* call(ctx, { type: 'CLOCK_SET_ALARM', delayNs: Number.MAX_SAFE_INTEGER - ctx.nowNs() - MS })).status;
+      yield* call(ctx, { type: 'CLOCK_SLEEP', delayNs: 30 * MS });
+    });
+    sys.kernel.run({ untilNs: 50 * MS });
+    expect(status).toBe(0);
+    expect(sys.clock.timers!.nextExpiryNs()).toBe(Number.MAX_SAFE_INTEGER);
+  });
+});
