@@ -15,6 +15,8 @@ export { NR_SCHED_QUEUES, TASK_Q, USER_Q, IDLE_Q } from './run-queue.js';
 export { loadImage } from './boot.js';
 export type { ImageEntry, SystemImage } from './boot.js';
 export { registerSystemCalls } from './system.js';
+export { SRV_DEATH_BIT } from './service.js';
+export type { DeathReport, SrvStartArgs } from './service.js';
 export { attachJsonlSink, serializeRecord } from './jsonl-sink.js';
 export type { JsonlSink } from './jsonl-sink.js';
 export type { PendingSignals } from './kernel.js';

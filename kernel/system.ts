@@ -8,6 +8,7 @@
  *   sys_sigsend { endpoint, signal } -> OK: mark a signal pending for the process's runtime
  *   sys_stop / sys_cont { endpoint } -> OK: hold or release a process (SIGSTOP / SIGCONT)
  * Only system processes (the process manager) have these in their privileges.
+ * Also registers service.ts's sys_srv_* calls (the reincarnation server's).
  */
 import { EINVAL, ESRCH, OK } from './errno.js';
 import type { Endpoint } from './endpoint.js';
@@ -15,6 +16,7 @@ import type { Kernel } from './kernel.js';
 import { userPrivileges } from './priv.js';
 import { RTS_NO_PRIV, RTS_STOPPED } from './proc.js';
 import { USER_Q } from './run-queue.js';
+import { registerServiceCalls } from './service.js';
 
 export interface SysForkArgs {
   readonly name: string;
@@ -24,6 +26,8 @@ export interface SysForkArgs {
 }
 
 export function registerSystemCalls(k: Kernel): void {
+  // The reincarnation server's calls (service.ts): start, watch, kill, collect deaths.
+  registerServiceCalls(k);
   const target = (args: unknown) => {
     const ep = (args as { endpoint?: Endpoint } | null)?.endpoint;
     return typeof ep === 'number' ? k.procOf(ep) : null;

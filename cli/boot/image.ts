@@ -3,7 +3,7 @@
  * the system image (tasks, drivers, servers in MINIX's start order), the
  * program table (one program per process block), and the report the boot
  * command prints and turns into an exit code.
- *   buildSystem(script, options)  -> BootedSystem { kernel, report, run }
+ *   buildSystem(script, options)  -> BootedSystem { kernel, report, run, disks }
  *   BootReport                    exits, expectations, console output
  */
 import {
@@ -23,6 +23,10 @@ import { fsServer } from '../../servers/fs/main.js';
 import { formatImage } from '../../servers/fs/tools/mkfs.js';
 import { securityServer } from '../../servers/security/main.js';
 import { pmServer } from '../../servers/pm/main.js';
+import { rsServer, type ServiceSpec } from '../../servers/rs/main.js';
+import { withSef, DEFAULT_REQUEST_DEADLINE_NS } from '../../servers/rs/sef.js';
+import { scheduleTimedFaults, serviceFaultsFromLines, ServiceFaultPlan } from '../../servers/rs/faults.js';
+import type { OpenDisk } from '../../drivers/disk/config.js';
 import { clockTask } from '../../tasks/clock/main.js';
 import type { ClockMode } from '../../tasks/clock/config.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
@@ -55,6 +59,8 @@ export interface BootedSystem {
   alive(): string[];
   /** Close the disk images (file images are written through; this releases them). */
   close(): void;
+  /** The open disks by driver name (the crash-consistency tool records their writes). */
+  readonly disks: ReadonlyMap<string, OpenDisk>;
 }
 
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
@@ -129,10 +135,19 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   });
   const disks = script.directives.filter((d) => d.keyword === 'disk');
   const faults = script.directives.filter((d) => d.keyword === 'fault');
+  const openDisks = new Map<string, OpenDisk>();
+  // Drivers run under the reincarnation server: wrapped with its SEF part, restarted from the same program.
+  const services: { spec: ServiceSpec; plan: ServiceFaultPlan }[] = [];
   for (const d of disks) {
-    const program = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir)));
-    closers.push(() => program.disk.image.close());
-    entries.push({ name: d.positional[0]!, priority: PRIORITY.driver, privileges: systemPrivileges(), program });
+    const name = d.positional[0]!;
+    const driver = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir)));
+    closers.push(() => driver.disk.image.close());
+    openDisks.set(name, driver.disk);
+    const mine = faults.filter((f) => f.positional[0] === name);
+    const plan = new ServiceFaultPlan(mine.flatMap((f) => atDirective(f, () => serviceFaultsFromLines(name, [f]))));
+    const program = withSef(driver, { requestDeadlineNs: DEFAULT_REQUEST_DEADLINE_NS, faults: plan });
+    services.push({ spec: { label: name, program, priority: PRIORITY.driver }, plan });
+    entries.push({ name, priority: PRIORITY.driver, privileges: systemPrivileges(), program });
   }
   for (const f of faults) {
     if (!disks.some((d) => d.positional[0] === f.positional[0])) {
@@ -143,6 +158,9 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     name: 'pm', priority: PRIORITY.pm, privileges: systemPrivileges(),
     program: pmServer({ initName: init?.name ?? 'init', initUid: init?.uid ?? 0, initGid: init?.gid ?? 0 }),
   });
+  if (services.length > 0) {
+    entries.push({ name: 'rs', priority: PRIORITY.rs, privileges: systemPrivileges(), program: rsServer({ services: services.map((s) => s.spec) }) });
+  }
   const fsLine = directive(script, 'fs');
   if (fsLine !== undefined || disks.length > 0) {
     const root = (fsLine?.values.get('root') as string | undefined) ?? disks[0]?.positional[0];
@@ -187,7 +205,9 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     entries,
   });
   for (const p of procs) if (!p.priv.system) userProcs.add(p);
+  for (const s of services) scheduleTimedFaults(kernel, s.spec.label, s.plan);
   return {
+    disks: openDisks,
     kernel,
     report,
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),

@@ -1,11 +1,12 @@
 /*
  * The FS server's view of its block device: vectored transfers by message.
  *   BlockDevice       transfer(write, vector) -> { status, done[] }, a generator of kernel calls
- *   driverDevice(ep, minor)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec)
+ *   driverDevice(ep, minor, recovery?)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec);
+ *                     with recovery, a request the driver died on is re-sent to its restarted instance
  *   readBytes(dev, position, length)   one read outside the cache (the superblock at mount)
  * The FS never calls the driver's code: only the protocol in drivers/disk/protocol.ts.
  */
-import { EIO, sendrec, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EDEADSRCDST, EIO, NONE, sendrec, type Endpoint, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { DevReply, IoVecElement } from '../../drivers/disk/protocol.js';
 
 export interface TransferResult {
@@ -21,16 +22,46 @@ export interface BlockDevice {
   size(): Generator<KernelCall, number, any>;
 }
 
-export function driverDevice(driver: Endpoint, minor = 0): BlockDevice {
+/**
+ * How the FS recovers from a driver's death, as MINIX 3's FS recovers block
+ * drivers: a request that fails with EDEADSRCDST waits for the reincarnation
+ * server to announce the driver's new endpoint (RS_WAIT_UP), then goes again.
+ */
+export interface DriverRecovery {
+  /** The driver's name (RS's label for it). */
+  readonly label: string;
+  /** Endpoint of a live process by name (ctx.endpointOf). */
+  readonly lookup: (name: string) => Endpoint;
+  readonly rsName?: string;
+}
+
+/** Re-sends of one request before its EIO: RS gives up on a driver sooner (its restart limit). */
+export const MAX_DRIVER_RETRIES = 8;
+
+export function driverDevice(driver: Endpoint, minor = 0, recovery?: DriverRecovery): BlockDevice {
+  let endpoint = driver;
+  /** sendrec to the driver; on its death, wait for the restarted one and send again. */
+  function* call(msg: Message): Generator<KernelCall, Envelope<DevReply> | number, any> {
+    for (let retry = 0; ; retry++) {
+      const r: Envelope<DevReply> | number = yield sendrec(endpoint, msg);
+      if (r !== -EDEADSRCDST || recovery === undefined || retry >= MAX_DRIVER_RETRIES) return r;
+      const rs = recovery.lookup(recovery.rsName ?? 'rs');
+      if (rs === NONE) return r;
+      const up: Envelope<{ type: string; status: number; endpoint?: Endpoint }> | number =
+        yield sendrec(rs, { type: 'RS_WAIT_UP', label: recovery.label, deadEndpoint: endpoint });
+      if (typeof up === 'number' || up.status < 0 || typeof up.endpoint !== 'number') return r;
+      endpoint = up.endpoint;
+    }
+  }
   return {
     *transfer(write, vector) {
-      const r: Envelope<DevReply> | number = yield sendrec(driver, { type: write ? 'DEV_SCATTER' : 'DEV_GATHER', minor, vector });
+      const r = yield* call({ type: write ? 'DEV_SCATTER' : 'DEV_GATHER', minor, vector });
       if (typeof r === 'number') return { status: r < 0 ? r : -EIO, done: vector.map(() => 0) };
       if (r.type !== 'DEV_REPLY') return { status: -EIO, done: vector.map(() => 0) };
       return { status: r.status, done: r.done ?? vector.map(() => 0) };
     },
     *size() {
-      const r: Envelope<DevReply> | number = yield sendrec(driver, { type: 'DEV_IOCTL', minor, request: 'SIZE' });
+      const r = yield* call({ type: 'DEV_IOCTL', minor, request: 'SIZE' });
       if (typeof r === 'number') return r < 0 ? r : -EIO;
       if (r.status < 0) return r.status;
       const bytes = r.data?.size ?? r.data?.bytes;

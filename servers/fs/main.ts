@@ -26,7 +26,7 @@ export function fsServer(config: FsConfig) {
     }
     let fs: FsState;
     try {
-      fs = yield* mountDevice(ctx, driverDevice(driver, minor), config);
+      fs = yield* mountDevice(ctx, driverDevice(driver, minor, { label: config.driver, lookup: ctx.endpointOf }), config);
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
       return yield* mountFailed(ctx, err.message);
