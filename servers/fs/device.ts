@@ -3,6 +3,7 @@
  *   BlockDevice       transfer(write, vector) -> { status, done[] }, a generator of kernel calls
  *   driverDevice(ep, minor, recovery?)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec);
  *                     with recovery, a request the driver died on is re-sent to its restarted instance
+ *   sendrecRecovering(box, msg, recovery)   one such request (the mount's DEV_OPEN uses it too)
  *   readBytes(dev, position, length)   one read outside the cache (the superblock at mount)
  * The FS never calls the driver's code: only the protocol in drivers/disk/protocol.ts.
  */
@@ -38,21 +39,28 @@ export interface DriverRecovery {
 /** Re-sends of one request before its EIO: RS gives up on a driver sooner (its restart limit). */
 export const MAX_DRIVER_RETRIES = 8;
 
-export function driverDevice(driver: Endpoint, minor = 0, recovery?: DriverRecovery): BlockDevice {
-  let endpoint = driver;
-  /** sendrec to the driver; on its death, wait for the restarted one and send again. */
-  function* call(msg: Message): Generator<KernelCall, Envelope<DevReply> | number, any> {
-    for (let retry = 0; ; retry++) {
-      const r: Envelope<DevReply> | number = yield sendrec(endpoint, msg);
-      if (r !== -EDEADSRCDST || recovery === undefined || retry >= MAX_DRIVER_RETRIES) return r;
-      const rs = recovery.lookup(recovery.rsName ?? 'rs');
-      if (rs === NONE) return r;
-      const up: Envelope<{ type: string; status: number; endpoint?: Endpoint }> | number =
-        yield sendrec(rs, { type: 'RS_WAIT_UP', label: recovery.label, deadEndpoint: endpoint });
-      if (typeof up === 'number' || up.status < 0 || typeof up.endpoint !== 'number') return r;
-      endpoint = up.endpoint;
-    }
+/**
+ * sendrec to a driver; when it died (EDEADSRCDST), wait for RS to announce
+ * its restarted instance and send again. The endpoint box follows the driver.
+ */
+export function* sendrecRecovering(
+  box: { endpoint: Endpoint }, msg: Message, recovery?: DriverRecovery,
+): Generator<KernelCall, Envelope<DevReply> | number, any> {
+  for (let retry = 0; ; retry++) {
+    const r: Envelope<DevReply> | number = yield sendrec(box.endpoint, msg);
+    if (r !== -EDEADSRCDST || recovery === undefined || retry >= MAX_DRIVER_RETRIES) return r;
+    const rs = recovery.lookup(recovery.rsName ?? 'rs');
+    if (rs === NONE) return r;
+    const up: Envelope<{ type: string; status: number; endpoint?: Endpoint }> | number =
+      yield sendrec(rs, { type: 'RS_WAIT_UP', label: recovery.label, deadEndpoint: box.endpoint });
+    if (typeof up === 'number' || up.status < 0 || typeof up.endpoint !== 'number') return r;
+    box.endpoint = up.endpoint;
   }
+}
+
+export function driverDevice(driver: Endpoint, minor = 0, recovery?: DriverRecovery): BlockDevice {
+  const box = { endpoint: driver };
+  const call = (msg: Message) => sendrecRecovering(box, msg, recovery);
   return {
     *transfer(write, vector) {
       const r = yield* call({ type: write ? 'DEV_SCATTER' : 'DEV_GATHER', minor, vector });

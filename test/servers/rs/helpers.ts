@@ -4,6 +4,7 @@
  *   runBoot(text, { seed, trace })  -> { system, outcome, records, output, exits }
  *   imageBytes(system, disk)         the disk's image as it is now
  *   userOutput(run)                  console lines, without RS's own reports
+ *   finished(run)                    the workload ran to its end (idle, or stopped because every user process exited)
  */
 import { parseBootScript } from '../../../cli/boot/parse.js';
 import { buildSystem, type BootedSystem } from '../../../cli/boot/image.js';
@@ -41,4 +42,9 @@ export function userOutput(run: BootRunResult): string[] {
 /** Requests the FS sent to a driver, from a traced run. */
 export function driverRequests(records: readonly TraceRecord[], disk = 'disk0'): number {
   return records.filter((r) => r.ev === 'deliver' && r.dst === disk && typeof r.type === 'string' && (r.type as string).startsWith('DEV_')).length;
+}
+
+export function finished(run: BootRunResult): boolean {
+  if (run.outcome === 'idle') return true;
+  return run.outcome === 'stopped' && !/power cut/.test(run.system.kernel.stopReason ?? '');
 }
