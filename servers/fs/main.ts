@@ -7,7 +7,7 @@
 import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { serve } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
-import { driverDevice } from './device.js';
+import { driverDevice, sendrecRecovering } from './device.js';
 import { fsReply } from './protocol.js';
 import { MountError, mountDevice } from './super.js';
 import type { FsConfig, FsState } from './state.js';
@@ -20,13 +20,14 @@ export function fsServer(config: FsConfig) {
     const driver = ctx.endpointOf(config.driver);
     if (driver === NONE) yield* mountFailed(ctx, `cannot mount ${config.driver}: no such driver`);
     const minor = config.minor ?? 0;
-    const open: Envelope<DevReply> | number = yield sendrec(driver, { type: 'DEV_OPEN', minor });
+    const recovery = { label: config.driver, lookup: ctx.endpointOf };
+    const open: Envelope<DevReply> | number = yield* sendrecRecovering({ endpoint: driver }, { type: 'DEV_OPEN', minor }, recovery);
     if (typeof open === 'number' || open.status < 0) {
       yield* mountFailed(ctx, `cannot mount ${config.driver}: DEV_OPEN failed (${typeof open === 'number' ? open : open.status})`);
     }
     let fs: FsState;
     try {
-      fs = yield* mountDevice(ctx, driverDevice(driver, minor, { label: config.driver, lookup: ctx.endpointOf }), config);
+      fs = yield* mountDevice(ctx, driverDevice(driver, minor, recovery), config);
     } catch (err) {
       if (!(err instanceof MountError)) throw err;
       return yield* mountFailed(ctx, err.message);
