@@ -63,6 +63,9 @@ export interface BootedSystem {
   readonly disks: ReadonlyMap<string, OpenDisk>;
 }
 
+/** The stop reason when every user process has exited: a successful end of the run. */
+export const WORKLOAD_DONE = 'every user process has exited';
+
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
 export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, fs: 4, security: 4 } as const;
 
@@ -114,6 +117,8 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const userProcs = new Set<Proc>();
   kernel.onExit((p) => {
     if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: p.name, status: p.exitCode ?? 0, atNs: kernel.nowNs });
+    // The workload is over when the last user process exits; a periodic clock would tick on forever.
+    if (!p.priv.system && !kernel.processes().some((q) => !q.priv.system)) kernel.stop(WORKLOAD_DONE);
   });
 
   const init = initBlock(script);

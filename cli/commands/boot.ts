@@ -11,7 +11,8 @@ import type { Command } from 'commander';
 import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '../../kernel/index.js';
 import { createProgress } from '../trace/progress.js';
 import { parseDurationNs } from '../../lib/shell/values.js';
-import { buildSystem, describeStatus } from '../boot/image.js';
+import { buildSystem, describeStatus, WORKLOAD_DONE } from '../boot/image.js';
+import { applyOverrides } from '../boot/overrides.js';
 import { parseBootScript } from '../boot/parse.js';
 import { UsageError } from '../errors.js';
 
@@ -23,6 +24,7 @@ export interface BootCommandOptions {
   trace?: string;
   until?: string;
   traceDetail?: string;
+  set?: string[];
 }
 
 export function parseSeed(text: string | undefined): number {
@@ -54,7 +56,7 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
   if (opts.traceDetail !== undefined && opts.traceDetail !== 'messages' && opts.traceDetail !== 'full') {
     throw new UsageError(`--trace-detail must be messages or full, got '${opts.traceDetail}'`);
   }
-  const script = parseBootScript(readScript(scriptPath), scriptPath);
+  const script = applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []);
   let sink: JsonlSink | null = null;
   const system = buildSystem(script, { seed, scriptPath }, (kernel) => {
     kernel.onConsole((proc, text) => {
@@ -75,12 +77,13 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
   const alive = system.alive();
   for (const e of failedExits) err(`mksim: ${e.name} ended with ${describeStatus(e.status)}`);
   for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
-  if (outcome === 'stopped') err(`mksim: simulation stopped: ${kernel.stopReason}`);
+  const stoppedEarly = outcome === 'stopped' && kernel.stopReason !== WORKLOAD_DONE;
+  if (stoppedEarly) err(`mksim: simulation stopped: ${kernel.stopReason}`);
   if (alive.length > 0 && outcome !== 'until') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
   const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
   err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
     + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
-  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && outcome !== 'stopped';
+  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && !stoppedEarly;
   return ok ? 0 : 1;
 }
 
@@ -110,6 +113,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'write the trace as JSON Lines')
     .option('--until <duration>', 'stop at this virtual time (e.g. 500ms)')
     .option('--trace-detail <level>', 'messages (default) or full (adds block records)')
+    .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .action((scriptPath: string, opts: BootCommandOptions) => {
       const code = bootScript(scriptPath, opts, (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'));
       process.exitCode = code;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 // The shipped command: compiled JavaScript, run by node with no transpiler.
 const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -13,10 +13,6 @@ function mksim(...args: string[]) {
 }
 
 describe('the mksim command', () => {
-  beforeAll(() => {
-    // `npm test` builds first; this keeps a lone `vitest run` from testing a stale build.
-    spawnSync('npx', ['tsc', '-p', '.'], { stdio: 'ignore' });
-  }, 120_000);
 
   it('--version prints the version and exits 0', () => {
     const r = mksim('--version');

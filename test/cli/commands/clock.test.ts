@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guestsRun } from '../../../cli/commands/clock.js';
 
 const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -11,9 +11,6 @@ function mksim(...args: string[]) {
 }
 
 describe('mksim clock guests', () => {
-  beforeAll(() => {
-    spawnSync('npx', ['tsc', '-p', '.'], { stdio: 'ignore' });
-  }, 120_000);
 
   it('prints one JSON line per mode with the host cost of the guests', () => {
     const r = mksim('clock', 'guests', '--guests', '4', '--hz', '250', '--duration', '2s', '--json');

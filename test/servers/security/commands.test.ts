@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 // The shipped command: compiled JavaScript, run by node.
 const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
@@ -15,9 +15,6 @@ function mksim(...args: string[]) {
 }
 
 describe('mksim policy and audit2allow', () => {
-  beforeAll(() => {
-    spawnSync('npx', ['tsc', '-p', '.'], { stdio: 'ignore' });
-  }, 120_000);
 
   it('policy check accepts the base policy (exit 0)', () => {
     const r = mksim('policy', 'check', BASE);

@@ -1,0 +1,47 @@
+/*
+ * Command-line overrides of a boot script's directives, for labs that
+ * compare one script under two configurations:
+ *   mksim boot examples/elevator.boot --set fs.elevator=off --set disk0.sched=sstf
+ *   applyOverrides(script, ["fs.elevator=off", ...])  -> a new BootScript
+ * TARGET is a directive keyword (fs, clock, cpu, security) or a disk's name;
+ * values are checked against the directive's spec, as in the script.
+ */
+import { ParseError } from '../../lib/parse-error.js';
+import { ownValue } from '../../lib/own.js';
+import { parseValue } from './parse.js';
+import { DIRECTIVE_SPECS, type BootScript, type Directive } from './script.js';
+import { UsageError } from '../errors.js';
+
+export function applyOverrides(script: BootScript, overrides: readonly string[]): BootScript {
+  let directives = [...script.directives];
+  for (const text of overrides) {
+    const m = /^([A-Za-z_][A-Za-z0-9_.-]*?)\.([a-z-]+)=(.*)$/.exec(text);
+    if (m === null) throw new UsageError(`--set ${text}: expected TARGET.KEY=VALUE, e.g. fs.elevator=off or disk0.sched=sstf`);
+    const [, target, key, value] = m as unknown as [string, string, string, string];
+    const isDisk = directives.some((d) => d.keyword === 'disk' && d.positional[0] === target);
+    const keyword = isDisk ? 'disk' : target;
+    const spec = ownValue(DIRECTIVE_SPECS, keyword);
+    if (spec === undefined || keyword === 'fault') {
+      throw new UsageError(`--set ${text}: '${target}' is not a directive (${Object.keys(DIRECTIVE_SPECS).filter((k) => k !== 'disk' && k !== 'fault').join(', ')}) or a disk of this script`);
+    }
+    const keySpec = ownValue(spec.keys, key);
+    if (keySpec === undefined) throw new UsageError(`--set ${text}: ${keyword} has no key '${key}' (known: ${Object.keys(spec.keys).join(', ')})`);
+    const where = { file: '--set', line: 1, column: target.length + key.length + 3, sourceLine: text };
+    let parsed;
+    try {
+      parsed = parseValue(value, keySpec, key, where);
+    } catch (e) {
+      if (e instanceof ParseError) throw new UsageError(`--set ${text}: ${e.detail}`);
+      throw e;
+    }
+    const index = directives.findIndex((d) => d.keyword === keyword && (!isDisk || d.positional[0] === target));
+    const base: Directive = index >= 0 ? directives[index]! : {
+      keyword, positional: [], words: [], values: new Map(), keyPos: new Map(), pos: { file: '--set', line: 1, column: 1 },
+    };
+    const values = new Map(base.values);
+    values.set(key, parsed);
+    const updated: Directive = { ...base, values };
+    directives = index >= 0 ? directives.map((d, i) => (i === index ? updated : d)) : [...directives, updated];
+  }
+  return { ...script, directives };
+}
