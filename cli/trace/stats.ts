@@ -34,6 +34,8 @@ export interface StatsResult {
   readonly disk: { requests: number; seekNsTotal: number; rotNsTotal: number; xferNsTotal: number; cylindersTotal: number };
   readonly avc: { records: number; denials: number };
   readonly timers: { set: number; fired: number; cancelled: number; latenessMeanNs: number | null; latenessMaxNs: number | null };
+  /** Clock-event interrupts, and those that found no timer due. */
+  readonly ticks: { total: number; idle: number };
   readonly errors: { errors: number; faults: number; byErr: Record<string, number> };
 }
 
@@ -73,6 +75,7 @@ export class TraceStats {
   private readonly latencies = new Map<string, number[]>();
   private readonly cacheOps = new Map<string, number>();
   private readonly disk = { requests: 0, seekNsTotal: 0, rotNsTotal: 0, xferNsTotal: 0, cylindersTotal: 0 };
+  private readonly ticks = { total: 0, idle: 0 };
   private avcRecords = 0;
   private avcDenials = 0;
   private readonly timerOps = new Map<string, number>();
@@ -122,6 +125,10 @@ export class TraceStats {
           this.latenessMaxNs = Math.max(this.latenessMaxNs ?? 0, rec.latenessNs);
         }
         break;
+      case 'tick':
+        this.ticks.total++;
+        if (rec.idle === true) this.ticks.idle++;
+        break;
       case 'error':
         increment(this.errs, String(rec.err));
         break;
@@ -163,6 +170,7 @@ export class TraceStats {
         latenessMeanNs: fired === 0 || this.latenessMaxNs === null ? null : Math.round(this.latenessSumNs / fired),
         latenessMaxNs: this.latenessMaxNs,
       },
+      ticks: { ...this.ticks },
       errors: { errors: this.kinds.get('error') ?? 0, faults: this.kinds.get('fault') ?? 0, byErr: Object.fromEntries(this.errs) },
     };
   }
@@ -182,6 +190,8 @@ export function headlineFigures(r: StatsResult): [string, number | null, 'count'
     ['disk cylinders travelled', r.disk.cylindersTotal, 'count'],
     ['AVC denials', r.avc.denials, 'count'],
     ['timers fired', r.timers.fired, 'count'],
+    ['clock interrupts', r.ticks.total, 'count'],
+    ['idle clock interrupts', r.ticks.idle, 'count'],
     ['timer lateness max', r.timers.latenessMaxNs, 'ns'],
     ['errors', r.errors.errors, 'count'],
     ['faults', r.errors.faults, 'count'],

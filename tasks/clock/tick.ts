@@ -87,7 +87,9 @@ export class TickLayer {
 
   private onTick(): void {
     this.stats.deviceEvents++;
-    if (this.nextTimeoutNs <= this.kernel.nowNs) {
+    const idle = this.nextTimeoutNs > this.kernel.nowNs;
+    this.traceTick(idle);
+    if (!idle) {
       this.stats.irqsRaised++;
       this.raise();
     } else {
@@ -95,8 +97,15 @@ export class TickLayer {
     }
   }
 
+  /** One record per clock-event interrupt: the cost a tick-vs-tickless comparison counts. */
+  private traceTick(idle: boolean): void {
+    const k = this.kernel;
+    if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle });
+  }
+
   private onOneshotEvent(): void {
     this.stats.deviceEvents++;
+    this.traceTick(this.nextTimeoutNs > this.kernel.nowNs);
     if (this.nextTimeoutNs <= this.kernel.nowNs) {
       // The task reprograms when it has run the due timers.
       this.stats.irqsRaised++;
