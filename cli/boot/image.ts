@@ -12,6 +12,8 @@ import {
 } from '../../kernel/index.js';
 import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
+import * as securityCalls from '../../lib/syscalls/security.js';
+import { errnoName } from '../../kernel/errno.js';
 import { userProgram, type UserProcess } from '../../lib/user/process.js';
 import { builtinPrograms } from '../../lib/programs/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -90,7 +92,15 @@ export function initBlock(script: BootScript): ProcessBlock | undefined {
 /** A process block as a program: take on the block's credentials, run its commands, exit. */
 function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
   return function* (proc: UserProcess) {
-    // Like login: a block that declares credentials takes them (it must start as root to change uid).
+    // Like login: a block that declares a security context takes it first (the policy must allow
+    // the transition; init's is its own already), then its credentials (it must start as root to change uid).
+    if (block.context !== null) {
+      const r = yield* securityCalls.setcon(proc, block.context);
+      if (r < 0) {
+        proc.print(`cannot take context ${block.context}: ${errnoName(r)}`);
+        return 1;
+      }
+    }
     if (!isInit) {
       const gid = block.gid === null ? 0 : yield* pmCalls.setgid(proc, block.gid);
       const uid = block.uid === null ? 0 : yield* pmCalls.setuid(proc, block.uid);
@@ -161,7 +171,10 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   }
   entries.push({
     name: 'pm', priority: PRIORITY.pm, privileges: systemPrivileges(),
-    program: pmServer({ initName: init?.name ?? 'init', initUid: init?.uid ?? 0, initGid: init?.gid ?? 0 }),
+    program: pmServer({
+      initName: init?.name ?? 'init', initUid: init?.uid ?? 0, initGid: init?.gid ?? 0,
+      ...(init?.context != null ? { initContext: init.context } : {}),
+    }),
   });
   if (services.length > 0) {
     entries.push({ name: 'rs', priority: PRIORITY.rs, privileges: systemPrivileges(), program: rsServer({ services: services.map((s) => s.spec) }) });
@@ -180,6 +193,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('cache') ? { cacheBuffers: v.get('cache') as number } : {}),
         ...(v?.has('robust') ? { robust: v.get('robust') as boolean } : {}),
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
+        ...(v?.has('context') ? { context: v.get('context') as string } : {}),
       }),
     });
   }

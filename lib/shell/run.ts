@@ -14,6 +14,7 @@ import type { Command, SimpleCommand } from './commands.js';
 import { SIGNAL_NAMES, signalNumber } from './commands.js';
 import { parseDurationNs, parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
+import { securityCommands } from './security-commands.js';
 import { ownValue } from '../own.js';
 
 export interface CommandHooks {
@@ -64,11 +65,11 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
   *exit(_proc, c) { throw new ExitRequest(c.args[0] === undefined ? 0 : parseIntStrict(c.args[0])!); },
 };
 
-/** Security commands arrive with the security server (issue 8). */
+/** A command the language declares but this build does not implement. */
 const notYet: CommandImpl = function* () { return -ENOSYS; };
 
 function impl(name: string): CommandImpl {
-  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? notYet;
+  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? notYet;
 }
 
 function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean): SysGen<{ status: number; failed: boolean }> {

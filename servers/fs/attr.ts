@@ -12,11 +12,11 @@ import { lookup } from './path.js';
 import { forbidden, isOwner, needMac, S_ISGID, S_ISUID, W_BIT } from './protect.js';
 import { nowSec, type FsState, type Who } from './state.js';
 
-function* withInode(fs: FsState, who: Who, path: string, body: (ino: Inode) => void): Generator<KernelCall, void, any> {
+function* withInode(fs: FsState, who: Who, path: string, body: (ino: Inode) => Generator<KernelCall, void, any>): Generator<KernelCall, void, any> {
   const ino = yield* lookup(fs, path, who);
   try {
-    needMac(fs, who, ino, 'setattr', `'${path}'`);
-    body(ino);
+    yield* needMac(fs, who, ino, 'setattr', `'${path}'`);
+    yield* body(ino);
     ino.d.ctime = nowSec(fs);
     ino.dirty = true;
   } finally {
@@ -25,7 +25,7 @@ function* withInode(fs: FsState, who: Who, path: string, body: (ino: Inode) => v
 }
 
 export function* changeMode(fs: FsState, who: Who, path: string, mode: number): Generator<KernelCall, void, any> {
-  yield* withInode(fs, who, path, (ino) => {
+  yield* withInode(fs, who, path, function* (ino) {
     if (!isOwner(who, ino)) throw new FsError(EPERM, `chmod '${path}': owner ${ino.d.uid}, caller ${who.uid}`);
     let bits = mode & 0o7777;
     // POSIX: a non-root caller outside the file's group cannot set its setgid bit.
@@ -36,7 +36,7 @@ export function* changeMode(fs: FsState, who: Who, path: string, mode: number): 
 
 export function* changeOwner(fs: FsState, who: Who, path: string, uid: number, gid: number): Generator<KernelCall, void, any> {
   if (uid < -1 || gid < -1 || uid > 0xffff || gid > 0xffff) throw new FsError(EINVAL, `chown '${path}': uid ${uid} gid ${gid} out of range`);
-  yield* withInode(fs, who, path, (ino) => {
+  yield* withInode(fs, who, path, function* (ino) {
     const newUid = uid === -1 ? ino.d.uid : uid;
     const newGid = gid === -1 ? ino.d.gid : gid;
     if (who.uid !== 0) {
@@ -53,10 +53,10 @@ export function* changeOwner(fs: FsState, who: Who, path: string, uid: number, g
 
 export function* setTimes(fs: FsState, who: Who, path: string, atime: number | undefined, mtime: number | undefined): Generator<KernelCall, void, any> {
   const now = atime === undefined && mtime === undefined;
-  yield* withInode(fs, who, path, (ino) => {
+  yield* withInode(fs, who, path, function* (ino) {
     if (!isOwner(who, ino)) {
       if (!now) throw new FsError(EPERM, `utime '${path}': only the owner may set explicit times`);
-      if (forbidden(fs, who, ino, W_BIT) !== 0) throw new FsError(EACCES, `utime '${path}': no write permission`);
+      if ((yield* forbidden(fs, who, ino, W_BIT)) !== 0) throw new FsError(EACCES, `utime '${path}': no write permission`);
     }
     const t = nowSec(fs);
     ino.d.atime = (atime ?? t) >>> 0;

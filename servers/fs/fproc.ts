@@ -47,6 +47,9 @@ export class Fproc implements Who {
   gid = 0;
   pid = 0;
   umask = 0o022;
+  /** Security context PM gave (null: none yet) and the creation context (/proc/self/attr/fscreate). */
+  context: string | null = null;
+  fscreate: string | null = null;
   readonly fds: (FdEntry | null)[] = new Array<FdEntry | null>(OPEN_MAX).fill(null);
   suspended: Suspension | null = null;
   constructor(readonly endpoint: Endpoint, public root: Inode, public cwd: Inode) {}

@@ -12,6 +12,7 @@ import { allocBit, BitMap, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { decodeInode, emptyInode, encodeInode, INODE_BYTES, type DiskInode } from './layout.js';
+import { clearLabel } from './label.js';
 import { nowSec, type FsState } from './state.js';
 import { truncateInode } from './write.js';
 
@@ -114,6 +115,8 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
     yield* freeBit(fs, BitMap.IMAP, ino.nr);
     if (ino.nr < fs.isearch) fs.isearch = ino.nr;
     fs.inodes.forget(ino);
+    // The number will be reused: a new file must not inherit this one's security label.
+    yield* clearLabel(fs, fs.labels, ino.nr);
     return;
   }
   if (ino.dirty) yield* rwInode(fs, ino, true);

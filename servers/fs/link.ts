@@ -13,6 +13,7 @@ import { EBUSY, EINVAL, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY
 import { corrupt, FsError } from './errors.js';
 import { getInode, putInode, type Inode } from './inode.js';
 import { isDir, isReg, ROOT_INODE, S_IFLNK } from './layout.js';
+import { macCreate } from './mac.js';
 import { LINK_MAX, newNode } from './open.js';
 import { DirOp, isSymlink, lastDir, lookup, readLinkText, searchDir } from './path.js';
 import { need, needMac, needNotSticky, W_BIT, X_BIT } from './protect.js';
@@ -22,9 +23,9 @@ import { truncateInode, writeFile } from './write.js';
 /** A bound on '..' steps when checking that a directory is not moved below itself. */
 const MAX_DEPTH = 4096;
 
-function needRemove(fs: FsState, who: Who, dir: Inode, path: string): void {
-  need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
-  needMac(fs, who, dir, 'remove_name', `'${path}'`);
+function* needRemove(fs: FsState, who: Who, dir: Inode, path: string): Generator<KernelCall, void, any> {
+  yield* need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
+  yield* needMac(fs, who, dir, 'remove_name', `'${path}'`);
 }
 
 /** Is inode nr some process's root directory (it cannot be removed or replaced: EBUSY)? */
@@ -43,14 +44,14 @@ function dropLink(fs: FsState, ino: Inode): void {
 export function* unlinkFile(fs: FsState, path: string, who: Who = ROOT_WHO): Generator<KernelCall, void, any> {
   const { dir, name } = yield* lastDir(fs, path, who);
   try {
-    needRemove(fs, who, dir, path);
+    yield* needRemove(fs, who, dir, path);
     const nr = yield* searchDir(fs, dir, name, DirOp.LOOK_UP);
     if (nr === 0) throw new FsError(ENOENT, `'${path}' not found`);
     const ino = yield* getInode(fs, nr);
     try {
       if (isDir(ino.d.mode)) throw new FsError(EPERM, `'${path}' is a directory: use rmdir`);
       needNotSticky(who, dir, ino, `'${path}'`);
-      needMac(fs, who, ino, 'unlink', `'${path}'`);
+      yield* needMac(fs, who, ino, 'unlink', `'${path}'`);
       yield* searchDir(fs, dir, name, DirOp.DELETE);
       dropLink(fs, ino);
     } finally {
@@ -66,7 +67,7 @@ function* checkDirRemovable(fs: FsState, who: Who, dir: Inode, ino: Inode, path:
   if (!isDir(ino.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
   if (isSomeRoot(fs, ino.nr)) throw new FsError(EBUSY, `'${path}' is a root directory`);
   needNotSticky(who, dir, ino, `'${path}'`);
-  needMac(fs, who, ino, 'rmdir', `'${path}'`);
+  yield* needMac(fs, who, ino, 'rmdir', `'${path}'`);
   if ((yield* searchDir(fs, ino, '', DirOp.IS_EMPTY)) === 0) throw new FsError(ENOTEMPTY, `'${path}' is not empty`);
 }
 
@@ -74,7 +75,7 @@ export function* removeDir(fs: FsState, path: string, who: Who = ROOT_WHO): Gene
   const { dir, name } = yield* lastDir(fs, path, who);
   try {
     if (name === '..') throw new FsError(ENOTEMPTY, `'${path}': cannot remove '..'`);
-    needRemove(fs, who, dir, path);
+    yield* needRemove(fs, who, dir, path);
     const nr = yield* searchDir(fs, dir, name, DirOp.LOOK_UP);
     if (nr === 0) throw new FsError(ENOENT, `'${path}' not found`);
     if (nr === ROOT_INODE) throw new FsError(EBUSY, 'cannot remove the root directory');
@@ -101,11 +102,11 @@ export function* linkFile(fs: FsState, path: string, path2: string, who: Who = R
   try {
     if (isDir(ino.d.mode)) throw new FsError(EPERM, `'${path}' is a directory: no hard links to directories`);
     if (ino.d.nlinks >= LINK_MAX) throw new FsError(EMLINK, `'${path}' has ${LINK_MAX} links`);
-    needMac(fs, who, ino, 'link', `'${path}'`);
+    yield* needMac(fs, who, ino, 'link', `'${path}'`);
     const { dir, name } = yield* lastDir(fs, path2, who);
     try {
-      need(fs, who, dir, W_BIT | X_BIT, `'${path2}': parent directory`);
-      needMac(fs, who, dir, 'add_name', `'${path2}'`);
+      yield* need(fs, who, dir, W_BIT | X_BIT, `'${path2}': parent directory`);
+      yield* needMac(fs, who, dir, 'add_name', `'${path2}'`);
       yield* searchDir(fs, dir, name, DirOp.ENTER, ino.nr);
     } finally {
       yield* putInode(fs, dir);
@@ -144,22 +145,22 @@ export function* renameFile(fs: FsState, from: string, to: string, who: Who = RO
     const { dir: ndir, name: nname } = yield* lastDir(fs, to, who);
     hold(ndir);
     if (oname === '..' || nname === '..') throw new FsError(EINVAL, `rename '${from}' to '${to}': '..' cannot be renamed or replaced`);
-    needRemove(fs, who, odir, from);
-    need(fs, who, ndir, W_BIT | X_BIT, `'${to}': parent directory`);
-    needMac(fs, who, ndir, 'add_name', `'${to}'`);
+    yield* needRemove(fs, who, odir, from);
+    yield* need(fs, who, ndir, W_BIT | X_BIT, `'${to}': parent directory`);
+    yield* needMac(fs, who, ndir, 'add_name', `'${to}'`);
     const onr = yield* searchDir(fs, odir, oname, DirOp.LOOK_UP);
     if (onr === 0) throw new FsError(ENOENT, `'${from}' not found`);
     const oino = hold(yield* getInode(fs, onr));
     const movingDir = isDir(oino.d.mode);
     needNotSticky(who, odir, oino, `'${from}'`);
-    needMac(fs, who, oino, 'rename', `'${from}'`);
+    yield* needMac(fs, who, oino, 'rename', `'${from}'`);
     if (movingDir) {
       if (isSomeRoot(fs, onr)) throw new FsError(EBUSY, `'${from}' is a root directory`);
       if (yield* isBelow(fs, ndir.nr, onr)) throw new FsError(EINVAL, `cannot move '${from}' into itself ('${to}')`);
       if (odir.nr !== ndir.nr) {
         // Its '..' changes: the directory itself must be writable.
-        need(fs, who, oino, W_BIT, `'${from}'`);
-        needMac(fs, who, oino, 'reparent', `'${from}'`);
+        yield* need(fs, who, oino, W_BIT, `'${from}'`);
+        yield* needMac(fs, who, oino, 'reparent', `'${from}'`);
       }
     }
     const nnr = yield* searchDir(fs, ndir, nname, DirOp.LOOK_UP);
@@ -170,7 +171,7 @@ export function* renameFile(fs: FsState, from: string, to: string, who: Who = RO
       if (movingDir && !isDir(nino.d.mode)) throw new FsError(ENOTDIR, `'${to}' is not a directory`);
       if (!movingDir && isDir(nino.d.mode)) throw new FsError(EISDIR, `'${to}' is a directory`);
       if (isDir(nino.d.mode)) yield* checkDirRemovable(fs, who, ndir, nino, to);
-      else { needNotSticky(who, ndir, nino, `'${to}'`); needMac(fs, who, nino, 'unlink', `'${to}'`); }
+      else { needNotSticky(who, ndir, nino, `'${to}'`); yield* needMac(fs, who, nino, 'unlink', `'${to}'`); }
     } else if (movingDir && odir.nr !== ndir.nr && ndir.d.nlinks >= LINK_MAX) {
       throw new FsError(EMLINK, `'${to}': parent has ${LINK_MAX} links`);
     }
@@ -203,9 +204,10 @@ export function* makeSymlink(fs: FsState, target: string, path: string, who: Who
   if (bytes.length >= fs.sb.blockSize) throw new FsError(ENAMETOOLONG, `link target of ${bytes.length} bytes does not fit a ${fs.sb.blockSize}-byte block`);
   const { dir, name } = yield* lastDir(fs, path, who);
   try {
-    need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
-    needMac(fs, who, dir, 'add_name', `'${path}'`);
-    const ino = yield* newNode(fs, dir, name, S_IFLNK | 0o777, who.uid, who.gid, 1);
+    yield* need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
+    yield* needMac(fs, who, dir, 'add_name', `'${path}'`);
+    const label = yield* macCreate(fs, who, dir, name, S_IFLNK);
+    const ino = yield* newNode(fs, dir, name, S_IFLNK | 0o777, who.uid, who.gid, 1, label);
     try {
       yield* writeFile(fs, ino, 0, bytes);
     } catch (err) {
@@ -225,7 +227,7 @@ export function* readLink(fs: FsState, path: string, who: Who = ROOT_WHO): Gener
   const ino = yield* lookup(fs, path, who, false);
   try {
     if (!isSymlink(ino.d.mode)) throw new FsError(EINVAL, `'${path}' is not a symbolic link`);
-    needMac(fs, who, ino, 'read', `'${path}'`);
+    yield* needMac(fs, who, ino, 'read', `'${path}'`);
     return yield* readLinkText(fs, ino);
   } finally {
     yield* putInode(fs, ino);
@@ -243,7 +245,7 @@ export function* truncatePath(fs: FsState, path: string, length: number, who: Wh
   const ino = yield* lookup(fs, path, who);
   try {
     if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${path}' is a directory`);
-    need(fs, who, ino, W_BIT, `'${path}'`);
+    yield* need(fs, who, ino, W_BIT, `'${path}'`);
     yield* truncateHeld(fs, ino, length, `'${path}'`);
   } finally {
     yield* putInode(fs, ino);

@@ -1,13 +1,15 @@
 /*
  * The FS server (MINIX's main.c): mount the device, then serve.
  *   fsServer(config)   the Program of the fs actor: DEV_OPEN the driver, read and check the
- *                      superblock, then receive requests, look them up in the call table, reply
+ *                      superblock, then receive requests, look them up in the call table, reply;
+ *                      with a security server, MAC through an AVC (mac.ts)
  * If the mount fails, every request gets EIO with the mount error as its message.
  */
 import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { serve } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
 import { driverDevice, sendrecRecovering } from './device.js';
+import { initMac } from './mac.js';
 import { fsReply } from './protocol.js';
 import { MountError, mountDevice } from './super.js';
 import type { FsConfig, FsState } from './state.js';
@@ -32,7 +34,12 @@ export function fsServer(config: FsConfig) {
       if (!(err instanceof MountError)) throw err;
       return yield* mountFailed(ctx, err.message);
     }
-    yield* serve(fsCallTable(fs), { errorReplyType: 'FS_REPLY', validate: validateRequest });
+    yield* initMac(fs, ctx, config);
+    yield* serve(fsCallTable(fs), {
+      errorReplyType: 'FS_REPLY', validate: validateRequest,
+      // The security server's notification: a policy reload or a mode change flushes the AVC.
+      onNotify: function* (m: Envelope) { fs.mac?.avc.handleNotify(m); return null; },
+    });
   };
 }
 

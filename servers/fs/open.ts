@@ -2,7 +2,7 @@
  * Making and opening files, as MINIX's open.c. The entry points are:
  *   createFile(fs, path, mode, options, who)  a regular file (or the existing one: EEXIST if exclusive, cut if truncate)
  *   makeDir(fs, path, mode, uid, gid, who)    a directory with '.' and '..', the parent's link count raised
- *   newNode(fs, dir, name, mode, uid, gid, nlinks)   an inode entered in a directory (freed again if entering fails)
+ *   newNode(fs, dir, name, mode, uid, gid, nlinks, label)   an inode entered in a directory (freed again if entering fails), labelled
  *   doOpen(fs, proc, path, flags, mode)       open(2): a descriptor (O_CREAT, O_EXCL, O_TRUNC, O_APPEND, access modes)
  *   closeFd(fs, proc, fd)                     close(2): the process's locks on the file go; the last close of a filp frees it
  * createFile and makeDir return the inode number; permission checks use `who`.
@@ -13,7 +13,9 @@ import { FsError } from './errors.js';
 import { freeFd, getFd, type Fproc } from './fproc.js';
 import { allocInode, getInode, holdLong, putInode, putLong, type Inode } from './inode.js';
 import { isDir, isReg, S_IFBLK, S_IFCHR, S_IFDIR, S_IFMT, S_IFREG } from './layout.js';
+import { writeLabel } from './label.js';
 import { releaseLocks } from './lock.js';
+import { macCreate } from './mac.js';
 import { DirOp, isSymlink, lastDir, lookup, searchDir } from './path.js';
 import { closePipeEnd } from './pipe.js';
 import { need, needMac, R_BIT, W_BIT, X_BIT } from './protect.js';
@@ -31,12 +33,14 @@ export interface CreateOptions {
   readonly gid?: number;
 }
 
-/** A new inode entered in dir under name; on failure to enter, the inode is freed again. */
-export function* newNode(fs: FsState, dir: Inode, name: string, mode: number, uid: number, gid: number, nlinks: number): Generator<KernelCall, Inode, any> {
+/** A new inode entered in dir under name, with its security label (macCreate's); on failure to enter, the inode is freed again. */
+export function* newNode(fs: FsState, dir: Inode, name: string, mode: number, uid: number, gid: number, nlinks: number, label: string | null = null): Generator<KernelCall, Inode, any> {
   const ino = yield* allocInode(fs, mode, uid, gid);
   ino.d.nlinks = nlinks;
   try {
     yield* searchDir(fs, dir, name, DirOp.ENTER, ino.nr);
+    // A context= mount labels every inode alike: nothing is stored.
+    if (label !== null && fs.mac?.mountContext === null) yield* writeLabel(fs, fs.labels, ino.nr, label);
   } catch (err) {
     ino.d.nlinks = 0;
     yield* putInode(fs, ino);
@@ -46,9 +50,9 @@ export function* newNode(fs: FsState, dir: Inode, name: string, mode: number, ui
 }
 
 /** May who add a name to dir? (write and search on the directory) */
-function needEnter(fs: FsState, who: Who, dir: Inode, path: string): void {
-  need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
-  needMac(fs, who, dir, 'add_name', `'${path}'`);
+function* needEnter(fs: FsState, who: Who, dir: Inode, path: string): Generator<KernelCall, void, any> {
+  yield* need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
+  yield* needMac(fs, who, dir, 'add_name', `'${path}'`);
 }
 
 /**
@@ -62,8 +66,9 @@ function* openOrCreate(fs: FsState, path: string, mode: number, options: CreateO
   try {
     existing = yield* searchDir(fs, dir, name, DirOp.LOOK_UP);
     if (existing === 0) {
-      needEnter(fs, who, dir, path);
-      const ino = yield* newNode(fs, dir, name, S_IFREG | (mode & 0o7777), options.uid ?? who.uid, options.gid ?? who.gid, 1);
+      yield* needEnter(fs, who, dir, path);
+      const label = yield* macCreate(fs, who, dir, name, S_IFREG);
+      const ino = yield* newNode(fs, dir, name, S_IFREG | (mode & 0o7777), options.uid ?? who.uid, options.gid ?? who.gid, 1, label);
       return { ino, created: true };
     }
   } finally {
@@ -84,7 +89,7 @@ export function* createFile(fs: FsState, path: string, mode: number, options: Cr
     if (!created) {
       if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${path}' is a directory`);
       if (options.truncate) {
-        need(fs, who, ino, W_BIT, `'${path}'`);
+        yield* need(fs, who, ino, W_BIT, `'${path}'`);
         if (isReg(ino.d.mode)) yield* truncateInode(fs, ino, 0);
       }
     }
@@ -97,9 +102,10 @@ export function* createFile(fs: FsState, path: string, mode: number, options: Cr
 export function* makeDir(fs: FsState, path: string, mode: number, uid = 0, gid = 0, who: Who = ROOT_WHO): Generator<KernelCall, number, any> {
   const { dir, name } = yield* lastDir(fs, path, who);
   try {
-    needEnter(fs, who, dir, path);
+    yield* needEnter(fs, who, dir, path);
     if (dir.d.nlinks >= LINK_MAX) throw new FsError(EMLINK, `'${path}': parent has ${LINK_MAX} links`);
-    const ino = yield* newNode(fs, dir, name, S_IFDIR | (mode & 0o7777), uid, gid, 2);
+    const label = yield* macCreate(fs, who, dir, name, S_IFDIR);
+    const ino = yield* newNode(fs, dir, name, S_IFDIR | (mode & 0o7777), uid, gid, 2, label);
     yield* searchDir(fs, ino, '.', DirOp.ENTER, ino.nr);
     yield* searchDir(fs, ino, '..', DirOp.ENTER, dir.nr);
     dir.d.nlinks++;
@@ -129,7 +135,8 @@ export function* doOpen(fs: FsState, proc: Fproc, path: string, flags: number, m
       const type = ino.d.mode & S_IFMT;
       if (type === S_IFDIR && (acc !== O_RDONLY || (flags & O_TRUNC))) throw new FsError(EISDIR, `'${path}' is a directory`);
       const access = (acc === O_RDONLY ? R_BIT : acc === O_WRONLY ? W_BIT : R_BIT | W_BIT) | (flags & O_TRUNC ? W_BIT : 0);
-      need(fs, proc, ino, access, `'${path}'`);
+      yield* need(fs, proc, ino, access, `'${path}'`);
+      yield* needMac(fs, proc, ino, 'open', `'${path}'`);
       if (type === S_IFBLK || type === S_IFCHR) {
         const dev = ino.d.zone[0]!;
         if (fs.dmap.lookup(majorOf(dev)) === undefined) throw new FsError(ENXIO, `'${path}': no driver for major ${majorOf(dev)}`);

@@ -8,11 +8,12 @@
  * A directory is read only up to its size, one block at a time, and a path
  * has a bounded number of components, so a corrupt tree cannot loop.
  */
-import { EEXIST, EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, type KernelCall } from '../../kernel/index.js';
+import { EEXIST, EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, type KernelCall } from '../../kernel/index.js';
 import { allocZone } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { getInode, putInode, type Inode } from './inode.js';
+import { LABEL_FILE } from './label.js';
 import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
 import { need, X_BIT } from './protect.js';
 import { readFile, readMap } from './read.js';
@@ -140,8 +141,10 @@ function* walk(fs: FsState, who: Who, start: Inode, parts: string[], followLast:
     while (queue.length > 0) {
       const name = queue.shift()!;
       if (!isDir(cur.d.mode)) throw new FsError(ENOTDIR, `'${name}': a path component is not a directory`);
-      need(fs, who, cur, X_BIT, `'${name}'`);
+      yield* need(fs, who, cur, X_BIT, `'${name}'`);
       if (name === '..' && (cur.nr === who.rootNr || cur.nr === ROOT_INODE)) continue;
+      // The label file is the FS's own: no process sees it.
+      if (name === LABEL_FILE && cur.nr === ROOT_INODE) throw new FsError(ENOENT, `'${name}' not found`);
       const nr = yield* searchDir(fs, cur, name, DirOp.LOOK_UP);
       if (nr === 0) throw new FsError(ENOENT, `'${name}' not found`);
       const next = yield* getInode(fs, nr);
@@ -187,5 +190,6 @@ export function* lastDir(fs: FsState, path: string, who: Who = ROOT_WHO): Genera
   if (name === undefined) throw new FsError(EINVAL, `'${path}' names the root`);
   const dir = yield* walk(fs, who, yield* startOf(fs, who, path), parts, true, { n: 0 });
   if (!isDir(dir.d.mode)) { yield* putInode(fs, dir); throw new FsError(ENOTDIR, `parent of '${name}' is not a directory`); }
+  if (name === LABEL_FILE && dir.nr === ROOT_INODE) { yield* putInode(fs, dir); throw new FsError(EPERM, `'/${name}' is reserved for security labels`); }
   return { dir, name };
 }

@@ -4,7 +4,7 @@
  *   pmFork(fs, m)     the child: the parent's credentials given, umask, directories and filps (shared: one position)
  *   pmExit(fs, m)     close every descriptor, drop locks and directories, forget a suspension, drop the entry
  *   pmSetuid(fs, m)   new effective uid and gid
- *   pmExec(fs, m)     search permission on the path, execute permission on a regular file; its first line
+ *   pmExec(fs, m)     search permission on the path, execute permission on a regular file; its first line (and context)
  *   pmUnpause(fs, m)  a signal for a process suspended in FS: it gets EINTR (or the bytes a write had moved)
  */
 import { EACCES, EINTR, send, type KernelCall, type Message } from '../../kernel/index.js';
@@ -14,6 +14,7 @@ import { getInode, holdLong, putInode, putLong } from './inode.js';
 import { isReg } from './layout.js';
 import { cancelLockWait, releaseLocks } from './lock.js';
 import { closeFd } from './open.js';
+import { labelOf } from './mac.js';
 import { lookup } from './path.js';
 import { cancelPipeWait } from './pipe.js';
 import { need, X_BIT } from './protect.js';
@@ -48,6 +49,9 @@ export function* pmFork(fs: FsState, m: FsPmFork): Generator<KernelCall, Message
   child.gid = m.gid;
   child.pid = m.pid;
   child.umask = parent.umask;
+  // The child runs in its parent's domain until PM says otherwise (setcon, exec).
+  child.context = parent.context;
+  child.fscreate = parent.fscreate;
   for (let fd = 0; fd < parent.fds.length; fd++) {
     const e = parent.fds[fd];
     if (e === null || e === undefined) continue;
@@ -84,12 +88,15 @@ export function* pmExec(fs: FsState, m: FsPmExec): Generator<KernelCall, Message
   const ino = yield* lookup(fs, m.path, proc);
   try {
     if (!isReg(ino.d.mode)) throw new FsError(EACCES, `exec '${m.path}': not a regular file`);
-    need(fs, proc, ino, X_BIT, `exec '${m.path}'`);
+    yield* need(fs, proc, ino, X_BIT, `exec '${m.path}'`);
     const buf = new Uint8Array(Math.min(FIRST_LINE_MAX_BYTES, ino.d.size));
     const n = yield* readFile(fs, ino, 0, buf);
     const text = new TextDecoder().decode(buf.subarray(0, n));
     const nl = text.indexOf('\n');
-    return fsReply(0, { firstLine: nl < 0 ? text : text.slice(0, nl) });
+    const firstLine = nl < 0 ? text : text.slice(0, nl);
+    // PM decides the domain transition from the file's context (servers/pm/security.ts).
+    if (fs.mac === undefined) return fsReply(0, { firstLine });
+    return fsReply(0, { firstLine, context: yield* labelOf(fs, ino), ino: ino.nr, dev: fs.mac.devName });
   } finally {
     yield* putInode(fs, ino);
   }

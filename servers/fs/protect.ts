@@ -1,12 +1,13 @@
 /*
  * Protection, as MINIX's protect.c: Unix permission bits, then the MAC hook.
- *   forbidden(fs, who, ino, access)   0, or EACCES: owner/group/other bits, root's override, then macCheck
- *   need(fs, who, ino, access, what)  throw FsError(EACCES) naming the file when forbidden
+ *   forbidden(fs, who, ino, access)   yield*: 0, or EACCES: owner/group/other bits, root's override, then macCheck
+ *   need(fs, who, ino, access, what)  yield*: throw FsError(EACCES) naming the file when forbidden
+ *   needMac(fs, who, ino, perm, what) yield*: a MAC-only check (setattr, add_name, unlink, ...)
  *   isOwner(who, ino)                 the caller owns the inode or is root (chmod, utime)
  *   stickyForbids(who, dir, ino)      a sticky directory keeps others from removing a name
  * Access bits are R_BIT, W_BIT, X_BIT (4, 2, 1), as in access(2).
  */
-import { EACCES, EPERM } from '../../kernel/index.js';
+import { EACCES, EPERM, type KernelCall } from '../../kernel/index.js';
 import { FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { isDir } from './layout.js';
@@ -28,7 +29,9 @@ function macPerms(ino: Inode, access: number): MacPerm[] {
   return perms;
 }
 
-export function forbidden(fs: FsState, who: Who, ino: Inode, access: number): number {
+type Gen<T> = Generator<KernelCall, T, any>;
+
+export function* forbidden(fs: FsState, who: Who, ino: Inode, access: number, name?: string): Gen<number> {
   const mode = ino.d.mode;
   if (who.uid === 0) {
     // Root reads and writes anything, and executes a file only if someone may (MINIX and POSIX).
@@ -39,7 +42,7 @@ export function forbidden(fs: FsState, who: Who, ino: Inode, access: number): nu
     if ((granted & access) !== access) return EACCES;
   }
   for (const perm of macPerms(ino, access)) {
-    const r = macCheck(fs, who, ino, perm);
+    const r = yield* macCheck(fs, who, ino, perm, name);
     if (r !== 0) return r;
   }
   return 0;
@@ -47,14 +50,24 @@ export function forbidden(fs: FsState, who: Who, ino: Inode, access: number): nu
 
 const ACCESS_WORDS = ['', 'search', 'write', 'write and search', 'read', 'read and search', 'read and write', 'read, write and search'];
 
-export function need(fs: FsState, who: Who, ino: Inode, access: number, what: string): void {
-  const r = forbidden(fs, who, ino, access);
+/** The name an audit line shows: the last component of the path quoted in `what` (its directory's for a parent check). */
+export function auditName(what: string): string | undefined {
+  const m = /'([^']*)'/.exec(what);
+  if (m === null) return undefined;
+  const parts = m[1]!.split('/').filter((p) => p !== '');
+  if (what.includes('parent directory')) parts.pop();
+  return parts.at(-1) ?? '/';
+}
+
+export function* need(fs: FsState, who: Who, ino: Inode, access: number, what: string): Gen<void> {
+  const r = yield* forbidden(fs, who, ino, access, fs.mac === undefined ? undefined : auditName(what));
   if (r !== 0) throw new FsError(r, `${what}: ${ACCESS_WORDS[access] ?? 'access'} permission denied (inode ${ino.nr}, mode ${(ino.d.mode & 0o7777).toString(8)}, owner ${ino.d.uid}:${ino.d.gid}, caller ${who.uid}:${who.gid})`);
 }
 
 /** A MAC-only check for operations without a permission bit (setattr, link, rename...). */
-export function needMac(fs: FsState, who: Who, ino: Inode, perm: MacPerm, what: string): void {
-  const r = macCheck(fs, who, ino, perm);
+export function* needMac(fs: FsState, who: Who, ino: Inode, perm: MacPerm, what: string): Gen<void> {
+  if (fs.mac === undefined) return;
+  const r = yield* macCheck(fs, who, ino, perm, auditName(what));
   if (r !== 0) throw new FsError(r, `${what}: ${perm} denied by policy (inode ${ino.nr})`);
 }
 

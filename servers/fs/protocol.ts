@@ -5,7 +5,8 @@
  *                  FS_READLINK, FS_CHDIR, FS_CHROOT, FS_CHMOD, FS_CHOWN, FS_UMASK, FS_UTIME;
  *                  descriptor calls FS_OPEN, FS_CLOSE, FS_READFD, FS_WRITEFD, FS_LSEEK, FS_DUP, FS_DUP2,
  *                  FS_FSTAT, FS_FTRUNCATE, FS_FSYNC, FS_FCNTL, FS_PIPE
- *   FsPmRequest    from the process manager: FS_PM_FORK, FS_PM_EXIT, FS_PM_SETUID, FS_PM_EXEC, FS_PM_UNPAUSE
+ *                  security labels FS_GETFILECON, FS_SETFILECON, FS_SETFSCREATE (docs/security.md)
+ *   FsPmRequest    from the process manager: FS_PM_FORK, FS_PM_EXIT, FS_PM_SETUID, FS_PM_EXEC, FS_PM_UNPAUSE, FS_PM_SETCON
  *   FsSignal       FS_SIGNAL, sent by FS to the process manager (SIGPIPE)
  *   FsReply        FS_REPLY: status (>= 0 success: a descriptor, a byte count, a position; < 0 a negative errno),
  *                  a `message` naming the cause on failure, and the call's result fields
@@ -80,9 +81,17 @@ export interface FsFcntl extends Message { readonly type: 'FS_FCNTL'; readonly f
 /** Reply: fd0 (read end), fd1 (write end). */
 export interface FsPipe extends Message { readonly type: 'FS_PIPE' }
 
+/** A file's security context (`security.selinux`). Reply: context. */
+export interface FsGetfilecon extends Message { readonly type: 'FS_GETFILECON'; readonly path: string }
+/** Relabel a file (the owner or root; relabelfrom the old context, relabelto the new). */
+export interface FsSetfilecon extends Message { readonly type: 'FS_SETFILECON'; readonly path: string; readonly context: string }
+/** The context the caller's next files are created with, as /proc/self/attr/fscreate (null: the policy's). Reply: the previous one. */
+export interface FsSetfscreate extends Message { readonly type: 'FS_SETFSCREATE'; readonly context: string | null }
+
 export type FsRequest = FsCreate | FsMkdir | FsRead | FsWrite | FsTruncate | FsStatReq | FsUnlink | FsRmdir | FsGetdents | FsStatfsReq | FsSync
   | FsLstat | FsLink | FsRename | FsSymlink | FsReadlink | FsChdir | FsChroot | FsChmod | FsChown | FsUmask | FsUtime
-  | FsOpen | FsClose | FsReadFd | FsWriteFd | FsLseek | FsDup | FsDup2 | FsFstat | FsFtruncate | FsFsync | FsFcntl | FsPipe;
+  | FsOpen | FsClose | FsReadFd | FsWriteFd | FsLseek | FsDup | FsDup2 | FsFstat | FsFtruncate | FsFsync | FsFcntl | FsPipe
+  | FsGetfilecon | FsSetfilecon | FsSetfscreate;
 
 /** The child shares the parent's open files, working and root directories and umask. */
 export interface FsPmFork extends Message { readonly type: 'FS_PM_FORK'; readonly parent: number; readonly child: number; readonly pid: number; readonly uid: number; readonly gid: number }
@@ -94,7 +103,9 @@ export interface FsPmSetuid extends Message { readonly type: 'FS_PM_SETUID'; rea
 export interface FsPmExec extends Message { readonly type: 'FS_PM_EXEC'; readonly endpoint: number; readonly path: string }
 /** A signal for a process suspended in FS (pipe, F_SETLKW): it gets EINTR. */
 export interface FsPmUnpause extends Message { readonly type: 'FS_PM_UNPAUSE'; readonly endpoint: number }
-export type FsPmRequest = FsPmFork | FsPmExit | FsPmSetuid | FsPmExec | FsPmUnpause;
+/** The process's new security context (setcon, newrole, or an exec's domain transition: the creation context resets). */
+export interface FsPmSetcon extends Message { readonly type: 'FS_PM_SETCON'; readonly endpoint: number; readonly context: string; readonly exec?: boolean }
+export type FsPmRequest = FsPmFork | FsPmExit | FsPmSetuid | FsPmExec | FsPmUnpause | FsPmSetcon;
 
 /** FS -> PM, asynchronously (senda): generate `signal` for `endpoint` (SIGPIPE). No reply. */
 export interface FsSignal extends Message { readonly type: 'FS_SIGNAL'; readonly endpoint: number; readonly signal: number }
@@ -152,6 +163,10 @@ export interface FsReply extends Message {
   readonly lock?: FsFlock;
   /** FS_PM_EXEC: the file's first line. */
   readonly firstLine?: string;
+  /** FS_GETFILECON, FS_PM_EXEC (the file's, with MAC): a security context; FS_SETFSCREATE: the previous creation context. */
+  readonly context?: string | null;
+  /** FS_PM_EXEC: the device the file is on, for audit lines. */
+  readonly dev?: string;
 }
 
 export function fsReply(status: number, fields: Partial<Omit<FsReply, 'type' | 'status'>> = {}): FsReply {

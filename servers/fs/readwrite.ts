@@ -57,7 +57,7 @@ export function* rwPath(fs: FsState, who: Who, path: string, position: number, b
   const ino = yield* lookup(fs, path, who);
   try {
     if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${path}' is a directory`);
-    need(fs, who, ino, write ? W_BIT : R_BIT, `'${path}'`);
+    yield* need(fs, who, ino, write ? W_BIT : R_BIT, `'${path}'`);
     return write ? yield* writeFile(fs, ino, position, buffer) : yield* readFile(fs, ino, position, buffer);
   } finally {
     yield* putInode(fs, ino);

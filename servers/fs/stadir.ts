@@ -12,7 +12,8 @@ import { BlockType } from './cache.js';
 import { FsError } from './errors.js';
 import type { Fproc } from './fproc.js';
 import { holdLong, putInode, putLong, type Inode } from './inode.js';
-import { DIRENT_BYTES, direntInode, direntName, isDir, NR_DZONES, readU32 } from './layout.js';
+import { DIRENT_BYTES, direntInode, direntName, isDir, NR_DZONES, readU32, ROOT_INODE } from './layout.js';
+import { LABEL_FILE } from './label.js';
 import { lookup } from './path.js';
 import type { FsDirent, FsStat, FsStatfs } from './protocol.js';
 import { checkZone, readMap } from './read.js';
@@ -50,7 +51,7 @@ export function* statInode(fs: FsState, ino: Inode): Generator<KernelCall, FsSta
 export function* statPath(fs: FsState, path: string, who: Who = ROOT_WHO, follow = true): Generator<KernelCall, FsStat, any> {
   const ino = yield* lookup(fs, path, who, follow);
   try {
-    needMac(fs, who, ino, 'getattr', `'${path}'`);
+    yield* needMac(fs, who, ino, 'getattr', `'${path}'`);
     return yield* statInode(fs, ino);
   } finally {
     yield* putInode(fs, ino);
@@ -63,7 +64,7 @@ export function* changeDir(fs: FsState, proc: Fproc, path: string, root: boolean
   const ino = yield* lookup(fs, path, proc);
   try {
     if (!isDir(ino.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
-    need(fs, proc, ino, X_BIT, `'${path}'`);
+    yield* need(fs, proc, ino, X_BIT, `'${path}'`);
   } catch (err) {
     yield* putInode(fs, ino);
     throw err;
@@ -78,7 +79,7 @@ export function* readDirEntries(fs: FsState, path: string, index: number, count:
   const dir = yield* lookup(fs, path, who);
   try {
     if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
-    need(fs, who, dir, R_BIT, `'${path}'`);
+    yield* need(fs, who, dir, R_BIT, `'${path}'`);
     const bs = fs.sb.blockSize;
     const perBlock = bs / DIRENT_BYTES;
     const total = Math.floor(dir.d.size / DIRENT_BYTES);
@@ -91,7 +92,7 @@ export function* readDirEntries(fs: FsState, path: string, index: number, count:
       const n = Math.min(perBlock, total - bi * perBlock);
       for (let e = 0; e < n; e++) {
         const nr = direntInode(bp.data, e * DIRENT_BYTES);
-        if (nr === 0) continue;
+        if (nr === 0 || (dir.nr === ROOT_INODE && direntName(bp.data, e * DIRENT_BYTES) === LABEL_FILE)) continue;
         if (seen++ < index) continue;
         if (entries.length === count) { yield* fs.cache.putBlock(bp, BlockType.DIRECTORY); return { entries, next: index + count }; }
         entries.push({ name: direntName(bp.data, e * DIRENT_BYTES), ino: nr });

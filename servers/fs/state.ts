@@ -3,7 +3,7 @@
  *   FsConfig     what the boot script's `fs` line sets (driver, cache size, robust, elevator)
  *   FsState      the superblock, its geometry, the cache, the inode table, the search hints
  *   nowSec(fs)   inode time stamps: the configured epoch plus virtual time
- *   Who          whom a request acts for: credentials, root and working directory (ROOT_WHO: the superuser at /)
+ *   Who          whom a request acts for: credentials, security context, root and working directory (ROOT_WHO: the superuser at /)
  */
 import type { ActorContext, Endpoint } from '../../kernel/index.js';
 import type { DeviceTable } from './dmap.js';
@@ -14,6 +14,8 @@ import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
 import type { Geometry, Superblock } from './layout.js';
+import type { LabelStore } from './label.js';
+import type { FsMac } from './mac.js';
 
 export interface FsConfig {
   /** Name of the disk driver's endpoint (e.g. 'disk0'). */
@@ -33,6 +35,8 @@ export interface FsConfig {
   readAheadBlocks?: number;
   /** Seconds since 1970 at virtual time 0, for inode times (deterministic; default 0). */
   readonly epochSec?: number;
+  /** The `context=` mount option: every inode has this label, and none may be relabelled. */
+  readonly context?: string;
 }
 
 export const DEFAULT_FS_CONFIG = {
@@ -60,6 +64,10 @@ export interface FsState {
   readonly locks: LockTable;
   /** Major device number -> driver endpoint. */
   readonly dmap: DeviceTable;
+  /** `security.selinux` of each inode (label.ts). */
+  readonly labels: LabelStore;
+  /** Mandatory access control: set when a security server runs (mac.ts); absent, only DAC applies. */
+  mac?: FsMac;
 }
 
 /** Whom a request acts for: the caller's credentials and where its paths start. */
@@ -70,6 +78,9 @@ export interface Who {
   /** Inode numbers of the process's root ('/' and the top of '..') and working directory. */
   readonly rootNr: number;
   readonly cwdNr: number;
+  /** Security context (null: not told by PM; the kernel's context applies) and pid, for MAC and its audit. */
+  readonly context?: string | null;
+  readonly pid?: number;
 }
 
 /** The superuser at the real root: the storage layer's callers (mkfs-like tools, tests). */

@@ -12,6 +12,7 @@ import { DeviceTable, ROOT_MAJOR } from './dmap.js';
 import { FilpTable } from './filp.js';
 import { FprocTable } from './fproc.js';
 import { InodeTable, writeDirtyInodes } from './inode.js';
+import { newLabelStore } from './label.js';
 import { LockTable } from './lock.js';
 import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
 import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
@@ -54,6 +55,7 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
     filps: new FilpTable(config.filpSlots),
     locks: new LockTable(),
     dmap,
+    labels: newLabelStore(),
   };
 }
 

@@ -19,6 +19,7 @@ import { pmExec, pmExit, pmFork, pmSetuid, pmUnpause } from './pmcalls.js';
 import { mayWrite } from './filp.js';
 import { fsReply, type FsRequest, type FsRequestType } from './protocol.js';
 import { readFd, rwPath, seekFd, writeFd } from './readwrite.js';
+import { getFileCon, pmSetcon, setFileCon, setFsCreate } from './secattr.js';
 import { changeDir, readDirEntries, statFs, statInode, statPath } from './stadir.js';
 import { syncAll } from './super.js';
 import type { FsState } from './state.js';
@@ -132,6 +133,9 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
       const [fd0, fd1] = openPipe(fs, p);
       return fsReply(0, { fd0, fd1 });
     },
+    *FS_GETFILECON(m, p) { return fsReply(0, { context: yield* getFileCon(fs, p, m.path) }); },
+    *FS_SETFILECON(m, p) { yield* setFileCon(fs, p, m.path, m.context); return ok(); },
+    *FS_SETFSCREATE(m, p) { return fsReply(0, { context: yield* setFsCreate(fs, p, m.context) }); },
   };
 }
 
@@ -151,6 +155,7 @@ export function fsCallTable(fs: FsState): CallTable {
   table.FS_PM_SETUID = fromPm((m) => pmSetuid(fs, m as never));
   table.FS_PM_EXEC = fromPm((m) => pmExec(fs, m as never));
   table.FS_PM_UNPAUSE = fromPm((m) => pmUnpause(fs, m as never));
+  table.FS_PM_SETCON = fromPm((m) => pmSetcon(fs, m as never));
   // A reply that strays here (a server answering FS_SIGNAL) is dropped, never answered: two servers must not trade errors forever.
   table.PM_REPLY = function* () { return null; };
   return table;
@@ -194,6 +199,10 @@ export function validateRequest(m: Envelope): number {
       case 'FS_PM_EXIT': case 'FS_PM_UNPAUSE': return isInt(f.endpoint);
       case 'FS_PM_SETUID': return isInt(f.endpoint) && isNat(f.uid) && isNat(f.gid);
       case 'FS_PM_EXEC': return isInt(f.endpoint) && isStr(f.path);
+      case 'FS_GETFILECON': return isStr(f.path);
+      case 'FS_SETFILECON': return isStr(f.path) && isStr(f.context);
+      case 'FS_SETFSCREATE': return f.context === null || isStr(f.context);
+      case 'FS_PM_SETCON': return isInt(f.endpoint) && isStr(f.context) && (f.exec === undefined || typeof f.exec === 'boolean');
       default: return true;
     }
   })();

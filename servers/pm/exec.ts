@@ -2,10 +2,11 @@
  * exec (MINIX's exec.c): the file system checks the caller may execute the
  * file and reads its first line; a `#!mksim PROGRAM` line names a built-in
  * program, which replaces the caller's (sys_exec). No reply on success: the
- * new program starts fresh.
+ * new program starts fresh, in the domain the policy gives it (security.ts).
  */
 import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { PmExec } from './protocol.js';
+import { execContext, setContext, type ExecFile } from './security.js';
 import { pmReply, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -19,7 +20,7 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   if (fs === NONE) return pmReply(-ENOSYS);
   const r: Envelope | number = yield sendrec(fs, { type: 'FS_PM_EXEC', endpoint: p.endpoint, path: m.path });
   if (typeof r === 'number') return pmReply(r);
-  const reply = r as Envelope & { status: number; firstLine?: string };
+  const reply = r as Envelope & ExecFile & { status: number; firstLine?: string };
   if (reply.status < 0) return pmReply(reply.status);
   const line = reply.firstLine ?? '';
   if (!line.startsWith(SHEBANG)) return pmReply(-ENOEXEC);
@@ -28,11 +29,15 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   // Words after the program name on the #! line come first, then exec's own arguments.
   const args = [...words.slice(1), ...(Array.isArray(m.args) ? m.args.map(String) : [])];
   if (!pm.ctx.kernel.programs.has(program)) return pmReply(-ENOEXEC);
+  // The domain the program runs in (transition, entrypoint, execute_no_trans): denied is EACCES.
+  const context = yield* execContext(pm, p, reply, m.path);
+  if (typeof context === 'number') return pmReply(context);
   // Caught signals revert to default: their handlers were code of the old program.
   p.actions = p.actions.map((a) => (a === 'catch' ? 'default' : a));
   p.program = program;
   const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args });
   if (status < 0) return pmReply(status);
+  if (context !== null) yield* setContext(pm, p, context, true);
   pm.ctx.trace('proc', { op: 'exec', pid: p.pid, path: m.path, program });
   return null;
 }

@@ -9,6 +9,7 @@ import { EAGAIN, ECHILD, EINVAL, kernelCall, send, type Envelope, type KernelCal
 import { INIT_PID, newMProc, NR_PROCS, type MProc } from './mproc.js';
 import { exitStatus, NSIG, SIGCHLD, type PmExit, type PmFork, type PmWait } from './protocol.js';
 import { pmReply, tellFs, type PmState } from './state.js';
+import { checkFork } from './security.js';
 import { sigProc } from './signal.js';
 import { cancelTimers } from './time.js';
 
@@ -19,6 +20,8 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   if (parent === undefined) return pmReply(-EINVAL);
   if (typeof m.program !== 'string' || typeof m.name !== 'string') return pmReply(-EINVAL);
   if (pm.procs.size >= NR_PROCS) return pmReply(-EAGAIN);
+  const denied = yield* checkFork(pm, parent);
+  if (denied < 0) return pmReply(denied);
   const childEp: number = yield kernelCall('sys_fork', { name: m.name, program: m.program });
   if (childEp < 0) return pmReply(childEp);
   const pid = pm.procs.allocPid();
@@ -28,6 +31,7 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   }, NSIG);
   child.euid = parent.euid;
   child.egid = parent.egid;
+  child.context = parent.context;
   child.blockedMask = parent.blockedMask;
   // The child runs another program, so caught signals revert to default (as after exec); ignored stay ignored.
   child.actions = parent.actions.map((a) => (a === 'catch' ? 'default' : a));

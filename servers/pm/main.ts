@@ -24,12 +24,14 @@ export function pmServer(config: PmConfig) {
         pid: INIT_PID, parentPid: 0, endpoint: initEp, name: config.initName, program: config.initName,
         uid: config.initUid, gid: config.initGid,
       }, NSIG));
+      pm.procs.byPid(INIT_PID)!.context = config.initContext ?? null;
     }
     const clock = ctx.endpointOf('clock');
     yield* serve(pmCallTable(pm), {
       errorReplyType: 'PM_REPLY',
       onNotify: function* (m: Envelope) {
         if (m.source === clock) yield* onClockNotify(pm);
+        else pm.security?.avc.handleNotify(m); // a policy reload or mode change: flush the AVC
         return null;
       },
       validate: (m) => (pm.procs.byEndpoint(m.source) === undefined && m.type.startsWith('PM_') ? EINVAL : 0),

@@ -23,6 +23,8 @@ export interface MProc {
   euid: number;
   gid: number;
   egid: number;
+  /** Security context (user:role:type), or null when none was given (no security line, or not yet set). */
+  context: string | null;
   /** Alive, or exited and waiting to be reaped by its parent. */
   zombie: boolean;
   exitStatus: number;
@@ -96,6 +98,7 @@ export function newMProc(fields: Pick<MProc, 'pid' | 'parentPid' | 'endpoint' | 
     ...fields,
     euid: fields.uid,
     egid: fields.gid,
+    context: null,
     zombie: false,
     exitStatus: 0,
     waiting: null,

@@ -3,7 +3,7 @@
  * and servers send to pm, and its replies.
  *   PmRequest   PM_FORK, PM_EXEC, PM_EXIT, PM_WAIT, PM_KILL, PM_SIGACTION,
  *               PM_SIGPROCMASK, PM_SIGSUSPEND, PM_ALARM, PM_SLEEP, PM_GETPID,
- *               PM_GETUID, PM_SETUID, PM_SETGID
+ *               PM_GETUID, PM_SETUID, PM_SETGID, PM_GETCON, PM_SETCON, PM_NEWROLE (security.ts)
  *   PmReply     { type: 'PM_REPLY', status } (status: a value >= 0 or -errno)
  *   Signal numbers and wait-status encoding (as MINIX's <signal.h>, <sys/wait.h>)
  */
@@ -33,10 +33,16 @@ export interface PmGetpid extends Message { readonly type: 'PM_GETPID' }
 export interface PmGetuid extends Message { readonly type: 'PM_GETUID' }
 export interface PmSetuid extends Message { readonly type: 'PM_SETUID'; readonly uid: number }
 export interface PmSetgid extends Message { readonly type: 'PM_SETGID'; readonly gid: number }
+/** The caller's security context (reply: context). */
+export interface PmGetcon extends Message { readonly type: 'PM_GETCON' }
+/** Take a new context: allowed when policy allows the transition, or when it is the one the caller has (init at boot). */
+export interface PmSetcon extends Message { readonly type: 'PM_SETCON'; readonly context: string }
+/** Change role, when policy allows (role allow, and the new context valid). Reply: context. */
+export interface PmNewrole extends Message { readonly type: 'PM_NEWROLE'; readonly role: string }
 
 export type PmRequest =
   | PmFork | PmExec | PmExit | PmWait | PmKill | PmSigaction | PmSigprocmask | PmSigsuspend
-  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid;
+  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmNewrole;
 
 export interface PmReply extends Message {
   readonly type: 'PM_REPLY';
@@ -44,6 +50,8 @@ export interface PmReply extends Message {
   /** PM_WAIT: the child's wait status; PM_GETPID: the parent pid; PM_GETUID: the effective uid. */
   readonly value?: number;
   readonly value2?: number;
+  /** PM_GETCON, PM_NEWROLE: a security context. */
+  readonly context?: string;
 }
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11,

@@ -16,6 +16,7 @@ import {
 import { exitProc } from './forkexit.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 import type { FsSignal } from '../fs/protocol.js';
+import { checkSignal } from './security.js';
 import { cancelSleep } from './time.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -30,6 +31,8 @@ export function* doKill(pm: PmState, m: Envelope<PmKill>): Gen<Message | null> {
   const target = pm.procs.byPid(m.pid);
   if (target === undefined || target.zombie) return pmReply(-ESRCH);
   if (sender.euid !== 0 && sender.uid !== target.uid && sender.euid !== target.uid) return pmReply(-EPERM);
+  const denied = yield* checkSignal(pm, sender, target, m.signal);
+  if (denied < 0) return pmReply(denied);
   if (m.signal === 0) return pmReply(0);
   yield* sigProc(pm, target, m.signal);
   return sender.zombie ? null : pmReply(0);

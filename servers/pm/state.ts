@@ -7,12 +7,15 @@
 import { NONE, sendrec, type ActorContext, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { ProcTable } from './mproc.js';
 import type { PmReply } from './protocol.js';
+import type { PmSecurity } from './security.js';
 
 export interface PmConfig {
   /** Name of the first user process (pid 1), started by the boot image. */
   readonly initName: string;
   readonly initUid: number;
   readonly initGid: number;
+  /** init's security context (its block's context=): the one it may take at boot without a transition. */
+  readonly initContext?: string;
 }
 
 export interface PmState {
@@ -21,6 +24,8 @@ export interface PmState {
   readonly procs: ProcTable;
   /** Expiry (virtual ns) of the alarm PM has asked the clock for, or 0. */
   clockAlarmAtNs: number;
+  /** PM as an SELinux object manager: its AVC, made on the first check when a security server runs (security.ts). */
+  security?: PmSecurity | null;
 }
 
 export function pmReply(status: number, value?: number, value2?: number): PmReply {

@@ -2,7 +2,7 @@
  * The security server's protocol (Flask's security server interface):
  * object managers ask for decisions, administrators load policies and
  * switch modes. Contexts travel as `user:role:type` strings.
- *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_CHECK_CONTEXT, SEC_NEWROLE,
+ *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_EXEC, SEC_CHECK_CONTEXT, SEC_NEWROLE,
  *                 SEC_INITIAL_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE
  *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
  *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
@@ -12,6 +12,8 @@ import type { Message } from '../../kernel/index.js';
 export interface SecComputeAv extends Message { readonly type: 'SEC_COMPUTE_AV'; readonly scontext: string; readonly tcontext: string; readonly tclass: string }
 /** `name`: the new object's last path component, for named type_transition rules. */
 export interface SecComputeCreate extends Message { readonly type: 'SEC_COMPUTE_CREATE'; readonly scontext: string; readonly tcontext: string; readonly tclass: string; readonly name?: string }
+/** An exec's domain transition (execDecision): the new context and the checks the object manager must make. */
+export interface SecExec extends Message { readonly type: 'SEC_EXEC'; readonly scontext: string; readonly fcontext: string }
 export interface SecCheckContext extends Message { readonly type: 'SEC_CHECK_CONTEXT'; readonly context: string }
 export interface SecNewrole extends Message { readonly type: 'SEC_NEWROLE'; readonly scontext: string; readonly role: string }
 /** The context of an initial SID (e.g. `unlabeled`, for files without a label). */
@@ -21,7 +23,7 @@ export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE
 export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
 
 export type SecRequest =
-  | SecComputeAv | SecComputeCreate | SecCheckContext | SecNewrole | SecInitialContext
+  | SecComputeAv | SecComputeCreate | SecExec | SecCheckContext | SecNewrole | SecInitialContext
   | SecLoadPolicy | SecSetEnforce | SecGetEnforce;
 
 export interface SecReply extends Message {
@@ -39,9 +41,14 @@ export interface SecReply extends Message {
   readonly permissive?: boolean;
   /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT: the resulting context. */
   readonly context?: string;
+  /** SEC_EXEC: whether the domain changes, and the permission checks it needs (execute; transition + entrypoint, or execute_no_trans). */
+  readonly transition?: boolean;
+  readonly checks?: readonly SecPermCheck[];
   /** SEC_LOAD_POLICY refused: the compiler's message (file:line:column). */
   readonly error?: string;
 }
+
+export interface SecPermCheck { readonly scontext: string; readonly tcontext: string; readonly tclass: string; readonly perm: string }
 
 /** Notification bits from the security server to the object managers that asked it something. */
 export const SEC_NOTIFY_RELOAD = 1;

@@ -14,10 +14,10 @@ import { validContext } from './context.js';
 import { currentMode, type ModeActor } from './mode.js';
 import { formatContext, parseContext, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
-  SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecInitialContext,
+  SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecInitialContext,
   type SecLoadPolicy, type SecNewrole, type SecReply, type SecSetEnforce,
 } from './protocol.js';
-import { computeAv, computeCreate, newroleAllowed } from './services.js';
+import { computeAv, computeCreate, execDecision, newroleAllowed } from './services.js';
 
 export interface SecurityState {
   readonly ctx: ActorContext;
@@ -66,6 +66,16 @@ export function securityCallTable(state: SecurityState): CallTable {
       if (cons === null || (m.name !== undefined && typeof m.name !== 'string')) return reply(-EINVAL);
       const d = computeCreate(state.policy, cons[0]!, cons[1]!, m.tclass, m.name);
       return d.ok ? reply(0, { context: formatContext(d.value) }) : reply(-d.errno);
+    },
+    *SEC_EXEC(m: Envelope<SecExec>): Gen {
+      const cons = contexts(m.scontext, m.fcontext);
+      if (cons === null) return reply(-EINVAL);
+      const d = execDecision(state.policy, cons[0]!, cons[1]!);
+      if (!d.ok) return reply(-d.errno);
+      return reply(0, {
+        context: formatContext(d.value.newContext), transition: d.value.transition,
+        checks: d.value.checks.map((c) => ({ scontext: formatContext(c.source), tcontext: formatContext(c.target), tclass: c.cls, perm: c.perm })),
+      });
     },
     *SEC_CHECK_CONTEXT(m: Envelope<SecCheckContext>): Gen {
       return reply(contexts(m.context) === null ? -EINVAL : 0);

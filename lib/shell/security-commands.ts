@@ -1,0 +1,28 @@
+/*
+ * The security commands of the language, as the SELinux tools of the same
+ * names: system calls to PM (process contexts) and the FS (file labels).
+ *   securityCommands   getcon, getfilecon PATH, setfilecon PATH CONTEXT, newrole ROLE
+ * getcon and getfilecon print the context, as `id -Z` and `ls -Z` would.
+ */
+import * as sec from '../syscalls/security.js';
+import type { CommandImpl } from './run.js';
+
+export const securityCommands: Readonly<Record<string, CommandImpl>> = {
+  *getcon(proc) {
+    const r = yield* sec.getcon(proc);
+    if (typeof r === 'number') return r;
+    proc.print(r);
+    return 0;
+  },
+  *getfilecon(proc, c) {
+    const r = yield* sec.getfilecon(proc, c.args[0]!);
+    if (typeof r === 'number') return r;
+    proc.print(`${c.args[0]} ${r}`);
+    return 0;
+  },
+  *setfilecon(proc, c) { return yield* sec.setfilecon(proc, c.args[0]!, c.args[1]!); },
+  *newrole(proc, c) {
+    const r = yield* sec.newrole(proc, c.args[0]!);
+    return typeof r === 'number' ? r : 0;
+  },
+};

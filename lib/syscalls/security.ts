@@ -1,0 +1,42 @@
+/*
+ * Security system calls (libselinux's, as messages): process contexts are
+ * PM's, file contexts the file server's.
+ *   getcon, setcon, newrole                   the caller's context (PM)
+ *   getfilecon, setfilecon, setfscreatecon    a file's label; the creation context (FS)
+ * Each returns its result (a context string, or 0) or -errno.
+ */
+import type { SysGen, UserProcess } from '../user/process.js';
+
+function* contextCall(proc: UserProcess, server: 'pm' | 'fs', msg: { type: string; [k: string]: unknown }): SysGen<string | number> {
+  const r = yield* proc.call(server, msg);
+  if (typeof r === 'number') return r;
+  if (r.status < 0) return r.status;
+  return typeof r.context === 'string' ? r.context : -22; // EINVAL: a reply without the context
+}
+
+export function* getcon(proc: UserProcess): SysGen<string | number> {
+  return yield* contextCall(proc, 'pm', { type: 'PM_GETCON' });
+}
+
+/** Take a new context (policy must allow the transition, unless it is the current one). */
+export function* setcon(proc: UserProcess, context: string): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_SETCON', context });
+}
+
+/** Change role; returns the new context. */
+export function* newrole(proc: UserProcess, role: string): SysGen<string | number> {
+  return yield* contextCall(proc, 'pm', { type: 'PM_NEWROLE', role });
+}
+
+export function* getfilecon(proc: UserProcess, path: string): SysGen<string | number> {
+  return yield* contextCall(proc, 'fs', { type: 'FS_GETFILECON', path });
+}
+
+export function* setfilecon(proc: UserProcess, path: string, context: string): SysGen<number> {
+  return yield* proc.status('fs', { type: 'FS_SETFILECON', path, context });
+}
+
+/** The context this process's next files get (null: the policy's); as writing /proc/self/attr/fscreate. */
+export function* setfscreatecon(proc: UserProcess, context: string | null): SysGen<number> {
+  return yield* proc.status('fs', { type: 'FS_SETFSCREATE', context });
+}
