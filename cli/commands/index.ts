@@ -12,9 +12,10 @@ import * as trace from './trace.js';
 import * as policy from './policy.js';
 import * as audit2allow from './audit2allow.js';
 import * as clock from './clock.js';
+import * as crashtest from './crashtest.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, img, trace, policy, audit2allow, clock];
+export const commandModules: readonly CommandModule[] = [boot, bench, mkfs, fsck, img, trace, policy, audit2allow, clock, crashtest];

@@ -1,0 +1,127 @@
+/*
+ * The crash-consistency test: record a workload's writes, then judge a
+ * power cut after each chosen write.
+ *   crashTest(script, options)  -> CrashReport: per point clean / repairable / damaged, synced data checked
+ *   choosePoints(writes, spec)  'all' or N points spread evenly over the writes
+ *   withRobust(script, on)      the same script with `fs robust=on|off`
+ *   formatReport(report), formatComparison(reports)   the tables the command prints
+ * Synced data: after each completed sync, the files on the image are noted;
+ * those that the rest of the run leaves unchanged must read back the same at
+ * every later crash point, or the point is damaged ("lost synced data").
+ */
+import type { BootScript, Directive } from '../boot/script.js';
+import { classifyImage, type Verdict } from './classify.js';
+import { readAllFiles } from './files.js';
+import { applyWrites, imageAfter, recordWorkload, type Recording } from './record.js';
+
+export interface CrashPoint {
+  /** Writes that reached the image before the power failed. */
+  readonly afterWrites: number;
+  readonly verdict: Verdict;
+  readonly reason: string | null;
+  readonly problems: readonly string[];
+}
+
+export interface CrashReport {
+  readonly robust: boolean;
+  readonly writesTotal: number;
+  readonly syncPoints: readonly number[];
+  readonly points: readonly CrashPoint[];
+  readonly counts: Readonly<Record<Verdict, number>>;
+  /** Points where a synced, later unchanged file did not read back as synced. */
+  readonly syncedDataLost: number;
+  /** The workload's own outcome (every user process exit 0?). */
+  readonly workloadOk: boolean;
+}
+
+export function choosePoints(writes: number, spec: 'all' | number): number[] {
+  if (spec === 'all' || spec >= writes) return Array.from({ length: writes }, (_, i) => i + 1);
+  const points = new Set<number>();
+  for (let i = 1; i <= spec; i++) points.add(Math.max(1, Math.round((i * writes) / spec)));
+  return [...points].sort((a, b) => a - b);
+}
+
+export function robustOf(script: BootScript): boolean {
+  return script.directives.find((d) => d.keyword === 'fs')?.values.get('robust') === true;
+}
+
+export function withRobust(script: BootScript, on: boolean): BootScript {
+  const fs = script.directives.find((d) => d.keyword === 'fs');
+  const replaced: Directive = fs === undefined
+    ? { keyword: 'fs', positional: [], words: [], values: new Map([['robust', on]]), keyPos: new Map(), pos: { file: script.file, line: 1, column: 1 } }
+    : { ...fs, values: new Map([...fs.values, ['robust', on]]) };
+  const directives = fs === undefined ? [...script.directives, replaced] : script.directives.map((d) => (d === fs ? replaced : d));
+  return { ...script, directives };
+}
+
+/** Files noted at each sync, kept only if the rest of the run leaves them as they were. */
+function syncedFiles(rec: Recording): { afterWrites: number; files: Map<string, string> }[] {
+  const finalFiles = readAllFiles(imageAfter(rec, rec.writes.length));
+  const snapshots = rec.syncPoints.map((s) => ({ afterWrites: s, files: readAllFiles(imageAfter(rec, s)) }));
+  const out: { afterWrites: number; files: Map<string, string> }[] = [];
+  snapshots.forEach((snap, i) => {
+    if (typeof snap.files === 'string') return;
+    const kept = new Map<string, string>();
+    for (const [path, hash] of snap.files) {
+      const later = [...snapshots.slice(i + 1).map((s) => s.files), finalFiles];
+      if (later.every((f) => typeof f !== 'string' && f.get(path) === hash)) kept.set(path, hash);
+    }
+    out.push({ afterWrites: snap.afterWrites, files: kept });
+  });
+  return out;
+}
+
+export function crashTest(script: BootScript, options: { seed: number; scriptPath: string; points: 'all' | number }): CrashReport {
+  const rec = recordWorkload(script, options);
+  const synced = syncedFiles(rec);
+  const image = rec.initial.slice();
+  let applied = 0;
+  const points: CrashPoint[] = [];
+  const counts: Record<Verdict, number> = { clean: 0, repairable: 0, damaged: 0 };
+  let syncedDataLost = 0;
+  for (const k of choosePoints(rec.writes.length, options.points)) {
+    applyWrites(image, rec.writes, applied, k);
+    applied = k;
+    let { verdict, reason, problems } = classifyImage(image);
+    const due = synced.filter((s) => s.afterWrites <= k && s.files.size > 0);
+    if (due.length > 0) {
+      const files = readAllFiles(image);
+      const lost = due.flatMap((s) => [...s.files].filter(([path, hash]) => typeof files === 'string' || files.get(path) !== hash).map(([path]) => path));
+      if (lost.length > 0) {
+        syncedDataLost++;
+        verdict = 'damaged';
+        reason = `lost synced data: ${[...new Set(lost)].slice(0, 5).join(', ')}`;
+      }
+    }
+    counts[verdict]++;
+    points.push({ afterWrites: k, verdict, reason, problems });
+  }
+  return {
+    robust: robustOf(script), writesTotal: rec.writes.length, syncPoints: rec.syncPoints, points, counts, syncedDataLost,
+    workloadOk: rec.exits.length > 0 && rec.exits.every((e) => e.status === 0),
+  };
+}
+
+const pct = (n: number, of: number): string => (of === 0 ? '-' : `${((100 * n) / of).toFixed(1)}%`);
+
+export function formatReport(r: CrashReport, verbose: boolean): string[] {
+  const lines: string[] = [];
+  lines.push(`robust=${r.robust ? 'on' : 'off'}: ${r.writesTotal} block writes, syncs after writes ${r.syncPoints.join(', ') || '(none)'}; ${r.points.length} crash points`);
+  for (const p of r.points) {
+    if (!verbose && p.verdict !== 'damaged') continue;
+    const detail = p.verdict === 'damaged' ? `: ${p.reason}` : p.verdict === 'repairable' ? `: ${p.problems.length} leak${p.problems.length === 1 ? '' : 's'} (${p.problems[0]})` : '';
+    lines.push(`  after write ${p.afterWrites}: ${p.verdict}${detail}`);
+  }
+  const n = r.points.length;
+  lines.push(`  clean ${r.counts.clean} (${pct(r.counts.clean, n)}), repairable ${r.counts.repairable} (${pct(r.counts.repairable, n)}), damaged ${r.counts.damaged} (${pct(r.counts.damaged, n)}); synced data lost at ${r.syncedDataLost} point${r.syncedDataLost === 1 ? '' : 's'}`);
+  return lines;
+}
+
+export function formatComparison(reports: readonly CrashReport[]): string[] {
+  const lines = ['| robust | block writes | crash points | clean | repairable | damaged | synced data lost |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  for (const r of reports) {
+    const n = r.points.length;
+    lines.push(`| ${r.robust ? 'on' : 'off'} | ${r.writesTotal} | ${n} | ${r.counts.clean} (${pct(r.counts.clean, n)}) | ${r.counts.repairable} (${pct(r.counts.repairable, n)}) | ${r.counts.damaged} (${pct(r.counts.damaged, n)}) | ${r.syncedDataLost} |`);
+  }
+  return lines;
+}
