@@ -4,11 +4,12 @@
  * process name), and exit 0 when every process exited 0 and every
  * expectation held, 1 otherwise, 2 on a malformed script.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '../../kernel/index.js';
+import { auditLog } from '../../lib/avc/log.js';
 import { createProgress } from '../trace/progress.js';
 import { parseDurationNs } from '../../lib/shell/values.js';
 import { buildSystem, describeStatus, WORKLOAD_DONE } from '../boot/image.js';
@@ -25,6 +26,7 @@ export interface BootCommandOptions {
   until?: string;
   traceDetail?: string;
   set?: string[];
+  audit?: string;
 }
 
 export function parseSeed(text: string | undefined): number {
@@ -64,6 +66,9 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
     });
     kernel.traceBlocking = opts.traceDetail === 'full';
     if (opts.trace !== undefined) sink = attachJsonlSink(kernel.trace, opts.trace);
+    // AVC audit records: diagnostics on stderr, or the lines of an audit.log with --audit FILE.
+    if (opts.audit !== undefined) writeFileSync(opts.audit, '');
+    auditLog(kernel).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '\n') : err(line)));
   });
   let outcome;
   try {
@@ -113,6 +118,7 @@ export function register(program: Command): void {
     .option('--trace <file>', 'write the trace as JSON Lines')
     .option('--until <duration>', 'stop at this virtual time (e.g. 500ms)')
     .option('--trace-detail <level>', 'messages (default) or full (adds block records)')
+    .option('--audit <file>', 'write the AVC audit log (kernel format) to this file instead of stderr')
     .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .action((scriptPath: string, opts: BootCommandOptions) => {
       const code = bootScript(scriptPath, opts, (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'));
