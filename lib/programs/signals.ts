@@ -1,9 +1,9 @@
 /*
  * Programs for the scheduling and signal labs.
  *   spinner [D]            CPU-bound: spin for D (default 1s) in 1 ms steps
- *   latency [N] [PERIOD]   N times: arm an alarm PERIOD ahead, pause, and measure
- *                          from the alarm's due time to the handler's start;
- *                          prints min / mean / max in microseconds
+ *   latency [N] [PERIOD]   N times: arm an alarm about PERIOD ahead (jittered by the
+ *                          seeded PRNG), pause, and measure from the alarm's due time
+ *                          to the handler's start; prints min / mean / max in microseconds
  */
 import { parseDurationNs, parseIntStrict } from '../shell/values.js';
 import { alarm, pause, sigaction } from '../syscalls/pm.js';
@@ -27,9 +27,12 @@ export function* latency(proc: UserProcess): SysGen<number> {
   if (r < 0) return 1;
   const samplesNs: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const dueNs = proc.ctx.nowNs() + periodNs;
+    // A period jittered over [P/2, 3P/2) from the seeded PRNG, so alarms fall at every
+    // phase of the other processes' quanta instead of locking onto one.
+    const delayNs = Math.floor(periodNs / 2) + proc.ctx.kernel.random.below(Math.max(1, periodNs));
+    const dueNs = proc.ctx.nowNs() + delayNs;
     handlerStartNs = 0;
-    yield* alarm(proc, periodNs);
+    yield* alarm(proc, delayNs);
     // pause returns EINTR after the handler has run; a stray early return pauses again.
     for (let guard = 0; handlerStartNs === 0 && guard < 1000; guard++) yield* pause(proc);
     samplesNs.push(handlerStartNs - dueNs);
