@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bootScript } from '../../cli/commands/boot.js';
+
+function run(script: string, opts: { seed?: string; trace?: string; set?: string[] } = {}) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = bootScript(script, opts, (l) => stdout.push(l), (l) => stderr.push(l));
+  return { code, stdout, stderr };
+}
+
+/** Lines each example must print (in order, among others). */
+const EXPECTED: Readonly<Record<string, RegExp[]>> = {
+  'hello.boot': [/^init: mksim is up$/, /^hello: hello\.txt$/, /^init: hello, world$/, /^init: bye$/],
+  'fs-tour.boot': [/^alice: line one, line two$/, /^alice: line oneONEine two$/, /^alice: big\.bin: .* size 100000$/, /^init: etc-motd {2}home {2}tmp$/],
+  'elevator.boot': [/^init: four 1 MB files on disk/, /^updater: synced$/],
+  'tickless.boot': [/^alarmist: alarm$/, /^napper: slept 5 x 40ms$/, /^init: both done$/],
+  'signal-latency.boot': [/^measurer: latency: n=20 period=7000\.0us min=[\d.]+us mean=[\d.]+us max=[\d.]+us$/],
+};
+
+const examples = readdirSync('examples').filter((f) => f.endsWith('.boot')).sort();
+
+describe('examples', () => {
+  it('the examples this file checks line by line exist', () => {
+    for (const name of Object.keys(EXPECTED)) expect(examples).toContain(name);
+  });
+
+  for (const name of examples) {
+    it(`${name} boots, exits 0 and prints what it should`, () => {
+      const r = run(join('examples', name));
+      expect(r.stderr.filter((l) => !/^mksim: \d+ process/.test(l))).toEqual([]);
+      expect(r.code).toBe(0);
+      let at = 0;
+      for (const want of EXPECTED[name] ?? []) {
+        const found = r.stdout.findIndex((l, i) => i >= at && want.test(l));
+        expect(found, `${name}: no line matching ${want} after line ${at}`).toBeGreaterThanOrEqual(0);
+        at = found + 1;
+      }
+    });
+
+    it(`${name} gives a byte-identical trace for the same seed`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'mksim-ex-'));
+      run(join('examples', name), { seed: '42', trace: join(dir, 'a.jsonl') });
+      run(join('examples', name), { seed: '42', trace: join(dir, 'b.jsonl') });
+      expect(readFileSync(join(dir, 'a.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'b.jsonl'), 'utf8'));
+    });
+  }
+
+  it('elevator=on moves the disk head less than elevator=off', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-el-'));
+    const cylinders = (setting: string): number => {
+      const path = join(dir, `${setting}.jsonl`);
+      run('examples/elevator.boot', { trace: path, set: [`fs.elevator=${setting}`] });
+      return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((r) => r.ev === 'disk').reduce((sum, r) => sum + Math.abs((r.toCyl as number) - (r.fromCyl as number)), 0);
+    };
+    expect(cylinders('on')).toBeLessThan(cylinders('off'));
+  });
+
+  it('a periodic clock interrupts far more often than a tickless one for the same sleeps', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-tk-'));
+    const ticks = (mode: string): number => {
+      const path = join(dir, `${mode}.jsonl`);
+      run('examples/tickless.boot', { trace: path, set: [`clock.mode=${mode}`] });
+      return readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"ev":"tick"')).length;
+    };
+    const periodic = ticks('periodic');
+    const tickless = ticks('tickless');
+    expect(periodic).toBeGreaterThan(150);
+    expect(tickless).toBeLessThan(periodic / 10);
+  });
+});
