@@ -30,6 +30,7 @@ import { withSef, DEFAULT_REQUEST_DEADLINE_NS } from '../../servers/rs/sef.js';
 import { scheduleTimedFaults, serviceFaultsFromLines, ServiceFaultPlan } from '../../servers/rs/faults.js';
 import type { OpenDisk } from '../../drivers/disk/config.js';
 import { clockTask } from '../../tasks/clock/main.js';
+import { guestsConfig, startGuests } from '../../tasks/clock/guests.js';
 import type { ClockMode } from '../../tasks/clock/config.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import { SIGNAL_NAMES } from '../../lib/shell/commands.js';
@@ -224,6 +225,15 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     entries,
   });
   for (const p of procs) if (!p.priv.system) userProcs.add(p);
+  // `clock guests=N`: N guest kernels on this host's timeline, each guest's clock-event
+  // device backed by a host hrtimer (the tick-vs-tickless lab; see docs/clock.md).
+  if (clock?.values.has('guests')) {
+    atDirective(clock, () => startGuests(kernel, guestsConfig({
+      guests: clock.values.get('guests') as number,
+      ...(clock.values.has('mode') ? { mode: clock.values.get('mode') as ClockMode } : {}),
+      ...(clock.values.has('hz') ? { hz: clock.values.get('hz') as number } : {}),
+    })), 'guests');
+  }
   for (const s of services) scheduleTimedFaults(kernel, s.spec.label, s.plan);
   return {
     disks: openDisks,

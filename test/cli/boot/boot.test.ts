@@ -173,3 +173,17 @@ describe('whole systems from boot scripts', () => {
     expect(r.stderr.join('\n')).toMatch(/40\.\d+ ms virtual time/);
   });
 });
+
+describe('clock guests= in a boot script', () => {
+  it('guests on a periodic host tick every 1/HZ each; tickless guests cost only their timers', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-guests-'));
+    const ticks = (mode: string): number => {
+      const path = join(dir, `${mode}.jsonl`);
+      boot(`clock mode=${mode} hz=1000 guests=3\nprocess init\n    sleep 300ms\n`, { trace: path });
+      return readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"ev":"tick"')).length;
+    };
+    const periodic = ticks('periodic');
+    expect(periodic).toBeGreaterThanOrEqual(4 * 299);
+    expect(ticks('tickless')).toBeLessThan(periodic / 100);
+  });
+});
