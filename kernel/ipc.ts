@@ -9,7 +9,7 @@
  * Each returns a result for the caller, or BLOCKED when the caller must wait.
  */
 import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
-import { ECALLDENIED, EDEADSRCDST, ELOCKED, ENOSPC, ENOTREADY, OK } from './errno.js';
+import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, OK } from './errno.js';
 import { NOTIFY, type Envelope, type Message, type Notification } from './message.js';
 import { maySendTo } from './priv.js';
 import { blockedOn, MF_REPLY_PEND, RTS_RECEIVING, RTS_SENDING, type AsyncMessage, type Proc } from './proc.js';
@@ -51,6 +51,8 @@ function deliver(k: Kernel, dst: Proc, msg: Envelope, id: number, srcName: strin
 }
 
 export function doSend(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message, how: SendHow): IpcOutcome {
+  // Only notify() makes a NOTIFY: a forged one would be taken for a notification and never answered.
+  if (!isMessage(msg)) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', EINVAL, dstEp);
   const dst = k.procOf(dstEp);
   if (dst === null || dst === caller) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dst === null ? EDEADSRCDST : ELOCKED, dstEp);
   if (!maySendTo(caller.priv, dst.name)) return k.callError(caller, 'send', ECALLDENIED, dstEp);
@@ -235,6 +237,7 @@ function takeNotification(k: Kernel, caller: Proc, slot: number): Envelope {
 }
 
 export function doSenda(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message): number {
+  if (!isMessage(msg)) return k.callError(caller, 'senda', EINVAL, dstEp);
   const dst = k.procOf(dstEp);
   if (dst === null) return k.callError(caller, 'senda', EDEADSRCDST, dstEp);
   if (!caller.priv.system || !maySendTo(caller.priv, dst.name)) return k.callError(caller, 'senda', ECALLDENIED, dstEp);
@@ -278,4 +281,9 @@ export function deadlock(k: Kernel, caller: Proc, target: Endpoint, callerSends:
     }
   }
   return false;
+}
+
+/** A message a process may send: an object with a string type other than NOTIFY. */
+function isMessage(msg: unknown): msg is Message {
+  return typeof msg === 'object' && msg !== null && typeof (msg as Message).type === 'string' && (msg as Message).type !== NOTIFY;
 }
