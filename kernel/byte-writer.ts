@@ -2,7 +2,7 @@
  * A JSON writer that encodes trace records straight into a reused byte
  * buffer: no intermediate strings, so nothing for the collector per record.
  * Its output is byte for byte the UTF-8 of JSON.stringify's text.
- *   new ByteWriter(capacity, drain)  drain(bytes) is called with each full chunk
+ *   new ByteWriter(capacity, drain)  drain(bytes) is called with each full chunk (and must not keep it)
  *   value(v)                         any plain-data JSON value
  *   string(s), int(n), ascii(text)   pieces; ascii() only for text known to need no escaping
  *   flush()                          hand the buffered bytes to drain
@@ -31,10 +31,10 @@ export class ByteWriter {
     if (n > this.buf.length) this.buf = new Uint8Array(n * 2);
   }
 
+  /** Hand the buffered bytes to drain, which must be done with them when it returns: the buffer is reused. */
   flush(): void {
     if (this.pos === 0) return;
     this.drain(this.buf.subarray(0, this.pos));
-    this.buf = new Uint8Array(this.buf.length);
     this.pos = 0;
   }
 

@@ -9,7 +9,7 @@
  * pino's destination does the writing. Output has no wall-clock or host
  * fields: the same run gives byte-identical files.
  */
-import { closeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import pino from 'pino';
 import type { Subscription } from 'rxjs';
 import { ByteWriter } from './byte-writer.js';
@@ -52,10 +52,24 @@ const K_EV: Readonly<Record<string, Uint8Array>> = {
   reply: bytesOf(',"ev":"reply","id":'),
   notify: bytesOf(',"ev":"notify","id":'),
 };
-const K_SRC = bytesOf(',"src":');
-const K_DST = bytesOf(',"dst":');
-const K_TYPE = bytesOf(',"type":');
 const K_CAUSE = bytesOf(',"cause":');
+const MAX_CACHED_ROUTES = 1 << 14;
+/** `,"src":S,"dst":D,"type":T,"cause":` encoded once per (src, dst, type): a trace repeats few routes. */
+const routes = new Map<string, Map<string, Map<string, Uint8Array>>>();
+let routesCached = 0;
+
+function routeBytes(src: string, dst: string, type: string): Uint8Array {
+  let byDst = routes.get(src);
+  if (byDst === undefined) routes.set(src, byDst = new Map());
+  let byType = byDst.get(dst);
+  if (byType === undefined) byDst.set(dst, byType = new Map());
+  let bytes = byType.get(type);
+  if (bytes === undefined) {
+    bytes = bytesOf(`,"src":${JSON.stringify(src)},"dst":${JSON.stringify(dst)},"type":${JSON.stringify(type)},"cause":`);
+    if (routesCached < MAX_CACHED_ROUTES) { byType.set(type, bytes); routesCached++; }
+  }
+  return bytes;
+}
 const K_NULL = bytesOf('null');
 const K_RE = bytesOf(',"re":');
 const K_ASYNC = bytesOf(',"async":');
@@ -75,13 +89,9 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord): void {
     w.put(K_SEQ); w.int(m.seq);
     w.put(K_T); w.int(m.t);
     w.put(K_EV[ev]!); w.int(m.id);
-    w.put(K_SRC); w.string(m.src);
-    w.reserve(FIXED_BYTES);
-    w.put(K_DST); w.string(m.dst);
-    w.reserve(FIXED_BYTES);
-    w.put(K_TYPE); w.string(m.type);
-    w.reserve(FIXED_BYTES);
-    w.put(K_CAUSE);
+    const route = routeBytes(m.src, m.dst, m.type);
+    w.reserve(route.length + FIXED_BYTES);
+    w.put(route);
     if (m.cause === null) w.put(K_NULL); else w.int(m.cause);
     if (m.re !== undefined) { w.put(K_RE); w.value(m.re); }
     if (m.async !== undefined) { w.reserve(FIXED_BYTES); w.put(K_ASYNC); w.value(m.async); }
@@ -115,18 +125,21 @@ export interface JsonlSink {
 export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
   // Records are encoded into a reused byte chunk; each full chunk goes to the
   // file in one write through pino's destination (buffer mode, synchronous).
-  const dest = pino.destination({
-    dest: path, sync: true, fsync: false, mkdir: true, append: false, contentMode: 'buffer', maxWrite: CHUNK_BYTES * 2,
-  } as Parameters<typeof pino.destination>[0]);
-  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => dest.write(bytes as unknown as string));
+  // pino's destination opens (and creates the folder of) the file; full chunks are
+  // written to its descriptor with writeSync, so one chunk buffer serves the whole run.
+  const dest = pino.destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
+  const fd = (dest as unknown as { fd: number }).fd;
+  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+  });
   const sub: Subscription = bus.trace$.subscribe((rec) => writeRecord(writer, rec));
   return {
     close(): void {
       sub.unsubscribe();
       writer.flush();
-      // Sync mode wrote every chunk already. SonicBoom's flushSync and end()
-      // would fsync: forcing a trace to disk costs seconds and buys nothing.
-      closeSync((dest as unknown as { fd: number }).fd);
+      // Every chunk is written already. SonicBoom's flushSync and end() would
+      // fsync: forcing a trace to disk costs seconds and buys nothing.
+      closeSync(fd);
     },
   };
 }
