@@ -17,10 +17,11 @@ export interface BootRunResult {
   readonly output: string[];
 }
 
-export function runBoot(text: string, options: { seed?: number; trace?: boolean; untilNs?: number } = {}): BootRunResult {
-  const script = parseBootScript(text, 'test.boot');
+export function runBoot(text: string, options: { seed?: number; trace?: boolean; untilNs?: number; scriptPath?: string } = {}): BootRunResult {
+  const scriptPath = options.scriptPath ?? '/tmp/test.boot';
+  const script = parseBootScript(text, scriptPath);
   const records: TraceRecord[] = [];
-  const system = buildSystem(script, { seed: options.seed ?? 1, scriptPath: '/tmp/test.boot' }, (k) => {
+  const system = buildSystem(script, { seed: options.seed ?? 1, scriptPath }, (k) => {
     if (options.trace === true) k.trace.trace$.subscribe((r) => records.push(r));
   });
   const outcome = system.kernel.run(options.untilNs !== undefined ? { untilNs: options.untilNs } : {});
