@@ -1,16 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mksim } from '../support/mksim.js';
 
-// The shipped command: compiled JavaScript, run by node with no transpiler.
-const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
 
-function mksim(...args: string[]) {
-  const r = spawnSync(process.execPath, [MKSIM, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('the mksim command', () => {
 

@@ -1,14 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mksim } from '../../support/mksim.js';
 import { guestsRun } from '../../../cli/commands/clock.js';
 
-const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
 
-function mksim(...args: string[]) {
-  const r = spawnSync(process.execPath, [MKSIM, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('mksim clock guests', () => {
 

@@ -1,18 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mksim } from '../../support/mksim.js';
 
-// The shipped command: compiled JavaScript, run by node.
-const MKSIM = join(process.cwd(), 'dist', 'cli', 'main.js');
 const BASE = join(process.cwd(), 'examples', 'policy', 'base.conf');
 const dir = mkdtempSync(join(tmpdir(), 'mksim-policy-cli-'));
 
-function mksim(...args: string[]) {
-  const r = spawnSync(process.execPath, [MKSIM, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('mksim policy and audit2allow', () => {
 
