@@ -14,7 +14,7 @@ import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
 import { ownValue } from '../own.js';
 
 /** Kinds of positional argument. */
-export type ArgKind = 'path' | 'text' | 'name' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest';
+export type ArgKind = 'path' | 'text' | 'name' | 'target' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest';
 
 export interface CommandSpec {
   readonly args: readonly ArgKind[];
@@ -54,7 +54,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   spin: { args: ['duration'], required: 1, summary: 'spin D: use D of CPU time' },
   alarm: { args: ['duration'], required: 1, summary: 'alarm D: SIGALRM after D (0 cancels)' },
   pause: { args: [], required: 0, summary: 'pause: wait for a signal' },
-  kill: { args: ['name', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the child spawned as NAME (or self, or a pid)' },
+  kill: { args: ['target', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the child spawned as NAME (or self, or a pid)' },
   getcon: { args: [], required: 0, summary: "getcon: print this process's security context" },
   getfilecon: { args: ['path'], required: 1, summary: "getfilecon PATH: print a file's security context" },
   setfilecon: { args: ['path', 'context'], required: 2, summary: "setfilecon PATH CONTEXT: relabel a file" },
@@ -225,6 +225,9 @@ function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: T
       return;
     case 'name':
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a name (letters, digits, _ . -)`, t);
+      return;
+    case 'target':
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) && !/^\d+$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a process name or pid`, t);
       return;
     default:
       return;
