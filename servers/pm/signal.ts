@@ -113,7 +113,9 @@ function* deliverUnblocked(pm: PmState, p: MProc): Gen<void> {
 
 /** The file system asks for a signal (SIGPIPE to a writer); it sent with senda, so no reply. */
 export function* doFsSignal(pm: PmState, m: Envelope<FsSignal>): Gen<Message | null> {
-  if (m.source !== pm.ctx.endpointOf('fs') || !validSignal(m.signal)) return null;
+  // Only the file system may ask; anyone else is answered (a sendrec must not hang).
+  if (m.source !== pm.ctx.endpointOf('fs')) return pmReply(-EPERM);
+  if (!validSignal(m.signal)) return null;
   const p = pm.procs.byEndpoint(m.endpoint);
   if (p !== undefined) yield* sigProc(pm, p, m.signal);
   return null;

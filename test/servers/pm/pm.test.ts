@@ -141,3 +141,18 @@ describe('built-in programs through exec', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('process manager: bad requests', () => {
+  it('a user process forging the file system\'s FS_SIGNAL gets EPERM instead of hanging', () => {
+    let status: number | undefined;
+    const program = userProgram(function* (proc) {
+      status = yield* proc.status('pm', { type: 'FS_SIGNAL', endpoint: proc.ctx.self, signal: 9 });
+      return 0;
+    });
+    const script = parseBootScript('process init\n    spawn forger\n    wait forger\n', 'test.boot');
+    const system = buildSystem(script, { seed: 1, scriptPath: 'test.boot' }, (k) => k.programs.set('forger', program));
+    system.kernel.run();
+    expect(status).toBe(-1); // -EPERM
+    expect(system.alive()).toEqual([]);
+  });
+});
