@@ -5,10 +5,11 @@
  *   applyOverrides(script, ["fs.elevator=off", ...])  -> a new BootScript
  * TARGET is a directive keyword (fs, clock, cpu, security) or a disk's name;
  * values are checked against the directive's spec, as in the script.
+ *   addFaults(script, ["disk0 kill-driver nth=3", ...])  --fault: a fault line each
  */
 import { ParseError } from '../../lib/parse-error.js';
 import { ownValue } from '../../lib/own.js';
-import { parseValue } from './parse.js';
+import { parseBootScript, parseValue } from './parse.js';
 import { DIRECTIVE_SPECS, type BootScript, type Directive } from './script.js';
 import { UsageError } from '../errors.js';
 
@@ -44,4 +45,18 @@ export function applyOverrides(script: BootScript, overrides: readonly string[])
     directives = index >= 0 ? directives.map((d, i) => (i === index ? updated : d)) : [...directives, updated];
   }
   return { ...script, directives };
+}
+
+/** `--fault "disk0 write-error block=120"`: each is parsed as the script's `fault` line would be. */
+export function addFaults(script: BootScript, faults: readonly string[]): BootScript {
+  if (faults.length === 0) return script;
+  const added = faults.map((text) => {
+    try {
+      return parseBootScript(`fault ${text}`, '--fault').directives[0]!;
+    } catch (e) {
+      if (e instanceof ParseError) throw new UsageError(`--fault ${text}: ${e.detail}`);
+      throw e;
+    }
+  });
+  return { ...script, directives: [...script.directives, ...added] };
 }

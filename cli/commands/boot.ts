@@ -13,7 +13,7 @@ import { auditLog } from '../../lib/avc/log.js';
 import { createProgress } from '../trace/progress.js';
 import { parseDurationNs } from '../../lib/shell/values.js';
 import { buildSystem, describeStatus, WORKLOAD_DONE } from '../boot/image.js';
-import { applyOverrides } from '../boot/overrides.js';
+import { addFaults, applyOverrides } from '../boot/overrides.js';
 import { parseBootScript } from '../boot/parse.js';
 import { UsageError } from '../errors.js';
 
@@ -26,6 +26,7 @@ export interface BootCommandOptions {
   until?: string;
   traceDetail?: string;
   set?: string[];
+  fault?: string[];
   audit?: string;
 }
 
@@ -58,7 +59,7 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
   if (opts.traceDetail !== undefined && opts.traceDetail !== 'messages' && opts.traceDetail !== 'full') {
     throw new UsageError(`--trace-detail must be messages or full, got '${opts.traceDetail}'`);
   }
-  const script = applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []);
+  const script = addFaults(applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
   const system = buildSystem(script, { seed, scriptPath }, (kernel) => {
     kernel.onConsole((proc, text) => {
@@ -119,6 +120,7 @@ export function register(program: Command): void {
     .option('--until <duration>', 'stop at this virtual time (e.g. 500ms)')
     .option('--trace-detail <level>', 'messages (default) or full (adds block records)')
     .option('--audit <file>', 'write the AVC audit log (kernel format) to this file instead of stderr')
+    .option('--fault <spec>', 'inject a fault as a `fault` line would (repeatable), e.g. "disk0 kill-driver nth=3"', (v: string, acc: string[] = []) => [...acc, v])
     .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .action((scriptPath: string, opts: BootCommandOptions) => {
       const code = bootScript(scriptPath, opts, (l) => process.stdout.write(l + '\n'), (l) => process.stderr.write(l + '\n'));

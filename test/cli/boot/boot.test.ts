@@ -187,3 +187,17 @@ describe('clock guests= in a boot script', () => {
     expect(ticks('tickless')).toBeLessThan(periodic / 100);
   });
 });
+
+describe('boot --fault', () => {
+  it('injects a fault from the command line as a fault line would: the driver is killed and restarted', () => {
+    const stdout: string[] = [];
+    const code = bootScript('examples/hello.boot', { fault: ['disk0 kill-driver nth=3'] }, (l) => stdout.push(l), () => {});
+    expect(code).toBe(0);
+    expect(stdout).toContain('rs: service disk0 died (exited with 137); restarting it in 1 ms');
+    expect(stdout).toContain('init: hello, world');
+  });
+
+  it('a malformed --fault is bad usage naming the fault', () => {
+    expect(() => bootScript('examples/hello.boot', { fault: ['disk0 explode'] }, () => {}, () => {})).toThrow(/--fault disk0 explode: unexpected 'explode'/);
+  });
+});
