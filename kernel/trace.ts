@@ -7,7 +7,7 @@
  *   TraceBus.emit(rec)    stamp seq and publish a record {t, ev, ...}
  *   summarizePayload(m)   a message's payload as plain JSON (buffers become their length)
  */
-import { Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import type { Message } from './message.js';
 
 export const TRACE_FORMAT_VERSION = 1;
@@ -33,13 +33,23 @@ export interface MessageRecord extends TraceRecord {
 
 export class TraceBus {
   private readonly subject = new Subject<TraceRecord>();
-  readonly trace$: Observable<TraceRecord> = this.subject.asObservable();
   private seq = 0;
-
-  /** True while at least one subscriber listens. */
-  get on(): boolean {
-    return this.subject.observed;
-  }
+  private subscribers = 0;
+  /**
+   * True while at least one subscriber listens: a plain field, read on every
+   * kernel event, kept by the subscribe and teardown of trace$.
+   */
+  on = false;
+  readonly trace$: Observable<TraceRecord> = new Observable<TraceRecord>((subscriber) => {
+    const inner = this.subject.subscribe(subscriber);
+    this.subscribers++;
+    this.on = true;
+    return () => {
+      inner.unsubscribe();
+      this.subscribers--;
+      this.on = this.subscribers > 0;
+    };
+  });
 
   /** Publish a record. The caller builds it with seq 0; the bus stamps the next seq. */
   emit(record: TraceRecord): void {
