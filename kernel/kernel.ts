@@ -515,7 +515,8 @@ export class Kernel {
         // Resumes with 0 when done, or with the ns left if a signal interrupted it.
         if (!Number.isSafeInteger(call.ns) || call.ns < 0) return this.callError(p, 'work', EINVAL, NONE);
         p.workLeftNs = call.ns;
-        return call.ns === 0 ? 0 : BLOCKED_ON_WORK;
+        // Not blocking: runWork spends the time and sets the result.
+        return call.ns === 0 ? 0 : undefined;
       case Op.KernelCall: {
         const handler = this.kernelCalls.get(call.name);
         if (handler === undefined) return this.callError(p, call.name, EBADCALL, NONE);
@@ -529,5 +530,3 @@ export class Kernel {
   }
 }
 
-/** Work is not blocking: the result (OK) is set when the work is done. */
-const BLOCKED_ON_WORK = undefined;

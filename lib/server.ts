@@ -8,7 +8,7 @@
  * A request whose type is not in the table, or that the table's validator
  * refuses, gets an error reply and the server keeps serving.
  */
-import { ANY, EBADCALL, EINVAL, NOTIFY, receive, send, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
+import { ANY, EBADCALL, NOTIFY, receive, send, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
 import { ownValue } from './own.js';
 
 export type Handler<M extends Message = Message> = (m: Envelope<M>) => Generator<KernelCall, Message | null, any>;
@@ -50,4 +50,3 @@ export function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
 
-export { EINVAL };
