@@ -9,10 +9,11 @@
  * pino's destination does the writing. Output has no wall-clock or host
  * fields: the same run gives byte-identical files.
  */
-import { closeSync, writeSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import pino from 'pino';
 import type { Subscription } from 'rxjs';
 import { ByteWriter } from './byte-writer.js';
+import { ChunkWriter } from './chunk-writer.js';
 import { jsonString, toJson } from './json.js';
 import type { MessageRecord, TraceBus, TraceRecord } from './trace.js';
 
@@ -126,17 +127,18 @@ export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
   // Records are encoded into a reused byte chunk; each full chunk goes to the
   // file in one write through pino's destination (buffer mode, synchronous).
   // pino's destination opens (and creates the folder of) the file; full chunks are
-  // written to its descriptor with writeSync, so one chunk buffer serves the whole run.
+  // written to its descriptor by a worker on the other core (chunk-writer.ts),
+  // so encoding and writing overlap. One chunk buffer serves the whole run.
   const dest = pino.destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   const fd = (dest as unknown as { fd: number }).fd;
-  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => {
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-  });
+  const chunks = new ChunkWriter(fd, CHUNK_BYTES);
+  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));
   const sub: Subscription = bus.trace$.subscribe((rec) => writeRecord(writer, rec));
   return {
     close(): void {
       sub.unsubscribe();
       writer.flush();
+      chunks.close();
       // Every chunk is written already. SonicBoom's flushSync and end() would
       // fsync: forcing a trace to disk costs seconds and buys nothing.
       closeSync(fd);
