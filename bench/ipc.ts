@@ -78,7 +78,9 @@ export const ipcBenchmark: Benchmark = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mksim-bench-'));
     try {
-      pingPong(200_000, null); // warm up the JIT
+      // Warm up the JIT on both paths, as the other benchmarks do.
+      pingPong(200_000, null);
+      pingPong(200_000, join(dir, 'warmup.jsonl'));
       const plain = pingPong(MESSAGES, null);
       const traced = pingPong(MESSAGES / 2, join(dir, 'trace.jsonl'));
       xstatePingPong(100_000);

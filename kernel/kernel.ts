@@ -380,13 +380,14 @@ export class Kernel {
   }
 
   traceMessage(ev: MessageEv, id: number, src: string, dst: string, type: string, cause: number, msg?: Message | { bits: number }, re = 0, async = false): void {
-    const rec: TraceRecord = { seq: 0, t: this.nowNs, ev, id, src, dst, type, cause: cause === 0 ? null : cause };
-    if (re !== 0) rec.re = re;
-    if (async) rec.async = true;
-    if (msg !== undefined) {
-      const payload = 'type' in msg ? summarizePayload(msg) : msg;
-      if (payload !== undefined) rec.msg = payload;
-    }
+    // One object shape for every message record (absent fields are undefined, which
+    // JSON leaves out), so the sinks' property reads stay monomorphic.
+    const rec: TraceRecord = {
+      seq: 0, t: this.nowNs, ev, id, src, dst, type, cause: cause === 0 ? null : cause,
+      re: re !== 0 ? re : undefined,
+      async: async ? true : undefined,
+      msg: msg === undefined ? undefined : 'type' in msg ? summarizePayload(msg) : msg,
+    };
     this.trace.emit(rec);
   }
 
