@@ -9,7 +9,7 @@ import { serve } from '../../lib/server.js';
 import { INIT_PID, newMProc, ProcTable } from './mproc.js';
 import { NSIG } from './protocol.js';
 import { pmCallTable } from './table.js';
-import type { PmConfig, PmState } from './state.js';
+import { tellFs, type PmConfig, type PmState } from './state.js';
 import { onClockNotify } from './time.js';
 
 export type { PmConfig } from './state.js';
@@ -24,7 +24,13 @@ export function pmServer(config: PmConfig) {
         pid: INIT_PID, parentPid: 0, endpoint: initEp, name: config.initName, program: config.initName,
         uid: config.initUid, gid: config.initGid,
       }, NSIG));
-      pm.procs.byPid(INIT_PID)!.context = config.initContext ?? null;
+      const init = pm.procs.byPid(INIT_PID)!;
+      init.context = config.initContext ?? null;
+      // The file system takes an unknown process for root: tell it init's identity.
+      if (config.initUid !== 0 || config.initGid !== 0) {
+        yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: initEp, uid: config.initUid, gid: config.initGid });
+      }
+      if (init.context !== null) yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: initEp, context: init.context });
     }
     const clock = ctx.endpointOf('clock');
     yield* serve(pmCallTable(pm), {

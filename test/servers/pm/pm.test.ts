@@ -156,3 +156,10 @@ describe('process manager: bad requests', () => {
     expect(system.alive()).toEqual([]);
   });
 });
+
+describe('init\'s identity', () => {
+  it('an init block that declares uid 1000 is not root in the file system either', () => {
+    const r = boot(FS + 'process init uid=1000 gid=1000\n    expect EACCES mkdir /root-only\n');
+    expect(r.code).toBe(0);
+  });
+});
