@@ -47,6 +47,8 @@ export interface ActorContext {
   readonly kernel: Kernel;
   /** The program's arguments (exec's argv after the program name). */
   readonly args: readonly string[];
+  /** Plain data handed over by fork (the part of a parent's memory a child program needs: names of open descriptors). */
+  readonly env: Readonly<Record<string, string>>;
   /** Current virtual time (what sys_times would return; free of charge). */
   nowNs(): number;
   /** Endpoint of the live process with this name, or NONE (a boot-image lookup, like MINIX's DS). */
@@ -78,6 +80,7 @@ export interface SpawnOptions {
   readonly privileges: Privileges;
   readonly quantumNs?: number;
   readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export type KernelCallHandler = (caller: Proc, args: unknown) => unknown;
@@ -139,7 +142,7 @@ export class Kernel {
     const p = new Proc(slot, makeEndpoint(generation - 1, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
     this.slots[slot] = p;
     this.byName.set(name, p);
-    const ctx = this.contextFor(p, options.args ?? []);
+    const ctx = this.contextFor(p, options.args ?? [], options.env ?? {});
     p.gen = options.program(ctx);
     if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'spawn', proc: name, endpoint: p.endpoint, priority: p.priority });
     this.makeReady(p);
@@ -151,12 +154,13 @@ export class Kernel {
     for (let n = 2; ; n++) if (!this.byName.has(`${base}.${n}`)) return `${base}.${n}`;
   }
 
-  private contextFor(p: Proc, args: readonly string[]): ActorContext {
+  private contextFor(p: Proc, args: readonly string[], env: Readonly<Record<string, string>>): ActorContext {
     return {
       self: p.endpoint,
       name: p.name,
       kernel: this,
       args,
+      env,
       nowNs: () => this.nowNs,
       endpointOf: (name) => this.byName.get(name)?.endpoint ?? NONE,
       trace: (ev, fields) => {
@@ -195,7 +199,7 @@ export class Kernel {
     p.pendingMsg = null;
     p.workLeftNs = 0;
     p.result = undefined;
-    p.gen = program(this.contextFor(p, args));
+    p.gen = program(this.contextFor(p, args, {}));
     this.makeReady(p);
   }
 

@@ -1,7 +1,7 @@
 /*
  * The SYSTEM kernel calls that process management needs, as MINIX's
  * system task implements them (do_fork.c, do_exec.c, do_exit.c, ...).
- *   sys_fork    { name, program, priority?, quantumNs? } -> child endpoint (child held until sys_resume)
+ *   sys_fork    { name, program, env?, priority?, quantumNs? } -> child endpoint (child held until sys_resume)
  *   sys_resume  { endpoint } -> OK: let a forked child run
  *   sys_exec    { endpoint, program, args? } -> OK: the process runs a new program
  *   sys_exit    { endpoint, code } -> OK: remove the process
@@ -23,6 +23,7 @@ export interface SysForkArgs {
   readonly program: string;
   readonly priority?: number;
   readonly quantumNs?: number;
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export function registerSystemCalls(k: Kernel): void {
@@ -39,7 +40,7 @@ export function registerSystemCalls(k: Kernel): void {
     if (program === undefined) return -EINVAL;
     const child = k.spawn({
       name: a.name, program, priority: a.priority ?? USER_Q, privileges: userPrivileges(),
-      quantumNs: a.quantumNs,
+      quantumNs: a.quantumNs, env: a.env,
     });
     // Held until the process manager has told the file system (MINIX: no quantum until sched_start).
     k.suspend(child, RTS_NO_PRIV);

@@ -39,7 +39,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
   *pause(proc) { const r = yield* pm.pause(proc); return r === -EINTR ? 0 : r; },
   *spawn(proc, c) {
     const name = c.args[0]!;
-    const pid = yield* pm.fork(proc, name, name);
+    const pid = yield* pm.fork(proc, name, name, proc.forkEnv());
     if (pid >= 0) proc.childrenByName.set(name, pid);
     return pid;
   },

@@ -8,8 +8,8 @@
 import type { PmReply, SigDisposition } from '../../servers/pm/protocol.js';
 import type { SignalHandler, SysGen, UserProcess } from '../user/process.js';
 
-export function* fork(proc: UserProcess, program: string, name = program): SysGen<number> {
-  return yield* proc.status('pm', { type: 'PM_FORK', program, name });
+export function* fork(proc: UserProcess, program: string, name = program, env?: Readonly<Record<string, string>>): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_FORK', program, name, ...(env !== undefined ? { env } : {}) });
 }
 
 export function* exec(proc: UserProcess, path: string, args: readonly string[] = []): SysGen<number> {

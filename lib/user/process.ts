@@ -13,6 +13,8 @@ import {
 
 export type SysGen<T> = Generator<KernelCall, T, any>;
 
+const FD_ENV_PREFIX = 'fd:';
+
 export type SignalHandler = (proc: UserProcess, signal: number) => SysGen<void>;
 
 export interface SyscallReply extends Message {
@@ -31,6 +33,17 @@ export class UserProcess {
 
   constructor(ctx: ActorContext) {
     this.ctx = ctx;
+    // Descriptors stay open across fork; their script names come along in the fork environment.
+    for (const [key, value] of Object.entries(ctx.env)) {
+      if (key.startsWith(FD_ENV_PREFIX) && /^\d+$/.test(value)) this.fdsByName.set(key.slice(FD_ENV_PREFIX.length), Number(value));
+    }
+  }
+
+  /** The fork environment that hands this process's descriptor names to a child. */
+  forkEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [name, fd] of this.fdsByName) env[FD_ENV_PREFIX + name] = String(fd);
+    return env;
   }
 
   get name(): string {

@@ -22,7 +22,9 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   if (pm.procs.size >= NR_PROCS) return pmReply(-EAGAIN);
   const denied = yield* checkFork(pm, parent);
   if (denied < 0) return pmReply(denied);
-  const childEp: number = yield kernelCall('sys_fork', { name: m.name, program: m.program });
+  const env = validEnv(m.env);
+  if (env === null) return pmReply(-EINVAL);
+  const childEp: number = yield kernelCall('sys_fork', { name: m.name, program: m.program, env });
   if (childEp < 0) return pmReply(childEp);
   const pid = pm.procs.allocPid();
   const child = newMProc({
@@ -40,6 +42,17 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   yield kernelCall('sys_resume', { endpoint: childEp });
   pm.ctx.trace('proc', { op: 'fork', pid, parent: parent.pid, child: child.name, program: m.program });
   return pmReply(pid);
+}
+
+/** A fork environment: at most MAX_ENV_ENTRIES short string pairs, or null if malformed. */
+const MAX_ENV_ENTRIES = 256;
+function validEnv(env: unknown): Record<string, string> | null {
+  if (env === undefined) return {};
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) return null;
+  const entries = Object.entries(env as Record<string, unknown>);
+  if (entries.length > MAX_ENV_ENTRIES) return null;
+  for (const [k, v] of entries) if (typeof v !== 'string' || k.length > 256 || v.length > 4096) return null;
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 export function* doExit(pm: PmState, m: Envelope<PmExit>): Gen<Message | null> {

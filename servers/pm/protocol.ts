@@ -15,6 +15,8 @@ export interface PmFork extends Message {
   readonly program: string;
   /** Name of the child in the trace and for the parent's `kill NAME`. */
   readonly name: string;
+  /** Plain strings the child's program starts with (fork's copy of the parent's memory, in miniature). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 export interface PmExec extends Message { readonly type: 'PM_EXEC'; readonly path: string; readonly args: readonly string[] }
 export interface PmExit extends Message { readonly type: 'PM_EXIT'; readonly status: number }

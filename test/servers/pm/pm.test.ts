@@ -163,3 +163,26 @@ describe('init\'s identity', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('fork and descriptors', () => {
+  it('a spawned child knows its parent\'s open descriptors by name and shares their position', () => {
+    const r = boot(FS + [
+      'process init', '    write /shared "0123456789"', '    open f /shared O_RDWR', '    spawn child', '    wait child', '    read f 3',
+      'process child', '    read f 4',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['child: 0123', 'init: 456']);
+  });
+
+  it('a malformed fork environment is EINVAL', () => {
+    let status: number | undefined;
+    const program = userProgram(function* (proc) {
+      status = yield* proc.status('pm', { type: 'PM_FORK', program: 'x', name: 'x', env: { a: 5 } });
+      return 0;
+    });
+    const script = parseBootScript('process init\n    spawn bad\n    wait bad\n', 'test.boot');
+    const system = buildSystem(script, { seed: 1, scriptPath: 'test.boot' }, (k) => k.programs.set('bad', program));
+    system.kernel.run();
+    expect(status).toBe(-22);
+  });
+});
