@@ -1,8 +1,9 @@
 /*
- * `mksim img ls|cat|stat|mkdir|rm IMAGE:/PATH` and `mksim img cp SRC DST`:
- * each boots a small system (a disk actor on the image, the FS server, one
- * user process) and does its work through FS messages. `--trace FILE` writes
- * the run's trace as JSONL.
+ * `mksim img ls|cat|stat|mkdir|rm IMAGE:/PATH`, `mksim img cp SRC DST` and
+ * `mksim img label IMAGE:/PATH [CONTEXT]`: each boots a small system (a disk
+ * actor on the image, the FS server, one user process; for label also the
+ * security server) and does its work through FS messages. `--trace FILE`
+ * writes the run's trace as JSONL.
  *   register(program)              the subcommands
  *   runOnImage(image, body, opts)  boot, run one client generator, sync, write back
  *   memoryDiskProgram(bytes, onWrite)   the disk actor: the device protocol over the image in memory
@@ -10,6 +11,8 @@
  * speaks only drivers/disk/protocol.ts, as the driver will.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   ANY, EINVAL, errnoName, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges,
@@ -18,6 +21,7 @@ import {
 import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
 import { isDir } from '../../servers/fs/layout.js';
 import { fsServer, type FsConfig } from '../../servers/fs/main.js';
+import { securityServer } from '../../servers/security/main.js';
 import type { FsReply, FsRequest, FsStat } from '../../servers/fs/protocol.js';
 import { OperationError, UsageError } from '../errors.js';
 
@@ -80,7 +84,7 @@ function needImagePath(arg: string): { image: string; path: string } {
  * process, sync, and leave the image written through (every device write
  * reaches the file in order).
  */
-export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<KernelCall, T, any>, opts: ImgOptions = {}, config: Partial<FsConfig> = {}): T {
+export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<KernelCall, T, any>, opts: ImgOptions = {}, config: Partial<FsConfig> = {}, policyPath?: string): T {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(image));
@@ -93,6 +97,18 @@ export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<Ker
   try {
     kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: memoryDiskProgram(bytes, (pos, data) => { writeSync(fd, data, 0, data.length, pos); }) });
     const fsEp = kernel.spawn({ name: 'fs', priority: 4, privileges: systemPrivileges(), program: fsServer({ driver: 'disk0', ...config }) }).endpoint;
+    if (policyPath !== undefined) {
+      // Labels need the policy (to validate contexts and compute defaults). An administrator's
+      // relabelling tool: permissive, so every valid label can be set; denials are only logged.
+      let program;
+      try {
+        program = securityServer({ policyPath, mode: 'permissive' });
+      } catch (err) {
+        if (err instanceof Error && (err as { userFacing?: boolean }).userFacing === true) throw new UsageError(err.message);
+        throw new OperationError(`cannot read policy ${policyPath}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      }
+      kernel.spawn({ name: 'security', priority: 4, privileges: systemPrivileges(), program });
+    }
     const fsCall: FsCall = function* (m) {
       const r: Envelope<FsReply> | number = yield sendrec(fsEp, m as Message);
       if (typeof r === 'number') throw new OperationError(`${image}: the FS server did not answer (${errnoName(r)})`);
@@ -176,6 +192,9 @@ function fsConfigOf(opts: ImgOptions): Partial<FsConfig> {
   return { cacheBuffers: n };
 }
 
+/** The policy `img label` uses unless --policy names another: the package's base policy. */
+export const DEFAULT_POLICY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'policy', 'base.conf');
+
 export function register(program: Command): void {
   const img = program.command('img').description('work on a MINIX V3 image through a booted FS server');
   withTrace(img.command('ls').argument('<image:/path>').description('list a directory')).action((arg: string, opts: ImgOptions) => {
@@ -218,6 +237,18 @@ export function register(program: Command): void {
       yield* fs({ type: isDir(st.mode) ? 'FS_RMDIR' : 'FS_UNLINK', path });
     }, opts, fsConfigOf(opts));
   });
+  withTrace(img.command('label').argument('<image:/path>').argument('[context]')
+    .option('--policy <file>', 'policy.conf that validates contexts (default: examples/policy/base.conf)')
+    .description('print the security.selinux label of a file, or set it to CONTEXT'))
+    .action((arg: string, context: string | undefined, opts: ImgOptions & { policy?: string }) => {
+      const { image, path } = needImagePath(arg);
+      const label = runOnImage(image, function* (fs) {
+        if (context !== undefined) yield* fs({ type: 'FS_SETFILECON', path, context });
+        const r = yield* fs({ type: 'FS_GETFILECON', path });
+        return (r as FsReply & { context?: string }).context ?? '';
+      }, opts, fsConfigOf(opts), opts.policy ?? DEFAULT_POLICY);
+      process.stdout.write(`${path} ${label}\n`);
+    });
   withTrace(img.command('cp').argument('<src>').argument('<dst>').description('copy a file; either side may be IMAGE:/PATH'))
     .action((src: string, dst: string, opts: ImgOptions) => {
       const from = splitImagePath(src);
