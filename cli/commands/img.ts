@@ -7,10 +7,10 @@
  *   register(program)              the subcommands
  *   runOnImage(image, body, opts)  boot, run one client generator, sync, write back
  *   memoryDiskProgram(bytes, onWrite)   the disk actor: the device protocol over the image in memory
- * The disk actor stands in for drivers/disk/ until that driver lands; it
- * speaks only drivers/disk/protocol.ts, as the driver will.
+ * memoryDiskProgram is a minimal disk actor over bytes in memory (tests and
+ * the fs benchmark use it); the commands run the real driver on the file.
  */
-import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -20,6 +20,7 @@ import {
 } from '../../kernel/index.js';
 import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
 import { isDir } from '../../servers/fs/layout.js';
+import { diskDriver, type DiskProgram } from '../../drivers/disk/main.js';
 import { fsServer, type FsConfig } from '../../servers/fs/main.js';
 import { securityServer } from '../../servers/security/main.js';
 import type { FsReply, FsRequest, FsStat } from '../../servers/fs/protocol.js';
@@ -85,17 +86,18 @@ function needImagePath(arg: string): { image: string; path: string } {
  * reaches the file in order).
  */
 export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<KernelCall, T, any>, opts: ImgOptions = {}, config: Partial<FsConfig> = {}, policyPath?: string): T {
-  let bytes: Uint8Array;
+  // The real disk driver on the image file (ramdisk timing: an image tool wants no seek model);
+  // writes reach the file in order as they happen.
+  let disk: DiskProgram;
   try {
-    bytes = new Uint8Array(readFileSync(image));
+    disk = diskDriver({ name: 'disk0', image, model: 'ramdisk' });
   } catch (err) {
-    throw new OperationError(`cannot read image ${image}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new OperationError(`cannot open image ${image}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const fd = openSync(image, 'r+');
   const kernel = new Kernel({ seed: 1 });
   const sink = opts.trace === undefined ? null : attachJsonlSink(kernel.trace, opts.trace);
   try {
-    kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: memoryDiskProgram(bytes, (pos, data) => { writeSync(fd, data, 0, data.length, pos); }) });
+    kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: disk });
     const fsEp = kernel.spawn({ name: 'fs', priority: 4, privileges: systemPrivileges(), program: fsServer({ driver: 'disk0', ...config }) }).endpoint;
     if (policyPath !== undefined) {
       // Labels need the policy (to validate contexts and compute defaults). An administrator's
@@ -138,7 +140,7 @@ export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<Ker
     return (result as { value: T }).value;
   } finally {
     sink?.close();
-    closeSync(fd);
+    disk.disk.image.close();
   }
 }
 
