@@ -232,8 +232,18 @@ export function direntNameEquals(block: Uint8Array, offset: number, name: Uint8A
   return name.length === NAME_MAX || block[start + name.length] === 0;
 }
 
+/** Encoded names, cached: path components recur on every lookup. Bounded; callers must not modify the bytes. */
+const encodedNames = new Map<string, Uint8Array>();
+const MAX_CACHED_NAMES = 4096;
+
 export function encodeName(name: string): Uint8Array {
-  return utf8.encode(name);
+  let bytes = encodedNames.get(name);
+  if (bytes === undefined) {
+    bytes = utf8.encode(name);
+    if (encodedNames.size >= MAX_CACHED_NAMES) encodedNames.clear();
+    encodedNames.set(name, bytes);
+  }
+  return bytes;
 }
 
 export function writeDirent(block: Uint8Array, offset: number, inodeNr: number, name: Uint8Array): void {
