@@ -4,6 +4,7 @@
 export * from './call.js';
 export * from './endpoint.js';
 export * from './errno.js';
+export * from './signal.js';
 export * from './message.js';
 export * from './priv.js';
 export * from './random.js';

@@ -14,7 +14,8 @@ import { EINVAL, ESRCH, OK } from './errno.js';
 import type { Endpoint } from './endpoint.js';
 import type { Kernel } from './kernel.js';
 import { userPrivileges } from './priv.js';
-import { RTS_NO_PRIV, RTS_STOPPED } from './proc.js';
+import { RTS_NO_PRIV, RTS_STOPPED, type Proc } from './proc.js';
+import { NSIG } from './signal.js';
 import { USER_Q } from './run-queue.js';
 import { registerServiceCalls } from './service.js';
 
@@ -47,50 +48,34 @@ export function registerSystemCalls(k: Kernel): void {
     return child.endpoint;
   });
 
-  k.registerKernelCall('sys_resume', (_caller, args) => {
-    const p = target(args);
-    if (p === null) return -ESRCH;
-    k.resume(p, RTS_NO_PRIV);
-    return OK;
-  });
+  // The calls on one target process: { endpoint, ... }; a dead or unknown endpoint is ESRCH.
+  const onTarget = (name: string, act: (p: Proc, args: Record<string, unknown>) => number): void => {
+    k.registerKernelCall(name, (_caller, args) => {
+      const p = target(args);
+      return p === null ? -ESRCH : act(p, args as Record<string, unknown>);
+    });
+  };
 
-  k.registerKernelCall('sys_exec', (_caller, args) => {
-    const p = target(args);
-    const program = k.programs.get((args as { program: string }).program);
-    if (p === null) return -ESRCH;
+  onTarget('sys_resume', (p) => { k.resume(p, RTS_NO_PRIV); return OK; });
+
+  onTarget('sys_exec', (p, args) => {
+    const program = k.programs.get(args.program as string);
     if (program === undefined) return -EINVAL;
-    const argv = (args as { args?: unknown }).args;
+    const argv = args.args;
     k.replaceProgram(p, program, Array.isArray(argv) ? argv.map(String) : []);
     return OK;
   });
 
-  k.registerKernelCall('sys_exit', (_caller, args) => {
-    const p = target(args);
-    if (p === null) return -ESRCH;
-    k.destroy(p, (args as { code?: number }).code ?? 0);
-    return OK;
-  });
+  onTarget('sys_exit', (p, args) => { k.destroy(p, (args.code as number | undefined) ?? 0); return OK; });
 
-  k.registerKernelCall('sys_sigsend', (_caller, args) => {
-    const p = target(args);
-    const signal = (args as { signal: number }).signal;
-    if (p === null) return -ESRCH;
-    if (!(Number.isInteger(signal) && signal > 0 && signal < 32)) return -EINVAL;
+  onTarget('sys_sigsend', (p, args) => {
+    const signal = args.signal;
+    if (!(typeof signal === 'number' && Number.isInteger(signal) && signal > 0 && signal < NSIG)) return -EINVAL;
     k.markSignal(p, signal);
     return OK;
   });
 
-  k.registerKernelCall('sys_stop', (_caller, args) => {
-    const p = target(args);
-    if (p === null) return -ESRCH;
-    k.suspend(p, RTS_STOPPED);
-    return OK;
-  });
+  onTarget('sys_stop', (p) => { k.suspend(p, RTS_STOPPED); return OK; });
 
-  k.registerKernelCall('sys_cont', (_caller, args) => {
-    const p = target(args);
-    if (p === null) return -ESRCH;
-    k.resume(p, RTS_STOPPED);
-    return OK;
-  });
+  onTarget('sys_cont', (p) => { k.resume(p, RTS_STOPPED); return OK; });
 }

@@ -6,9 +6,13 @@
  *   Handler                     a generator: returns a reply, or null for none
  *                               (the handler replied itself or suspended the caller)
  * A request whose type is not in the table, or that the table's validator
- * refuses, gets an error reply and the server keeps serving.
+ * refuses, gets an error reply and the server keeps serving. Error replies
+ * go by sendnb: a requester in sendrec is waiting for exactly us and gets
+ * it; a process that is not waiting is not worth blocking the server for.
+ * A stray reply (every protocol's reply type ends in REPLY) is dropped, never
+ * answered: answering replies is how two servers trade errors forever.
  */
-import { ANY, EBADCALL, NOTIFY, receive, send, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
+import { ANY, EBADCALL, NOTIFY, receive, send, sendnb, type Envelope, type KernelCall, type Message } from '../kernel/index.js';
 import { ownValue } from './own.js';
 
 export type Handler<M extends Message = Message> = (m: Envelope<M>) => Generator<KernelCall, Message | null, any>;
@@ -32,17 +36,21 @@ export function* serve(table: CallTable, options: ServeOptions = {}): Generator<
     let handler: Handler<any> | undefined = typeof m.type === 'string' ? ownValue(table, m.type) : undefined;
     if (handler === undefined && m.type === NOTIFY) handler = options.onNotify;
     if (handler === undefined) {
-      if (m.type !== NOTIFY) yield send(m.source, { type: errorType, status: -EBADCALL } as Message);
+      if (m.type !== NOTIFY && !isReply(m)) yield sendnb(m.source, { type: errorType, status: -EBADCALL } as Message);
       continue;
     }
     const invalid = options.validate?.(m) ?? 0;
     if (invalid !== 0) {
-      yield send(m.source, { type: errorType, status: -invalid } as Message);
+      yield sendnb(m.source, { type: errorType, status: -invalid } as Message);
       continue;
     }
     const reply: Message | null = yield* handler(m);
     if (reply !== null) yield send(m.source, reply);
   }
+}
+
+function isReply(m: Envelope): boolean {
+  return typeof m.type === 'string' && m.type.endsWith('REPLY');
 }
 
 /** For validate: a request field must be a safe integer. */

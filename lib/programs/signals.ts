@@ -5,11 +5,11 @@
  *                          seeded PRNG), pause, and measure from the alarm's due time
  *                          to the handler's start; prints min / mean / max in microseconds
  */
+import { SIGALRM } from '../../kernel/signal.js';
 import { parseDurationNs, parseIntStrict } from '../shell/values.js';
 import { alarm, pause, sigaction } from '../syscalls/pm.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
-const SIGALRM = 14;
 
 export function* spinner(proc: UserProcess): SysGen<number> {
   const totalNs = parseDurationNs(proc.ctx.args[0] ?? '1s');

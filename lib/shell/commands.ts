@@ -8,6 +8,7 @@
  * before it boots rather than halfway through a run.
  */
 import { errnoByName } from '../../kernel/errno.js';
+import { SIGNAL_NAMES } from '../../kernel/signal.js';
 import { ParseError, type SourcePosition } from '../parse-error.js';
 import type { Token } from './lexer.js';
 import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
@@ -62,10 +63,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
 };
 
-export const SIGNAL_NAMES: readonly string[] = [
-  '', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGEMT', 'SIGFPE', 'SIGKILL', 'SIGUSR1',
-  'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
-];
+export { SIGNAL_NAMES };
 
 export function isSignalName(text: string): boolean {
   return (SIGNAL_NAMES.includes(text) || SIGNAL_NAMES.includes(`SIG${text}`)) && text !== '' && text !== 'SIG';

@@ -6,13 +6,13 @@
  *                chdir, chroot, chmod, chown, utime, umask, sync
  *   writeFile(path, bytes, { append }), readFile(path)   whole-file helpers the commands use
  * Each returns its result or -errno. Relative paths go to the server as they
- * are: the FS keeps each process's working directory (chdir). `absolute`
- * shows a path as the process sees it, from the directory `cd` last set.
+ * are: the FS keeps each process's working directory and root (chdir, chroot).
  */
 import {
   F_GETLK, F_SETLK, F_SETLKW, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET,
   type FsDirent, type FsFlock, type FsReply, type FsStat,
 } from '../../servers/fs/protocol.js';
+import { EFBIG, ELOOP, ENOSPC } from '../../kernel/errno.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
 export {
@@ -24,34 +24,6 @@ export {
 export const IO_CHUNK_BYTES = 64 * 1024;
 /** A bound on a file read whole by readFile (the `cat` of a simulator, not a pager). */
 export const MAX_READ_FILE_BYTES = 16 * 1024 * 1024;
-const ENOSPC = 28;
-const EFBIG = 27;
-const ELOOP = 40;
-
-const cwdOf = new WeakMap<UserProcess, string>();
-
-/** The absolute form of a path for this process (for messages; the server resolves paths itself). */
-export function absolute(proc: UserProcess, path: string): string {
-  if (path.startsWith('/')) return normalize(path);
-  return normalize(`${cwdOf.get(proc) ?? '/'}/${path}`);
-}
-
-/** Collapse '.', '..' and repeated slashes, as a lookup from the root would (symbolic links aside). */
-export function normalize(path: string): string {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') parts.pop();
-    else parts.push(part);
-  }
-  return '/' + parts.join('/');
-}
-
-/** Record the working directory `absolute` starts from (chdir does the real change). */
-export function setCwd(proc: UserProcess, path: string): void {
-  cwdOf.set(proc, absolute(proc, path));
-}
-
 function* fsCall(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<FsReply | number> {
   const r = yield* proc.call('fs', msg);
   if (typeof r === 'number') return r;
@@ -185,15 +157,11 @@ export function* truncate(proc: UserProcess, path: string, length: number): SysG
 }
 
 export function* chdir(proc: UserProcess, path: string): SysGen<number> {
-  const r = yield* fsStatus(proc, { type: 'FS_CHDIR', path });
-  if (r >= 0) setCwd(proc, path);
-  return r;
+  return yield* fsStatus(proc, { type: 'FS_CHDIR', path });
 }
 
 export function* chroot(proc: UserProcess, path: string): SysGen<number> {
-  const r = yield* fsStatus(proc, { type: 'FS_CHROOT', path });
-  if (r >= 0) cwdOf.delete(proc);
-  return r;
+  return yield* fsStatus(proc, { type: 'FS_CHROOT', path });
 }
 
 export function* chmod(proc: UserProcess, path: string, mode: number): SysGen<number> {

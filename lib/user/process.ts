@@ -8,7 +8,7 @@
  *   userProgram(main)               turn a generator over UserProcess into a Program (return = exit)
  */
 import {
-  sendrec, work, type ActorContext, type Envelope, type KernelCall, type Message, type Program, EINTR,
+  sendrec, work, type ActorContext, type Envelope, type KernelCall, type Message, type PendingSignals, type Program, EINTR,
 } from '../../kernel/index.js';
 
 export type SysGen<T> = Generator<KernelCall, T, any>;
@@ -58,7 +58,9 @@ export class UserProcess {
   *call(server: string, msg: Message): SysGen<SyscallReply | number> {
     const ep = this.ctx.endpointOf(server);
     const reply: Envelope | number = yield sendrec(ep, msg);
-    yield* this.deliverSignals();
+    // Checked with a plain call: a generator per system call only to find nothing pending is waste.
+    const pending = this.takePending();
+    if (pending !== null) yield* this.runHandlers(pending);
     return typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>);
   }
 
@@ -73,7 +75,8 @@ export class UserProcess {
     let left = ns;
     while (left > 0) {
       left = (yield work(left)) as number;
-      yield* this.deliverSignals();
+      const pending = this.takePending();
+      if (pending !== null) yield* this.runHandlers(pending);
     }
   }
 
@@ -84,9 +87,16 @@ export class UserProcess {
 
   /** Run the handlers of the signals the kernel marked pending, lowest number first. */
   *deliverSignals(): SysGen<void> {
-    if (this.delivering) return; // handlers do not nest; the rest wait for the next return
-    const pending = this.ctx.takeSignals();
-    if (pending === null) return;
+    const pending = this.takePending();
+    if (pending !== null) yield* this.runHandlers(pending);
+  }
+
+  /** The signals to deliver now; none while a handler runs (handlers do not nest; the rest wait for the next return). */
+  private takePending(): PendingSignals | null {
+    return this.delivering ? null : this.ctx.takeSignals();
+  }
+
+  private *runHandlers(pending: PendingSignals): SysGen<void> {
     this.delivering = true;
     try {
       for (let sig = 1; sig < 32; sig++) {

@@ -102,9 +102,14 @@ export class BufferCache {
     this.hashMask = hashSize - 1;
   }
 
-  private trace(op: string, fields: Record<string, unknown>): void {
+  /** Is anyone listening? Checked before a record's fields are built: get_block runs on every block access. */
+  private get tracing(): boolean {
     const ctx = this.options.ctx;
-    if (ctx && ctx.kernel.trace.on) ctx.trace('cache', { op, ...fields });
+    return ctx !== null && ctx !== undefined && ctx.kernel.trace.on;
+  }
+
+  private trace(op: string, fields: Record<string, unknown>): void {
+    this.options.ctx!.trace('cache', { op, ...fields });
   }
 
   // ---- the LRU list ----
@@ -170,11 +175,11 @@ export class BufferCache {
       if (hit.count === 0) this.lruRemove(hit);
       hit.count++;
       this.stats.hits++;
-      this.trace('hit', { block: blockNr });
+      if (this.tracing) this.trace('hit', { block: blockNr });
       return hit;
     }
     this.stats.misses++;
-    this.trace('miss', { block: blockNr });
+    if (this.tracing) this.trace('miss', { block: blockNr });
     const b = this.front;
     if (b === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
     if (b.dirty) {
@@ -185,7 +190,7 @@ export class BufferCache {
     this.lruRemove(b);
     if (b.blockNr >= 0) {
       this.stats.evictions++;
-      this.trace('evict', { block: b.blockNr });
+      if (this.tracing) this.trace('evict', { block: b.blockNr });
       if (b.valid) this.hashRemove(b);
     }
     b.blockNr = blockNr;
@@ -269,7 +274,7 @@ export class BufferCache {
    */
   *rwScattered(bufs: Buf[], write: boolean): Generator<KernelCall, number, any> {
     if (this.options.elevator || !write) bufs.sort((a, b) => a.blockNr - b.blockNr);
-    if (write) this.trace('flush', { blocks: bufs.map((b) => b.blockNr), sorted: this.options.elevator });
+    if (write && this.tracing) this.trace('flush', { blocks: bufs.map((b) => b.blockNr), sorted: this.options.elevator });
     let status = 0;
     let i = 0;
     while (i < bufs.length) {
@@ -288,7 +293,7 @@ export class BufferCache {
         status = r.status < 0 ? r.status : -EIO;
         if (write) {
           this.stats.writeErrors++;
-          this.trace('error', { op: 'write', block: bufs[i + ok]!.blockNr, status });
+          if (this.tracing) this.trace('error', { op: 'write', block: bufs[i + ok]!.blockNr, status });
         }
         break;
       }

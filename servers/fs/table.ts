@@ -156,8 +156,6 @@ export function fsCallTable(fs: FsState): CallTable {
   table.FS_PM_EXEC = fromPm((m) => pmExec(fs, m as never));
   table.FS_PM_UNPAUSE = fromPm((m) => pmUnpause(fs, m as never));
   table.FS_PM_SETCON = fromPm((m) => pmSetcon(fs, m as never));
-  // A reply that strays here (a server answering FS_SIGNAL) is dropped, never answered: two servers must not trade errors forever.
-  table.PM_REPLY = function* () { return null; };
   return table;
 }
 

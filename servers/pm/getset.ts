@@ -19,19 +19,20 @@ export function* doGetuid(pm: PmState, m: Envelope<PmGetuid>): Gen<Message | nul
 }
 
 export function* doSetuid(pm: PmState, m: Envelope<PmSetuid>): Gen<Message | null> {
-  const p = pm.procs.byEndpoint(m.source);
-  if (p === undefined || !Number.isSafeInteger(m.uid) || m.uid < 0) return pmReply(-EINVAL);
-  if (p.euid !== 0 && m.uid !== p.uid) return pmReply(-EPERM);
-  p.uid = p.euid = m.uid;
-  yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: p.endpoint, uid: p.euid, gid: p.egid });
-  return pmReply(0);
+  return yield* setId(pm, m.source, m.uid, 'uid');
 }
 
 export function* doSetgid(pm: PmState, m: Envelope<PmSetgid>): Gen<Message | null> {
-  const p = pm.procs.byEndpoint(m.source);
-  if (p === undefined || !Number.isSafeInteger(m.gid) || m.gid < 0) return pmReply(-EINVAL);
-  if (p.euid !== 0 && m.gid !== p.gid) return pmReply(-EPERM);
-  p.gid = p.egid = m.gid;
+  return yield* setId(pm, m.source, m.gid, 'gid');
+}
+
+/** setuid / setgid: root may take any id, others only their real one; the file system learns the new pair. */
+function* setId(pm: PmState, source: number, id: unknown, which: 'uid' | 'gid'): Gen<Message | null> {
+  const p = pm.procs.byEndpoint(source);
+  if (p === undefined || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return pmReply(-EINVAL);
+  if (p.euid !== 0 && id !== p[which]) return pmReply(-EPERM);
+  if (which === 'uid') p.uid = p.euid = id;
+  else p.gid = p.egid = id;
   yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: p.endpoint, uid: p.euid, gid: p.egid });
   return pmReply(0);
 }

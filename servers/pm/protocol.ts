@@ -8,6 +8,7 @@
  *   Signal numbers and wait-status encoding (as MINIX's <signal.h>, <sys/wait.h>)
  */
 import type { Message } from '../../kernel/index.js';
+import { SIGCHLD, SIGCONT, SIGKILL, SIGSTOP } from '../../kernel/signal.js';
 
 export interface PmFork extends Message {
   readonly type: 'PM_FORK';
@@ -56,9 +57,10 @@ export interface PmReply extends Message {
   readonly context?: string;
 }
 
-export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGABRT = 6, SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11,
-  SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 16, SIGCONT = 17, SIGSTOP = 18, SIGTSTP = 19;
-export const NSIG = 20;
+export {
+  SIGHUP, SIGINT, SIGQUIT, SIGABRT, SIGKILL, SIGUSR1, SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD,
+  SIGCONT, SIGSTOP, SIGTSTP, NSIG,
+} from '../../kernel/signal.js';
 
 /** Signals whose default action is to be ignored; stop/continue are handled apart. */
 export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGCONT]);

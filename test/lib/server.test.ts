@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EBADCALL, EINVAL, sendrec, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EBADCALL, EINVAL, send, senda, sendrec, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { isInt, serve } from '../../lib/server.js';
 import { testSystem } from '../kernel/helpers.js';
 
@@ -28,5 +28,35 @@ describe('the generic server loop', () => {
     sys.spawn('odd', function* (): Generator<any, void, any> { result = yield 42; });
     sys.kernel.run();
     expect(result).toBe(-EBADCALL);
+  });
+});
+
+describe('the generic server loop between servers', () => {
+  it('drops a stray reply instead of answering it, so two servers never trade errors', () => {
+    const sys = testSystem();
+    // a asks b something b does not serve, without waiting; b's error reply reaches a,
+    // which is receiving: answering it would start a ping-pong of errors between them.
+    sys.spawn('a', () => serve({
+      *KICK() { yield senda(sys.ep('b'), { type: 'UNKNOWN_TO_B' }); return null; },
+    }, { errorReplyType: 'A_REPLY' }));
+    sys.spawn('b', () => serve({}, { errorReplyType: 'B_REPLY' }));
+    sys.spawn('x', function* (): Generator<KernelCall, void, any> { yield send(sys.ep('a'), { type: 'KICK' }); });
+    sys.kernel.run({ untilNs: 1_000_000_000 });
+    expect(sys.kernel.messagesTotal).toBe(3); // KICK, UNKNOWN_TO_B, and b's one error reply
+    expect(sys.records.filter((r) => r.ev === 'send' && r.src === 'a' && r.type === 'A_REPLY')).toEqual([]);
+  });
+
+  it('an error for a sender that is not waiting is dropped, and the server keeps serving', () => {
+    const sys = testSystem();
+    const answers: unknown[] = [];
+    sys.spawn('srv', () => serve({}));
+    sys.spawn('fire-and-forget', function* (): Generator<KernelCall, void, any> {
+      yield send(sys.ep('srv'), { type: 'NOPE' }); // a plain send: it never receives the error
+    });
+    sys.spawn('client', function* (): Generator<KernelCall, void, any> {
+      answers.push(yield sendrec(sys.ep('srv'), { type: 'ALSO_NOPE' }));
+    });
+    sys.kernel.run();
+    expect(answers).toEqual([expect.objectContaining({ status: -EBADCALL })]);
   });
 });
