@@ -9,6 +9,10 @@
  *   schedule(atNs, fire)          a hardware event at a virtual time
  *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...)
  *   trace                         the TraceBus (kernel.trace.trace$)
+ *   onDispatch                    told each process given the CPU (a watchdog's view of who runs)
+ * Runaway guard: at most maxStepsPerInstant steps (actor resumptions and
+ * events fired) at one virtual time; more stops the run, since work that costs
+ * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, NONE, slotOf, type Endpoint } from './endpoint.js';
@@ -31,6 +35,8 @@ export interface KernelConfig {
   readonly quantumNs: number;
   /** CPU time of a context switch, charged to the process switched to. */
   readonly contextSwitchNs: number;
+  /** Steps allowed at one virtual time before the run is stopped as a zero-time loop. */
+  readonly maxStepsPerInstant: number;
 }
 
 export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
@@ -38,6 +44,7 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   ipcCostNs: 200,
   quantumNs: 10_000_000,
   contextSwitchNs: 0,
+  maxStepsPerInstant: 10_000_000,
 };
 
 /** What a process can reach of the machine besides IPC: its identity, the clock, the PRNG, trace and output. */
@@ -113,6 +120,12 @@ export class Kernel {
   private current: Proc | null = null;
   private msgIdCounter = 0;
   private stopRequested: string | null = null;
+  /** The virtual time the step count belongs to, and the steps taken at it. */
+  private instantNs = -1;
+  private stepsAtInstant = 0;
+
+  /** Called with each process the CPU switches to (the wall-clock watchdog publishes its name). */
+  onDispatch: ((p: Proc) => void) | null = null;
 
   // Statistics.
   messagesTotal = 0;
@@ -125,6 +138,9 @@ export class Kernel {
     for (const [k, v] of Object.entries(this.config)) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`kernel config ${k} must be a non-negative integer, got ${v}`);
     }
+    // A zero quantum never lets work() progress: the run would spin forever.
+    if (this.config.quantumNs === 0) throw new RangeError('kernel config quantumNs must be positive');
+    if (this.config.maxStepsPerInstant === 0) throw new RangeError('kernel config maxStepsPerInstant must be positive');
     this.random = new Prng(this.config.seed);
   }
 
@@ -404,6 +420,7 @@ export class Kernel {
     for (;;) {
       if (this.stopRequested !== null) return 'stopped';
       for (let e = events.popDue(this.nowNs); e !== undefined; e = events.popDue(this.nowNs)) {
+        if (!this.countStep(null)) return 'stopped';
         e.fire();
         if (this.stopRequested !== null) return 'stopped';
       }
@@ -431,6 +448,7 @@ export class Kernel {
     if (p !== this.current) {
       if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current?.name ?? null, to: p.name });
       this.current = p;
+      this.onDispatch?.(p);
       this.contextSwitchesTotal++;
       if (this.config.contextSwitchNs > 0) this.charge(p, this.config.contextSwitchNs);
     }
@@ -438,6 +456,7 @@ export class Kernel {
     const costNs = this.config.ipcCostNs;
     for (;;) {
       if (p.workLeftNs > 0 && !this.runWork(p)) return;
+      if (!this.countStep(p)) return;
       let step: IteratorResult<KernelCall, unknown>;
       try {
         const value = p.result;
@@ -467,6 +486,22 @@ export class Kernel {
       if (events.peekTimeNs() <= this.nowNs) return;
       if (this.runQueues.higherReady(p.priority)) return;
     }
+  }
+
+  /**
+   * One step (an actor resumed, an event fired) at the current virtual time.
+   * False, with the run stopped, when the instant's budget is spent: the
+   * steps cost no virtual time, so neither --until nor an idle CPU would end them.
+   */
+  private countStep(p: Proc | null): boolean {
+    if (this.nowNs !== this.instantNs) {
+      this.instantNs = this.nowNs;
+      this.stepsAtInstant = 0;
+    }
+    if (++this.stepsAtInstant <= this.config.maxStepsPerInstant) return true;
+    this.stop(`zero-time loop: ${this.config.maxStepsPerInstant} steps at virtual time ${this.nowNs} ns without time advancing`
+      + (p !== null ? ` (running: ${p.name})` : ' (in device events)'));
+    return false;
   }
 
   private charge(p: Proc, ns: number): void {
