@@ -44,7 +44,7 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   ipcCostNs: 200,
   quantumNs: 10_000_000,
   contextSwitchNs: 0,
-  maxStepsPerInstant: 10_000_000,
+  maxStepsPerInstant: 1_000_000,
 };
 
 /** What a process can reach of the machine besides IPC: its identity, the clock, the PRNG, trace and output. */

@@ -147,7 +147,7 @@ export function bootScript(
   for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
   const stoppedEarly = outcome === 'stopped' && kernel.stopReason !== WORKLOAD_DONE;
   if (stoppedEarly) err(`mksim: simulation stopped: ${kernel.stopReason}`);
-  if (alive.length > 0 && outcome !== 'until') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
+  if (alive.length > 0 && outcome === 'idle') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
   const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
   err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
     + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
@@ -186,7 +186,7 @@ export function register(program: Command): void {
     .option('--fault <spec>', 'inject a fault as a `fault` line would (repeatable), e.g. "disk0 kill-driver nth=3"', (v: string, acc: string[] = []) => [...acc, v])
     .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .option('--wall-limit <duration>', 'stop after this much wall-clock time (e.g. 30s), naming the process that was running; exit 1')
-    .option('--step-budget <n>', 'steps at one virtual time before a zero-time loop is stopped (default 10000000)')
+    .option('--step-budget <n>', 'steps at one virtual time before a zero-time loop is stopped (default 1000000)')
     .action(async (scriptPath: string, opts: BootCommandOptions, command: Command) => {
       const out = (l: string): void => { process.stdout.write(l + '\n'); };
       const err = (l: string): void => { process.stderr.write(l + '\n'); };
