@@ -135,6 +135,39 @@ describe('fsck: a device node holds a device number in i_zone[0], not a zone', (
   }
 });
 
+describe('the FS: unlinking a device node frees no zone (MINIX truncate_inode refuses devices)', () => {
+  it('rm of a character device (i_size 4096) whose number equals a file\'s zone leaves that zone allocated and the file whole', () => {
+    const img = mkfsMinix(1 << 20, 64);
+    const data = new Uint8Array(3000).map((_, i) => (i * 5 + 1) & 0xff);
+    const nrs = runFs(img, function* () {
+      const dev = (yield* call({ type: 'FS_CREATE', path: '/tty0', mode: 0o600 })).ino!;
+      const file = (yield* call({ type: 'FS_CREATE', path: '/data', mode: 0o644 })).ino!;
+      yield* call({ type: 'FS_WRITE', path: '/data', position: 0, buffer: data });
+      yield* call({ type: 'FS_SYNC' });
+      return { dev, file };
+    }).result;
+    const inodes = inodeAt(img);
+    const dev = inodes.read(nrs.dev);
+    dev.mode = S_IFCHR | 0o600;
+    dev.zone[0] = inodes.read(nrs.file).zone[0]!;
+    dev.size = 4096; // nothing reads a device's i_size; a truncation to 0 would free i_zone[0]
+    inodes.write(nrs.dev, dev);
+    expect(fsckMinix(img, '-f').status).toBe(0);
+    const after = runFs(img, function* () {
+      const rm = (yield* call({ type: 'FS_UNLINK', path: '/tty0' })).status;
+      // A new file must not be handed the zone /data still holds.
+      yield* call({ type: 'FS_CREATE', path: '/new', mode: 0o644 });
+      yield* call({ type: 'FS_WRITE', path: '/new', position: 0, buffer: new Uint8Array(4096).fill(0xee) });
+      yield* call({ type: 'FS_SYNC' });
+      return rm;
+    }).result;
+    expect(after).toBe(0);
+    expect(same(readBack(img, '/data', data.length), data)).toBe(true);
+    expect(checkImage(img.slice()).problems).toEqual([]);
+    expect(fsckMinix(img, '-f').status).toBe(0);
+  });
+});
+
 interface FileInfo { readonly path: string; readonly ino: number; readonly data: Uint8Array }
 
 /** A seeded tree of directories and files (some past the single indirect range) on a mkfs.minix image. */
