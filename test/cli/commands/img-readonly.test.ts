@@ -114,11 +114,16 @@ describe('img cat checks i_size and streams', () => {
     return out;
   }
 
-  it('prints a file of 600 KiB byte for byte', () => {
+  it('prints a file of 600 KiB byte for byte, and img cp streams it to a host file, the image unchanged', () => {
     const { path, data } = bigImage();
+    const before = hashOf(path);
     const r = spawnSync(process.execPath, [MKSIM, 'img', 'cat', `${path}:/big`], { maxBuffer: 8 << 20 });
     expect(r.status).toBe(0);
     expect(Buffer.from(r.stdout).equals(Buffer.from(data))).toBe(true);
+    const out = `${path}.out`;
+    expect(mksim('img', 'cp', `${path}:/big`, out).code).toBe(0);
+    expect(readFileSync(out).equals(Buffer.from(data))).toBe(true);
+    expect(hashOf(path)).toBe(before);
   });
 
   it('i_size 0xffffffff: exit 1 naming the inode and s_max_size, no stack trace, in bounded time and memory', () => {
