@@ -133,6 +133,26 @@ describe('fsck: a device node holds a device number in i_zone[0], not a zone', (
       expect(fsckMinix(repaired, '-f').status).toBe(0);
     });
   }
+
+  it('stat and lstat of a device whose number lies outside the zones: no zones, no corruption error', () => {
+    const img = mkfsMinix(1 << 20, 64);
+    const nr = runFs(img, function* () {
+      const ino = (yield* call({ type: 'FS_CREATE', path: '/sda', mode: 0o600 })).ino!;
+      yield* call({ type: 'FS_SYNC' });
+      return ino;
+    }).result;
+    const inodes = inodeAt(img);
+    const dev = inodes.read(nr);
+    dev.mode = S_IFBLK | 0o600;
+    dev.zone[0] = (8 << 8) | 0; // major 8 minor 0: 2048, beyond this image's 1024 zones
+    inodes.write(nr, dev);
+    expect(fsckMinix(img, '-f').status).toBe(0);
+    const st = runFs(img, function* () {
+      const r = yield* call({ type: 'FS_LSTAT', path: '/sda' });
+      return { status: r.status, zones: r.stat?.zones, mode: r.stat?.mode };
+    }).result;
+    expect(st).toEqual({ status: 0, zones: 0, mode: S_IFBLK | 0o600 });
+  });
 });
 
 describe('the FS: unlinking a device node frees no zone (MINIX truncate_inode refuses devices)', () => {
