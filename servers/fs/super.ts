@@ -14,7 +14,7 @@ import { FprocTable } from './fproc.js';
 import { InodeTable, writeDirtyInodes } from './inode.js';
 import { newLabelStore } from './label.js';
 import { LockTable } from './lock.js';
-import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
+import { checkSuperblock, decodeSuperblock, geometryOf, NameCache, SUPER_OFFSET_BYTES } from './layout.js';
 import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
 
 export class MountError extends Error {
@@ -56,6 +56,8 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
     locks: new LockTable(),
     dmap,
     labels: newLabelStore(),
+    names: new NameCache(),
+    nextPipeNr: 1,
   };
 }
 
