@@ -6,10 +6,11 @@
  *   doNotify(k, caller, dst, bits)     notify: never blocks, coalesces per source
  *   doSenda(k, caller, dst, msg)       asynchronous send (system processes)
  *   deadlock(k, caller, target, sending)   follow the blocked-on chain (ELOCKED)
- * Each returns a result for the caller, or BLOCKED when the caller must wait.
  *   clearEndpoint(k, dead)             a process died: remove it from everyone's IPC state
  *   clearIpc(k, p)                     p stops sending and receiving (exec, and the dead itself)
- * Only this file changes IPC state (RTS_SENDING/RECEIVING, queues, pending bits).
+ * The primitives return a result for the caller, or BLOCKED when the caller
+ * must wait. Only this file changes IPC state (RTS_SENDING/RECEIVING, caller
+ * queues, pending notifications, queued senda messages).
  */
 import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
 import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, errnoName, OK } from './errno.js';
