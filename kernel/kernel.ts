@@ -613,7 +613,7 @@ export class Kernel {
     const events = this.events;
     const costNs = this.config.ipcCostNs;
     for (;;) {
-      if (p.workLeftNs > 0 && !this.runWork(p)) return;
+      if (p.workLeftNs > 0 && !this.runWork(p, untilNs)) return;
       let step: IteratorResult<KernelCall, unknown>;
       try {
         const value = p.result;
@@ -658,11 +658,13 @@ export class Kernel {
    * only by one), or, with no clock counting quanta, the quantum's end.
    * True if done and p may go on.
    */
-  private runWork(p: Proc): boolean {
+  private runWork(p: Proc, untilNs: number): boolean {
     const exact = this.quantumMode === QuantumMode.Exact;
     let stepNs = exact ? Math.min(p.workLeftNs, Math.max(0, p.quantumLeftNs)) : p.workLeftNs;
     const nextEventNs = this.events.peekTimeNs();
-    if (nextEventNs - this.nowNs < stepNs) stepNs = Math.max(0, nextEventNs - this.nowNs);
+    // Stop at the next event (a clock event may end the quantum) and at the run's deadline.
+    const stopNs = Math.min(nextEventNs, untilNs);
+    if (stopNs - this.nowNs < stepNs) stepNs = Math.max(0, stopNs - this.nowNs);
     this.charge(p, stepNs);
     p.workLeftNs -= stepNs;
     if (exact && p.quantumLeftNs <= 0) {
@@ -671,7 +673,7 @@ export class Kernel {
     }
     if (p.workLeftNs > 0) return false;
     p.result = 0;
-    return nextEventNs > this.nowNs;
+    return stopNs > this.nowNs;
   }
 
   private execute(p: Proc, call: KernelCall): unknown {
