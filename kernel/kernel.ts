@@ -161,6 +161,8 @@ export class Kernel {
     for (const [k, v] of Object.entries(this.config)) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`kernel config ${k} must be a non-negative integer, got ${v}`);
     }
+    // A quantum of 0 would send a process to proc_no_time before every step it takes.
+    if (this.config.quantumNs < 1) throw new RangeError(`kernel config quantumNs must be at least 1 ns, got ${this.config.quantumNs}`);
     this.random = new Prng(this.config.seed);
   }
 
@@ -168,6 +170,7 @@ export class Kernel {
 
   spawn(options: SpawnOptions): Proc {
     if (!(options.priority >= 0 && options.priority < NR_SCHED_QUEUES)) throw new RangeError(`priority ${options.priority} outside 0..${NR_SCHED_QUEUES - 1}`);
+    if (options.quantumNs !== undefined && !(Number.isSafeInteger(options.quantumNs) && options.quantumNs >= 1)) throw new RangeError(`quantum ${options.quantumNs} ns: must be an integer of at least 1 ns`);
     let slot = -1;
     for (let s = HARDWARE_SLOT + 1; s < MAX_SLOTS; s++) {
       if (this.slots[s] === null) { slot = s; break; }

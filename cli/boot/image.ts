@@ -81,7 +81,10 @@ export function directive(script: BootScript, keyword: string): Directive | unde
 function kernelConfig(script: BootScript, seed: number): Partial<KernelConfig> {
   const cpu = directive(script, 'cpu');
   const config: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = { seed };
-  if (cpu?.values.has('quantum')) config.quantumNs = cpu.values.get('quantum') as number;
+  if (cpu?.values.has('quantum')) {
+    config.quantumNs = cpu.values.get('quantum') as number;
+    if (config.quantumNs < 1) throw new ParseError('quantum=0: a quantum must be at least 1ns', cpu.keyPos.get('quantum') ?? cpu.pos);
+  }
   if (cpu?.values.has('ipc-cost')) config.ipcCostNs = cpu.values.get('ipc-cost') as number;
   if (cpu?.values.has('context-switch')) config.contextSwitchNs = cpu.values.get('context-switch') as number;
   return config;

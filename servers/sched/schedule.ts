@@ -37,8 +37,13 @@ const reply = (status: number): SchedReply => ({ type: SCHED_REPLY, status });
 const validQueue = (q: unknown): q is number => Number.isSafeInteger(q) && (q as number) >= 0 && (q as number) <= MIN_USER_Q;
 const validQuantum = (ns: unknown): ns is number => Number.isSafeInteger(ns) && (ns as number) >= 1;
 
+/** The policy's view; the sorted table is built only if the policy looks at it. */
 function view(s: SchedState): PolicyView {
-  return { procs: s.table.all(), random: () => s.prng.nextU32() };
+  let procs: readonly SchedEntry[] | null = null;
+  return {
+    get procs() { return (procs ??= s.table.all()); },
+    random: () => s.prng.nextU32(),
+  };
 }
 
 /** Apply a decision: the policy's numbers, checked, to the table and the kernel (schedule_process). */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../../cli/commands/boot.js';
+import { mksim } from '../../support/mksim.js';
 
 interface Rec { seq: number; t: number; ev: string; proc?: string; [k: string]: unknown }
 
@@ -84,6 +85,24 @@ describe('priority= and quantum= on every process block (bug 5)', () => {
     ].join('\n'));
     expect(r2.stdout.join('\n')).toMatch(/u: cannot take priority 3 quantum -: EPERM/);
     expect(r2.code).toBe(1);
+  });
+});
+
+describe('bad scheduling input', () => {
+  it('a quantum of 0 is a script error at its position, not a hang or an internal error', () => {
+    for (const [text, where] of [
+      ['cpu quantum=0ns\nprocess init\n    spin 1ms\n', ':1:13:'],
+      ['process init quantum=0ns\n    spin 1ms\n', ':1:14:'],
+      ['sched policy=fifo\nprocess init\n    spin 1ms\n', ':1:14:'],
+    ] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'mksim-sched-'));
+      const path = join(dir, 'bad.boot');
+      writeFileSync(path, text);
+      const r = mksim('boot', path);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${path}${where}`);
+      expect(r.stderr).not.toMatch(/internal error/);
+    }
   });
 });
 
