@@ -367,11 +367,6 @@ export class Kernel {
     this.makeReady(p);
   }
 
-  /** Ready queues by priority (process names), for tests and statistics. */
-  readyQueuesCount(): number {
-    return this.runQueues.count;
-  }
-
   /**
    * The clock task that drives quanta announces how it counts them (once,
    * at its start). Every process's tick budget is recomputed from its quantum.

@@ -11,6 +11,7 @@
  * for a kernel-scheduled process.
  */
 import { EINVAL, EPERM, NONE, sendrec, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { MAX_USER_Q, MIN_USER_Q, type SchedInherit, type SchedSetNice, type SchedStart, type SchedStop } from '../sched/protocol.js';
 import type { MProc } from './mproc.js';
 import type { PmSetpriority } from './protocol.js';
 import { pmReply, type PmState } from './state.js';
@@ -19,8 +20,6 @@ type Gen<T> = Generator<KernelCall, T, any>;
 
 export const PRIO_MIN = -20;
 export const PRIO_MAX = 20;
-const MAX_USER_Q = 0;
-const MIN_USER_Q = 15;
 
 export function niceToPriority(nice: number): number {
   const q = MAX_USER_Q + Math.floor(((nice - PRIO_MIN) * (MIN_USER_Q - MAX_USER_Q + 1)) / (PRIO_MAX - PRIO_MIN + 1));
@@ -38,23 +37,26 @@ function* tellSched(pm: PmState, msg: Message): Gen<number> {
 export function* schedInit(pm: PmState, init: MProc, priority: number, quantumNs: number): Gen<void> {
   if (pm.ctx.endpointOf('sched') === NONE) return;
   init.maxPriority = priority;
-  const r = yield* tellSched(pm, { type: 'SCHEDULING_START', endpoint: init.endpoint, name: init.name, maxPriority: priority, quantumNs });
+  const start: SchedStart = { type: 'SCHEDULING_START', endpoint: init.endpoint, name: init.name, maxPriority: priority, quantumNs };
+  const r = yield* tellSched(pm, start);
   init.scheduled = r >= 0;
 }
 
 export function* schedStartUser(pm: PmState, child: MProc, parent: MProc): Gen<void> {
   child.maxPriority = parent.maxPriority;
   if (!parent.scheduled) return;
-  const r = yield* tellSched(pm, {
+  const inherit: SchedInherit = {
     type: 'SCHEDULING_INHERIT', endpoint: child.endpoint, name: child.name, parent: parent.endpoint, maxPriority: child.maxPriority,
-  });
+  };
+  const r = yield* tellSched(pm, inherit);
   child.scheduled = r >= 0;
 }
 
 export function* schedStop(pm: PmState, p: MProc): Gen<void> {
   if (!p.scheduled) return;
   p.scheduled = false;
-  yield* tellSched(pm, { type: 'SCHEDULING_STOP', endpoint: p.endpoint });
+  const stop: SchedStop = { type: 'SCHEDULING_STOP', endpoint: p.endpoint };
+  yield* tellSched(pm, stop);
 }
 
 export function* doSetpriority(pm: PmState, m: Envelope<PmSetpriority>): Gen<Message | null> {
@@ -73,9 +75,10 @@ export function* doSetpriority(pm: PmState, m: Envelope<PmSetpriority>): Gen<Mes
   // Only root may raise a priority or choose a quantum (do_setpriority).
   if ((maxPriority < p.maxPriority || m.quantumNs !== undefined) && p.euid !== 0) return pmReply(-EPERM);
   if (!p.scheduled) return pmReply(-EINVAL);
-  const r = yield* tellSched(pm, {
+  const nice: SchedSetNice = {
     type: 'SCHEDULING_SET_NICE', endpoint: p.endpoint, maxPriority, ...(m.quantumNs !== undefined ? { quantumNs: m.quantumNs } : {}),
-  });
+  };
+  const r = yield* tellSched(pm, nice);
   if (r >= 0) p.maxPriority = maxPriority;
   return pmReply(r >= 0 ? 0 : r);
 }

@@ -9,9 +9,8 @@
  *                   else one queue below. Over many quanta a process's share of
  *                   the best queue is its share of the tickets.
  */
+import { NR_SCHED_QUEUES } from '../../kernel/index.js';
 import { MIN_USER_Q, type PolicyView, type SchedPolicy, type SchedProc } from './policy.js';
-
-const NR_SCHED_QUEUES = 16;
 
 export const ticketsOf = (p: SchedProc): number => NR_SCHED_QUEUES - p.maxPriority;
 

@@ -55,6 +55,4 @@ export interface SchedPolicy {
   readonly balanceIntervalNs?: number;
 }
 
-/** Queues a user process may occupy (MINIX's MAX_USER_Q .. MIN_USER_Q). */
-export const MAX_USER_Q = 0;
-export const MIN_USER_Q = 15;
+export { MAX_USER_Q, MIN_USER_Q } from './protocol.js';

@@ -6,6 +6,7 @@
  *   SchedSetNice    SCHEDULING_SET_NICE: a new best queue and, optionally, quantum (sched_nice)
  *   SchedNoQuantum  SCHEDULING_NO_QUANTUM: sent by the kernel on a process's behalf (notify_scheduler); never answered
  *   SchedReply      { type: 'SCHED_REPLY', status }
+ *   MAX_USER_Q, MIN_USER_Q   the best and worst queue of a user process
  */
 import type { Message } from '../../kernel/index.js';
 
@@ -58,3 +59,7 @@ export interface SchedReply extends Message {
 export type SchedRequest = SchedStart | SchedInherit | SchedStop | SchedSetNice | SchedNoQuantum;
 
 export const SCHED_REPLY = 'SCHED_REPLY';
+
+/** Queues a user process may occupy (MINIX's MAX_USER_Q .. MIN_USER_Q); USER_Q (7) is the default. */
+export const MAX_USER_Q = 0;
+export const MIN_USER_Q = 15;
