@@ -180,6 +180,18 @@ describe('the SCHED server', () => {
     expect(exitAt(r.records, 'b')).toBeLessThan(exitAt(r.records, 'a'));
   });
 
+  it('mlfq: a spinner drops a level per used quantum and its quantum doubles, down to the last level', () => {
+    const r = boot([
+      'sched policy=mlfq', 'cpu quantum=2ms',
+      'process init', '    spawn a', '    spawn b', '    wait', '    wait',
+      'process a', '    spin 100ms',
+      'process b', '    spin 100ms',
+    ].join('\n'));
+    expect(r.code).toBe(0);
+    const a = r.records.filter((x) => x.ev === 'schedule' && x.proc === 'a').map((x) => [x.priority, (x.quantumNs as number) / MS]);
+    expect(a.slice(0, 6)).toEqual([[7, 2], [8, 4], [9, 8], [10, 16], [10, 16], [10, 16]]);
+  });
+
   it('lottery draws with the seeded PRNG: the same seed gives the same trace', () => {
     const text = [
       'sched policy=lottery', 'cpu quantum=1ms',
