@@ -10,6 +10,7 @@
  */
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
+import { POLICY_NAMES } from '../../servers/sched/policies.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list';
 
@@ -138,6 +139,12 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       mode: { kind: 'word', values: ['enforcing', 'permissive'], summary: 'enforcement mode' },
     },
   },
+  sched: {
+    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}`,
+    keys: {
+      policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
+    },
+  },
   cpu: {
     positional: [], repeatable: false, summary: 'cpu [quantum=D] [ipc-cost=D] [context-switch=D]',
     keys: {
@@ -164,6 +171,6 @@ export const PROCESS_KEYS: Readonly<Record<string, KeySpec>> = {
   uid: { kind: 'int', max: MAX_ID, summary: 'user id' },
   gid: { kind: 'int', max: MAX_ID, summary: 'group id' },
   context: { kind: 'context', summary: 'security context user:role:type' },
-  priority: { kind: 'int', max: 15, summary: 'scheduling queue 0..15 (users default 7)' },
-  quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum' },
+  priority: { kind: 'int', max: 15, summary: 'best scheduling queue 0..15 (users default 7); below 7 needs root' },
+  quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum (needs root)' },
 };
