@@ -5,6 +5,8 @@
  *   flushall()               write every dirty buffer (rw_scattered)
  *   rwScattered(bufs, write) sort by block number (the elevator) and transfer runs of consecutive blocks by vector
  *   prefetch(blockNrs)       read ahead: the absent blocks in one scattered read
+ *   discard(b)               forget an unheld buffer's contents without writing (undoing a request)
+ *   undo                     a hook told of every block a request gets and every buffer written (undo.ts)
  * Lists: hash chains on the low bits of the block number (every valid
  * buffer), and one doubly linked LRU list of the buffers nobody holds
  * (count 0), front = next to evict. All operations are O(1) but the sort.
@@ -38,6 +40,14 @@ export const enum BlockType {
 }
 
 const TYPE_MASK = 0x3f;
+
+/** Told of the blocks a request touches, so a failed request can be undone (undo.ts fills it). */
+export interface CacheUndoHook {
+  /** A request got this buffer; `known`: its data is the block's (false: a NO_READ miss, not read). */
+  noteBlock(b: Buf, known: boolean): void;
+  /** This buffer's data reached the disk. */
+  noteWritten(b: Buf): void;
+}
 
 export class Buf {
   blockNr = -1;
@@ -85,6 +95,8 @@ export class BufferCache {
   private front: Buf | null = null;
   private rear: Buf | null = null;
   readonly stats: CacheStats = { hits: 0, misses: 0, evictions: 0, flushes: 0, blocksWritten: 0, blocksRead: 0, writeErrors: 0 };
+  /** Set while a request that may be undone runs. */
+  undo: CacheUndoHook | null = null;
 
   constructor(readonly dev: BlockDevice, readonly options: CacheOptions) {
     if (!(options.buffers >= 4)) throw new RangeError(`cache needs at least 4 buffers, got ${options.buffers}`);
@@ -176,6 +188,7 @@ export class BufferCache {
       hit.count++;
       this.stats.hits++;
       if (this.tracing) this.trace('hit', { block: blockNr });
+      if (this.undo !== null && mode !== GetMode.PREFETCH) this.undo.noteBlock(hit, true);
       return hit;
     }
     this.stats.misses++;
@@ -213,6 +226,7 @@ export class BufferCache {
       // NO_READ: the caller fills the block; start from zeros so a partial fill never shows stale data.
       b.data.fill(0);
     }
+    if (this.undo !== null && mode !== GetMode.PREFETCH) this.undo.noteBlock(b, mode === GetMode.NORMAL);
     return b;
   }
 
@@ -237,21 +251,25 @@ export class BufferCache {
     if (immediate && b.dirty && b.valid) yield* this.rwScattered([b], true);
   }
 
-  /** Release a held buffer without writing (error paths). */
+  /** Give a held buffer back without writing it, whatever the robust mode (undo.ts). */
   release(b: Buf): void {
-    if (b.count <= 0) return;
+    if (b.count <= 0) throw new Error(`release of block ${b.blockNr}: not held (count ${b.count})`);
     if (--b.count === 0) this.lruAppend(b);
   }
 
-  /** Drop every hold (after a request failed half way): every buffer goes back on the LRU list. */
-  releaseAll(): void {
-    for (const b of this.bufs) {
-      if (b.count > 0) {
-        b.count = 0;
-        if (!b.valid && b.blockNr >= 0) this.invalidate(b);
-        this.lruAppend(b);
-      }
-    }
+  /** Forget an unheld buffer's data (it goes unwritten): undoing a request's change to a block it never read. */
+  discard(b: Buf): void {
+    if (b.count !== 0) throw new Error(`discard of block ${b.blockNr}: held (count ${b.count})`);
+    if (b.valid) this.invalidate(b);
+    this.lruRemove(b);
+    this.lruPrepend(b);
+  }
+
+  /** Blocks some caller still holds (between requests: none; the server asserts it). */
+  heldBlocks(): number[] {
+    const out: number[] = [];
+    for (const b of this.bufs) if (b.count > 0) out.push(b.blockNr);
+    return out;
   }
 
   // ---- writing ----
@@ -287,7 +305,14 @@ export class BufferCache {
       while (ok < n && r.done[ok] === this.blockSize) ok++;
       for (let j = 0; j < ok; j++) {
         const b = bufs[i + j]!;
-        if (write) { b.dirty = false; this.stats.blocksWritten++; } else { b.valid = true; this.stats.blocksRead++; }
+        if (write) {
+          b.dirty = false;
+          this.stats.blocksWritten++;
+          this.undo?.noteWritten(b);
+        } else {
+          b.valid = true;
+          this.stats.blocksRead++;
+        }
       }
       if (ok < n) {
         status = r.status < 0 ? r.status : -EIO;

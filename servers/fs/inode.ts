@@ -24,8 +24,18 @@ export class Inode {
   constructor(readonly nr: number, readonly d: DiskInode) {}
 }
 
+/** Told of the inodes a request touches, so a failed request can be undone (undo.ts fills it). */
+export interface InodeUndoHook {
+  /** A request got this inode (its fields as they were before the request changed them). */
+  noteInode(ino: Inode): void;
+  /** A request allocated this inode. */
+  noteNew(ino: Inode): void;
+}
+
 export class InodeTable {
   readonly byNr = new Map<number, Inode>();
+  /** Set while a request that may be undone runs. */
+  undo: InodeUndoHook | null = null;
   /** Inodes nobody holds, oldest first: the ones a new inode may replace. */
   private readonly unused = new Set<Inode>();
   constructor(readonly slots: number) {}
@@ -56,12 +66,11 @@ export class InodeTable {
     ino.count = 1;
   }
 
-  /** Drop every hold a request took (after a failed request); long holds stay. */
-  releaseAll(): void {
-    for (const ino of this.byNr.values()) {
-      if (ino.count > ino.longHolds) ino.count = ino.longHolds;
-      if (ino.count === 0) this.unused.add(ino);
-    }
+  /** Inodes held beyond their long holds (between requests: none; the server asserts it). */
+  shortHeld(): number[] {
+    const out: number[] = [];
+    for (const ino of this.byNr.values()) if (ino.count > ino.longHolds) out.push(ino.nr);
+    return out;
   }
 }
 
@@ -94,12 +103,14 @@ export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode,
   const cached = fs.inodes.byNr.get(nr);
   if (cached !== undefined) {
     fs.inodes.hold(cached);
+    fs.inodes.undo?.noteInode(cached);
     return cached;
   }
   yield* takeSlot(fs);
   const ino = new Inode(nr, emptyInode());
   yield* rwInode(fs, ino, false);
   fs.inodes.add(ino);
+  fs.inodes.undo?.noteInode(ino);
   return ino;
 }
 
@@ -136,6 +147,7 @@ export function* allocInode(fs: FsState, mode: number, uid: number, gid: number)
   const ino = new Inode(nr, d);
   ino.dirty = true;
   fs.inodes.add(ino);
+  fs.inodes.undo?.noteNew(ino);
   return ino;
 }
 

@@ -47,20 +47,23 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
     const bp = yield* fs.cache.getBlock(z);
     const last = level === path.indexes.length - 1;
     let child = last ? zone : readU32(bp.data, offset);
-    if (!last) {
-      checkZone(fs, ino, child);
-      if (ancestors.includes(child)) { yield* fs.cache.putBlock(bp, BlockType.INDIRECT); throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`); }
-      if (child === 0) {
-        child = yield* allocZone(fs, z);
-        yield* fs.cache.putBlock(yield* freshBlock(fs, child), BlockType.INDIRECT);
-        writeU32(bp.data, offset, child);
+    try {
+      if (!last) {
+        checkZone(fs, ino, child);
+        if (ancestors.includes(child)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
+        if (child === 0) {
+          child = yield* allocZone(fs, z);
+          yield* fs.cache.putBlock(yield* freshBlock(fs, child), BlockType.INDIRECT);
+          writeU32(bp.data, offset, child);
+          fs.cache.markDirty(bp);
+        }
+      } else {
+        writeU32(bp.data, offset, zone);
         fs.cache.markDirty(bp);
       }
-    } else {
-      writeU32(bp.data, offset, zone);
-      fs.cache.markDirty(bp);
+    } finally {
+      yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     }
-    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     z = child;
   }
 }
@@ -126,21 +129,24 @@ function* freeTree(fs: FsState, ino: Inode, z: number, depth: number, base: numb
   if (ancestors.includes(z)) throw corrupt(`inode ${ino.nr}: indirect block ${z} points at itself`);
   const chain = [...ancestors, z];
   const bp = yield* fs.cache.getBlock(z);
-  for (let i = 0; i < n; i++) {
-    const childBase = base + i * span;
-    if (childBase + span <= firstFree) continue;
-    const child = readU32(bp.data, i * 4);
-    if (child === 0) continue;
-    if (depth === 1) {
-      checkZone(fs, ino, child);
-      yield* freeZone(fs, child);
-    } else if (!(yield* freeTree(fs, ino, child, depth - 1, childBase, firstFree, chain))) {
-      continue;
+  try {
+    for (let i = 0; i < n; i++) {
+      const childBase = base + i * span;
+      if (childBase + span <= firstFree) continue;
+      const child = readU32(bp.data, i * 4);
+      if (child === 0) continue;
+      if (depth === 1) {
+        checkZone(fs, ino, child);
+        yield* freeZone(fs, child);
+      } else if (!(yield* freeTree(fs, ino, child, depth - 1, childBase, firstFree, chain))) {
+        continue;
+      }
+      writeU32(bp.data, i * 4, 0);
+      fs.cache.markDirty(bp);
     }
-    writeU32(bp.data, i * 4, 0);
-    fs.cache.markDirty(bp);
+  } finally {
+    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
   }
-  yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
   if (firstFree > base) return false;
   yield* freeZone(fs, z);
   return true;
