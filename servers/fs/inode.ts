@@ -13,7 +13,7 @@ import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { decodeInode, emptyInode, encodeInode, INODE_BYTES, type DiskInode } from './layout.js';
 import { clearLabel } from './label.js';
-import { nowSec, type FsState } from './state.js';
+import { checkWritable, nowSec, type FsState } from './state.js';
 import { truncateInode } from './write.js';
 
 export class Inode {
@@ -117,8 +117,9 @@ export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode,
 export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, any> {
   fs.inodes.release(ino);
   if (ino.count > 0) return;
-  if (ino.d.nlinks === 0 && ino.d.mode !== 0) {
-    // Last hold on an unlinked file: free its zones and the inode itself.
+  if (ino.d.nlinks === 0 && ino.d.mode !== 0 && !fs.readOnly) {
+    // Last hold on an unlinked file: free its zones and the inode itself. On a read-only mount
+    // an orphan (nlinks 0 on disk) is left as it is, for fsck (MINIX would try to free it).
     yield* truncateInode(fs, ino, 0);
     ino.d.mode = 0;
     ino.dirty = true;
@@ -134,6 +135,7 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
 }
 
 export function* allocInode(fs: FsState, mode: number, uid: number, gid: number): Generator<KernelCall, Inode, any> {
+  checkWritable(fs, 'a new inode'); // MINIX alloc_inode: no inode on a read-only device
   yield* takeSlot(fs);
   const nr = yield* allocBit(fs, BitMap.IMAP, fs.isearch);
   if (nr === 0) throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);
