@@ -7,6 +7,7 @@
  *   prefetch(blockNrs)       read ahead: the absent blocks in one scattered read
  *   discard(b)               forget an unheld buffer's contents without writing (undoing a request)
  *   undo                     a hook told of every block a request gets and every buffer written (undo.ts)
+ *   onWriteFailure           a hook told when a write fails for good (after WRITE_RETRIES); stopWrites() ends writing
  * Lists: hash chains on the low bits of the block number (every valid
  * buffer), and one doubly linked LRU list of the buffers nobody holds
  * (count 0), front = next to evict. All operations are O(1) but the sort.
@@ -87,6 +88,9 @@ export interface CacheStats {
 /** Maximum vector elements per device request, as MINIX's NR_IOREQS. */
 export const NR_IOREQS = 64;
 
+/** A failed write is tried again this many times before it counts as failed for good (a transient error passes). */
+export const WRITE_RETRIES = 2;
+
 export class BufferCache {
   readonly bufs: Buf[];
   readonly blockSize: number;
@@ -97,6 +101,10 @@ export class BufferCache {
   readonly stats: CacheStats = { hits: 0, misses: 0, evictions: 0, flushes: 0, blocksWritten: 0, blocksRead: 0, writeErrors: 0 };
   /** Set while a request that may be undone runs. */
   undo: CacheUndoHook | null = null;
+  /** Told when a write fails for good: the block and the status (super.ts turns the FS read-only). */
+  onWriteFailure: ((blockNr: number, status: number) => void) | null = null;
+  /** After stopWrites() nothing more is written: dirty buffers stay dirty (errors=remount-ro). */
+  private writesStopped = false;
 
   constructor(readonly dev: BlockDevice, readonly options: CacheOptions) {
     if (!(options.buffers >= 4)) throw new RangeError(`cache needs at least 4 buffers, got ${options.buffers}`);
@@ -248,7 +256,16 @@ export class BufferCache {
     if (type & BlockType.ONE_SHOT) this.lruPrepend(b); else this.lruAppend(b);
     const immediate = (type & BlockType.WRITE_IMMED) !== 0
       || (this.options.robust && (type & TYPE_MASK) <= BlockType.MAP);
-    if (immediate && b.dirty && b.valid) yield* this.rwScattered([b], true);
+    if (immediate && b.dirty && b.valid) {
+      const status = yield* this.rwScattered([b], true);
+      // The request that wanted this block on disk now fails (and is undone in memory).
+      if (status < 0) throw new FsError(EIO, `write of block ${b.blockNr} failed (${status})`);
+    }
+  }
+
+  /** Write nothing more (a write failed for good); later writes fail with EIO and leave their buffers dirty. */
+  stopWrites(): void {
+    this.writesStopped = true;
   }
 
   /** Give a held buffer back without writing it, whatever the robust mode (undo.ts). */
@@ -300,9 +317,19 @@ export class BufferCache {
       while (n < NR_IOREQS && i + n < bufs.length && bufs[i + n]!.blockNr === bufs[i]!.blockNr + n) n++;
       const vector: IoVecElement[] = new Array(n);
       for (let j = 0; j < n; j++) vector[j] = { position: bufs[i + j]!.blockNr * this.blockSize, buffer: bufs[i + j]!.data };
-      const r = yield* this.dev.transfer(write, vector);
+      if (write && this.writesStopped) { status = -EIO; break; }
+      let r = yield* this.dev.transfer(write, vector);
       let ok = 0;
       while (ok < n && r.done[ok] === this.blockSize) ok++;
+      // A write error may be transient: try the rest of the run again, a bounded number of times.
+      for (let retry = 0; write && ok < n && retry < WRITE_RETRIES; retry++) {
+        if (this.tracing) this.trace('retry', { block: bufs[i + ok]!.blockNr, status: r.status });
+        const rest = yield* this.dev.transfer(true, vector.slice(ok));
+        let more = 0;
+        while (ok + more < n && rest.done[more] === this.blockSize) more++;
+        ok += more;
+        r = rest;
+      }
       for (let j = 0; j < ok; j++) {
         const b = bufs[i + j]!;
         if (write) {
@@ -319,6 +346,7 @@ export class BufferCache {
         if (write) {
           this.stats.writeErrors++;
           if (this.tracing) this.trace('error', { op: 'write', block: bufs[i + ok]!.blockNr, status });
+          this.onWriteFailure?.(bufs[i + ok]!.blockNr, status);
         }
         break;
       }

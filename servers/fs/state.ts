@@ -77,6 +77,8 @@ export interface FsState {
    * (a remount). Modifying calls fail with EROFS (super.ts checkWritable) and no block is written.
    */
   readOnly: boolean;
+  /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
+  readOnlyCause?: string;
 }
 
 /** Whom a request acts for: the caller's credentials and where its paths start. */
@@ -105,5 +107,5 @@ export function nowSec(fs: FsState): number {
  * a call that would modify a read-only file system fails with EROFS.
  */
 export function checkWritable(fs: FsState, what: string): void {
-  if (fs.readOnly) throw new FsError(EROFS, `${what}: the file system is mounted read-only`);
+  if (fs.readOnly) throw new FsError(EROFS, `${what}: the file system is ${fs.readOnlyCause ?? 'mounted read-only'}`);
 }

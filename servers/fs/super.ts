@@ -4,12 +4,13 @@
  *                                  processes, filps, locks; the root device in the device table);
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
+ *   remountReadOnly(fs, block, status)   a write failed for good: no more writes, EROFS from now on
  * A read-only mount (config.readOnly, MINIX `mount -r`) reads the superblock
  * and writes nothing: no superblock state, no times, no freeing of orphans;
  * its device refuses writes, so a missed check cannot reach the disk
  * (the checks themselves: state.ts checkWritable at each modifying call).
  */
-import { EROFS, type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
 import { BufferCache } from './cache.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
@@ -62,7 +63,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     elevator: config.elevator ?? DEFAULT_FS_CONFIG.elevator,
     ctx,
   });
-  return {
+  const fs: FsState = {
     ctx, dev, sb, g: geometryOf(sb), cache,
     inodes: new InodeTable(config.inodeSlots ?? DEFAULT_FS_CONFIG.inodeSlots),
     readAheadBlocks: config.readAheadBlocks ?? DEFAULT_FS_CONFIG.readAheadBlocks,
@@ -76,6 +77,26 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     labels: newLabelStore(),
     readOnly,
   };
+  cache.onWriteFailure = (blockNr, status) => remountReadOnly(fs, blockNr, status);
+  return fs;
+}
+
+/**
+ * ext's errors=remount-ro: a write failed for good (the cache tried it again
+ * WRITE_RETRIES times), so the image on disk can no longer be kept
+ * consistent. Write nothing more, so it stays as the last writes left it;
+ * every later modifying call fails with EROFS. Said on the console (a line
+ * starting `error:`, which makes `mksim boot` exit 1) and in the trace: an
+ * `error` record with `call: 'remount-ro'`, the block and the status.
+ * MINIX's FS has no such mode: it panics or goes on writing.
+ */
+export function remountReadOnly(fs: FsState, blockNr: number, status: number): void {
+  fs.cache.stopWrites();
+  if (fs.readOnly) return;
+  fs.readOnly = true;
+  fs.readOnlyCause = `read-only since writing block ${blockNr} failed (${errnoName(status)})`;
+  fs.ctx?.trace('error', { call: 'remount-ro', block: blockNr, status, message: fs.readOnlyCause });
+  fs.ctx?.print(`error: writing block ${blockNr} failed (${errnoName(status)}): the file system is now read-only`);
 }
 
 export function* syncAll(fs: FsState): Generator<KernelCall, number, any> {
