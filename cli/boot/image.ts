@@ -201,6 +201,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
+        ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
       }),
     });
   }

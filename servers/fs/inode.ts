@@ -8,7 +8,7 @@
  *   holdLong(ino) / putLong(fs, ino)   turn a request's hold into one that outlives it (open file, cwd), and drop it
  */
 import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
-import { allocBit, BitMap, freeBit } from './alloc.js';
+import { allocBit, BitMap, distrust, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { decodeInode, emptyInode, encodeInode, INODE_BYTES, type DiskInode } from './layout.js';
@@ -137,8 +137,7 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
 export function* allocInode(fs: FsState, mode: number, uid: number, gid: number): Generator<KernelCall, Inode, any> {
   checkWritable(fs, 'a new inode'); // MINIX alloc_inode: no inode on a read-only device
   yield* takeSlot(fs);
-  const nr = yield* allocBit(fs, BitMap.IMAP, fs.isearch);
-  if (nr === 0) throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);
+  const nr = yield* allocFreeInodeNr(fs);
   fs.isearch = nr;
   const t = nowSec(fs);
   const d = emptyInode();
@@ -151,6 +150,34 @@ export function* allocInode(fs: FsState, mode: number, uid: number, gid: number)
   fs.inodes.add(ino);
   fs.inodes.undo?.noteNew(ino);
   return ino;
+}
+
+/**
+ * A free inode number from the bitmap, checked: a corrupt bitmap may show a
+ * live inode as free, so one whose table entry or on-disk mode is non-zero is
+ * not handed out (its bit stays set, which repairs the bitmap) and the search
+ * goes on, at most once per inode. MINIX's alloc_inode trusts the bit.
+ */
+function* allocFreeInodeNr(fs: FsState): Generator<KernelCall, number, any> {
+  let origin = fs.isearch;
+  for (let tries = 0; tries <= fs.sb.ninodes; tries++) {
+    const nr = yield* allocBit(fs, BitMap.IMAP, origin);
+    if (nr === 0 || nr > fs.sb.ninodes) break;
+    const cached = fs.inodes.byNr.get(nr);
+    let mode = cached?.d.mode ?? 0;
+    if (cached === undefined) {
+      const bp = yield* fs.cache.getBlock(fs.g.inodeStart + Math.floor((nr - 1) / fs.g.inodesPerBlock));
+      mode = decodeInode(bp.data, ((nr - 1) % fs.g.inodesPerBlock) * INODE_BYTES).mode;
+      yield* fs.cache.putBlock(bp, BlockType.INODE);
+    }
+    if (mode === 0 && (cached === undefined || cached.count === 0)) {
+      if (cached !== undefined) fs.inodes.forget(cached); // a stale copy of a free inode
+      return nr;
+    }
+    distrust(fs, `inode ${nr} is in use (mode 0o${mode.toString(8)}) but was free in the inode bitmap: marked used, not handed out`);
+    origin = nr + 1;
+  }
+  throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);
 }
 
 export function* writeDirtyInodes(fs: FsState): Generator<KernelCall, void, any> {

@@ -41,6 +41,8 @@ export interface FsConfig {
   readonly context?: string;
   /** Mount read-only (MINIX `mount -r`): modifying calls fail with EROFS and nothing is written. */
   readonly readOnly?: boolean;
+  /** Mount even if the bitmaps contradict the inode table (bitcheck.ts); allocation still checks each bit. */
+  readonly trustBitmaps?: boolean;
 }
 
 export const DEFAULT_FS_CONFIG = {

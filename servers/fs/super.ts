@@ -4,6 +4,8 @@
  *                                  processes, filps, locks; the root device in the device table);
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
+ *                                  read-write: the bitmaps are checked against the inode table (bitcheck.ts)
+ *                                  unless config.trustBitmaps
  *   remountReadOnly(fs, block, status)   a write failed for good: no more writes, EROFS from now on
  * A read-only mount (config.readOnly, MINIX `mount -r`) reads the superblock
  * and writes nothing: no superblock state, no times, no freeing of orphans;
@@ -11,7 +13,9 @@
  * (the checks themselves: state.ts checkWritable at each modifying call).
  */
 import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { checkBitmaps } from './bitcheck.js';
 import { BufferCache } from './cache.js';
+import { FsError } from './errors.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
 import { FilpTable } from './filp.js';
@@ -78,6 +82,23 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     readOnly,
   };
   cache.onWriteFailure = (blockNr, status) => remountReadOnly(fs, blockNr, status);
+  // A read-write mount allocates: bitmaps that contradict the inode table would hand out live inodes
+  // and zones, so such an image is refused (a read-only mount allocates nothing and is not checked).
+  if (!readOnly && config.trustBitmaps !== true) {
+    let check;
+    try {
+      check = yield* checkBitmaps(fs);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      throw new MountError(`cannot mount ${name}: checking the bitmaps: ${err.message}`);
+    }
+    if (check.problems.length > 0) {
+      const more = check.more > 0 ? `; and ${check.more} more` : '';
+      throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
+        + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
+    }
+    if (check.partial) ctx?.trace('error', { call: 'mount', message: `bitmap check stopped after ${check.blocksRead} blocks (MOUNT_CHECK_BLOCKS)` });
+  }
   return fs;
 }
 
