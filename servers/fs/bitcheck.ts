@@ -13,6 +13,7 @@
 import type { KernelCall } from '../../kernel/index.js';
 import { testBit } from './bitmap.js';
 import { BlockType } from './cache.js';
+import { FsError } from './errors.js';
 import { decodeInode, emptyInode, INODE_BYTES, NR_DZONES, readU32, S_IFBLK, S_IFCHR, S_IFMT } from './layout.js';
 import type { FsState } from './state.js';
 
@@ -25,8 +26,8 @@ export interface BitmapCheck {
   readonly problems: string[];
   /** Problems beyond the named ones. */
   more: number;
-  /** The budget ran out before every used inode was checked. */
-  partial: boolean;
+  /** Why the check ended before every used inode was checked (the budget, a block that cannot be read), or null. */
+  stopped: string | null;
   blocksRead: number;
 }
 
@@ -44,10 +45,26 @@ function* readMap(fs: FsState, start: number, blocks: number, check: BitmapCheck
   return out;
 }
 
+/**
+ * The check; a block that cannot be read ends it early (check.stopped) instead of
+ * refusing the mount: a read error is not a contradiction, and the call that
+ * needs that block gets its EIO.
+ */
 export function* checkBitmaps(fs: FsState): Generator<KernelCall, BitmapCheck, any> {
-  const check: BitmapCheck = { problems: [], more: 0, partial: false, blocksRead: 0 };
+  const check: BitmapCheck = { problems: [], more: 0, stopped: null, blocksRead: 0 };
+  try {
+    yield* checkAll(fs, check);
+  } catch (err) {
+    if (!(err instanceof FsError)) throw err;
+    check.stopped = err.message;
+  }
+  return check;
+}
+
+function* checkAll(fs: FsState, check: BitmapCheck): Generator<KernelCall, void, any> {
   const { sb, g } = fs;
-  if (sb.imapBlocks + sb.zmapBlocks > MOUNT_CHECK_BLOCKS) { check.partial = true; return check; }
+  const budget = `the budget of ${MOUNT_CHECK_BLOCKS} blocks ran out`;
+  if (sb.imapBlocks + sb.zmapBlocks > MOUNT_CHECK_BLOCKS) { check.stopped = budget; return; }
   const imap = yield* readMap(fs, g.imapStart, sb.imapBlocks, check);
   const zmap = yield* readMap(fs, g.zmapStart, sb.zmapBlocks, check);
   const report = (text: string): void => {
@@ -76,7 +93,7 @@ export function* checkBitmaps(fs: FsState): Generator<KernelCall, BitmapCheck, a
     let marked = false;
     for (let nr = first; nr <= last && !marked; nr++) marked = testBit(imap, nr);
     if (!marked) continue;
-    if (check.blocksRead >= MOUNT_CHECK_BLOCKS) { check.partial = true; break; }
+    if (check.blocksRead >= MOUNT_CHECK_BLOCKS) { check.stopped = budget; return; }
     const bp = yield* fs.cache.getBlock(g.inodeStart + blk);
     check.blocksRead++;
     const inodes: { nr: number; mode: number; zone: number[] }[] = [];
@@ -90,9 +107,8 @@ export function* checkBitmaps(fs: FsState): Generator<KernelCall, BitmapCheck, a
       if (!holdsZones(ino.mode)) continue;
       for (let slot = 0; slot < NR_DZONES; slot++) yield* walk(ino.nr, ino.zone[slot]!, 0);
       for (let depth = 1; depth <= 3; depth++) {
-        if (!(yield* walk(ino.nr, ino.zone[NR_DZONES + depth - 1]!, depth))) { check.partial = true; return check; }
+        if (!(yield* walk(ino.nr, ino.zone[NR_DZONES + depth - 1]!, depth))) { check.stopped = budget; return; }
       }
     }
   }
-  return check;
 }

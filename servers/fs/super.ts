@@ -15,7 +15,6 @@
 import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
 import { checkBitmaps } from './bitcheck.js';
 import { BufferCache } from './cache.js';
-import { FsError } from './errors.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
 import { FilpTable } from './filp.js';
@@ -85,19 +84,13 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
   // A read-write mount allocates: bitmaps that contradict the inode table would hand out live inodes
   // and zones, so such an image is refused (a read-only mount allocates nothing and is not checked).
   if (!readOnly && config.trustBitmaps !== true) {
-    let check;
-    try {
-      check = yield* checkBitmaps(fs);
-    } catch (err) {
-      if (!(err instanceof FsError)) throw err;
-      throw new MountError(`cannot mount ${name}: checking the bitmaps: ${err.message}`);
-    }
+    const check = yield* checkBitmaps(fs);
     if (check.problems.length > 0) {
       const more = check.more > 0 ? `; and ${check.more} more` : '';
       throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
         + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
     }
-    if (check.partial) ctx?.trace('error', { call: 'mount', message: `bitmap check stopped after ${check.blocksRead} blocks (MOUNT_CHECK_BLOCKS)` });
+    if (check.stopped !== null) ctx?.trace('error', { call: 'mount', message: `bitmap check incomplete: ${check.stopped}` });
   }
   return fs;
 }
