@@ -12,6 +12,7 @@ import { ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { BlockType } from './cache.js';
 import { holdsZones } from './bitcheck.js';
 import { corrupt, FsError } from './errors.js';
+import { NR_TZONES } from './layout.js';
 import type { FsState } from './state.js';
 
 export const enum BitMap { IMAP = 0, ZMAP = 1 }
@@ -45,8 +46,8 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
       while (seen & (1 << bit)) bit++;
       const b = block * bitsPerBlock + i * 8 + bit;
       if (b >= bits) break; // past the end of the map
-      data[i] = k | (1 << bit);
       fs.cache.markDirty(bp);
+      data[i] = k | (1 << bit);
       yield* fs.cache.putBlock(bp, BlockType.MAP);
       return b;
     }
@@ -70,8 +71,8 @@ export function* freeBit(fs: FsState, map: BitMap, bit: number): Generator<Kerne
     const name = map === BitMap.IMAP ? `inode ${bit}` : `zone ${bit + fs.sb.firstDataZone - 1}`;
     throw corrupt(`double free: ${name} is already free in the ${map === BitMap.IMAP ? 'inode' : 'zone'} bitmap`);
   }
-  bp.data[i] = bp.data[i]! & ~mask;
   fs.cache.markDirty(bp);
+  bp.data[i] = bp.data[i]! & ~mask;
   yield* fs.cache.putBlock(bp, BlockType.MAP);
 }
 
@@ -96,11 +97,17 @@ export function* allocZone(fs: FsState, near: number): Generator<KernelCall, num
   throw new FsError(ENOSPC, `no free zone (${fs.sb.zones - first} data zones)`);
 }
 
-/** The inode in the table whose i_zone names `zone` (0: none). Device files hold a device number there. */
+/** The inode in the table (of those not vouched for at mount) whose i_zone names `zone` (0: none). Device files hold a device number there. */
 function cachedHolder(fs: FsState, zone: number): number {
-  for (const ino of fs.inodes.byNr.values()) {
-    if (ino.d.mode === 0 || !holdsZones(ino.d.mode)) continue;
-    if (ino.d.zone.includes(zone)) return ino.nr;
+  // The mount's check vouched for the other inodes (and this FS's own allocations keep the bits right).
+  for (const ino of fs.inodes.unvouched) {
+    const z = ino.d.zone;
+    for (let i = 0; i < NR_TZONES; i++) {
+      if (z[i] === zone) {
+        if (ino.d.mode !== 0 && holdsZones(ino.d.mode)) return ino.nr;
+        break;
+      }
+    }
   }
   return 0;
 }

@@ -29,6 +29,8 @@ export interface BitmapCheck {
   /** Why the check ended before every used inode was checked (the budget, a block that cannot be read), or null. */
   stopped: string | null;
   blocksRead: number;
+  /** Inode-table blocks (indexes) whose inodes were checked through to their last zone. */
+  readonly inodeBlocks: Set<number>;
 }
 
 /** Does inode `mode` hold zones in i_zone? (A device file keeps its device number in i_zone[0], MINIX new_node.) */
@@ -51,7 +53,7 @@ function* readMap(fs: FsState, start: number, blocks: number, check: BitmapCheck
  * needs that block gets its EIO.
  */
 export function* checkBitmaps(fs: FsState): Generator<KernelCall, BitmapCheck, any> {
-  const check: BitmapCheck = { problems: [], more: 0, stopped: null, blocksRead: 0 };
+  const check: BitmapCheck = { problems: [], more: 0, stopped: null, blocksRead: 0, inodeBlocks: new Set() };
   try {
     yield* checkAll(fs, check);
   } catch (err) {
@@ -110,5 +112,6 @@ function* checkAll(fs: FsState, check: BitmapCheck): Generator<KernelCall, void,
         if (!(yield* walk(ino.nr, ino.zone[NR_DZONES + depth - 1]!, depth))) { check.stopped = budget; return; }
       }
     }
+    check.inodeBlocks.add(blk);
   }
 }

@@ -44,7 +44,7 @@ const TYPE_MASK = 0x3f;
 
 /** Told of the blocks a request touches, so a failed request can be undone (undo.ts fills it). */
 export interface CacheUndoHook {
-  /** A request got this buffer; `known`: its data is the block's (false: a NO_READ miss, not read). */
+  /** A request is about to change this buffer (markDirty), or got it by a NO_READ miss (`known` false: not read). */
   noteBlock(b: Buf, known: boolean): void;
   /** This buffer's data reached the disk. */
   noteWritten(b: Buf): void;
@@ -98,6 +98,8 @@ export class BufferCache {
   private readonly hashMask: number;
   private front: Buf | null = null;
   private rear: Buf | null = null;
+  /** Buffers on the LRU list: the others are held. */
+  private lruSize = 0;
   readonly stats: CacheStats = { hits: 0, misses: 0, evictions: 0, flushes: 0, blocksWritten: 0, blocksRead: 0, writeErrors: 0 };
   /** Set while a request that may be undone runs. */
   undo: CacheUndoHook | null = null;
@@ -140,6 +142,7 @@ export class BufferCache {
     if (this.rear) this.rear.next = b; else this.front = b;
     this.rear = b;
     b.onLru = true;
+    this.lruSize++;
   }
 
   private lruPrepend(b: Buf): void {
@@ -148,6 +151,7 @@ export class BufferCache {
     if (this.front) this.front.prev = b; else this.rear = b;
     this.front = b;
     b.onLru = true;
+    this.lruSize++;
   }
 
   private lruRemove(b: Buf): void {
@@ -155,6 +159,7 @@ export class BufferCache {
     if (b.next) b.next.prev = b.prev; else this.rear = b.prev;
     b.prev = b.next = null;
     b.onLru = false;
+    this.lruSize--;
   }
 
   /** Block numbers on the LRU list, front first (tests, docs). */
@@ -196,7 +201,6 @@ export class BufferCache {
       hit.count++;
       this.stats.hits++;
       if (this.tracing) this.trace('hit', { block: blockNr });
-      if (this.undo !== null && mode !== GetMode.PREFETCH) this.undo.noteBlock(hit, true);
       return hit;
     }
     this.stats.misses++;
@@ -234,7 +238,8 @@ export class BufferCache {
       // NO_READ: the caller fills the block; start from zeros so a partial fill never shows stale data.
       b.data.fill(0);
     }
-    if (this.undo !== null && mode !== GetMode.PREFETCH) this.undo.noteBlock(b, mode === GetMode.NORMAL);
+    // A block the caller will overwrite unread has no known old image for the undo log.
+    if (this.undo !== null && mode === GetMode.NO_READ) this.undo.noteBlock(b, false);
     return b;
   }
 
@@ -245,7 +250,9 @@ export class BufferCache {
     b.blockNr = -1;
   }
 
+  /** Call before changing a buffer's data: the undo log (if any) keeps the image before the change. */
   markDirty(b: Buf): void {
+    if (this.undo !== null) this.undo.noteBlock(b, true);
     b.dirty = true;
   }
 
@@ -285,6 +292,7 @@ export class BufferCache {
   /** Blocks some caller still holds (between requests: none; the server asserts it). */
   heldBlocks(): number[] {
     const out: number[] = [];
+    if (this.lruSize === this.bufs.length) return out;
     for (const b of this.bufs) if (b.count > 0) out.push(b.blockNr);
     return out;
   }

@@ -36,17 +36,26 @@ export class InodeTable {
   readonly byNr = new Map<number, Inode>();
   /** Set while a request that may be undone runs. */
   undo: InodeUndoHook | null = null;
+  /**
+   * Inodes read from a part of the table the mount's bitmap check did not cover (bitcheck.ts):
+   * allocation makes sure no zone one of them holds is handed out. The rest the check vouched for,
+   * or this FS allocated them.
+   */
+  readonly unvouched = new Set<Inode>();
   /** Inodes nobody holds, oldest first: the ones a new inode may replace. */
   private readonly unused = new Set<Inode>();
   constructor(readonly slots: number) {}
 
+  /** Inodes with count > 0 (few: working directories, open files, the request's own). */
+  private readonly held = new Set<Inode>();
+
   hold(ino: Inode): void {
-    if (ino.count++ === 0) this.unused.delete(ino);
+    if (ino.count++ === 0) { this.unused.delete(ino); this.held.add(ino); }
   }
 
   release(ino: Inode): void {
     if (ino.count <= 0) throw new Error(`inode ${ino.nr}: released more than held`);
-    if (--ino.count === 0) this.unused.add(ino);
+    if (--ino.count === 0) { this.unused.add(ino); this.held.delete(ino); }
   }
 
   /** A slot for a new inode: a free one, or the oldest unheld (null if all are held). */
@@ -58,18 +67,21 @@ export class InodeTable {
 
   forget(ino: Inode): void {
     this.unused.delete(ino);
+    this.unvouched.delete(ino);
+    this.held.delete(ino);
     this.byNr.delete(ino.nr);
   }
 
   add(ino: Inode): void {
     this.byNr.set(ino.nr, ino);
     ino.count = 1;
+    this.held.add(ino);
   }
 
   /** Inodes held beyond their long holds (between requests: none; the server asserts it). */
   shortHeld(): number[] {
     const out: number[] = [];
-    for (const ino of this.byNr.values()) if (ino.count > ino.longHolds) out.push(ino.nr);
+    for (const ino of this.held) if (ino.count > ino.longHolds) out.push(ino.nr);
     return out;
   }
 }
@@ -80,8 +92,8 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   const offset = ((ino.nr - 1) % perBlock) * INODE_BYTES;
   const bp = yield* fs.cache.getBlock(blockNr);
   if (write) {
-    encodeInode(ino.d, bp.data, offset);
     fs.cache.markDirty(bp);
+    encodeInode(ino.d, bp.data, offset);
     ino.dirty = false;
   } else {
     decodeInode(bp.data, offset, ino.d);
@@ -110,6 +122,7 @@ export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode,
   const ino = new Inode(nr, emptyInode());
   yield* rwInode(fs, ino, false);
   fs.inodes.add(ino);
+  if (fs.checkedInodeBlocks?.has(Math.floor((nr - 1) / fs.g.inodesPerBlock)) !== true) fs.inodes.unvouched.add(ino);
   fs.inodes.undo?.noteInode(ino);
   return ino;
 }

@@ -16,6 +16,7 @@ import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
 import type { Geometry, Superblock } from './layout.js';
+import type { UndoLog } from './undo.js';
 import type { LabelStore } from './label.js';
 import type { FsMac } from './mac.js';
 
@@ -79,6 +80,10 @@ export interface FsState {
    * (a remount). Modifying calls fail with EROFS (super.ts checkWritable) and no block is written.
    */
   readOnly: boolean;
+  /** The undo log of the running modifying request (undo.ts), kept between requests. */
+  undoLog?: UndoLog;
+  /** Inode-table blocks (indexes) whose inodes' zones the mount found marked in the zone bitmap (bitcheck.ts). */
+  checkedInodeBlocks?: ReadonlySet<number>;
   /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
   readOnlyCause?: string;
 }

@@ -91,6 +91,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
         + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
     }
     if (check.stopped !== null) ctx?.trace('error', { call: 'mount', message: `bitmap check incomplete: ${check.stopped}` });
+    fs.checkedInodeBlocks = check.inodeBlocks;
   }
   return fs;
 }

@@ -1,6 +1,7 @@
 /*
  * Undoing a failed request: mksim goes beyond MINIX here. The entry points are:
- *   UndoLog          the first image of every block and inode a request got, and the inodes it allocated
+ *   UndoLog          the first image of every block a request changed (markDirty comes before the change)
+ *                    and of every inode it got, and the inodes it allocated
  *   startUndo(fs)    note from now on (the call table does it before a modifying call)
  *   stopUndo(fs)     the request succeeded: forget the notes
  *   rollBack(fs)     the request failed: put every noted block and inode back as it was, drop the new inodes
@@ -40,13 +41,29 @@ function copyInode(from: DiskInode, to: DiskInode): void {
   to.zone.set(from.zone);
 }
 
+/** Block images kept for reuse between requests (most requests change a few blocks): less garbage. */
+const POOL_MAX = 64;
+
 export class UndoLog implements CacheUndoHook, InodeUndoHook {
   readonly blocks = new Map<number, BlockNote>();
   readonly inodes = new Map<number, InodeNote>();
+  private readonly pool: Uint8Array[] = [];
 
   noteBlock(b: Buf, known: boolean): void {
     if (this.blocks.has(b.blockNr)) return;
-    this.blocks.set(b.blockNr, { image: known ? b.data.slice() : null, dirty: b.dirty, written: false });
+    let image: Uint8Array | null = null;
+    if (known) {
+      const spare = this.pool.pop();
+      if (spare !== undefined && spare.length === b.data.length) { spare.set(b.data); image = spare; } else image = b.data.slice();
+    }
+    this.blocks.set(b.blockNr, { image, dirty: b.dirty, written: false });
+  }
+
+  /** Forget the notes (a request ended); their images go back to the pool. */
+  clear(): void {
+    for (const note of this.blocks.values()) if (note.image !== null && this.pool.length < POOL_MAX) this.pool.push(note.image);
+    this.blocks.clear();
+    this.inodes.clear();
   }
 
   noteWritten(b: Buf): void {
@@ -67,13 +84,14 @@ export class UndoLog implements CacheUndoHook, InodeUndoHook {
 }
 
 export function startUndo(fs: FsState): void {
-  const log = new UndoLog();
-  fs.cache.undo = log;
-  fs.inodes.undo = log;
+  fs.undoLog ??= new UndoLog();
+  fs.undoLog.clear();
+  fs.cache.undo = fs.undoLog;
+  fs.inodes.undo = fs.undoLog;
 }
 
 export function stopUndo(fs: FsState): UndoLog | null {
-  const log = fs.cache.undo as UndoLog | null;
+  const log = fs.cache.undo === null ? null : fs.undoLog ?? null;
   fs.cache.undo = null;
   fs.inodes.undo = null;
   return log;
