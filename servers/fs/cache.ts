@@ -205,8 +205,11 @@ export class BufferCache {
     }
     this.stats.misses++;
     if (this.tracing) this.trace('miss', { block: blockNr });
-    const b = this.front;
+    let b = this.front;
     if (b === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
+    // Writing has stopped (a write failed for good): the dirty buffers stay, and reads take a clean one.
+    if (this.writesStopped) while (b !== null && b.dirty) b = b.next;
+    if (b === null) throw new FsError(EIO, `no clean buffer to read block ${blockNr} into: writing has stopped and all ${this.bufs.length} are dirty`);
     if (b.dirty) {
       // Avoid hysteresis: one dirty victim flushes the whole device, in block order.
       yield* this.flushall();

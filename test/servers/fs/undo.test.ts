@@ -180,3 +180,28 @@ describe('a call that fails half way is undone: fsck.minix -f is clean and the f
     expect(baseFiles.get('/d1/x')).toBe(hash(new TextEncoder().encode('moved')));
   });
 });
+
+describe('write errors', () => {
+  it('a transient write error (once) is tried again: the call succeeds and the FS stays read-write', () => {
+    const image = join(dir, 'transient.img');
+    copyFileSync(baseImage, image);
+    const r = boot('transient', `disk disk0 image=${image} model=ramdisk\nfault disk0 write-error block=${geometry.imap} count=1\nfs root=disk0 robust=on\nprocess init uid=0\n    mkdir /d1/sub\n    mkdir /d1/sub2\n    sync\n`);
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.out).not.toMatch(/error/);
+    expect(fsck(image)).toMatchObject({ status: 0 });
+  });
+
+  it('after a write failed for good, reads go on, from a cache whose dirty blocks can no longer be written', () => {
+    const image = join(dir, 'stopped.img');
+    copyFileSync(baseImage, image);
+    // robust=off and a small cache: the failed blocks stay dirty while the reads need buffers. The
+    // inode bitmap is the first block the sorted flush writes, so nothing reaches the disk.
+    const r = boot('stopped', `disk disk0 image=${image} model=ramdisk\nfault disk0 write-error block=${geometry.imap}\nfs root=disk0 cache=8\nprocess init uid=0\n`
+      + '    write /d1/y "new"\n    expect EIO sync\n    expect EROFS write /d1/z "x"\n    cat /d1/x\n    cat /seven\n    cat /a\n');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/init: moved/);
+    expect(r.out).toMatch(/init: aaaa/);
+    expect(r.out).not.toMatch(/expectation failed|cat: E/);
+    expect(fsck(image)).toMatchObject({ status: 0 });
+  });
+});
