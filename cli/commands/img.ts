@@ -3,8 +3,8 @@
  * `mksim img label IMAGE:/PATH [CONTEXT]`: each boots a small system (a disk
  * actor on the image, the FS server, one user process; for label also the
  * security server) and does its work through FS messages. `--trace FILE`
- * writes the run's trace as JSONL. ls, cat and stat open the image O_RDONLY
- * and mount it read-only: they cannot write a byte (docs/fs.md).
+ * writes the run's trace as JSONL. ls, cat, stat and cp from an image open
+ * it O_RDONLY and mount it read-only: they cannot write a byte (docs/fs.md).
  *   register(program)              the subcommands
  *   runOnImage(image, body, opts, config)  boot, run one client generator, sync, write back (config.readOnly: nothing written)
  *   streamFile(fs, path, out, opts) a file's bytes in bounded chunks, after checking i_size against s_max_size and its zones
@@ -361,6 +361,7 @@ export function register(program: Command): void {
       } else {
         data = runOnImage(from.image, (fs) => readWhole(fs, from.path, from.image), { ...opts, trace: undefined }, { ...fsConfigOf(opts), ...READ_ONLY });
       }
-      runOnImage(to!.image, (fs) => writeWhole(fs, to!.path, data), opts, fsConfigOf(opts));
+      if (to === null) writeFileSync(dst, data);
+      else runOnImage(to.image, (fs) => writeWhole(fs, to.path, data), opts, fsConfigOf(opts));
     });
 }

@@ -11,7 +11,7 @@ import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { allocBit, BitMap, distrust, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
-import { decodeInode, emptyInode, encodeInode, INODE_BYTES, type DiskInode } from './layout.js';
+import { decodeInode, emptyInode, encodeInode, INODE_BYTES, S_IFBLK, S_IFCHR, S_IFMT, type DiskInode } from './layout.js';
 import { clearLabel } from './label.js';
 import { checkWritable, nowSec, type FsState } from './state.js';
 import { truncateInode } from './write.js';
@@ -133,7 +133,9 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
   if (ino.d.nlinks === 0 && ino.d.mode !== 0 && !fs.readOnly) {
     // Last hold on an unlinked file: free its zones and the inode itself. On a read-only mount
     // an orphan (nlinks 0 on disk) is left as it is, for fsck (MINIX would try to free it).
-    yield* truncateInode(fs, ino, 0);
+    // As MINIX's truncate_inode, a device keeps no zones: its i_zone[0] is the device number.
+    const type = ino.d.mode & S_IFMT;
+    if (type !== S_IFCHR && type !== S_IFBLK) yield* truncateInode(fs, ino, 0);
     ino.d.mode = 0;
     ino.dirty = true;
     yield* rwInode(fs, ino, true);

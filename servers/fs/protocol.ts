@@ -130,7 +130,7 @@ export interface FsStat {
   readonly ctime: number;
   /** Zones in use by the file, indirect blocks included. */
   readonly zones: number;
-  /** The last file block (size / block size) that maps to a data zone; -1: none (absent for pipes). */
+  /** The highest file block index that maps to a data zone; -1: none (absent for pipes). A size past its block is corrupt or a grown tail. */
   readonly lastBlock?: number;
 }
 

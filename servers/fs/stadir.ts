@@ -12,7 +12,7 @@ import { BlockType } from './cache.js';
 import { FsError } from './errors.js';
 import type { Fproc } from './fproc.js';
 import { holdLong, putInode, putLong, type Inode } from './inode.js';
-import { DIRENT_BYTES, direntInode, direntName, isDir, maxFileBytes, NR_DZONES, readU32, ROOT_INODE } from './layout.js';
+import { DIRENT_BYTES, direntInode, direntName, isDir, maxFileBytes, NR_DZONES, readU32, ROOT_INODE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG } from './layout.js';
 import { LABEL_FILE } from './label.js';
 import { lookup } from './path.js';
 import type { FsDirent, FsStat, FsStatfs } from './protocol.js';
@@ -25,6 +25,9 @@ import { ROOT_WHO, type FsState, type Who } from './state.js';
  * zone (-1: none). Bounded: the depth is fixed and each level is read once per pointer.
  */
 function* zoneFacts(fs: FsState, ino: Inode): Generator<KernelCall, { zones: number; lastBlock: number }, any> {
+  // A device's i_zone[0] is its device number (mfs new_node); fifos and sockets hold no data zones either.
+  const type = ino.d.mode & S_IFMT;
+  if (type !== S_IFDIR && type !== S_IFREG && type !== S_IFLNK) return { zones: 0, lastBlock: -1 };
   let total = 0;
   let lastBlock = -1;
   for (let slot = 0; slot < NR_DZONES; slot++) if (ino.d.zone[slot] !== 0) { total++; lastBlock = slot; }

@@ -77,7 +77,7 @@ export interface FsState {
   mac?: FsMac;
   /**
    * Mounted read-only (MINIX's s_rd_only): set at mount by `readOnly`; it may also be set later
-   * (a remount). Modifying calls fail with EROFS (super.ts checkWritable) and no block is written.
+   * (a remount). Modifying calls fail with EROFS (checkWritable, below) and no block is written.
    */
   readOnly: boolean;
   /** The undo log of the running modifying request (undo.ts), kept between requests. */
