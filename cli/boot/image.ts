@@ -64,6 +64,8 @@ export interface BootReport {
   readonly output: string[];
   /** System processes (servers, drivers, tasks) that faulted, in order. */
   readonly systemFaults: { readonly name: string; readonly reason: string }[];
+  /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
+  readonly systemErrors: string[];
 }
 
 export interface BootedSystem {
@@ -146,8 +148,11 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const scriptDir = dirname(resolve(options.scriptPath));
   const kernel = new Kernel(kernelConfig(script, options));
   registerSystemCalls(kernel);
-  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [] };
-  kernel.onConsole((proc, text) => report.output.push(`${proc}: ${text}`));
+  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
+  kernel.onConsole((proc, text) => {
+    report.output.push(`${proc}: ${text}`);
+    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
+  });
   const userProcs = new Set<Proc>();
   kernel.onExit((p, _code, fault) => {
     // A server that throws (a bad configuration it found at start, a bug) is gone for good
@@ -234,6 +239,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
+        ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
       }),
     });
   }

@@ -145,14 +145,15 @@ export function bootScript(
   for (const f of lostServers) err(`mksim: server ${f.name} faulted: ${f.reason}`);
   for (const e of failedExits) err(`mksim: ${e.name} ended with ${describeStatus(e.status)}`);
   for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
+  for (const e of report.systemErrors) err(`mksim: system error: ${e}`);
   const stoppedEarly = outcome === 'stopped' && kernel.stopReason !== WORKLOAD_DONE;
   if (stoppedEarly) err(`mksim: simulation stopped: ${kernel.stopReason}`);
   if (alive.length > 0 && outcome === 'idle') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
   const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
   err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
     + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
-  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && !stoppedEarly
-    && lostServers.length === 0;
+  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && report.systemErrors.length === 0
+    && (alive.length === 0 || outcome === 'until') && !stoppedEarly && lostServers.length === 0;
   return ok ? 0 : 1;
 }
 
