@@ -27,7 +27,7 @@ interface WorkerInput {
   readonly shared: SharedArrayBuffer;
 }
 
-type WorkerOutput = { readonly stream: 'out' | 'err'; readonly line: string } | { readonly done: number };
+type WorkerOutput = { readonly stream: 'out' | 'err'; readonly line: string } | { readonly done: number } | { readonly started: true };
 
 /** The compiled worker: this file in dist/ (under vitest the source is .ts, which a worker cannot load). */
 function workerUrl(): URL {
@@ -51,7 +51,9 @@ export function bootInWorker(
       resolvePromise(code);
     };
     const limitMs = Math.max(1, Math.ceil(wallLimitNs / 1e6));
-    const timer = setTimeout(() => {
+    // The clock starts when the worker has loaded the simulator: the limit is the run's, not Node's start-up.
+    let timer: NodeJS.Timeout | undefined;
+    const startTimer = (): NodeJS.Timeout => setTimeout(() => {
       void worker.terminate().then(() => {
         // Lines the worker sent before it was stopped are delivered before this runs.
         setImmediate(() => {
@@ -63,7 +65,8 @@ export function bootInWorker(
       });
     }, limitMs);
     worker.on('message', (m: WorkerOutput) => {
-      if ('done' in m) finish(m.done);
+      if ('started' in m) timer = startTimer();
+      else if ('done' in m) finish(m.done);
       else if (m.stream === 'out') out(m.line);
       else err(m.line);
     });
@@ -92,6 +95,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
   const encoder = new TextEncoder();
   // Loaded here, not at the top: the main thread needs none of the simulator to start a worker.
   const { bootScript } = await import('../commands/boot.js');
+  send({ started: true });
   let code: number;
   try {
     code = bootScript(input.scriptPath, input.opts, (line) => send({ stream: 'out', line }), (line) => send({ stream: 'err', line }), (kernel) => {
