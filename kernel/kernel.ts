@@ -11,7 +11,7 @@
  *   trace                         the TraceBus (kernel.trace.trace$)
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
-import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, NONE, slotOf, type Endpoint } from './endpoint.js';
+import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EDEADSRCDST, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
 import { awaitReply, BLOCKED, doNotify, doReceive, doSend, doSenda, removeFromCallerQueue, SendHow } from './ipc.js';
@@ -133,13 +133,15 @@ export class Kernel {
   spawn(options: SpawnOptions): Proc {
     if (!(options.priority >= 0 && options.priority < NR_SCHED_QUEUES)) throw new RangeError(`priority ${options.priority} outside 0..${NR_SCHED_QUEUES - 1}`);
     let slot = -1;
-    for (let s = HARDWARE_SLOT + 1; s < MAX_SLOTS; s++) {
+    for (let s = HARDWARE_SLOT + 1; s < NR_SLOTS; s++) {
       if (this.slots[s] === null) { slot = s; break; }
     }
     if (slot < 0) throw new Error('process table full');
     const name = this.uniqueName(options.name);
-    const generation = ++this.generations[slot]!;
-    const p = new Proc(slot, makeEndpoint(generation - 1, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
+    // generations[] holds the last generation + 1 (0: the slot was never used).
+    const generation = nextGeneration(this.generations[slot]! - 1);
+    this.generations[slot] = generation + 1;
+    const p = new Proc(slot, makeEndpoint(generation, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
     this.slots[slot] = p;
     this.byName.set(name, p);
     const ctx = this.contextFor(p, options.args ?? [], options.env ?? {});
