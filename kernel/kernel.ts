@@ -7,8 +7,10 @@
  *   run({ untilNs })              simulate until idle, stopped or the deadline
  *   raiseIrq(dst, bits, cause)    a device interrupt: a notification from HARDWARE
  *   schedule(atNs, fire)          a hardware event at a virtual time
- *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...)
- *   trace                         the TraceBus (kernel.trace.trace$)
+ *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...; sys_getinfo is built in)
+ *   trace, log                    the TraceBus (kernel.trace.trace$), the SystemLog (audit, ...)
+ * An actor never gets the Kernel: its ActorContext holds its identity and
+ * what it may do without a kernel call; privileged facts are kernel calls.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
@@ -18,8 +20,10 @@ import { awaitReply, BLOCKED, doNotify, doReceive, doSend, doSenda, removeFromCa
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
 import { Proc, RTS_NO_PRIV, RTS_RECEIVING, RTS_SENDING } from './proc.js';
-import { Prng } from './random.js';
+import { registerGetinfo } from './getinfo.js';
+import { Prng, randomSource, type RandomSource } from './random.js';
 import { NR_SCHED_QUEUES, RunQueues } from './run-queue.js';
+import { SystemLog } from './syslog.js';
 import { summarizePayload, TraceBus, type MessageEv, type TraceRecord } from './trace.js';
 
 export interface KernelConfig {
@@ -40,11 +44,14 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   contextSwitchNs: 0,
 };
 
-/** What a process can reach of the machine besides IPC: its identity, the clock, the PRNG, trace and output. */
+/**
+ * What a process can reach of the machine besides kernel calls: its identity,
+ * the clock, the PRNG, trace, log and console. Never the Kernel (DESIGN §2,
+ * isolation): privileged facts are kernel calls (sys_getinfo).
+ */
 export interface ActorContext {
   readonly self: Endpoint;
   readonly name: string;
-  readonly kernel: Kernel;
   /** The program's arguments (exec's argv after the program name). */
   readonly args: readonly string[];
   /** Plain data handed over by fork (the part of a parent's memory a child program needs: names of open descriptors). */
@@ -53,8 +60,16 @@ export interface ActorContext {
   nowNs(): number;
   /** Endpoint of the live process with this name, or NONE (a boot-image lookup, like MINIX's DS). */
   endpointOf(name: string): Endpoint;
+  /** Is anyone listening to the trace? Read it before building a record's fields. */
+  readonly traceOn: boolean;
   /** Emit a trace record attributed to this process. */
   trace(ev: string, fields: Record<string, unknown>): void;
+  /** Id of the message this process is handling (the `cause` of what it sends), 0 if none. */
+  readonly causeId: number;
+  /** The kernel's one seeded PRNG (draws only). */
+  readonly random: RandomSource;
+  /** Append an entry to one of the system's logs (the AVC writes `audit`). */
+  log(channel: string, text: string, fields?: Readonly<Record<string, unknown>>): void;
   /** Write a line to the console (a zero-latency terminal): a `log` record and the boot command's output. */
   print(text: string): void;
   /**
@@ -90,7 +105,10 @@ export type RunOutcome = 'idle' | 'until' | 'stopped';
 export class Kernel {
   readonly config: KernelConfig;
   readonly trace = new TraceBus();
+  readonly log = new SystemLog();
   readonly random: Prng;
+  /** What ActorContext.random hands out: the same PRNG, draws only. */
+  private readonly randomView: RandomSource;
   readonly events = new EventQueue();
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
@@ -126,6 +144,8 @@ export class Kernel {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`kernel config ${k} must be a non-negative integer, got ${v}`);
     }
     this.random = new Prng(this.config.seed);
+    this.randomView = randomSource(this.random);
+    registerGetinfo(this);
   }
 
   // ---- process table -------------------------------------------------------
@@ -156,18 +176,23 @@ export class Kernel {
     for (let n = 2; ; n++) if (!this.byName.has(`${base}.${n}`)) return `${base}.${n}`;
   }
 
+  /** The context holds closures over the kernel, never a reference an actor could follow to it. */
   private contextFor(p: Proc, args: readonly string[], env: Readonly<Record<string, string>>): ActorContext {
+    const k = this;
     return {
       self: p.endpoint,
       name: p.name,
-      kernel: this,
       args,
       env,
-      nowNs: () => this.nowNs,
-      endpointOf: (name) => this.byName.get(name)?.endpoint ?? NONE,
+      nowNs: () => k.nowNs,
+      endpointOf: (name) => k.byName.get(name)?.endpoint ?? NONE,
+      get traceOn() { return k.trace.on; },
       trace: (ev, fields) => {
-        if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev, proc: p.name, ...fields });
+        if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev, proc: p.name, ...fields });
       },
+      get causeId() { return p.causeId; },
+      random: this.randomView,
+      log: (channel, text, fields) => { k.log.write(channel, k.nowNs, text, fields); },
       print: (text) => this.consoleWrite(p.name, text),
       takeSignals: () => {
         if (p.sigPending === 0) return null;
