@@ -7,20 +7,18 @@
  *   run({ untilNs })              simulate until idle, stopped or the deadline
  *   raiseIrq(dst, bits, cause)    a device interrupt: a notification from HARDWARE
  *   schedule(atNs, fire)          a hardware event at a virtual time
- *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...; sys_getinfo is built in)
- *   trace, log                    the TraceBus (kernel.trace.trace$), the SystemLog (audit, ...)
- * An actor never gets the Kernel: its ActorContext holds its identity and
- * what it may do without a kernel call; privileged facts are kernel calls.
+ *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...)
+ *   trace                         the TraceBus (kernel.trace.trace$)
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EDEADSRCDST, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
+import { registerGetinfo } from './getinfo.js';
 import { awaitReply, BLOCKED, doNotify, doReceive, doSend, doSenda, removeFromCallerQueue, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
 import { Proc, RTS_NO_PRIV, RTS_RECEIVING, RTS_SENDING } from './proc.js';
-import { registerGetinfo } from './getinfo.js';
 import { Prng, randomSource, type RandomSource } from './random.js';
 import { NR_SCHED_QUEUES, RunQueues } from './run-queue.js';
 import { SystemLog } from './syslog.js';
@@ -46,8 +44,9 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
 
 /**
  * What a process can reach of the machine besides kernel calls: its identity,
- * the clock, the PRNG, trace, log and console. Never the Kernel (DESIGN §2,
- * isolation): privileged facts are kernel calls (sys_getinfo).
+ * the clock, the PRNG, trace, log (kernel.log, a SystemLog) and console.
+ * Never the Kernel (DESIGN §2, isolation): privileged facts are kernel calls
+ * (sys_getinfo, registered by every Kernel: getinfo.ts).
  */
 export interface ActorContext {
   readonly self: Endpoint;
