@@ -1,14 +1,14 @@
 /*
  * The clock task (MINIX's clock task, kernel/clock.c's CLOCK): its device,
  * tick layer and timer table, then the receive loop with its call table.
- *   clockTask(access, config)              the Program for the boot image's `clock` line
- *   createClock(config, access, options)   the same, with handles on its stats, device and timers
+ *   clockTask(kernel, config)              the Program for the boot image's `clock` line
+ *   createClock(config, kernel, options)   the same, with handles on its stats, device and timers
  *                                          (tests, benchmarks, the guests model)
  * Interrupts arrive as NOTIFY from HARDWARE: the task runs the due timers,
  * reprograms the tick layer, then notifies owners and answers sleepers.
- * `access` is what the boot loader hands this kernel task instead of the
- * kernel (kernel/hardware.ts KernelTaskAccess): MINIX 3.1's clock task runs
- * in kernel space; mksim's is an actor with that narrow view.
+ * `kernel` is the KernelTaskAccess the boot loader hands this kernel task
+ * (kernel/hardware.ts), never the Kernel: MINIX 3.1's clock task runs in
+ * kernel space; mksim's is an actor with that narrow view.
  */
 import {
   EBUSY, EINVAL, ENOSPC, ESRCH, HARDWARE, notify, sendnb, type ActorContext, type Endpoint, type Envelope,
@@ -27,7 +27,7 @@ import { ClockTimers } from './timers.js';
 
 export interface ClockOptions {
   /** What the device's interrupts are scheduled on (default: the machine's timed events; a guest: a host hrtimer). */
-  readonly eventSource?: () => EventSource;
+  readonly eventSource?: (ctx: ActorContext) => EventSource;
   /** Name of the device in `state` records (default: `<task>.timer`). */
   readonly deviceName?: string;
 }
@@ -42,37 +42,37 @@ export interface ClockInstance {
   timers: ClockTimers | null;
 }
 
-export function clockTask(access: KernelTaskAccess, config: Partial<ClockConfig> = {}): Program {
-  return createClock(clockConfig(config), access).program;
+export function clockTask(kernel: KernelTaskAccess, config: Partial<ClockConfig> = {}): Program {
+  return createClock(clockConfig(config), kernel).program;
 }
 
 type Gen = Generator<KernelCall, Message | null, any>;
 
 const reply = (status: number, fields: Record<string, unknown> = {}): ClockReply => ({ type: CLOCK_REPLY, status, ...fields });
 
-export function createClock(config: ClockConfig, access: KernelTaskAccess, options: ClockOptions = {}): ClockInstance {
+export function createClock(config: ClockConfig, kernel: KernelTaskAccess, options: ClockOptions = {}): ClockInstance {
   const instance: ClockInstance = { config, stats: newClockStats(), device: null, tick: null, timers: null, program: clockMain };
 
   function* clockMain(ctx: ActorContext): Generator<KernelCall, void, any> {
     const self = ctx.self;
-    const source = options.eventSource?.() ?? hardwareEventSource(access);
-    const device = new ClockEventDevice(access, source, {
+    const source = options.eventSource?.(ctx) ?? hardwareEventSource(kernel);
+    const device = new ClockEventDevice(kernel, source, {
       name: options.deviceName ?? `${ctx.name}.timer`, minDeltaNs: config.minDeltaNs, maxDeltaNs: config.maxDeltaNs,
     });
-    const tick = new TickLayer(access, device, config, instance.stats, () => access.raiseIrq(self, CLOCK_IRQ_BIT));
-    const timers = new ClockTimers(access, tick, config, instance.stats, ctx.name);
+    const tick = new TickLayer(kernel, device, config, instance.stats, () => kernel.raiseIrq(self, CLOCK_IRQ_BIT));
+    const timers = new ClockTimers(kernel, tick, config, instance.stats, ctx.name);
     Object.assign(instance, { device, tick, timers });
     tick.start();
-    yield* serve(clockCallTable(ctx, access, config, tick, timers), {
+    yield* serve(clockCallTable(ctx, kernel, config, tick, timers), {
       errorReplyType: CLOCK_REPLY,
-      onNotify: clockInterruptHandler(ctx, access, tick, timers),
+      onNotify: clockInterruptHandler(ctx, kernel, tick, timers),
     });
   }
   return instance;
 }
 
 /** The device fired and a timer was due: run the due timers, reprogram, then tell owners. */
-function clockInterruptHandler(ctx: ActorContext, access: KernelTaskAccess, tick: TickLayer, timers: ClockTimers): Handler {
+function clockInterruptHandler(ctx: ActorContext, kernel: KernelTaskAccess, tick: TickLayer, timers: ClockTimers): Handler {
   return function* (m: Envelope): Gen {
     if (m.source !== HARDWARE) return null;
     const wakeups = timers.expire(ctx.nowNs());
@@ -81,16 +81,16 @@ function clockInterruptHandler(ctx: ActorContext, access: KernelTaskAccess, tick
       timers.stats.wakeups++;
       // sendnb: a sleeper that is no longer waiting must not block the clock.
       const r: number = w.reply !== undefined ? yield sendnb(w.to, w.reply) : yield notify(w.to, w.bits);
-      if (r < 0 && !access.isAlive(w.to)) timers.forget(w.to);
+      if (r < 0 && !kernel.isAlive(w.to)) timers.forget(w.to);
     }
     return null;
   };
 }
 
-function clockCallTable(ctx: ActorContext, access: KernelTaskAccess, config: ClockConfig, tick: TickLayer, timers: ClockTimers): CallTable {
+function clockCallTable(ctx: ActorContext, kernel: KernelTaskAccess, config: ClockConfig, tick: TickLayer, timers: ClockTimers): CallTable {
   /** A delay that keeps the expiry a safe integer. */
-  const validDelay = (v: unknown): v is number => isInt(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER - ctx.nowNs();
-  const live = (ep: Endpoint): boolean => access.isAlive(ep);
+  const validDelay = (v: unknown): v is number => isInt(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER - kernel.nowNs;
+  const live = (ep: Endpoint): boolean => kernel.isAlive(ep);
   const validWhich = (w: unknown): w is ItimerWhich => w === 'real' || w === 'virtual';
 
   /** Every handler that may change the queue leaves the tick layer pointing at the earliest expiry. */
@@ -119,7 +119,7 @@ function clockCallTable(ctx: ActorContext, access: KernelTaskAccess, config: Clo
     }),
 
     CLOCK_GETTIME: function* (): Gen {
-      return reply(0, { nowNs: ctx.nowNs(), jiffies: tick.jiffies(), mode: config.mode, hz: config.hz });
+      return reply(0, { nowNs: kernel.nowNs, jiffies: tick.jiffies(), mode: config.mode, hz: config.hz });
     },
 
     CLOCK_SET_ITIMER: synced(function* (m: Envelope<ClockSetItimer>): Gen {

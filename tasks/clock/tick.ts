@@ -8,7 +8,7 @@
  *   TickLayer.roundExpiry(ns)         periodic: up to the next tick boundary; tickless: exact
  *   TickLayer.jiffies()               ticks since the clock started
  */
-import { ETIME, type Hardware } from '../../kernel/index.js';
+import { ETIME, type KernelTaskAccess } from '../../kernel/index.js';
 import type { ClockEventDevice } from './clockevent.js';
 import { tickNsOf, type ClockConfig } from './config.js';
 import type { ClockStats } from './stats.js';
@@ -21,11 +21,12 @@ export class TickLayer {
   private nextTimeoutNs = Infinity;
 
   constructor(
-    private readonly hw: Hardware,
+    /** The clock task's view of the kernel (kernel/hardware.ts): MINIX's clock handler runs in the kernel. */
+    private readonly kernel: KernelTaskAccess,
     readonly device: ClockEventDevice,
     private readonly config: ClockConfig,
     private readonly stats: ClockStats,
-    /** Interrupt the clock task (hw.raiseIrq to it). */
+    /** Interrupt the clock task (kernel.raiseIrq to it). */
     private readonly raise: () => void,
   ) {
     this.tickNs = tickNsOf(config.hz);
@@ -36,11 +37,11 @@ export class TickLayer {
     return this.config.mode;
   }
 
-  start(originNs = this.hw.nowNs): void {
+  start(originNs = this.kernel.nowNs): void {
     this.originNs = originNs;
     this.device.attach();
     if (this.config.mode === 'periodic') {
-      this.device.setPeriodic(this.tickNs, this.roundExpiry(this.hw.nowNs + 1));
+      this.device.setPeriodic(this.tickNs, this.roundExpiry(this.kernel.nowNs + 1));
     } else {
       // Nothing is pending yet: no interrupt until the first timer.
       this.device.setOneshot();
@@ -49,7 +50,7 @@ export class TickLayer {
   }
 
   jiffies(): number {
-    return Math.floor((this.hw.nowNs - this.originNs) / this.tickNs);
+    return Math.floor((this.kernel.nowNs - this.originNs) / this.tickNs);
   }
 
   /** Periodic mode sees time in whole ticks, so a timer can only fire on a tick at or after its expiry. */
@@ -76,7 +77,7 @@ export class TickLayer {
     if (device.state === 'oneshot-stopped') device.setOneshot();
     if (device.nextEventNs === expiryNs) return;
     // Beyond the counter's reach the device fires early and the handler reprograms (an idle event).
-    const deltaNs = Math.min(expiryNs - this.hw.nowNs, this.config.maxDeltaNs);
+    const deltaNs = Math.min(expiryNs - this.kernel.nowNs, this.config.maxDeltaNs);
     this.stats.programs++;
     if (device.setNextEvent(deltaNs) === -ETIME) {
       // Due now or too close to program: take the minimum (clockevents_program_min_delta).
@@ -87,7 +88,7 @@ export class TickLayer {
 
   private onTick(): void {
     this.stats.deviceEvents++;
-    const idle = this.nextTimeoutNs > this.hw.nowNs;
+    const idle = this.nextTimeoutNs > this.kernel.nowNs;
     this.traceTick(idle);
     if (!idle) {
       this.stats.irqsRaised++;
@@ -99,14 +100,14 @@ export class TickLayer {
 
   /** One record per clock-event interrupt: the cost a tick-vs-tickless comparison counts. */
   private traceTick(idle: boolean): void {
-    const k = this.hw;
+    const k = this.kernel;
     if (k.traceOn) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle });
   }
 
   private onOneshotEvent(): void {
     this.stats.deviceEvents++;
-    this.traceTick(this.nextTimeoutNs > this.hw.nowNs);
-    if (this.nextTimeoutNs <= this.hw.nowNs) {
+    this.traceTick(this.nextTimeoutNs > this.kernel.nowNs);
+    if (this.nextTimeoutNs <= this.kernel.nowNs) {
       // The task reprograms when it has run the due timers.
       this.stats.irqsRaised++;
       this.raise();
