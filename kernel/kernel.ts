@@ -183,15 +183,16 @@ export class Kernel {
       name: p.name,
       args,
       env,
-      nowNs: () => k.nowNs,
-      endpointOf: (name) => k.byName.get(name)?.endpoint ?? NONE,
+      nowNs: () => this.nowNs,
+      endpointOf: (name) => this.byName.get(name)?.endpoint ?? NONE,
+      // A getter's `this` is the context, hence k.
       get traceOn() { return k.trace.on; },
       trace: (ev, fields) => {
-        if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev, proc: p.name, ...fields });
+        if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev, proc: p.name, ...fields });
       },
       get causeId() { return p.causeId; },
       random: this.randomView,
-      log: (channel, text, fields) => { k.log.write(channel, k.nowNs, text, fields); },
+      log: (channel, text, fields) => { this.log.write(channel, this.nowNs, text, fields); },
       print: (text) => this.consoleWrite(p.name, text),
       takeSignals: () => {
         if (p.sigPending === 0) return null;
