@@ -1,7 +1,7 @@
 /*
  * What a hardware model reaches of the machine, instead of the kernel object.
  *   Hardware                  a device's view: virtual time, timed events, interrupt lines, power, the trace
- *   KernelTaskAccess          the clock task's view: Hardware plus three read-only process facts
+ *   KernelTaskAccess          the clock task's view: Hardware, three read-only process facts, the quantum hooks
  *   hardwareOf(kernel)        the Hardware the boot loader hands a device when it builds it
  *   kernelTaskAccessOf(kernel) the KernelTaskAccess it hands the clock task
  * Devices (the disk mechanism, clock-event chips) are not actors: they run
@@ -12,7 +12,7 @@
  */
 import type { Endpoint } from './endpoint.js';
 import type { TimedEvent } from './event-queue.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, QuantumClock } from './kernel.js';
 import type { TraceRecord } from './trace.js';
 
 export interface Hardware {
@@ -36,7 +36,9 @@ export interface Hardware {
  * kernel space and reads the process table: bill_ptr, p_user_time). mksim
  * runs it as an actor, so it gets exactly the facts its timers need, read
  * synchronously in its interrupt path: is an endpoint alive, how much CPU
- * time a process has used, and a name for statistics and trace records.
+ * time a process has used, and a name for statistics and trace records;
+ * and the kernel half of its interrupt handler, which charges the running
+ * process's quantum (MINIX 3.1's clock_handler decrements p_ticks_left).
  */
 export interface KernelTaskAccess extends Hardware {
   isAlive(ep: Endpoint): boolean;
@@ -44,6 +46,12 @@ export interface KernelTaskAccess extends Hardware {
   cpuTimeNs(ep: Endpoint): number;
   /** The process's name (`ep<N>` once it is gone, 'hardware', 'ANY'), as trace records spell it. */
   nameOf(ep: Endpoint): string;
+  /** How the clock counts quanta (ticks, or a oneshot event at the quantum's end): Kernel.setQuantumClock. */
+  setQuantumClock(clock: QuantumClock | null): void;
+  /** A periodic tick charges the running process one tick: Kernel.clockTick. */
+  clockTick(): void;
+  /** Tickless: the event at the running process's quantum end fired: Kernel.quantumInterrupt. */
+  quantumInterrupt(): void;
 }
 
 export function hardwareOf(k: Kernel): Hardware {
@@ -71,5 +79,8 @@ export function kernelTaskAccessOf(k: Kernel): KernelTaskAccess {
     isAlive: (ep) => k.procOf(ep) !== null,
     cpuTimeNs: (ep) => k.procOf(ep)?.cpuTimeNs ?? 0,
     nameOf: (ep) => k.nameOf(ep),
+    setQuantumClock: (clock) => k.setQuantumClock(clock),
+    clockTick: () => k.clockTick(),
+    quantumInterrupt: () => k.quantumInterrupt(),
   };
 }

@@ -1,7 +1,7 @@
 /*
  * The clock task (MINIX's clock task, kernel/clock.c's CLOCK): its device,
  * tick layer and timer table, then the receive loop with its call table.
- *   clockTask(kernel, config)              the Program for the boot image's `clock` line
+ *   clockTask(kernel, config)              the Program for the boot image's `clock` line (it counts the kernel's quanta)
  *   createClock(config, kernel, options)   the same, with handles on its stats, device and timers
  *                                          (tests, benchmarks, the guests model)
  * Interrupts arrive as NOTIFY from HARDWARE: the task runs the due timers,
@@ -30,6 +30,8 @@ export interface ClockOptions {
   readonly eventSource?: (ctx: ActorContext) => EventSource;
   /** Name of the device in `state` records (default: `<task>.timer`). */
   readonly deviceName?: string;
+  /** Count the kernel's quanta (ticks or quantum-end events; see tick.ts). Default false: a guest's clock does not. */
+  readonly drivesQuanta?: boolean;
 }
 
 export interface ClockInstance {
@@ -43,7 +45,7 @@ export interface ClockInstance {
 }
 
 export function clockTask(kernel: KernelTaskAccess, config: Partial<ClockConfig> = {}): Program {
-  return createClock(clockConfig(config), kernel).program;
+  return createClock(clockConfig(config), kernel, { drivesQuanta: true }).program;
 }
 
 type Gen = Generator<KernelCall, Message | null, any>;
@@ -59,7 +61,7 @@ export function createClock(config: ClockConfig, kernel: KernelTaskAccess, optio
     const device = new ClockEventDevice(kernel, source, {
       name: options.deviceName ?? `${ctx.name}.timer`, minDeltaNs: config.minDeltaNs, maxDeltaNs: config.maxDeltaNs,
     });
-    const tick = new TickLayer(kernel, device, config, instance.stats, () => kernel.raiseIrq(self, CLOCK_IRQ_BIT));
+    const tick = new TickLayer(kernel, device, config, instance.stats, () => kernel.raiseIrq(self, CLOCK_IRQ_BIT), options.drivesQuanta ?? false);
     const timers = new ClockTimers(kernel, tick, config, instance.stats, ctx.name);
     Object.assign(instance, { device, tick, timers });
     tick.start();
