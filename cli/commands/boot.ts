@@ -127,8 +127,7 @@ export function bootScript(
     if (opts.trace !== undefined) sink = openOutput('--trace', opts.trace, () => attachJsonlSink(kernel.trace, opts.trace!));
     // AVC audit records: diagnostics on stderr, or the lines of an audit.log with --audit FILE.
     if (opts.audit !== undefined) openOutput('--audit', opts.audit, () => writeFileSync(opts.audit!, ''));
-    auditLog(kernel.log).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '
-') : err(line)));
+    auditLog(kernel.log).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '\n') : err(line)));
     onKernel?.(kernel);
   });
   let outcome;
