@@ -2,7 +2,8 @@
  * Writing files, as MINIX's write.c. The entry points are:
  *   writeMap(fs, ino, blockIndex, zone)  point a file block at a zone, allocating indirect blocks on the way
  *   freshBlock(fs, zone)          the buffer of a newly allocated zone, zeroed (never stale cached data)
- *   writeFile(fs, ino, position, src)    copy bytes in, allocating zones near the file's others; bytes written
+ *   writeFile(fs, ino, position, src)    copy bytes in (the FS's buffer or a caller's grant, uio.ts), allocating
+ *                                 zones near the file's others; bytes written
  *                                 (fewer than asked when the disk fills after some went in)
  *   truncateInode(fs, ino, size)  shrink: free data zones and the indirect blocks left empty; zero the tail
  * Invariant: bytes past the end of file in its last block are zero, so a
@@ -16,6 +17,7 @@ import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
 import { checkZone, readMap, zonePath } from './read.js';
 import { nowSec, type FsState } from './state.js';
+import { copyin, type UserData } from './uio.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
@@ -65,7 +67,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
   }
 }
 
-export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8Array): Generator<KernelCall, number, any> {
+export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserData): Generator<KernelCall, number, any> {
   const bs = fs.sb.blockSize;
   const limit = Math.min(maxFileBytes(bs), fs.sb.maxSize);
   if (position + src.length > limit) throw new FsError(EFBIG, `inode ${ino.nr}: writing to byte ${position + src.length} passes the maximum file size ${limit}`);
@@ -102,7 +104,8 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8
       if (noRead && chunk < bs) bp.data.fill(0);
     }
     lastZone = z;
-    bp.data.set(src.subarray(done, done + chunk), offset);
+    // rw_chunk: straight from the caller into the cache block (one safe copy per block for a grant).
+    yield* copyin(src, done, bp.data, offset, chunk);
     fs.cache.markDirty(bp);
     yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
     done += chunk;
