@@ -96,7 +96,8 @@ export class GrantTables {
     const bytes = a.bytes ?? a.buffer.length - offset;
     if (!isCount(offset) || !isCount(bytes) || offset + bytes > a.buffer.length) return this.refuse(caller, call, EINVAL, 'region outside the buffer');
     if (typeof a.access !== 'number' || a.access === 0 || (a.access & ~(CPF_READ | CPF_WRITE)) !== 0) return this.refuse(caller, call, EINVAL, `access ${String(a.access)}`);
-    if (this.k.procOf(a.grantee) === null) return this.refuse(caller, call, EINVAL, 'no such grantee');
+    // Any endpoint, live or not: MINIX's cpf_grant_direct only fills in the table; a dead grantee can never copy.
+    if (!isCount(a.grantee)) return this.refuse(caller, call, EINVAL, `grantee ${String(a.grantee)}`);
     let table = this.tables[caller.slot];
     if (table === null || table === undefined) table = this.tables[caller.slot] = new GrantTable();
     let idx = table.free.pop();
