@@ -5,6 +5,7 @@
  *   copyout(data, at, src, from, n)   FS bytes into data (fsdriver_copyout: sys_safecopyto for a grant)
  *   copyin(data, at, dst, to, n)      data's bytes into the FS (fsdriver_copyin: sys_safecopyfrom)
  *   zero(data, at, n)                 zeros into data (fsdriver_zero: a hole)
+ *   copyinStaged(data, at, n, scratch)   data's bytes as a Uint8Array: a view of the FS's own, or copied into scratch
  * A failed safe copy (a bad or revoked grant) is EFAULT, as a bad buffer address is.
  */
 import { EFAULT, errnoName, kernelCall, type Endpoint, type KernelCall } from '../../kernel/index.js';
@@ -34,6 +35,16 @@ export function* copyout(data: UserData, at: number, src: Uint8Array, from: numb
 export function* copyin(data: UserData, at: number, dst: Uint8Array, to: number, bytes: number): Gen {
   if (data instanceof Uint8Array) dst.set(data.subarray(at, at + bytes), to);
   else yield* safecopy('sys_safecopyfrom', data, at, dst, to, bytes);
+}
+
+/**
+ * The next `bytes` of data, fetched before the write touches the file: a bad
+ * grant then fails with nothing allocated and no block half written.
+ */
+export function* copyinStaged(data: UserData, at: number, bytes: number, scratch: Uint8Array): Generator<KernelCall, Uint8Array, any> {
+  if (data instanceof Uint8Array) return data.subarray(at, at + bytes);
+  yield* safecopy('sys_safecopyfrom', data, at, scratch, 0, bytes);
+  return scratch.subarray(0, bytes);
 }
 
 export function* zero(data: UserData, at: number, bytes: number): Gen {

@@ -17,7 +17,7 @@ import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
 import { checkZone, readMap, zonePath } from './read.js';
 import { nowSec, type FsState } from './state.js';
-import { copyin, type UserData } from './uio.js';
+import { copyinStaged, type UserData } from './uio.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
@@ -74,11 +74,21 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
   const size = ino.d.size;
   let done = 0;
   let lastZone = 0;
+  const scratch = src instanceof Uint8Array ? src : new Uint8Array(bs);
   while (done < src.length) {
     const pos = position + done;
     const index = Math.floor(pos / bs);
     const offset = pos % bs;
     const chunk = Math.min(bs - offset, src.length - done);
+    // The caller's bytes first (one safe copy per block, as rw_chunk): a bad grant stops the write
+    // before this block is allocated or changed; after some bytes went in, a short count.
+    let bytes: Uint8Array;
+    try {
+      bytes = yield* copyinStaged(src, done, chunk, scratch);
+    } catch (err) {
+      if (err instanceof FsError && done > 0) break;
+      throw err;
+    }
     let z = yield* readMap(fs, ino, index);
     let bp: Buf;
     if (z === 0) {
@@ -104,8 +114,7 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
       if (noRead && chunk < bs) bp.data.fill(0);
     }
     lastZone = z;
-    // rw_chunk: straight from the caller into the cache block (one safe copy per block for a grant).
-    yield* copyin(src, done, bp.data, offset, chunk);
+    bp.data.set(bytes, offset);
     fs.cache.markDirty(bp);
     yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
     done += chunk;

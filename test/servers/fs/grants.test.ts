@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CPF_READ, CPF_WRITE, EFAULT, EINVAL, kernelCall, sendrec, type Envelope, type KernelCall } from '../../../kernel/index.js';
 import { formatImage } from '../../../servers/fs/tools/mkfs.js';
 import type { FsReply } from '../../../servers/fs/protocol.js';
+import { checkImage } from '../../../servers/fs/tools/fsck.js';
 import { call, runFs } from './system.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -51,5 +52,29 @@ describe('FS reads and writes move their bytes by grant', () => {
     });
     expect(result).toEqual([-EFAULT, -EFAULT, -EFAULT, -EINVAL]);
     expect(buf.every((b) => b === 0xee)).toBe(true);
+  });
+
+  it('a write through a grant shorter than its byte count stops where the grant ends: a short count, or EFAULT with nothing allocated', () => {
+    const img = formatImage({ sizeBytes: 1 << 20, blockSize: 1024 });
+    const buf = new Uint8Array(3000).fill(5);
+    const { result } = runFs(img, function* (ctx): Gen<unknown[]> {
+      const fs = ctx.endpointOf('fs');
+      const write = function* (path: string, grantBytes: number): Gen<number> {
+        const grant = (yield kernelCall('cpf_grant_direct', { grantee: fs, buffer: buf, access: CPF_READ, bytes: grantBytes })) as number;
+        const r: Envelope<FsReply> | number = yield sendrec(fs, { type: 'FS_WRITE', path, position: 0, grant, bytes: 3000 });
+        return typeof r === 'number' ? r : r.status;
+      };
+      yield* call({ type: 'FS_CREATE', path: '/short', mode: 0o644 });
+      yield* call({ type: 'FS_CREATE', path: '/none', mode: 0o644 });
+      const before = (yield* call({ type: 'FS_STATFS' })).statfs!.freeZones;
+      const short = yield* write('/short', 1500);
+      const none = yield* write('/none', 10);
+      const after = (yield* call({ type: 'FS_STATFS' })).statfs!.freeZones;
+      yield* call({ type: 'FS_SYNC' });
+      return [short, (yield* call({ type: 'FS_STAT', path: '/short' })).stat!.size, none, (yield* call({ type: 'FS_STAT', path: '/none' })).stat!.size, before - after];
+    });
+    // 1500 bytes granted: the first 1 KiB block goes in, the second copy fails.
+    expect(result).toEqual([1024, 1024, -EFAULT, 0, 1]);
+    expect(checkImage(img).problems).toEqual([]);
   });
 });
