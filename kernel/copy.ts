@@ -2,7 +2,7 @@
  * Message copying: a receiver never shares a mutable object with its sender,
  * as MINIX copies every message from the sender's memory into the receiver's
  * (proc.c mini_send -> CopyMess / copy_msg_to_user).
- *   copyMessage(msg)                      the receiver's own copy, or null if msg is not plain data
+ *   copyMessage(msg)                      the receiver's own copy (source to be set), or null if msg is not plain data
  *   refuseMessage(k, caller, call, dst, msg)   trace why a message was refused; -EINVAL
  *   MAX_MESSAGE_DEPTH, MAX_MESSAGE_VALUES, MAX_INLINE_BYTES   the bounds of a message
  * A message is plain data: numbers, strings, booleans, null/undefined, plain
@@ -35,8 +35,9 @@ export function copyMessage(msg: unknown): Envelope | null {
   if (typeof msg !== 'object' || msg === null) return null;
   const proto: unknown = Object.getPrototypeOf(msg);
   if (proto !== Object.prototype && proto !== null) return null;
-  // Spread is V8's fastest shallow clone; the pass below checks each field and deepens nested ones.
-  const out: Record<string, unknown> = { ...msg };
+  // Spread is V8's fastest shallow clone; `source` first, so the kernel's store of it changes no shape.
+  // The pass below checks each field and deepens nested ones.
+  const out: Record<string, unknown> = { source: 0, ...msg };
   let budget: Budget | null = null;
   for (const key in out) {
     const v = out[key];
