@@ -11,7 +11,7 @@
  * buffers (sys_safecopyfrom before a write, sys_safecopyto after a read).
  */
 import {
-  EAGAIN, EINVAL, ENXIO, HARDWARE, kernelCall, send, work,
+  EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, kernelCall, send, work,
   type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message,
 } from '../../kernel/index.js';
 import type { CallTable, Handler } from '../../lib/server.js';
@@ -59,6 +59,8 @@ export function diskCallTable(state: DriverState): CallTable {
 function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>, write: boolean): Gen {
   const { disk, stats, queue, device } = state;
   yield work(disk.cpu.requestNs);
+  // A read-only image (opened O_RDONLY) refuses writes before they reach the mechanism.
+  if (write && disk.image.readOnly === true) return { type: 'DEV_REPLY', status: -EROFS, done: m.vector.map(() => 0) } satisfies DevReply;
   if (write) stats.writesTotal++;
   else stats.readsTotal++;
   const done = m.vector.map(() => 0);

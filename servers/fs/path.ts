@@ -17,7 +17,7 @@ import { LABEL_FILE } from './label.js';
 import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
 import { need, X_BIT } from './protect.js';
 import { readFile, readMap } from './read.js';
-import { nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
+import { checkWritable, nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
 import { freshBlock, writeMap } from './write.js';
 
 export const enum DirOp { LOOK_UP, ENTER, DELETE, IS_EMPTY }
@@ -41,6 +41,8 @@ export function splitPath(path: string): string[] {
  */
 export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr = 0): Generator<KernelCall, number, any> {
   if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `inode ${dir.nr} is not a directory`);
+  // As MINIX's search_dir: entering or deleting a name on a read-only file system is EROFS.
+  if (op === DirOp.ENTER || op === DirOp.DELETE) checkWritable(fs, `'${name}'`);
   const bs = fs.sb.blockSize;
   const perBlock = bs / DIRENT_BYTES;
   const entries = Math.floor(dir.d.size / DIRENT_BYTES);

@@ -16,7 +16,7 @@ import { corrupt, FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
 import { checkZone, readMap, zonePath } from './read.js';
-import { nowSec, type FsState } from './state.js';
+import { checkWritable, nowSec, type FsState } from './state.js';
 import { copyinStaged, type UserData } from './uio.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
@@ -68,6 +68,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
 }
 
 export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserData): Generator<KernelCall, number, any> {
+  checkWritable(fs, `inode ${ino.nr}`);
   const bs = fs.sb.blockSize;
   const limit = Math.min(maxFileBytes(bs), fs.sb.maxSize);
   if (position + src.length > limit) throw new FsError(EFBIG, `inode ${ino.nr}: writing to byte ${position + src.length} passes the maximum file size ${limit}`);
@@ -159,6 +160,7 @@ function* freeTree(fs: FsState, ino: Inode, z: number, depth: number, base: numb
 }
 
 export function* truncateInode(fs: FsState, ino: Inode, newSize: number): Generator<KernelCall, void, any> {
+  checkWritable(fs, `inode ${ino.nr}`);
   const bs = fs.sb.blockSize;
   const n = fs.g.zonesPerIndirect;
   if (newSize < ino.d.size) {
