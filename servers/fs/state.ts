@@ -15,7 +15,7 @@ import type { LockTable } from './lock.js';
 import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
-import type { Geometry, Superblock } from './layout.js';
+import type { Geometry, NameCache, Superblock } from './layout.js';
 import type { LabelStore } from './label.js';
 import type { FsMac } from './mac.js';
 
@@ -77,6 +77,10 @@ export interface FsState {
    * (a remount). Modifying calls fail with EROFS (checkWritable, below) and no block is written.
    */
   readOnly: boolean;
+  /** Encoded path components (layout.ts NameCache), per FS instance. */
+  readonly names: NameCache;
+  /** Number of the next pipe (trace records name pipes by it); per FS instance, so every boot counts from 1. */
+  nextPipeNr: number;
 }
 
 /** Whom a request acts for: the caller's credentials and where its paths start. */

@@ -18,7 +18,7 @@ import { FprocTable } from './fproc.js';
 import { InodeTable, writeDirtyInodes } from './inode.js';
 import { newLabelStore } from './label.js';
 import { LockTable } from './lock.js';
-import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
+import { checkSuperblock, decodeSuperblock, geometryOf, NameCache, SUPER_OFFSET_BYTES } from './layout.js';
 import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
 
 export class MountError extends Error {
@@ -75,6 +75,8 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     dmap,
     labels: newLabelStore(),
     readOnly,
+    names: new NameCache(),
+    nextPipeNr: 1,
   };
 }
 

@@ -64,6 +64,7 @@ describe('message copying (a receiver never shares a mutable object with its sen
       const m = { type: 'A', v: { n: 1 } };
       expect(yield senda(sys.ep('srv'), m)).toBe(OK);
       m.v.n = 2;
+      yield receive(ANY); // stays alive: a dead sender's queued senda is dropped (clearEndpoint)
     }, 4);
     sys.spawn('srv', function* () { yield work(1000); got = yield receive(ANY); }, 5);
     sys.kernel.run();
