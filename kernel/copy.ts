@@ -29,23 +29,24 @@ interface Budget { left: number }
 
 /**
  * The copy the receiver gets. Flat messages (the common case) cost one new
- * object and a pass over the fields; strings are immutable and shared.
+ * object and one pass over the fields; strings are immutable and shared.
  */
 export function copyMessage(msg: unknown): Envelope | null {
   if (typeof msg !== 'object' || msg === null) return null;
   const proto: unknown = Object.getPrototypeOf(msg);
   if (proto !== Object.prototype && proto !== null) return null;
-  // Spread is V8's fastest shallow clone; `source` first, so the kernel's store of it changes no shape.
-  // The pass below checks each field and deepens nested ones.
-  const out: Record<string, unknown> = { source: 0, ...msg };
+  // `source` first, so the kernel's store of it changes no object shape (a spread clone followed by
+  // adding `source` made V8 build a new shape per message: 8x slower routing).
+  const out: Record<string, unknown> = { source: 0 };
   let budget: Budget | null = null;
-  for (const key in out) {
-    const v = out[key];
+  for (const key in msg) {
+    const v = (msg as Record<string, unknown>)[key];
     switch (typeof v) {
       case 'number': case 'string': case 'boolean': case 'undefined':
+        out[key] = v;
         break;
       case 'object': {
-        if (v === null) break;
+        if (v === null) { out[key] = null; break; }
         budget ??= { left: MAX_MESSAGE_VALUES };
         const c = copyNested(v, 1, budget);
         if (c === REFUSED) return null;
