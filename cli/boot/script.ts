@@ -7,6 +7,7 @@
  */
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
+import { POLICY_NAMES } from '../../servers/sched/policies.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list';
 
@@ -98,6 +99,12 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       mode: { kind: 'word', values: ['enforcing', 'permissive'], summary: 'enforcement mode' },
     },
   },
+  sched: {
+    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}`,
+    keys: {
+      policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
+    },
+  },
   cpu: {
     positional: [], repeatable: false, summary: 'cpu [quantum=D] [ipc-cost=D] [context-switch=D]',
     keys: {
@@ -124,6 +131,6 @@ export const PROCESS_KEYS: Readonly<Record<string, KeySpec>> = {
   uid: { kind: 'int', summary: 'user id' },
   gid: { kind: 'int', summary: 'group id' },
   context: { kind: 'context', summary: 'security context user:role:type' },
-  priority: { kind: 'int', summary: 'scheduling queue 0..15 (users default 7)' },
-  quantum: { kind: 'duration', summary: 'scheduling quantum' },
+  priority: { kind: 'int', summary: 'best scheduling queue 0..15 (users default 7); below 7 needs root' },
+  quantum: { kind: 'duration', summary: 'scheduling quantum (needs root)' },
 };

@@ -53,6 +53,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   exit: { args: ['int'], required: 0, summary: 'exit [CODE]' },
   sleep: { args: ['duration'], required: 1, summary: 'sleep D: block for D of virtual time' },
   spin: { args: ['duration'], required: 1, summary: 'spin D: use D of CPU time' },
+  nice: { args: ['int'], required: 1, summary: "nice N: set this process's nice value to N (-20..19; below its current one needs root), as setpriority(2)" },
   alarm: { args: ['duration'], required: 1, summary: 'alarm D: SIGALRM after D (0 cancels)' },
   pause: { args: [], required: 0, summary: 'pause: wait for a signal' },
   kill: { args: ['target', 'signal'], required: 2, summary: 'kill NAME SIGNAL: send a signal to the child spawned as NAME (or self, or a pid)' },
