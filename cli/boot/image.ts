@@ -55,6 +55,8 @@ export interface BootReport {
   expectationsHeld: number;
   readonly expectationFailures: string[];
   readonly output: string[];
+  /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
+  readonly systemErrors: string[];
 }
 
 export interface BootedSystem {
@@ -139,8 +141,11 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const scriptDir = dirname(resolve(options.scriptPath));
   const kernel = new Kernel(kernelConfig(script, options.seed));
   registerSystemCalls(kernel);
-  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [] };
-  kernel.onConsole((proc, text) => report.output.push(`${proc}: ${text}`));
+  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemErrors: [] };
+  kernel.onConsole((proc, text) => {
+    report.output.push(`${proc}: ${text}`);
+    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
+  });
   const userProcs = new Set<Proc>();
   kernel.onExit((p) => {
     if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: p.name, status: p.exitCode ?? 0, atNs: kernel.nowNs });
@@ -224,6 +229,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
+        ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
       }),
     });
   }
