@@ -81,9 +81,13 @@ export function* readFile(fs: FsState, ino: Inode, position: number, dst: UserDa
       yield* zero(dst, done, chunk);
     } else {
       const bp = yield* fs.cache.getBlock(z);
-      // rw_chunk: straight from the cache block to the caller (one safe copy per block for a grant).
-      yield* copyout(dst, done, bp.data, offset, chunk);
-      yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+      // rw_chunk: straight from the cache block to the caller (one safe copy per block for a grant);
+      // a bad grant fails the copy, and the block goes back all the same.
+      try {
+        yield* copyout(dst, done, bp.data, offset, chunk);
+      } finally {
+        yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+      }
     }
     done += chunk;
   }
