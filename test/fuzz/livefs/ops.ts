@@ -69,6 +69,11 @@ const fileAt = (m: Model, path: string): Extract<Node, { kind: 'file' }> | undef
   return n?.kind === 'file' ? n : undefined;
 };
 
+/** The file at `path` (and under it) now has a name the model does not follow: a write through it is unseen. */
+function unknownAlias(m: Model, path: string): void {
+  for (const [p, n] of m.nodes) if (n.kind === 'file' && (p === path || p.startsWith(`${path}/`))) m.contents.set(n.id, null);
+}
+
 export function applyOp(m: Model, op: Op, ok: boolean, fds: Fds): void {
   switch (op.op) {
     case 'cat': case 'ls': case 'stat': case 'sync': case 'fsync':
@@ -99,14 +104,14 @@ export function applyOp(m: Model, op: Op, ok: boolean, fds: Fds): void {
       if (!ok) return;
       const to = m.nodes.get(op.to);
       if (clean(m, op.from) && clean(m, parentOf(op.to)) && (to === undefined || clean(m, op.to))) move(m, op.from, op.to);
-      else { forget(m, op.from); forget(m, op.to); }
+      else { unknownAlias(m, op.from); forget(m, op.from); forget(m, op.to); }
       return;
     }
     case 'ln': {
       if (!ok) return;
       const from = m.nodes.get(op.from);
       if (from !== undefined && clean(m, op.from) && clean(m, parentOf(op.to)) && !m.nodes.has(op.to)) m.nodes.set(op.to, from);
-      else forget(m, op.to);
+      else { unknownAlias(m, op.from); forget(m, op.to); }
       return;
     }
     case 'symlink':
@@ -116,7 +121,8 @@ export function applyOp(m: Model, op: Op, ok: boolean, fds: Fds): void {
     case 'open': {
       if (!ok) { fds.delete(op.name); return; }
       const f = fileAt(m, op.path);
-      if (f !== undefined) fds.set(op.name, clean(m, op.path) ? f.id : null);
+      if (f !== undefined && clean(m, op.path)) fds.set(op.name, f.id);
+      else if (f !== undefined) { m.contents.set(f.id, null); fds.set(op.name, null); }
       else if (clean(m, parentOf(op.path)) && !m.nodes.has(op.path)) { newFile(m, op.path, new Uint8Array(0)); fds.set(op.name, fileAt(m, op.path)!.id); }
       else { forget(m, op.path); fds.set(op.name, null); }
       return;

@@ -94,12 +94,24 @@ function populated(c: Case, dir: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
 }
 
-function taint(m: Model, w: Walk, t: Touched): Model {
+/**
+ * The model with `tainted` set on what the corruption touched: the object's inode, zones or indirect
+ * blocks; or a new name for it that a touched directory block now holds (a call through that name
+ * changes it unseen by the model).
+ */
+function taint(m: Model, w: Walk, t: Touched, corrupted: Walk | string): Model {
   const out = clone(m);
+  const renamed = new Set<number>();
+  if (typeof corrupted !== 'string') {
+    const touchedDir = (d: number): boolean => t.inodes.has(d) || (corrupted.dirZones.get(d) ?? []).some((z) => t.zones.has(z));
+    for (const info of corrupted.paths.values()) {
+      if (info.dirs.some(touchedDir) && w.paths.get(info.path)?.ino !== info.ino) renamed.add(info.ino);
+    }
+  }
   for (const [path, node] of m.nodes) {
     const info = w.paths.get(path);
     if (info === undefined) throw new Error(`populate: ${path} is not on the image`);
-    const tainted = t.superblock || t.inodes.has(info.ino) || [...info.zones, ...info.indirect].some((z) => t.zones.has(z));
+    const tainted = t.superblock || t.inodes.has(info.ino) || renamed.has(info.ino) || [...info.zones, ...info.indirect].some((z) => t.zones.has(z));
     out.nodes.set(path, { ...node, tainted, ino: info.ino });
   }
   return out;
@@ -155,7 +167,8 @@ export function runCase(c: Case, dir: string, tamper?: (image: Uint8Array, befor
   }
 
   // 3. The model, replayed with each call's outcome; what cat printed.
-  const m = taint(c.model, w0, touched);
+  const w1 = walkImage(image);
+  const m = taint(c.model, w0, touched, w1);
   const fds: Fds = new Map();
   const lines = new Map<number, string[]>();
   let current = -1;
@@ -198,13 +211,12 @@ export function runCase(c: Case, dir: string, tamper?: (image: Uint8Array, befor
   }
 
   // 5. fsck.minix: nothing the corruption does not explain.
-  const w1 = walkImage(image);
   const w2 = walkImage(after);
   const inodes = new Set([...touched.inodes, ...touched.imapBits, ...reached]);
   for (const [path, info] of w0.paths) {
     const node = c.model.nodes.get(path);
     const now = typeof w1 === 'string' ? undefined : w1.paths.get(path);
-    if (node === undefined || !clean(taint(c.model, w0, touched), path) || now?.ino !== info.ino) inodes.add(info.ino);
+    if (node === undefined || !clean(taint(c.model, w0, touched, w1), path) || now?.ino !== info.ino) inodes.add(info.ino);
     if (now !== undefined && now.ino !== info.ino) inodes.add(now.ino);
   }
   // What the corrupted image names through a touched inode or directory block (an entry or a zone
