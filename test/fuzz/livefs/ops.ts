@@ -238,6 +238,5 @@ export function workloadOps(prng: Prng, start: Model, length: number): Op[] {
       plan(m, ops, fds, { op: 'close', name });
     } else plan(m, ops, fds, { op: 'sync' });
   }
-  plan(m, ops, fds, { op: 'sync' });
   return ops;
 }
