@@ -38,6 +38,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// A reader that closes its end early (`mksim ... | head`) ends the command quietly, as for cat.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+});
+
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

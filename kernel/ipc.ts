@@ -6,10 +6,14 @@
  *   doNotify(k, caller, dst, bits)     notify: never blocks, coalesces per source
  *   doSenda(k, caller, dst, msg)       asynchronous send (system processes)
  *   deadlock(k, caller, target, sending)   follow the blocked-on chain (ELOCKED)
- * Each returns a result for the caller, or BLOCKED when the caller must wait.
+ *   clearEndpoint(k, dead)             a process died: remove it from everyone's IPC state
+ *   clearIpc(k, p)                     p stops sending and receiving (exec, and the dead itself)
+ * The primitives return a result for the caller, or BLOCKED when the caller
+ * must wait. Only this file changes IPC state (RTS_SENDING/RECEIVING, caller
+ * queues, pending notifications, queued senda messages).
  */
 import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
-import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, OK } from './errno.js';
+import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, errnoName, OK } from './errno.js';
 import { NOTIFY, type Envelope, type Message, type Notification } from './message.js';
 import { maySendTo } from './priv.js';
 import { blockedOn, MF_REPLY_PEND, RTS_RECEIVING, RTS_SENDING, type AsyncMessage, type Proc } from './proc.js';
@@ -102,7 +106,6 @@ export function doReceive(k: Kernel, caller: Proc, srcEp: Endpoint): IpcOutcome 
   if (srcEp !== ANY) {
     const src = k.procOf(srcEp);
     if (src === null && srcEp !== k.hardwareEndpoint) return k.callError(caller, 'receive', EDEADSRCDST, srcEp);
-    if (deadlock(k, caller, srcEp, false)) return k.callError(caller, 'receive', ELOCKED, srcEp);
     srcSlot = slotOf(srcEp);
   }
 
@@ -147,7 +150,9 @@ export function doReceive(k: Kernel, caller: Proc, srcEp: Endpoint): IpcOutcome 
     return env;
   }
 
-  // 4. Nothing: block.
+  // 4. Nothing: block, unless that would never end. As MINIX mini_receive, the
+  // deadlock check comes only now: a message already there is taken first.
+  if (srcEp !== ANY && deadlock(k, caller, srcEp, false)) return k.callError(caller, 'receive', ELOCKED, srcEp);
   caller.rtsFlags |= RTS_RECEIVING;
   caller.getFrom = srcEp;
   k.block(caller, 'receive', srcEp === ANY ? 'ANY' : k.nameOf(srcEp));
@@ -161,10 +166,8 @@ function unlinkCaller(receiver: Proc, s: Proc, prev: Proc | null): void {
   s.nextCaller = null;
 }
 
-/** Remove `s` from the caller queue of whomever it is sending to. */
-export function removeFromCallerQueue(k: Kernel, s: Proc): void {
-  const receiver = k.procOf(s.sendTo);
-  if (receiver === null) return;
+/** Take `s` out of `receiver`'s caller queue, if it is there. */
+function removeCaller(receiver: Proc, s: Proc): void {
   let prev: Proc | null = null;
   for (let c = receiver.callerHead; c !== null; prev = c, c = c.nextCaller) {
     if (c === s) {
@@ -172,6 +175,91 @@ export function removeFromCallerQueue(k: Kernel, s: Proc): void {
       return;
     }
   }
+}
+
+/**
+ * MINIX's clear_ipc: `p` stops sending and receiving. If it was blocked
+ * sending, it leaves the caller queue of its target (found through `target`
+ * when that is dying and no longer answers to its endpoint); its message is
+ * dropped. Its own queues and pending notifications stay: exec keeps them.
+ */
+export function clearIpc(k: Kernel, p: Proc, target: Proc | null = null): void {
+  if (p.rtsFlags & RTS_SENDING) {
+    const receiver = target ?? k.procOf(p.sendTo);
+    if (receiver !== null) removeCaller(receiver, p);
+  }
+  p.rtsFlags &= ~(RTS_SENDING | RTS_RECEIVING);
+  p.miscFlags &= ~MF_REPLY_PEND;
+  p.sendTo = NONE;
+  p.getFrom = NONE;
+  p.pendingMsg = null;
+  p.pendingMsgId = 0;
+  p.requestMsgId = 0;
+  p.nextCaller = null;
+}
+
+/**
+ * MINIX's clear_endpoint: `dead` (already off the CPU and no longer alive)
+ * disappears from every other process's IPC state, as clear_ipc(dead) and
+ * then clear_ipc_refs(dead, EDEADSRCDST) do:
+ *  - it stops sending (out of its receiver's caller queue) and receiving;
+ *  - every process blocked on it fails with EDEADSRCDST: senders in its caller
+ *    queue, sendrec clients in either phase (SENDING|RECEIVING or waiting for
+ *    the reply), receivers waiting for a message from it only;
+ *  - its bit in every notify bitmap is cleared, so the next occupant of its
+ *    slot is not credited with its notifications (unset_sys_bit s_notify_pending);
+ *  - its queued senda messages are dropped in every receiver (MINIX clears
+ *    s_asyn_pending and s_asynsize: the table died with the sender).
+ * Processes are visited in slot order, as MINIX walks its process table.
+ */
+export function clearEndpoint(k: Kernel, dead: Proc): void {
+  clearIpc(k, dead);
+  const word = dead.slot >>> 5;
+  const bit = 1 << (dead.slot & 31);
+  for (const p of k.processes()) {
+    if (p === dead) continue;
+    if (p.notifyPending[word]! & bit) {
+      p.notifyPending[word]! &= ~bit;
+      p.notifyCount--;
+    }
+    p.notifyBits?.delete(dead.slot);
+    p.notifyIds?.delete(dead.slot);
+    p.notifyCauses?.delete(dead.slot);
+    if (p.asyncCount > 0) dropAsyncFrom(p, dead);
+    if (blockedOn(p) === dead.endpoint) failBlocked(k, p, dead, EDEADSRCDST);
+  }
+  // Nothing is left to deliver to the dead (MINIX: its slot is reset on reuse).
+  assert(dead.callerHead === null, 'a caller queue outlives clear_ipc_refs');
+  dead.callerTail = null;
+  dead.asyncHead = dead.asyncTail = null;
+  dead.asyncCount = 0;
+  dead.notifyPending.fill(0);
+  dead.notifyCount = 0;
+  dead.notifyBits = dead.notifyIds = dead.notifyCauses = null;
+}
+
+/** The call `p` is blocked in fails with `errno` (clear_ipc_refs sets retreg, then clear_ipc). */
+function failBlocked(k: Kernel, p: Proc, dead: Proc, errno: number): void {
+  clearIpc(k, p, dead);
+  p.result = -errno;
+  if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'error', proc: p.name, call: 'ipc', err: errnoName(errno), peer: dead.name });
+  k.makeReady(p);
+}
+
+/** Drop the senda messages `sender` queued for `receiver`. */
+function dropAsyncFrom(receiver: Proc, sender: Proc): void {
+  let prev: AsyncMessage | null = null;
+  for (let a = receiver.asyncHead; a !== null; a = a.next) {
+    if (a.source !== sender) { prev = a; continue; }
+    if (prev === null) receiver.asyncHead = a.next;
+    else prev.next = a.next;
+    if (receiver.asyncTail === a) receiver.asyncTail = prev;
+    receiver.asyncCount--;
+  }
+}
+
+function assert(condition: boolean, what: string): asserts condition {
+  if (!condition) throw new Error(`ipc invariant: ${what}`);
 }
 
 export function doNotify(k: Kernel, caller: Proc | null, dstEp: Endpoint, bits: number, cause = 0): number {

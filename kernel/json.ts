@@ -4,23 +4,15 @@
  * text. JSON.stringify costs ~1 µs for a small object on this Node; this
  * costs a few hundred ns, which is most of a traced run's time.
  *   toJson(value)     the JSON text, or undefined where JSON.stringify gives undefined
- *   jsonString(s)     a string literal, cached for short recurring strings
+ *   jsonString(s)     a string literal
+ * It keeps no cache: a module-level one would be state shared by every system
+ * in the process (DESIGN §2); the trace sink's own writer caches per instance.
  */
 
-const MAX_CACHED_STRINGS = 1 << 14;
-const quoted = new Map<string, string>();
 /** Characters JSON.stringify escapes: controls, quote, backslash, and (lone) surrogates. */
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 export function jsonString(s: string): string {
-  if (s.length <= 32) {
-    let out = quoted.get(s);
-    if (out === undefined) {
-      out = NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
-      if (quoted.size < MAX_CACHED_STRINGS) quoted.set(s, out);
-    }
-    return out;
-  }
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 

@@ -3,6 +3,7 @@
  * destination (SonicBoom) in large chunks.
  *   attachJsonlSink(bus, path)   subscribe and write every record to path; returns { close }
  *   serializeRecord(rec)         one record as a JSON line (same text JSON.stringify gives)
+ *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter (the sink's path), routes cached per sink
  * pino's logger path writes ~180k records/s here (and JSON.stringify alone
  * ~1 µs a record), too slow for millions of records; records are plain data
  * of a few known shapes, so a small encoder (json.ts) does the job and
@@ -55,21 +56,28 @@ const K_EV: Readonly<Record<string, Uint8Array>> = {
 };
 const K_CAUSE = bytesOf(',"cause":');
 const MAX_CACHED_ROUTES = 1 << 14;
-/** `,"src":S,"dst":D,"type":T,"cause":` encoded once per (src, dst, type): a trace repeats few routes. */
-const routes = new Map<string, Map<string, Map<string, Uint8Array>>>();
-let routesCached = 0;
 
-function routeBytes(src: string, dst: string, type: string): Uint8Array {
-  let byDst = routes.get(src);
-  if (byDst === undefined) routes.set(src, byDst = new Map());
-  let byType = byDst.get(dst);
-  if (byType === undefined) byDst.set(dst, byType = new Map());
-  let bytes = byType.get(type);
-  if (bytes === undefined) {
-    bytes = bytesOf(`,"src":${JSON.stringify(src)},"dst":${JSON.stringify(dst)},"type":${JSON.stringify(type)},"cause":`);
-    if (routesCached < MAX_CACHED_ROUTES) { byType.set(type, bytes); routesCached++; }
+/**
+ * `,"src":S,"dst":D,"type":T,"cause":` encoded once per (src, dst, type): a
+ * trace repeats few routes. One cache per sink (not per module: two systems in
+ * one process share nothing), bounded.
+ */
+export class RouteCache {
+  private readonly routes = new Map<string, Map<string, Map<string, Uint8Array>>>();
+  private cached = 0;
+
+  bytes(src: string, dst: string, type: string): Uint8Array {
+    let byDst = this.routes.get(src);
+    if (byDst === undefined) this.routes.set(src, byDst = new Map());
+    let byType = byDst.get(dst);
+    if (byType === undefined) byDst.set(dst, byType = new Map());
+    let bytes = byType.get(type);
+    if (bytes === undefined) {
+      bytes = bytesOf(`,"src":${JSON.stringify(src)},"dst":${JSON.stringify(dst)},"type":${JSON.stringify(type)},"cause":`);
+      if (this.cached < MAX_CACHED_ROUTES) { byType.set(type, bytes); this.cached++; }
+    }
+    return bytes;
   }
-  return bytes;
 }
 const K_NULL = bytesOf('null');
 const K_RE = bytesOf(',"re":');
@@ -82,7 +90,7 @@ const K_TO = bytesOf(',"to":');
 const FIXED_BYTES = 160;
 
 /** Encode one record into the writer: the same bytes as serializeRecord's text. */
-export function writeRecord(w: ByteWriter, rec: TraceRecord): void {
+export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache): void {
   const ev = rec.ev;
   if (ev === 'deliver' || ev === 'send' || ev === 'reply' || ev === 'notify') {
     const m = rec as MessageRecord;
@@ -90,7 +98,7 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord): void {
     w.put(K_SEQ); w.int(m.seq);
     w.put(K_T); w.int(m.t);
     w.put(K_EV[ev]!); w.int(m.id);
-    const route = routeBytes(m.src, m.dst, m.type);
+    const route = routes.bytes(m.src, m.dst, m.type);
     w.reserve(route.length + FIXED_BYTES);
     w.put(route);
     if (m.cause === null) w.put(K_NULL); else w.int(m.cause);
@@ -133,7 +141,8 @@ export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
   const fd = (dest as unknown as { fd: number }).fd;
   const chunks = new ChunkWriter(fd, CHUNK_BYTES);
   const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));
-  const sub: Subscription = bus.trace$.subscribe((rec) => writeRecord(writer, rec));
+  const routes = new RouteCache();
+  const sub: Subscription = bus.trace$.subscribe((rec) => writeRecord(writer, rec, routes));
   return {
     close(): void {
       sub.unsubscribe();

@@ -12,12 +12,12 @@
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, NONE, slotOf, type Endpoint } from './endpoint.js';
-import { EBADCALL, ECALLDENIED, EDEADSRCDST, EINVAL, errnoName, OK } from './errno.js';
+import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
-import { awaitReply, BLOCKED, doNotify, doReceive, doSend, doSenda, removeFromCallerQueue, SendHow } from './ipc.js';
+import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
-import { Proc, RTS_NO_PRIV, RTS_RECEIVING, RTS_SENDING } from './proc.js';
+import { Proc, RTS_NO_PRIV } from './proc.js';
 import { Prng } from './random.js';
 import { NR_SCHED_QUEUES, RunQueues } from './run-queue.js';
 import { summarizePayload, TraceBus, type MessageEv, type TraceRecord } from './trace.js';
@@ -188,15 +188,13 @@ export class Kernel {
   }
 
   /**
-   * Replace a process's program (exec): the old generator is dropped, the IPC
-   * state cleared, and the new program starts when the process next runs.
+   * Replace a process's program (exec): the old generator is dropped, the call
+   * it was blocked in abandoned (clearIpc; MINIX do_exec unsets RTS_RECEIVING:
+   * exec has no reply), and the new program starts when the process next runs.
+   * Notifications and senda messages already pending for it stay, as in MINIX.
    */
   replaceProgram(p: Proc, program: Program, args: readonly string[] = []): void {
-    if (p.rtsFlags & RTS_SENDING) removeFromCallerQueue(this, p);
-    p.rtsFlags &= ~(RTS_SENDING | RTS_RECEIVING);
-    p.miscFlags = 0;
-    p.getFrom = p.sendTo = NONE;
-    p.pendingMsg = null;
+    clearIpc(this, p);
     p.workLeftNs = 0;
     p.result = undefined;
     p.gen = program(this.contextFor(p, args, {}));
@@ -254,32 +252,16 @@ export class Kernel {
   }
 
   /**
-   * Remove a process: callers blocked on it fail with EDEADSRCDST, as when
-   * MINIX clears a dying process (clear_endpoint).
+   * Remove a process. Its IPC state, and every other process's references to
+   * it, are cleared by clearEndpoint (ipc.ts, MINIX clear_endpoint): callers
+   * blocked on it fail with EDEADSRCDST; nothing here touches IPC state.
    */
   destroy(p: Proc, code: unknown = 0, fault: Error | null = null): void {
     if (!p.alive) return;
     p.alive = false;
     p.exitCode = typeof code === 'number' ? code : 0;
     this.runQueues.dequeue(p);
-    if (p.rtsFlags & RTS_SENDING) removeFromCallerQueue(this, p);
-    for (let s = p.callerHead; s !== null; ) {
-      const next = s.nextCaller;
-      s.nextCaller = null;
-      s.rtsFlags &= ~RTS_SENDING;
-      s.pendingMsg = null;
-      this.failBlocked(s, p);
-      s = next;
-    }
-    p.callerHead = p.callerTail = null;
-    for (const q of this.slots) {
-      if (q !== null && q.alive && (q.rtsFlags & RTS_RECEIVING) && q.getFrom === p.endpoint) {
-        q.rtsFlags &= ~RTS_RECEIVING;
-        q.miscFlags = 0;
-        this.failBlocked(q, p);
-      }
-    }
-    p.rtsFlags = 0;
+    clearEndpoint(this, p);
     p.gen = null;
     this.slots[p.slot] = null;
     if (this.byName.get(p.name) === p) this.byName.delete(p.name);
@@ -290,17 +272,6 @@ export class Kernel {
         : { seq: 0, t: this.nowNs, ev: 'exit', proc: p.name, code: p.exitCode });
     }
     for (const listener of this.exitListeners) listener(p, code, fault);
-  }
-
-  private failBlocked(q: Proc, dead: Proc): void {
-    q.getFrom = NONE;
-    q.sendTo = NONE;
-    q.miscFlags = 0;
-    if (q.rtsFlags === 0) {
-      q.result = -EDEADSRCDST;
-      if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'error', proc: q.name, call: 'ipc', err: 'EDEADSRCDST', peer: dead.name });
-      this.makeReady(q);
-    }
   }
 
   // ---- scheduling ------------------------------------------------------------

@@ -195,6 +195,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('robust') ? { robust: v.get('robust') as boolean } : {}),
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
+        ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
       }),
     });
   }

@@ -74,7 +74,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   fs: {
-    positional: [], repeatable: false, summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off]',
+    positional: [], repeatable: false, words: ['readonly'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
       cache: { kind: 'int', summary: 'buffer cache size in blocks' },

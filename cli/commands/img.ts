@@ -3,14 +3,16 @@
  * `mksim img label IMAGE:/PATH [CONTEXT]`: each boots a small system (a disk
  * actor on the image, the FS server, one user process; for label also the
  * security server) and does its work through FS messages. `--trace FILE`
- * writes the run's trace as JSONL.
+ * writes the run's trace as JSONL. ls, cat, stat and cp from an image open
+ * it O_RDONLY and mount it read-only: they cannot write a byte (docs/fs.md).
  *   register(program)              the subcommands
- *   runOnImage(image, body, opts)  boot, run one client generator, sync, write back
+ *   runOnImage(image, body, opts, config)  boot, run one client generator, sync, write back (config.readOnly: nothing written)
+ *   streamFile(fs, path, out, opts) a file's bytes in bounded chunks, after checking i_size against s_max_size and its zones
  *   memoryDiskProgram(bytes, onWrite)   the disk actor: the device protocol over the image in memory
  * memoryDiskProgram is a minimal disk actor over bytes in memory (tests and
  * the fs benchmark use it); the commands run the real driver on the file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -19,7 +21,7 @@ import {
   attachJsonlSink, type Envelope, type KernelCall, type Message, type Program,
 } from '../../kernel/index.js';
 import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
-import { isDir } from '../../servers/fs/layout.js';
+import { isDir, S_IFLNK, S_IFMT } from '../../servers/fs/layout.js';
 import { diskDriver, type DiskProgram } from '../../drivers/disk/main.js';
 import { fsServer, type FsConfig } from '../../servers/fs/main.js';
 import { securityServer } from '../../servers/security/main.js';
@@ -65,6 +67,11 @@ export interface ImgOptions {
   cache?: string;
 }
 
+const isSymlink = (mode: number): boolean => (mode & S_IFMT) === S_IFLNK;
+
+/** Read-only commands: the driver opens the image O_RDONLY and the FS mounts it read-only. */
+const READ_ONLY: Partial<FsConfig> = { readOnly: true };
+
 /** A client's request; a failure stops the command with the server's message. */
 export type FsCall = (m: FsRequest) => Generator<KernelCall, FsReply, any>;
 
@@ -72,6 +79,16 @@ export function splitImagePath(arg: string): { image: string; path: string } | n
   const at = arg.indexOf(':/');
   if (at <= 0) return null;
   return { image: arg.slice(0, at), path: arg.slice(at + 1) };
+}
+
+/** A request whose failure is an answer, not an error: the reply, or null. */
+function* fsTry(fs: FsCall, m: FsRequest): Generator<KernelCall, FsReply | null, any> {
+  try {
+    return yield* fs(m);
+  } catch (err) {
+    if (err instanceof OperationError) return null;
+    throw err;
+  }
 }
 
 function needImagePath(arg: string): { image: string; path: string } {
@@ -90,7 +107,7 @@ export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<Ker
   // writes reach the file in order as they happen.
   let disk: DiskProgram;
   try {
-    disk = diskDriver({ name: 'disk0', image, model: 'ramdisk' });
+    disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', readOnly: config.readOnly === true });
   } catch (err) {
     throw new OperationError(`cannot open image ${image}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -146,14 +163,73 @@ export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<Ker
 
 const CHUNK_BYTES = 64 * 1024;
 
-export function* readWhole(fs: FsCall, path: string): Generator<KernelCall, Uint8Array, any> {
+export interface StreamOptions {
+  /** Print a file whose i_size runs past its last zone anyway (the tail reads as zeros). */
+  readonly trustSize?: boolean;
+}
+
+/**
+ * The size to read from a file, checked: i_size beyond the file system's maximum (s_max_size)
+ * is corruption, and so is a size past the block of its last data zone (a hole at the end:
+ * MINIX would read it as zeros; a truncate that grew a file makes one too, so trustSize lets it through).
+ */
+function* checkedSize(fs: FsCall, image: string, path: string, opts: StreamOptions): Generator<KernelCall, number, any> {
   const st = (yield* fs({ type: 'FS_STAT', path })).stat!;
-  if (isDir(st.mode)) throw new OperationError(`${path}: is a directory`);
-  const out = new Uint8Array(st.size);
-  for (let pos = 0; pos < st.size; pos += CHUNK_BYTES) {
-    yield* fs({ type: 'FS_READ', path, position: pos, buffer: out.subarray(pos, Math.min(st.size, pos + CHUNK_BYTES)) });
+  if (isDir(st.mode)) throw new OperationError(`${image}:${path}: is a directory`);
+  const sfs = (yield* fs({ type: 'FS_STATFS' })).statfs!;
+  if (st.size > sfs.maxFileBytes) {
+    throw new OperationError(`${image}:${path}: corrupt inode ${st.ino}: i_size ${st.size} is beyond the maximum file size ${sfs.maxFileBytes} (s_max_size)`);
   }
-  return out;
+  const mappedBytes = ((st.lastBlock ?? -1) + 1) * sfs.blockSize;
+  if (st.size > mappedBytes && opts.trustSize !== true) {
+    throw new OperationError(`${image}:${path}: corrupt inode ${st.ino}: i_size ${st.size} runs past its last data zone`
+      + ` (${st.lastBlock === -1 ? 'it has none' : `file block ${st.lastBlock} ends at byte ${mappedBytes}`}); --trust-size prints the tail as zeros`);
+  }
+  return st.size;
+}
+
+/** A file's bytes, CHUNK_BYTES at a time, to `out` (memory stays bounded whatever the size). */
+export function* streamFile(fs: FsCall, image: string, path: string, out: (chunk: Uint8Array) => void, opts: StreamOptions = {}): Generator<KernelCall, number, any> {
+  const size = yield* checkedSize(fs, image, path, opts);
+  const buffer = new Uint8Array(Math.min(size, CHUNK_BYTES));
+  for (let pos = 0; pos < size; pos += CHUNK_BYTES) {
+    const chunk = buffer.subarray(0, Math.min(CHUNK_BYTES, size - pos));
+    const n = (yield* fs({ type: 'FS_READ', path, position: pos, buffer: chunk })).status;
+    if (n !== chunk.length) throw new OperationError(`${image}:${path}: short read at byte ${pos} (${n} of ${chunk.length}): the file changed or is corrupt`);
+    out(chunk);
+  }
+  return size;
+}
+
+/** The whole file in memory (img cp between images); its size is checked first. */
+export function* readWhole(fs: FsCall, path: string, image = 'image', opts: StreamOptions = {}): Generator<KernelCall, Uint8Array, any> {
+  const parts: Uint8Array[] = [];
+  yield* streamFile(fs, image, path, (chunk) => parts.push(chunk.slice()), opts);
+  return Buffer.concat(parts);
+}
+
+/** The reader closed its end (`mksim img cat ... | head`): stop quietly. */
+class OutputClosed extends Error {}
+
+/** Bound on consecutive EAGAIN waits (10 ms each) on a non-blocking stdout that does not drain. */
+const MAX_OUTPUT_WAITS = 6000;
+
+/**
+ * Write to a descriptor at once (writeSync: the simulation runs synchronously, so a stream's
+ * buffered writes and its EPIPE would only surface after the whole file). EPIPE stops the command.
+ */
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let off = 0, waits = 0; off < data.length;) {
+    try {
+      off += writeSync(fd, data, off, data.length - off);
+      waits = 0;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') throw new OutputClosed('output closed');
+      if (code !== 'EAGAIN' || ++waits > MAX_OUTPUT_WAITS) throw new OperationError(`cannot write the output: ${code ?? String(err)}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
 }
 
 export function* writeWhole(fs: FsCall, path: string, data: Uint8Array, mode = 0o644): Generator<KernelCall, void, any> {
@@ -202,28 +278,41 @@ export function register(program: Command): void {
   withTrace(img.command('ls').argument('<image:/path>').description('list a directory')).action((arg: string, opts: ImgOptions) => {
     const { image, path } = needImagePath(arg);
     const lines = runOnImage(image, function* (fs) {
-      const st = (yield* fs({ type: 'FS_STAT', path })).stat!;
-      if (!isDir(st.mode)) return [`${modeString(st.mode)} ${st.nlinks} ${st.uid} ${st.gid} ${st.size} ${path}`];
+      // As ls: a link named on the command line is followed if it can be; entries are lstat'ed,
+      // so a dangling symbolic link is listed, with its target.
+      const linkNote = function* (p: string, st: FsStat): Generator<KernelCall, string, any> {
+        return isSymlink(st.mode) ? ` -> ${(yield* fs({ type: 'FS_READLINK', path: p })).link!}` : '';
+      };
+      let st = (yield* fs({ type: 'FS_LSTAT', path })).stat!;
+      if (isSymlink(st.mode)) st = (yield* fsTry(fs, { type: 'FS_STAT', path }))?.stat ?? st;
+      if (!isDir(st.mode)) return [`${modeString(st.mode)} ${st.nlinks} ${st.uid} ${st.gid} ${st.size} ${path}${yield* linkNote(path, st)}`];
       const out: string[] = [];
       for (let index = 0; index >= 0;) {
         const r = yield* fs({ type: 'FS_GETDENTS', path, index, count: 64 });
         for (const e of r.entries!) {
-          const es = (yield* fs({ type: 'FS_STAT', path: `${path.replace(/\/$/, '')}/${e.name}` })).stat!;
-          out.push(`${modeString(es.mode)} ${String(es.nlinks).padStart(3)} ${String(es.uid).padStart(5)} ${String(es.gid).padStart(5)} ${String(es.size).padStart(10)} ${e.name}`);
+          const entryPath = `${path.replace(/\/$/, '')}/${e.name}`;
+          const es = (yield* fs({ type: 'FS_LSTAT', path: entryPath })).stat!;
+          out.push(`${modeString(es.mode)} ${String(es.nlinks).padStart(3)} ${String(es.uid).padStart(5)} ${String(es.gid).padStart(5)} ${String(es.size).padStart(10)} ${e.name}${yield* linkNote(entryPath, es)}`);
         }
         index = r.next!;
       }
       return out;
-    }, opts, fsConfigOf(opts));
+    }, opts, { ...fsConfigOf(opts), ...READ_ONLY });
     process.stdout.write(lines.map((l) => l + '\n').join(''));
   });
-  withTrace(img.command('cat').argument('<image:/path>').description('print a file')).action((arg: string, opts: ImgOptions) => {
-    const { image, path } = needImagePath(arg);
-    process.stdout.write(runOnImage(image, (fs) => readWhole(fs, path), opts, fsConfigOf(opts)));
-  });
+  withTrace(img.command('cat').argument('<image:/path>').description('print a file')
+    .option('--trust-size', 'print a file whose size runs past its last zone (the tail as zeros)'))
+    .action((arg: string, opts: ImgOptions & StreamOptions) => {
+      const { image, path } = needImagePath(arg);
+      try {
+        runOnImage(image, (fs) => streamFile(fs, image, path, (chunk) => writeAll(1, chunk), opts), opts, { ...fsConfigOf(opts), ...READ_ONLY });
+      } catch (err) {
+        if (!(err instanceof OutputClosed)) throw err;
+      }
+    });
   withTrace(img.command('stat').argument('<image:/path>').description('show an inode')).action((arg: string, opts: ImgOptions) => {
     const { image, path } = needImagePath(arg);
-    const st = runOnImage(image, function* (fs) { return (yield* fs({ type: 'FS_STAT', path })).stat!; }, opts, fsConfigOf(opts));
+    const st = runOnImage(image, function* (fs) { return (yield* fs({ type: 'FS_STAT', path })).stat!; }, opts, { ...fsConfigOf(opts), ...READ_ONLY });
     process.stdout.write(statLines(path, st));
   });
   withTrace(img.command('mkdir').argument('<image:/path>').option('--mode <octal>', 'permissions', '755').description('make a directory'))
@@ -255,16 +344,24 @@ export function register(program: Command): void {
     .action((src: string, dst: string, opts: ImgOptions) => {
       const from = splitImagePath(src);
       const to = splitImagePath(dst);
+      if (from !== null && to === null) {
+        // Image to host: streamed in bounded chunks from a read-only mount.
+        let fd: number;
+        try { fd = openSync(dst, 'w'); } catch (err) { throw new OperationError(`cannot write ${dst}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`); }
+        try {
+          runOnImage(from.image, (fs) => streamFile(fs, from.image, from.path, (chunk) => writeAll(fd, chunk)), opts, { ...fsConfigOf(opts), ...READ_ONLY });
+        } finally {
+          closeSync(fd);
+        }
+        return;
+      }
       let data: Uint8Array;
       if (from === null) {
         try { data = readFileSync(src); } catch (err) { throw new OperationError(`cannot read ${src}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`); }
       } else {
-        data = runOnImage(from.image, (fs) => readWhole(fs, from.path), to === null ? opts : { ...opts, trace: undefined }, fsConfigOf(opts));
+        data = runOnImage(from.image, (fs) => readWhole(fs, from.path, from.image), { ...opts, trace: undefined }, { ...fsConfigOf(opts), ...READ_ONLY });
       }
-      if (to === null) {
-        writeFileSync(dst, data);
-      } else {
-        runOnImage(to.image, (fs) => writeWhole(fs, to.path, data), opts, fsConfigOf(opts));
-      }
+      if (to === null) writeFileSync(dst, data);
+      else runOnImage(to.image, (fs) => writeWhole(fs, to.path, data), opts, fsConfigOf(opts));
     });
 }

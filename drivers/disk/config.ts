@@ -40,6 +40,8 @@ export interface DiskConfig {
   readonly cpu?: Partial<DiskCpuCost>;
   /** Bound on queued requests; more get EAGAIN. */
   readonly queueLimit?: number;
+  /** Open the image file O_RDONLY; every write request gets EROFS (read-only commands: mksim img ls, cat, stat). */
+  readonly readOnly?: boolean;
 }
 
 export const DEFAULT_DISK_CPU: DiskCpuCost = { requestNs: 2_000, interruptNs: 1_000, copyNsPerKiB: 0 };
@@ -92,6 +94,6 @@ function openImage(config: DiskConfig): DiskImage {
     if (createBytes !== undefined) fail(`disk ${config.name}: create= makes a new image; it cannot go with given image bytes`);
     return memoryImage(image);
   }
-  if (typeof image === 'string') return createBytes !== undefined ? createFileImage(image, createBytes) : openFileImage(image);
+  if (typeof image === 'string') return createBytes !== undefined ? createFileImage(image, createBytes) : openFileImage(image, config.readOnly === true);
   return memoryImage(createBytes ?? config.sizeBytes ?? DEFAULT_DISK_BYTES);
 }

@@ -2,7 +2,8 @@
  * Image back ends: the bytes behind the disk.
  *   DiskImage                  sizeBytes, read(position, into), write(position, from), close()
  *   memoryImage(bytesOrSize)   an image in a Uint8Array (given, or zeroed of a size)
- *   openFileImage(path)        an existing image file (one mkfs.minix made, say), read and written in place
+ *   openFileImage(path, readOnly)   an existing image file (one mkfs.minix made, say), read and written in place;
+ *                              readOnly opens it O_RDONLY, so no write can reach it
  *   createFileImage(path, sizeBytes)  a fresh zeroed file of that size, then as openFileImage
  * File writes are synchronous pwrite calls in request order, so when the
  * simulation stops (a power cut) the file holds exactly what was written.
@@ -14,6 +15,8 @@ export interface DiskImage {
   readonly sizeBytes: number;
   /** A description for messages: the path, or "memory". */
   readonly where: string;
+  /** Opened read-only: write() must not be called (the driver refuses writes with EROFS). */
+  readonly readOnly?: boolean;
   /** Copy image bytes at position into `into` (the caller keeps within sizeBytes). */
   read(position: number, into: Uint8Array): void;
   write(position: number, from: Uint8Array): void;
@@ -31,10 +34,10 @@ export function memoryImage(bytesOrSize: Uint8Array | number): DiskImage {
   };
 }
 
-export function openFileImage(path: string): DiskImage {
+export function openFileImage(path: string, readOnly = false): DiskImage {
   let fd: number;
   try {
-    fd = openSync(path, 'r+');
+    fd = openSync(path, readOnly ? 'r' : 'r+');
   } catch (err) {
     return fail(`cannot open disk image ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -43,7 +46,7 @@ export function openFileImage(path: string): DiskImage {
     closeSync(fd);
     fail(`disk image ${path} is not a regular file`);
   }
-  return fileImage(fd, path, stat.size);
+  return fileImage(fd, path, stat.size, readOnly);
 }
 
 export function createFileImage(path: string, sizeBytes: number): DiskImage {
@@ -58,11 +61,12 @@ export function createFileImage(path: string, sizeBytes: number): DiskImage {
   return fileImage(fd, path, sizeBytes);
 }
 
-function fileImage(fd: number, path: string, sizeBytes: number): DiskImage {
+function fileImage(fd: number, path: string, sizeBytes: number, readOnly = false): DiskImage {
   let open = true;
   return {
     sizeBytes,
     where: path,
+    readOnly,
     read(position, into) {
       // readSync may return fewer bytes than asked; loop until the buffer is full.
       for (let got = 0; got < into.length; ) {
@@ -72,6 +76,7 @@ function fileImage(fd: number, path: string, sizeBytes: number): DiskImage {
       }
     },
     write(position, from) {
+      if (readOnly) throw new Error(`disk image ${path} is open read-only: a write reached it`);
       for (let put = 0; put < from.length; ) put += writeSync(fd, from, put, from.length - put, position + put);
     },
     close() {

@@ -9,7 +9,7 @@
  * mechanism works the driver keeps receiving and the queue can fill.
  */
 import {
-  EAGAIN, EINVAL, ENXIO, HARDWARE, send, work,
+  EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, send, work,
   type ActorContext, type Envelope, type KernelCall, type Message,
 } from '../../kernel/index.js';
 import type { CallTable, Handler } from '../../lib/server.js';
@@ -55,6 +55,8 @@ export function diskCallTable(state: DriverState): CallTable {
 function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>, write: boolean): Gen {
   const { disk, stats, queue, device } = state;
   yield work(disk.cpu.requestNs);
+  // A read-only image (opened O_RDONLY) refuses writes before they reach the mechanism.
+  if (write && disk.image.readOnly === true) return { type: 'DEV_REPLY', status: -EROFS, done: m.vector.map(() => 0) } satisfies DevReply;
   if (write) stats.writesTotal++;
   else stats.readsTotal++;
   const ops = planTransfer(m.vector, disk.image.sizeBytes, disk.model.sectorBytes);

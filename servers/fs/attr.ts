@@ -10,11 +10,12 @@ import { FsError } from './errors.js';
 import { putInode, type Inode } from './inode.js';
 import { lookup } from './path.js';
 import { forbidden, isOwner, needMac, S_ISGID, S_ISUID, W_BIT } from './protect.js';
-import { nowSec, type FsState, type Who } from './state.js';
+import { checkWritable, nowSec, type FsState, type Who } from './state.js';
 
 function* withInode(fs: FsState, who: Who, path: string, body: (ino: Inode) => Generator<KernelCall, void, any>): Generator<KernelCall, void, any> {
   const ino = yield* lookup(fs, path, who);
   try {
+    checkWritable(fs, `'${path}'`);
     yield* needMac(fs, who, ino, 'setattr', `'${path}'`);
     yield* body(ino);
     ino.d.ctime = nowSec(fs);

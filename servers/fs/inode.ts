@@ -11,9 +11,9 @@ import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { allocBit, BitMap, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
-import { decodeInode, emptyInode, encodeInode, INODE_BYTES, type DiskInode } from './layout.js';
+import { decodeInode, emptyInode, encodeInode, INODE_BYTES, S_IFBLK, S_IFCHR, S_IFMT, type DiskInode } from './layout.js';
 import { clearLabel } from './label.js';
-import { nowSec, type FsState } from './state.js';
+import { checkWritable, nowSec, type FsState } from './state.js';
 import { truncateInode } from './write.js';
 
 export class Inode {
@@ -106,9 +106,12 @@ export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode,
 export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, any> {
   fs.inodes.release(ino);
   if (ino.count > 0) return;
-  if (ino.d.nlinks === 0 && ino.d.mode !== 0) {
-    // Last hold on an unlinked file: free its zones and the inode itself.
-    yield* truncateInode(fs, ino, 0);
+  if (ino.d.nlinks === 0 && ino.d.mode !== 0 && !fs.readOnly) {
+    // Last hold on an unlinked file: free its zones and the inode itself. On a read-only mount
+    // an orphan (nlinks 0 on disk) is left as it is, for fsck (MINIX would try to free it).
+    // As MINIX's truncate_inode, a device keeps no zones: its i_zone[0] is the device number.
+    const type = ino.d.mode & S_IFMT;
+    if (type !== S_IFCHR && type !== S_IFBLK) yield* truncateInode(fs, ino, 0);
     ino.d.mode = 0;
     ino.dirty = true;
     yield* rwInode(fs, ino, true);
@@ -123,6 +126,7 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
 }
 
 export function* allocInode(fs: FsState, mode: number, uid: number, gid: number): Generator<KernelCall, Inode, any> {
+  checkWritable(fs, 'a new inode'); // MINIX alloc_inode: no inode on a read-only device
   yield* takeSlot(fs);
   const nr = yield* allocBit(fs, BitMap.IMAP, fs.isearch);
   if (nr === 0) throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);

@@ -5,6 +5,7 @@
  *   DiskInode, decodeInode, encodeInode              64-byte V2/V3 inodes
  *   decodeDirent, encodeDirent, DIRENT_BYTES         64-byte entries: u32 inode + 60-byte name
  *   Geometry, geometryOf(sb)                         where the bitmaps, inode table and data zones start
+ *   encodeName, encodedNameBytes, NameCache          names as entries hold them (NameCache: one per FS instance)
  * All integers are little endian, as util-linux and MINIX write them.
  */
 
@@ -33,7 +34,7 @@ export const S_IFBLK = 0o060000;
 export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
 export const S_IFIFO = 0o010000;
-const VALID_TYPES = new Set([S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO]);
+const VALID_TYPES: ReadonlySet<number> = new Set([S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO]);
 
 export const isDir = (mode: number): boolean => (mode & S_IFMT) === S_IFDIR;
 export const isReg = (mode: number): boolean => (mode & S_IFMT) === S_IFREG;
@@ -232,18 +233,43 @@ export function direntNameEquals(block: Uint8Array, offset: number, name: Uint8A
   return name.length === NAME_MAX || block[start + name.length] === 0;
 }
 
-/** Encoded names, cached: path components recur on every lookup. Bounded; callers must not modify the bytes. */
-const encodedNames = new Map<string, Uint8Array>();
+/** A name as directory entries store it (UTF-8). */
+export function encodeName(name: string): Uint8Array {
+  return utf8.encode(name);
+}
+
+/** Bytes of a name's UTF-8 encoding (a lone surrogate becomes U+FFFD, 3 bytes, as TextEncoder writes it), without encoding it. */
+export function encodedNameBytes(name: string): number {
+  let n = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < name.length && (name.charCodeAt(i + 1) & 0xfc00) === 0xdc00) { n += 4; i++; }
+    else n += 3;
+  }
+  return n;
+}
+
 const MAX_CACHED_NAMES = 4096;
 
-export function encodeName(name: string): Uint8Array {
-  let bytes = encodedNames.get(name);
-  if (bytes === undefined) {
-    bytes = utf8.encode(name);
-    if (encodedNames.size >= MAX_CACHED_NAMES) encodedNames.clear();
-    encodedNames.set(name, bytes);
+/**
+ * Encoded names, cached: path components recur on every lookup. One cache
+ * per FS instance (FsState.names), never per module: two systems in one
+ * process share nothing. Bounded; callers must not modify the bytes.
+ */
+export class NameCache {
+  private readonly names = new Map<string, Uint8Array>();
+
+  encode(name: string): Uint8Array {
+    let bytes = this.names.get(name);
+    if (bytes === undefined) {
+      bytes = utf8.encode(name);
+      if (this.names.size >= MAX_CACHED_NAMES) this.names.clear();
+      this.names.set(name, bytes);
+    }
+    return bytes;
   }
-  return bytes;
 }
 
 export function writeDirent(block: Uint8Array, offset: number, inodeNr: number, name: Uint8Array): void {

@@ -20,7 +20,7 @@ import { DirOp, isSymlink, lastDir, lookup, searchDir } from './path.js';
 import { closePipeEnd } from './pipe.js';
 import { need, needMac, R_BIT, W_BIT, X_BIT } from './protect.js';
 import { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from './protocol.js';
-import { ROOT_WHO, type FsState, type Who } from './state.js';
+import { checkWritable, ROOT_WHO, type FsState, type Who } from './state.js';
 import { truncateInode } from './write.js';
 
 /** V3 keeps i_nlinks in 16 bits; MINIX caps links at LINK_MAX = SHRT_MAX. */
@@ -136,6 +136,8 @@ export function* doOpen(fs: FsState, proc: Fproc, path: string, flags: number, m
       if (type === S_IFDIR && (acc !== O_RDONLY || (flags & O_TRUNC))) throw new FsError(EISDIR, `'${path}' is a directory`);
       const access = (acc === O_RDONLY ? R_BIT : acc === O_WRONLY ? W_BIT : R_BIT | W_BIT) | (flags & O_TRUNC ? W_BIT : 0);
       yield* need(fs, proc, ino, access, `'${path}'`);
+      // As MINIX's forbidden: asking to write is EROFS on a read-only file system (device files aside).
+      if ((access & W_BIT) && type !== S_IFBLK && type !== S_IFCHR) checkWritable(fs, `'${path}'`);
       yield* needMac(fs, proc, ino, 'open', `'${path}'`);
       if (type === S_IFBLK || type === S_IFCHR) {
         const dev = ino.d.zone[0]!;

@@ -14,10 +14,10 @@ import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { getInode, putInode, type Inode } from './inode.js';
 import { LABEL_FILE } from './label.js';
-import { DIRENT_BYTES, direntInode, direntNameEquals, encodeName, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
+import { DIRENT_BYTES, direntInode, direntNameEquals, encodedNameBytes, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
 import { need, X_BIT } from './protect.js';
 import { readFile, readMap } from './read.js';
-import { nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
+import { checkWritable, nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
 import { freshBlock, writeMap } from './write.js';
 
 export const enum DirOp { LOOK_UP, ENTER, DELETE, IS_EMPTY }
@@ -29,7 +29,7 @@ export function splitPath(path: string): string[] {
   if (path.length > PATH_MAX) throw new FsError(ENAMETOOLONG, `path of ${path.length} characters exceeds ${PATH_MAX}`);
   if (path.includes('\0')) throw new FsError(EINVAL, 'path contains a NUL byte');
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  for (const p of parts) if (encodeName(p).length > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
+  for (const p of parts) if (encodedNameBytes(p) > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
   return parts;
 }
 
@@ -41,10 +41,12 @@ export function splitPath(path: string): string[] {
  */
 export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr = 0): Generator<KernelCall, number, any> {
   if (!isDir(dir.d.mode)) throw new FsError(ENOTDIR, `inode ${dir.nr} is not a directory`);
+  // As MINIX's search_dir: entering or deleting a name on a read-only file system is EROFS.
+  if (op === DirOp.ENTER || op === DirOp.DELETE) checkWritable(fs, `'${name}'`);
   const bs = fs.sb.blockSize;
   const perBlock = bs / DIRENT_BYTES;
   const entries = Math.floor(dir.d.size / DIRENT_BYTES);
-  const encoded = encodeName(name);
+  const encoded = fs.names.encode(name);
   let freeSlotBlock = -1;
   let freeSlotOffset = 0;
   const blocks = Math.ceil(entries / perBlock);

@@ -21,8 +21,6 @@ import type { FsState } from './state.js';
 /** MINIX's pipe size: seven blocks (its V1 direct zones), 7168 bytes with 1 KiB blocks. */
 export const PIPE_BLOCKS = 7;
 
-let nextPipeId = 1;
-
 export class Pipe {
   readonly data: Uint8Array;
   head = 0;
@@ -31,8 +29,7 @@ export class Pipe {
   writers = 0;
   readonly readQ: Fproc[] = [];
   readonly writeQ: Fproc[] = [];
-  readonly id = nextPipeId++;
-  constructor(capacityBytes: number, readonly ctimeSec: number) {
+  constructor(readonly id: number, capacityBytes: number, readonly ctimeSec: number) {
     this.data = new Uint8Array(capacityBytes);
   }
 
@@ -41,7 +38,7 @@ export class Pipe {
 
 export function makePipe(fs: FsState, nowSecValue: number): { rd: Filp; wr: Filp } {
   fs.filps.needRoom(2);
-  const pipe = new Pipe(PIPE_BLOCKS * fs.sb.blockSize, nowSecValue);
+  const pipe = new Pipe(fs.nextPipeNr++, PIPE_BLOCKS * fs.sb.blockSize, nowSecValue);
   const rd = fs.filps.alloc(O_RDONLY, null, pipe);
   const wr = fs.filps.alloc(O_WRONLY, null, pipe);
   pipe.readers = 1;

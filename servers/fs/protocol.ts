@@ -130,12 +130,16 @@ export interface FsStat {
   readonly ctime: number;
   /** Zones in use by the file, indirect blocks included. */
   readonly zones: number;
+  /** The highest file block index that maps to a data zone; -1: none (absent for pipes). A size past its block is corrupt or a grown tail. */
+  readonly lastBlock?: number;
 }
 
 export interface FsDirent { readonly name: string; readonly ino: number }
 
 export interface FsStatfs {
   readonly blockSize: number;
+  /** The largest file size: s_max_size, capped by what triple indirection reaches. */
+  readonly maxFileBytes: number;
   readonly zones: number;
   readonly freeZones: number;
   readonly inodes: number;

@@ -16,7 +16,7 @@ import { classOf, labelOf, macCheckContext, subjectOf, validContext, type FsMac 
 import { lookup } from './path.js';
 import { auditName, isOwner, needMac } from './protect.js';
 import { fsReply, type FsPmSetcon } from './protocol.js';
-import type { FsState } from './state.js';
+import { checkWritable, type FsState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -46,6 +46,7 @@ export function* setFileCon(fs: FsState, proc: Fproc, path: string, context: str
   if (mac.mountContext !== null) throw new FsError(EPERM, `${what}: the file system is mounted with context=${mac.mountContext}; its labels cannot change`);
   const ino = yield* lookup(fs, path, proc);
   try {
+    checkWritable(fs, what);
     // As setxattr: only the owner (or root) may change the label at all; then the policy decides.
     if (!isOwner(proc, ino)) throw new FsError(EPERM, `${what}: owner ${ino.d.uid}, caller ${proc.uid}`);
     yield* needValid(fs, context, what);

@@ -1,11 +1,13 @@
 /*
  * The FS server's state: one mounted MINIX V3 file system.
- *   FsConfig     what the boot script's `fs` line sets (driver, cache size, robust, elevator)
+ *   FsConfig     what the boot script's `fs` line sets (driver, cache size, robust, elevator, readonly)
  *   FsState      the superblock, its geometry, the cache, the inode table, the search hints
  *   nowSec(fs)   inode time stamps: the configured epoch plus virtual time
+ *   checkWritable(fs, what)   EROFS on a read-only mount (MINIX's read_only), at each modifying call
  *   Who          whom a request acts for: credentials, security context, root and working directory (ROOT_WHO: the superuser at /)
  */
-import type { ActorContext, Endpoint } from '../../kernel/index.js';
+import { EROFS, type ActorContext, type Endpoint } from '../../kernel/index.js';
+import { FsError } from './errors.js';
 import type { DeviceTable } from './dmap.js';
 import type { FilpTable } from './filp.js';
 import type { FprocTable } from './fproc.js';
@@ -13,7 +15,7 @@ import type { LockTable } from './lock.js';
 import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
-import type { Geometry, Superblock } from './layout.js';
+import type { Geometry, NameCache, Superblock } from './layout.js';
 import type { LabelStore } from './label.js';
 import type { FsMac } from './mac.js';
 
@@ -37,6 +39,8 @@ export interface FsConfig {
   readonly epochSec?: number;
   /** The `context=` mount option: every inode has this label, and none may be relabelled. */
   readonly context?: string;
+  /** Mount read-only (MINIX `mount -r`): modifying calls fail with EROFS and nothing is written. */
+  readonly readOnly?: boolean;
 }
 
 export const DEFAULT_FS_CONFIG = {
@@ -68,6 +72,15 @@ export interface FsState {
   readonly labels: LabelStore;
   /** Mandatory access control: set when a security server runs (mac.ts); absent, only DAC applies. */
   mac?: FsMac;
+  /**
+   * Mounted read-only (MINIX's s_rd_only): set at mount by `readOnly`; it may also be set later
+   * (a remount). Modifying calls fail with EROFS (checkWritable, below) and no block is written.
+   */
+  readOnly: boolean;
+  /** Encoded path components (layout.ts NameCache), per FS instance. */
+  readonly names: NameCache;
+  /** Number of the next pipe (trace records name pipes by it); per FS instance, so every boot counts from 1. */
+  nextPipeNr: number;
 }
 
 /** Whom a request acts for: the caller's credentials and where its paths start. */
@@ -89,4 +102,12 @@ export const ROOT_WHO: Who = { endpoint: -1, uid: 0, gid: 0, rootNr: 1, cwdNr: 1
 export function nowSec(fs: FsState): number {
   const ns = fs.ctx?.nowNs() ?? 0;
   return (fs.epochSec + Math.floor(ns / 1e9)) >>> 0;
+}
+
+/**
+ * MINIX's read_only (vfs protect.c; mfs checks s_rd_only in search_dir, read_write, fs_chmod, ...):
+ * a call that would modify a read-only file system fails with EROFS.
+ */
+export function checkWritable(fs: FsState, what: string): void {
+  if (fs.readOnly) throw new FsError(EROFS, `${what}: the file system is mounted read-only`);
 }

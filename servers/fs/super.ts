@@ -4,8 +4,12 @@
  *                                  processes, filps, locks; the root device in the device table);
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
+ * A read-only mount (config.readOnly, MINIX `mount -r`) reads the superblock
+ * and writes nothing: no superblock state, no times, no freeing of orphans;
+ * its device refuses writes, so a missed check cannot reach the disk
+ * (the checks themselves: state.ts checkWritable at each modifying call).
  */
-import { type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { EROFS, type ActorContext, type KernelCall } from '../../kernel/index.js';
 import { BufferCache } from './cache.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
@@ -14,7 +18,7 @@ import { FprocTable } from './fproc.js';
 import { InodeTable, writeDirtyInodes } from './inode.js';
 import { newLabelStore } from './label.js';
 import { LockTable } from './lock.js';
-import { checkSuperblock, decodeSuperblock, geometryOf, SUPER_OFFSET_BYTES } from './layout.js';
+import { checkSuperblock, decodeSuperblock, geometryOf, NameCache, SUPER_OFFSET_BYTES } from './layout.js';
 import { DEFAULT_FS_CONFIG, type FsConfig, type FsState } from './state.js';
 
 export class MountError extends Error {
@@ -22,8 +26,22 @@ export class MountError extends Error {
   readonly exitCode = 1;
 }
 
-export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config: FsConfig): Generator<KernelCall, FsState, any> {
+/** A device that refuses every write (the backstop of a read-only mount). */
+function readOnlyDevice(dev: BlockDevice, ctx: ActorContext | null): BlockDevice {
+  return {
+    transfer: function* (write, vector) {
+      if (!write) return yield* dev.transfer(false, vector);
+      ctx?.trace('error', { call: 'write', message: 'a write reached the device of a read-only mount' });
+      return { status: -EROFS, done: vector.map(() => 0) };
+    },
+    size: () => dev.size(),
+  };
+}
+
+export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, config: FsConfig): Generator<KernelCall, FsState, any> {
   const name = config.driver;
+  const readOnly = config.readOnly === true;
+  const dev = readOnly ? readOnlyDevice(mountDev, ctx) : mountDev;
   const raw = yield* readBytes(dev, SUPER_OFFSET_BYTES, 1024);
   if (typeof raw === 'number') throw new MountError(`cannot mount ${name}: reading the superblock failed (${raw})`);
   const sb = decodeSuperblock(raw);
@@ -56,6 +74,9 @@ export function* mountDevice(ctx: ActorContext | null, dev: BlockDevice, config:
     locks: new LockTable(),
     dmap,
     labels: newLabelStore(),
+    readOnly,
+    names: new NameCache(),
+    nextPipeNr: 1,
   };
 }
 

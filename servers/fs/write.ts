@@ -15,7 +15,7 @@ import { corrupt, FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
 import { checkZone, readMap, zonePath } from './read.js';
-import { nowSec, type FsState } from './state.js';
+import { checkWritable, nowSec, type FsState } from './state.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
@@ -66,6 +66,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
 }
 
 export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8Array): Generator<KernelCall, number, any> {
+  checkWritable(fs, `inode ${ino.nr}`);
   const bs = fs.sb.blockSize;
   const limit = Math.min(maxFileBytes(bs), fs.sb.maxSize);
   if (position + src.length > limit) throw new FsError(EFBIG, `inode ${ino.nr}: writing to byte ${position + src.length} passes the maximum file size ${limit}`);
@@ -147,6 +148,7 @@ function* freeTree(fs: FsState, ino: Inode, z: number, depth: number, base: numb
 }
 
 export function* truncateInode(fs: FsState, ino: Inode, newSize: number): Generator<KernelCall, void, any> {
+  checkWritable(fs, `inode ${ino.nr}`);
   const bs = fs.sb.blockSize;
   const n = fs.g.zonesPerIndirect;
   if (newSize < ino.d.size) {

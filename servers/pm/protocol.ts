@@ -63,8 +63,8 @@ export {
 } from '../../kernel/signal.js';
 
 /** Signals whose default action is to be ignored; stop/continue are handled apart. */
-export const DEFAULT_IGNORED = new Set([SIGCHLD, SIGCONT]);
-export const UNCATCHABLE = new Set([SIGKILL, SIGSTOP]);
+export const DEFAULT_IGNORED: ReadonlySet<number> = new Set([SIGCHLD, SIGCONT]);
+export const UNCATCHABLE: ReadonlySet<number> = new Set([SIGKILL, SIGSTOP]);
 
 /** Wait status as POSIX encodes it: exit code in bits 8..15, or the terminating signal in bits 0..6. */
 export const exitStatus = (code: number): number => (code & 0xff) << 8;

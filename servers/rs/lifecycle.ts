@@ -2,7 +2,7 @@
  * A service's lifecycle as RS sees it, as a statechart (DESIGN §3).
  *   serviceMachine            the machine, as data
  *   ServiceEvent              READY, DIED, RESTART, GIVE_UP, BACKOFF_DONE
- *   nextServiceState(from, e) the machine's transition (xstate's pure transition(), memoized),
+ *   nextServiceState(from, e) the machine's transition (xstate's pure transition(), tabulated at load),
  *                             null when the event does not apply in that state
  * The machine holds no timers: the backoff is a clock-task alarm RS arms
  * itself, because xstate's delayed events would not measure simulated time.
@@ -35,15 +35,17 @@ export const serviceMachine = setup({
   },
 });
 
-const memo = new Map<string, ServiceState | null>();
+const SERVICE_STATES: readonly ServiceState[] = ['starting', 'up', 'crashed', 'restarting', 'dead'];
+const SERVICE_EVENTS: readonly ServiceEvent['type'][] = ['READY', 'DIED', 'RESTART', 'GIVE_UP', 'BACKOFF_DONE'];
+
+/** Every transition, computed once at load: a constant table, not a cache filled by running systems. */
+const TRANSITIONS: ReadonlyMap<string, ServiceState | null> = new Map(SERVICE_STATES.flatMap((from) => SERVICE_EVENTS.map((event) => {
+  const [next] = transition(serviceMachine, serviceMachine.resolveState({ value: from }), { type: event });
+  return [`${from}|${event}`, next.value === from ? null : next.value as ServiceState] as const;
+})));
 
 export function nextServiceState(from: ServiceState, event: ServiceEvent['type']): ServiceState | null {
-  const key = `${from}|${event}`;
-  let to = memo.get(key);
-  if (to === undefined) {
-    const [next] = transition(serviceMachine, serviceMachine.resolveState({ value: from }), { type: event });
-    to = next.value === from ? null : next.value as ServiceState;
-    memo.set(key, to);
-  }
+  const to = TRANSITIONS.get(`${from}|${event}`);
+  if (to === undefined) throw new Error(`service machine: no state ${from} or event ${event} in the table`);
   return to;
 }

@@ -34,13 +34,14 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_range', 'low-high', 'high', 'low',
 ]);
 
-const PUNCT = new Set([',', ':', ';', '(', ')', '{', '}', '[', ']', '-', '.', '~', '*']);
-const IDENT = /[A-Za-z](?:\.?[A-Za-z0-9_-])*/y;
-const NUMBER = /0x[0-9A-Fa-f]+|[0-9]+/y;
-const FILENAME = /"[A-Za-z0-9_.~-]+"/y;
-const PATH = /\/[A-Za-z0-9_./-]*/y;
+const PUNCT: ReadonlySet<string> = new Set([',', ':', ';', '(', ')', '{', '}', '[', ']', '-', '.', '~', '*']);
 
 export function lexPolicy(text: string, file: string): PolicyToken[] {
+  // Sticky patterns carry a lastIndex: each call makes its own, none lives in the module.
+  const IDENT = /[A-Za-z](?:\.?[A-Za-z0-9_-])*/y;
+  const NUMBER = /0x[0-9A-Fa-f]+|[0-9]+/y;
+  const FILENAME = /"[A-Za-z0-9_.~-]+"/y;
+  const PATH = /\/[A-Za-z0-9_./-]*/y;
   const tokens: PolicyToken[] = [];
   const lines = text.split('\n');
   for (let lineIdx = 0; lineIdx < lines.length; lineIdx++) {

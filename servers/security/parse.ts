@@ -15,12 +15,12 @@ const enum Section { Classes, Sids, Commons, AccessVectors, TeRbac, Users, SidCo
 const SECTION_NAMES = ['class declarations', 'initial sid declarations', 'common definitions', 'class permission definitions',
   'type enforcement and role rules', 'user declarations', 'initial sid contexts', 'fs_use statements', 'genfscon statements'];
 
-const UNSUPPORTED = new Set(['clone', 'constrain', 'validatetrans', 'roleattribute', 'attribute_role', 'typebounds', 'bool',
+const UNSUPPORTED: ReadonlySet<string> = new Set(['clone', 'constrain', 'validatetrans', 'roleattribute', 'attribute_role', 'typebounds', 'bool',
   'tunable', 'if', 'type_member', 'type_change', 'range_transition', 'sensitivity', 'dominance', 'category', 'level',
   'mlsconstrain', 'mlsvalidatetrans', 'module', 'require', 'optional', 'fscon', 'portcon', 'netifcon', 'nodecon',
   'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'policycap', 'default_user', 'default_role', 'default_range']);
 
-const TE_RBAC_KEYWORDS = new Set(['attribute', 'type', 'typealias', 'typeattribute', 'permissive', 'allow', 'auditallow',
+const TE_RBAC_KEYWORDS: ReadonlySet<string> = new Set(['attribute', 'type', 'typealias', 'typeattribute', 'permissive', 'allow', 'auditallow',
   'dontaudit', 'auditdeny', 'neverallow', 'type_transition', 'role', 'role_transition']);
 
 class Parser {

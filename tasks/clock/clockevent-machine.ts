@@ -5,7 +5,7 @@
  *   ClockEventState         'detached' | 'shutdown' | 'periodic' | 'oneshot' | 'oneshot-stopped'
  *   ClockEventEvent         ATTACH, DETACH, SET_PERIODIC, SET_ONESHOT, STOP_ONESHOT, SHUTDOWN
  *   nextClockEventState(from, event)   the machine's transition (xstate's pure transition(),
- *                           memoized: a host with many guests has many devices, and
+ *                           tabulated at load: a host with many guests has many devices, and
  *                           starting an xstate actor for each cost more than the rest of a run)
  * The machine holds no timers: xstate's delayed events never measure
  * simulated time; the device programs the kernel's event queue itself.
@@ -41,16 +41,22 @@ export const clockEventMachine = setup({
   },
 });
 
-const memo = new Map<string, ClockEventState | null>();
+const CLOCK_EVENT_STATES: readonly ClockEventState[] = ['detached', 'shutdown', 'periodic', 'oneshot', 'oneshot-stopped'];
+const CLOCK_EVENT_TYPES: readonly ClockEventEvent['type'][] = ['ATTACH', 'DETACH', 'SET_PERIODIC', 'SET_ONESHOT', 'STOP_ONESHOT', 'SHUTDOWN'];
+
+/**
+ * Every transition, computed once at load with xstate's pure transition():
+ * a constant table, not a cache that fills as systems run (no module-level
+ * mutable state, DESIGN §2).
+ */
+const TRANSITIONS: ReadonlyMap<string, ClockEventState | null> = new Map(CLOCK_EVENT_STATES.flatMap((from) => CLOCK_EVENT_TYPES.map((event) => {
+  const [next] = transition(clockEventMachine, clockEventMachine.resolveState({ value: from }), { type: event });
+  return [`${from}|${event}`, next.value === from ? null : next.value as ClockEventState] as const;
+})));
 
 /** Where the machine goes from `from` on `event`, or null if the event is not allowed there. */
 export function nextClockEventState(from: ClockEventState, event: ClockEventEvent['type']): ClockEventState | null {
-  const key = `${from}|${event}`;
-  let to = memo.get(key);
-  if (to === undefined) {
-    const [next] = transition(clockEventMachine, clockEventMachine.resolveState({ value: from }), { type: event });
-    to = next.value === from ? null : next.value as ClockEventState;
-    memo.set(key, to);
-  }
+  const to = TRANSITIONS.get(`${from}|${event}`);
+  if (to === undefined) throw new Error(`clock-event machine: no state ${from} or event ${event} in the table`);
   return to;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter } from '../../kernel/byte-writer.js';
-import { serializeRecord, writeRecord } from '../../kernel/jsonl-sink.js';
+import { RouteCache, serializeRecord, writeRecord } from '../../kernel/jsonl-sink.js';
 import type { TraceRecord } from '../../kernel/trace.js';
 
 function encode(fill: (w: ByteWriter) => void, capacity = 64): string {
@@ -47,9 +47,11 @@ describe('the byte-level JSON writer', () => {
       fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.constant('sched'), from: fc.option(fc.string(), { nil: null }), to: fc.option(fc.string(), { nil: null }) }),
       fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.string(), proc: fc.string(), extra: fc.jsonValue() }),
     );
+    // One cache across the runs, as a sink keeps one: a cached route must give the same bytes.
+    const routes = new RouteCache();
     fc.assert(fc.property(recordArb, (rec) => {
       const r = rec as unknown as TraceRecord;
-      expect(encode((w) => writeRecord(w, r), 64)).toBe(serializeRecord(r));
+      expect(encode((w) => writeRecord(w, r, routes), 64)).toBe(serializeRecord(r));
       expect(serializeRecord(r)).toBe(JSON.stringify(r) + '\n');
     }), { numRuns: 1000 });
   });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ANY, OK, receive, send, sendnb, sendrec, notify, work, NOTIFY, type Envelope, type KernelCall } from '../../kernel/index.js';
-import { testSystem } from './helpers.js';
+import { danglingIpcRefs, testSystem } from './helpers.js';
 
 type Step =
   | { op: 'send' | 'sendnb' | 'sendrec'; to: number }
@@ -22,7 +22,7 @@ const systemArb = fc.integer({ min: 2, max: 5 }).chain((actors) => fc.record({
   quantumNs: fc.integer({ min: 500, max: 20_000 }),
 }));
 
-interface Outcome { sentOk: Set<string>; received: string[]; trace: string }
+interface Outcome { sentOk: Set<string>; received: string[]; trace: string; dangling: string[] }
 
 function runSystem(spec: { priorities: number[]; programs: Step[][]; quantumNs: number }, seed: number): Outcome {
   const sys = testSystem({ seed, quantumNs: spec.quantumNs });
@@ -61,13 +61,15 @@ function runSystem(spec: { priorities: number[]; programs: Step[][]; quantumNs: 
     }, spec.priorities[i]!);
   });
   sys.kernel.run();
-  return { sentOk, received, trace: lines.join('\n') };
+  return { sentOk, received, trace: lines.join('\n'), dangling: danglingIpcRefs(sys.kernel) };
 }
 
 describe('IPC properties', () => {
   it('random actor programs never duplicate a message, and every completed send is received exactly once', () => {
     fc.assert(fc.property(systemArb, fc.nat(), (spec, seed) => {
-      const { sentOk, received } = runSystem(spec, seed);
+      const { sentOk, received, dangling } = runSystem(spec, seed);
+      // Nobody is left blocked on, or holding anything from, a process that exited (clearEndpoint).
+      expect(dangling).toEqual([]);
       expect(new Set(received).size).toBe(received.length);
       for (const tag of sentOk) {
         if (!tag.includes('#')) continue;

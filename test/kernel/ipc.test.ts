@@ -54,8 +54,9 @@ describe('send and receive', () => {
       for (let i = 0; i < 3; i++) { const m: Envelope = yield receive(ANY); got.push(m.type); }
     }, 5);
     sys.spawn('sender', function* () { yield send(sys.ep('srv'), { type: 'SYNC' }); }, 4);
-    sys.spawn('async', function* () { yield senda(sys.ep('srv'), { type: 'ASYNC' }); }, 4);
-    sys.spawn('notifier', function* () { yield notify(sys.ep('srv')); }, 4);
+    // The senders stay alive: what a process leaves pending dies with it (clearEndpoint).
+    sys.spawn('async', function* () { yield senda(sys.ep('srv'), { type: 'ASYNC' }); yield receive(ANY); }, 4);
+    sys.spawn('notifier', function* () { yield notify(sys.ep('srv')); yield receive(ANY); }, 4);
     sys.kernel.run();
     expect(got).toEqual([NOTIFY, 'ASYNC', 'SYNC']);
   });
@@ -78,7 +79,7 @@ describe('notify', () => {
       yield work(1000);
       for (;;) { const m: Envelope | number = yield receive(ANY); if (typeof m === 'number') break; got.push(m); }
     }, 5);
-    sys.spawn('n', function* () { yield notify(sys.ep('srv'), 1); yield notify(sys.ep('srv'), 4); yield notify(sys.ep('srv'), 1); }, 4);
+    sys.spawn('n', function* () { yield notify(sys.ep('srv'), 1); yield notify(sys.ep('srv'), 4); yield notify(sys.ep('srv'), 1); yield receive(ANY); }, 4);
     sys.kernel.run();
     expect(got.length).toBe(1);
     expect(got[0]).toMatchObject({ type: NOTIFY, bits: 5 });
@@ -88,12 +89,12 @@ describe('notify', () => {
     const sys = testSystem();
     const sources: number[] = [];
     // Spawned first: lowest slot; it notifies last.
-    const low = sys.spawn('low', function* () { yield work(10); yield notify(sys.ep('srv')); }, 4);
+    const low = sys.spawn('low', function* () { yield work(10); yield notify(sys.ep('srv')); yield receive(ANY); }, 4);
     sys.spawn('srv', function* () {
       yield work(1000);
       for (let i = 0; i < 2; i++) { const m: Envelope = yield receive(ANY); sources.push(m.source); }
     }, 5);
-    const high = sys.spawn('high', function* () { yield notify(sys.ep('srv')); }, 3);
+    const high = sys.spawn('high', function* () { yield notify(sys.ep('srv')); yield receive(ANY); }, 3);
     sys.kernel.run();
     expect(sources).toEqual([low, high]);
   });
@@ -145,6 +146,37 @@ describe('deadlock detection', () => {
     sys.spawn('b', function* () { second = yield receive(sys.ep('a')); }, 5);
     sys.kernel.run();
     expect(second).toBe(-ELOCKED);
+  });
+
+  // MINIX mini_receive checks deadlock() only when no message is there and it is about to block.
+  it('receive(src) takes a pending notification from src even though src is blocked receiving from the caller', () => {
+    const sys = testSystem();
+    let got: unknown;
+    let a = -1;
+    sys.spawn('a', function* () { yield notify(sys.ep('b')); yield receive(sys.ep('b')); }, 4);
+    sys.spawn('b', function* () { a = sys.ep('a'); got = yield receive(sys.ep('a')); }, 5);
+    sys.kernel.run();
+    expect(got).toMatchObject({ type: NOTIFY, source: a });
+    expect(sys.records.some((r) => r.ev === 'error' && r.err === 'ELOCKED')).toBe(false);
+  });
+
+  it('receive(src) takes a queued senda message from src even though src is blocked receiving from the caller', () => {
+    const sys = testSystem();
+    let got: unknown;
+    sys.spawn('a', function* () { yield senda(sys.ep('b'), { type: 'ASYNC' }); yield receive(sys.ep('b')); }, 4);
+    sys.spawn('b', function* () { got = yield receive(sys.ep('a')); }, 5);
+    sys.kernel.run();
+    expect(got).toMatchObject({ type: 'ASYNC' });
+  });
+
+  it('receive(src) with nothing pending from src still gets ELOCKED when src waits for the caller', () => {
+    const sys = testSystem();
+    let got: unknown;
+    sys.spawn('a', function* () { yield receive(sys.ep('b')); }, 4);
+    sys.spawn('n', function* () { yield notify(sys.ep('b')); }, 4);
+    sys.spawn('b', function* () { got = yield receive(sys.ep('a')); }, 5);
+    sys.kernel.run();
+    expect(got).toBe(-ELOCKED);
   });
 
   it('a send/receive pair is not a deadlock (MINIX exception)', () => {

@@ -7,13 +7,28 @@
  * itself), directory structure ('.' and '..'), link counts and both bitmaps.
  * With repair it clears bad pointers and entries, frees unreachable inodes,
  * sets link counts and rebuilds the bitmaps from what it found.
+ * Blame follows util-linux fsck.minix (check_zones2, recursive_check2): the
+ * walk is depth-first in directory-entry order, the root's zones first, a
+ * file's zones claimed at its first link; when two pointers claim one zone,
+ * the first met keeps it and the later pointer is cleared. Only directories,
+ * regular files and symbolic links own zones: a device's i_zone[0] is its
+ * device number (mfs new_node), not a zone.
  */
 import { clearBit, setBit, testBit } from '../bitmap.js';
 import {
   checkSuperblock, decodeInode, decodeSuperblock, DIRENT_BYTES, direntInode, direntName, encodeInode, emptyInode,
-  geometryOf, INODE_BYTES, isDir, NR_DZONES, ROOT_INODE, setDirentInode, SUPER_OFFSET_BYTES, validFileType,
-  type DiskInode, type Geometry, type Superblock,
+  geometryOf, INODE_BYTES, isDir, NR_DZONES, ROOT_INODE, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, setDirentInode, SUPER_OFFSET_BYTES,
+  validFileType, type DiskInode, type Geometry, type Superblock,
 } from '../layout.js';
+
+/** A directory to walk: its inode, its parent, its path. */
+interface DirVisit { readonly nr: number; readonly parent: number; readonly path: string; readonly ino: DiskInode }
+
+/** Inodes whose i_zone holds zones (fsck.minix check_zones2); devices keep their device number there. */
+function ownsZones(mode: number): boolean {
+  const type = mode & S_IFMT;
+  return type === S_IFDIR || type === S_IFREG || type === S_IFLNK;
+}
 
 export interface FsckOptions {
   readonly repair?: boolean;
@@ -179,20 +194,24 @@ class Checker {
     }
     this.enterInode(ROOT_INODE, '/');
     this.seen[ROOT_INODE] = 2;
-    const queue: { nr: number; parent: number; path: string; ino: DiskInode }[] = [{ nr: ROOT_INODE, parent: ROOT_INODE, path: '/', ino: root }];
-    for (let q = 0; q < queue.length; q++) {
-      const dir = queue[q]!;
-      this.directories++;
-      for (const child of this.checkDirectory(dir.nr, dir.parent, dir.path, dir.ino)) queue.push(child);
+    // Depth-first in entry order, as fsck.minix's recursion, on an explicit stack: a subdirectory
+    // is walked when its entry is met, before the next entry. Each directory is entered once
+    // (seen), so the stack holds at most s_ninodes walks.
+    const stack = [this.checkDirectory({ nr: ROOT_INODE, parent: ROOT_INODE, path: '/', ino: root })];
+    while (stack.length > 0) {
+      const step = stack[stack.length - 1]!.next();
+      if (step.done === true) stack.pop();
+      else stack.push(this.checkDirectory(step.value));
     }
     this.checkCounts();
   }
 
-  /** The entries of one directory; returns the subdirectories entered for the first time. */
-  checkDirectory(nr: number, parent: number, path: string, ino: DiskInode): { nr: number; parent: number; path: string; ino: DiskInode }[] {
+  /** The entries of one directory; yields each subdirectory entered for the first time, to be walked at once. */
+  *checkDirectory(dir: DirVisit): Generator<DirVisit, void, void> {
+    const { nr, parent, path, ino } = dir;
+    this.directories++;
     const bs = this.sb.blockSize;
     const zones = this.claimZones(nr, ino, path);
-    const subdirs: { nr: number; parent: number; path: string; ino: DiskInode }[] = [];
     if (ino.size % DIRENT_BYTES !== 0) this.problem(`directory inode ${nr} (${path}): size ${ino.size} is not a multiple of ${DIRENT_BYTES}`, false);
     const entries = Math.floor(ino.size / DIRENT_BYTES);
     const perBlock = bs / DIRENT_BYTES;
@@ -241,17 +260,17 @@ class Checker {
           if (cino === null) { clearEntry(); continue; }
           if (isDir(cino.mode)) {
             this.seen[child] = 2;
-            subdirs.push({ nr: child, parent: nr, path: where, ino: cino });
-          } else {
-            this.seen[child] = 1;
-            this.files++;
-            this.claimZones(child, cino, where);
+            this.linkCount[child]!++;
+            yield { nr: child, parent: nr, path: where, ino: cino };
+            continue;
           }
+          this.seen[child] = 1;
+          this.files++;
+          if (ownsZones(cino.mode)) this.claimZones(child, cino, where);
         }
         this.linkCount[child]!++;
       }
     }
-    return subdirs;
   }
 
   checkCounts(): void {

@@ -16,7 +16,7 @@ function offlineFs(sizeBytes: number, inodes?: number): FsState {
   return {
     ctx: null, dev, sb, g: geometryOf(sb),
     cache: new BufferCache(dev, { buffers: 8, blockSize: sb.blockSize, robust: false, elevator: true }),
-    inodes: new InodeTable(16), readAheadBlocks: 0, epochSec: 0, isearch: 0, zsearch: 0,
+    inodes: new InodeTable(16), readAheadBlocks: 0, epochSec: 0, isearch: 0, zsearch: 0, readOnly: false,
   };
 }
 
