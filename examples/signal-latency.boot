@@ -4,7 +4,7 @@
 # while CPU-bound spinners compete for the CPU in the same priority queue.
 # Vary the clock and the quantum:
 #   mksim boot examples/signal-latency.boot --set clock.mode=periodic --set clock.hz=100
-#   mksim boot examples/signal-latency.boot --set cpu.quantum=2ms
+#   mksim boot examples/signal-latency.boot --set cpu.quantum=2ms --set sched.policy=rr
 disk     disk0 create=2M block-size=1024 model=ramdisk
 fs       root=disk0 cache=64
 clock    mode=tickless hz=1000

@@ -375,3 +375,28 @@ export function deadlock(k: Kernel, caller: Proc, target: Endpoint, callerSends:
 function isMessage(msg: unknown): msg is Message {
   return typeof msg === 'object' && msg !== null && typeof (msg as Message).type === 'string' && (msg as Message).type !== NOTIFY;
 }
+
+/**
+ * A message the kernel sends on a process's behalf without blocking it
+ * (MINIX's mini_send(..., FROM_KERNEL) in notify_scheduler): delivered at
+ * once if dst is receiving from it, else queued with the asynchronous
+ * messages, so that clearing a dead process drops it as it drops a senda.
+ * No privilege check: the kernel chose the destination.
+ */
+export function kernelSend(k: Kernel, from: Proc, dst: Proc, msg: Message): number {
+  const id = k.nextMsgId();
+  const env = msg as Envelope;
+  env.source = from.endpoint;
+  if (k.trace.on) k.traceMessage('send', id, from.name, dst.name, msg.type, 0, msg, 0, true);
+  if (accepts(dst, from.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
+    deliver(k, dst, env, id, from.name, 0);
+    return OK;
+  }
+  if (dst.asyncCount >= MAX_ASYNC_PER_RECEIVER) return -ENOSPC;
+  const node: AsyncMessage = { source: from, msg: env, id, cause: 0, next: null };
+  if (dst.asyncTail === null) dst.asyncHead = node;
+  else dst.asyncTail.next = node;
+  dst.asyncTail = node;
+  dst.asyncCount++;
+  return OK;
+}

@@ -8,18 +8,21 @@
  *   raiseIrq(dst, bits, cause)    a device interrupt: a notification from HARDWARE
  *   schedule(atNs, fire)          a hardware event at a virtual time
  *   registerKernelCall(name, fn)  a SYSTEM kernel call (sys_fork, sys_exit, ...)
+ *   setQuantumClock(clock)        the clock counts quanta: ticks (periodic) or a oneshot event (tickless)
+ *   clockTick(), quantumInterrupt()   the clock's interrupt charging the running process's quantum
+ *   schedProc(p, priority, quantumNs) sys_schedule's work (MINIX's sched_proc)
  *   trace                         the TraceBus (kernel.trace.trace$)
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, NONE, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
-import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, SendHow } from './ipc.js';
+import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
-import { Proc, RTS_NO_PRIV } from './proc.js';
+import { Proc, RTS_NO_PRIV, RTS_NO_QUANTUM } from './proc.js';
 import { Prng } from './random.js';
-import { NR_SCHED_QUEUES, RunQueues } from './run-queue.js';
+import { NR_SCHED_QUEUES, RunQueues, TASK_Q } from './run-queue.js';
 import { summarizePayload, TraceBus, type MessageEv, type TraceRecord } from './trace.js';
 
 export interface KernelConfig {
@@ -83,9 +86,33 @@ export interface SpawnOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/**
+ * How quanta are counted, set by the clock task that drives them. Without
+ * one (a bare kernel in tests and benchmarks) the kernel counts each
+ * quantum exactly in ns of CPU and expires it with no interrupt.
+ *   tick     periodic clock: a quantum is whole ticks, and each tick costs the
+ *            running process one (MINIX 3.1's clock_handler and p_ticks_left)
+ *   oneshot  tickless clock: quanta are exact ns of CPU, but their end is seen
+ *            only through a clock event the kernel asks for while more than
+ *            one process is ready (Linux's hrtick); arm() replaces the last request
+ */
+export type QuantumClock =
+  | { readonly kind: 'tick'; readonly tickNs: number }
+  | { readonly kind: 'oneshot'; arm(atNs: number): void; disarm(): void };
+
+const enum QuantumMode { Exact = 0, Tick = 1, Oneshot = 2 }
+
+/** The message the kernel sends a process's scheduler when its quantum runs out (MINIX's SCHEDULING_NO_QUANTUM). */
+export const SCHEDULING_NO_QUANTUM = 'SCHEDULING_NO_QUANTUM';
+
 export type KernelCallHandler = (caller: Proc, args: unknown) => unknown;
 
 export type RunOutcome = 'idle' | 'until' | 'stopped';
+
+/** MINIX's PREEMPTIBLE privilege flag: kernel tasks (queue 0) are never preempted for their quantum. */
+function preemptible(p: Proc): boolean {
+  return !(p.priority === TASK_Q && p.priv.system);
+}
 
 export class Kernel {
   readonly config: KernelConfig;
@@ -113,18 +140,29 @@ export class Kernel {
   private current: Proc | null = null;
   private msgIdCounter = 0;
   private stopRequested: string | null = null;
+  private quantumMode = QuantumMode.Exact;
+  private quantumClock: QuantumClock | null = null;
+  private tickNs = 0;
+  /** Tickless: the process the quantum event is programmed for (null: none), and its time. */
+  private hrtickFor: Proc | null = null;
+  private hrtickAtNs = Infinity;
 
   // Statistics.
   messagesTotal = 0;
   kernelCallsTotal = 0;
   contextSwitchesTotal = 0;
   idleNs = 0;
+  /** Quanta that ran out, and the clock interrupts the tickless quantum events cost. */
+  quantaExpiredTotal = 0;
+  quantumInterruptsTotal = 0;
 
   constructor(config: Partial<KernelConfig> = {}) {
     this.config = { ...DEFAULT_KERNEL_CONFIG, ...config };
     for (const [k, v] of Object.entries(this.config)) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`kernel config ${k} must be a non-negative integer, got ${v}`);
     }
+    // A quantum of 0 would send a process to proc_no_time before every step it takes.
+    if (this.config.quantumNs < 1) throw new RangeError(`kernel config quantumNs must be at least 1 ns, got ${this.config.quantumNs}`);
     this.random = new Prng(this.config.seed);
   }
 
@@ -132,6 +170,7 @@ export class Kernel {
 
   spawn(options: SpawnOptions): Proc {
     if (!(options.priority >= 0 && options.priority < NR_SCHED_QUEUES)) throw new RangeError(`priority ${options.priority} outside 0..${NR_SCHED_QUEUES - 1}`);
+    if (options.quantumNs !== undefined && !(Number.isSafeInteger(options.quantumNs) && options.quantumNs >= 1)) throw new RangeError(`quantum ${options.quantumNs} ns: must be an integer of at least 1 ns`);
     let slot = -1;
     for (let s = HARDWARE_SLOT + 1; s < MAX_SLOTS; s++) {
       if (this.slots[s] === null) { slot = s; break; }
@@ -140,6 +179,7 @@ export class Kernel {
     const name = this.uniqueName(options.name);
     const generation = ++this.generations[slot]!;
     const p = new Proc(slot, makeEndpoint(generation - 1, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
+    p.ticksLeft = this.ticksOf(p.quantumNs);
     this.slots[slot] = p;
     this.byName.set(name, p);
     const ctx = this.contextFor(p, options.args ?? [], options.env ?? {});
@@ -298,6 +338,132 @@ export class Kernel {
     this.makeReady(p);
   }
 
+  /**
+   * The clock task that drives quanta announces how it counts them (once,
+   * at its start). Every process's tick budget is recomputed from its quantum.
+   */
+  setQuantumClock(clock: QuantumClock | null): void {
+    this.quantumClock = clock;
+    this.quantumMode = clock === null ? QuantumMode.Exact : clock.kind === 'tick' ? QuantumMode.Tick : QuantumMode.Oneshot;
+    this.tickNs = clock?.kind === 'tick' ? clock.tickNs : 0;
+    for (const p of this.slots) if (p !== null) p.ticksLeft = this.ticksOf(p.quantumNs);
+  }
+
+  /** A quantum in ticks: rounded up, at least one (a 2 ms quantum at HZ=100 is one 10 ms tick, as on MINIX). */
+  private ticksOf(quantumNs: number): number {
+    return this.tickNs > 0 ? Math.max(1, Math.ceil(quantumNs / this.tickNs)) : 1;
+  }
+
+  private renewQuantum(p: Proc): void {
+    p.quantumLeftNs = p.quantumNs;
+    p.ticksLeft = this.ticksOf(p.quantumNs);
+  }
+
+  private quantumUsedUp(p: Proc): boolean {
+    return this.quantumMode === QuantumMode.Tick ? p.ticksLeft <= 0 : p.quantumLeftNs <= 0;
+  }
+
+  /**
+   * A periodic clock interrupt (MINIX 3.1's clock_handler): the process that
+   * holds the CPU pays one tick, whatever share of the tick it used. At zero
+   * a ready process is out of quantum now; a blocked one when it next runs.
+   */
+  clockTick(): void {
+    const p = this.current;
+    if (p === null || !p.alive || this.quantumMode !== QuantumMode.Tick) return;
+    p.ticksLeft--;
+    if (p.ticksLeft <= 0 && p.inReadyQueue) this.procNoTime(p);
+  }
+
+  /** Tickless: the clock event asked for at the running process's quantum end fired (Linux's hrtick). */
+  quantumInterrupt(): void {
+    const p = this.hrtickFor;
+    this.hrtickFor = null;
+    this.hrtickAtNs = Infinity;
+    this.quantumInterruptsTotal++;
+    if (p === null || p !== this.current || !p.alive) return;
+    if (p.quantumLeftNs <= 0 && p.inReadyQueue) this.procNoTime(p);
+  }
+
+  /**
+   * Tickless: keep a clock event at the running process's quantum end while
+   * another process is ready (alone, nobody needs it to stop: NO_HZ_IDLE
+   * with Linux's hrtick). Tasks are not preemptible and need none.
+   */
+  private programQuantumEvent(p: Proc): void {
+    const clock = this.quantumClock;
+    if (clock === null || clock.kind !== 'oneshot') return;
+    if (this.runQueues.count <= 1) {
+      if (this.hrtickFor !== null) this.cancelQuantumEvent();
+      return;
+    }
+    if (!preemptible(p)) return;
+    const atNs = this.nowNs + Math.max(0, p.quantumLeftNs);
+    if (this.hrtickFor === p && this.hrtickAtNs === atNs) return;
+    this.hrtickFor = p;
+    this.hrtickAtNs = atNs;
+    clock.arm(atNs);
+  }
+
+  private cancelQuantumEvent(): void {
+    this.hrtickFor = null;
+    this.hrtickAtNs = Infinity;
+    if (this.quantumClock?.kind === 'oneshot') this.quantumClock.disarm();
+  }
+
+  /**
+   * Out of quantum (MINIX's proc_no_time). A kernel-scheduled or
+   * non-preemptible process gets a fresh quantum and goes behind the others
+   * of its priority; any other is held (RTS_NO_QUANTUM) and its scheduler is
+   * told by a message sent on its behalf (notify_scheduler), to answer with
+   * sys_schedule.
+   */
+  private procNoTime(p: Proc): void {
+    this.quantaExpiredTotal++;
+    const scheduler = p.scheduler === NONE || !preemptible(p) ? null : this.procOf(p.scheduler);
+    if (scheduler === null) {
+      // A scheduler that died leaves its processes to the kernel (MINIX would panic).
+      p.scheduler = NONE;
+      this.renewQuantum(p);
+      const rotated = this.runQueues.rotate(p);
+      if (rotated && this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'quantum', proc: p.name });
+      return;
+    }
+    p.rtsFlags |= RTS_NO_QUANTUM;
+    this.runQueues.dequeue(p);
+    if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'quantum', proc: p.name, scheduler: scheduler.name });
+    const r = kernelSend(this, p, scheduler, {
+      type: SCHEDULING_NO_QUANTUM, endpoint: p.endpoint, priority: p.priority, quantumNs: p.quantumNs, cpuTimeNs: p.cpuTimeNs,
+    });
+    if (r < 0) {
+      // The scheduler's queue is full: the kernel renews the quantum rather than lose the process.
+      this.renewQuantum(p);
+      p.rtsFlags &= ~RTS_NO_QUANTUM;
+      this.makeReady(p);
+    }
+  }
+
+  /**
+   * sys_schedule's work (MINIX's sched_proc): a new priority (-1 keeps it)
+   * and quantum (-1 keeps what is left), and the process is ready again at
+   * the tail of its queue. The caller has checked the arguments.
+   */
+  schedProc(p: Proc, priority: number, quantumNs: number, by: Proc): void {
+    const fromPriority = p.priority;
+    const wasReady = p.inReadyQueue;
+    if (wasReady) this.runQueues.dequeue(p);
+    if (priority >= 0) p.priority = priority;
+    if (quantumNs > 0) {
+      p.quantumNs = quantumNs;
+      this.renewQuantum(p);
+    }
+    p.rtsFlags &= ~RTS_NO_QUANTUM;
+    if (this.trace.on) {
+      this.emit({ seq: 0, t: this.nowNs, ev: 'schedule', proc: p.name, by: by.name, from: fromPriority, priority: p.priority, quantumNs: p.quantumNs });
+    }
+    this.makeReady(p);
+  }
+
   /** Ready queues by priority (process names), for tests and statistics. */
   readyQueues(): string[][] {
     return this.runQueues.snapshot();
@@ -382,6 +548,7 @@ export class Kernel {
       const p = this.runQueues.pick();
       if (p === null) {
         const nextNs = events.peekTimeNs();
+        if (this.hrtickFor !== null) this.cancelQuantumEvent();
         if (this.current !== null) {
           // The CPU goes idle: a sched record to nobody, so CPU time per process can be counted.
           if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current.name, to: null });
@@ -405,10 +572,17 @@ export class Kernel {
       this.contextSwitchesTotal++;
       if (this.config.contextSwitchNs > 0) this.charge(p, this.config.contextSwitchNs);
     }
+    // MINIX's switch_to_user: a process whose quantum ran out while it was not looked at goes to proc_no_time first.
+    if (this.quantumUsedUp(p)) {
+      this.procNoTime(p);
+      return;
+    }
+    const clocked = this.quantumMode !== QuantumMode.Exact;
+    if (this.quantumMode === QuantumMode.Oneshot) this.programQuantumEvent(p);
     const events = this.events;
     const costNs = this.config.ipcCostNs;
     for (;;) {
-      if (p.workLeftNs > 0 && !this.runWork(p)) return;
+      if (p.workLeftNs > 0 && !this.runWork(p, untilNs)) return;
       let step: IteratorResult<KernelCall, unknown>;
       try {
         const value = p.result;
@@ -433,7 +607,9 @@ export class Kernel {
         p.quantumLeftNs -= costNs;
       }
       if (!p.inReadyQueue) return;
-      if (p.quantumLeftNs <= 0) { this.expireQuantum(p); return; }
+      if (p.quantumLeftNs <= 0 && !clocked) { this.procNoTime(p); return; }
+      // Someone else became ready: the running process's quantum end now needs a clock event.
+      if (this.hrtickFor !== p && this.quantumMode === QuantumMode.Oneshot && this.runQueues.count > 1) this.programQuantumEvent(p);
       if (this.nowNs >= untilNs || this.stopRequested !== null) return;
       if (events.peekTimeNs() <= this.nowNs) return;
       if (this.runQueues.higherReady(p.priority)) return;
@@ -446,27 +622,27 @@ export class Kernel {
     p.quantumLeftNs -= ns;
   }
 
-  /** Spend p's pending work until done, an event, or the quantum's end. True if done and p may go on. */
-  private runWork(p: Proc): boolean {
-    let stepNs = Math.min(p.workLeftNs, Math.max(0, p.quantumLeftNs));
+  /**
+   * Spend p's pending work until done or an event (a clocked quantum ends
+   * only by one), or, with no clock counting quanta, the quantum's end.
+   * True if done and p may go on.
+   */
+  private runWork(p: Proc, untilNs: number): boolean {
+    const exact = this.quantumMode === QuantumMode.Exact;
+    let stepNs = exact ? Math.min(p.workLeftNs, Math.max(0, p.quantumLeftNs)) : p.workLeftNs;
     const nextEventNs = this.events.peekTimeNs();
-    if (nextEventNs - this.nowNs < stepNs) stepNs = Math.max(0, nextEventNs - this.nowNs);
+    // Stop at the next event (a clock event may end the quantum) and at the run's deadline.
+    const stopNs = Math.min(nextEventNs, untilNs);
+    if (stopNs - this.nowNs < stepNs) stepNs = Math.max(0, stopNs - this.nowNs);
     this.charge(p, stepNs);
     p.workLeftNs -= stepNs;
-    if (p.quantumLeftNs <= 0) {
-      this.expireQuantum(p);
+    if (exact && p.quantumLeftNs <= 0) {
+      this.procNoTime(p);
       return false;
     }
     if (p.workLeftNs > 0) return false;
     p.result = 0;
-    return nextEventNs > this.nowNs;
-  }
-
-  /** Round robin: a fresh quantum, and behind the others of its priority. */
-  private expireQuantum(p: Proc): void {
-    p.quantumLeftNs = p.quantumNs;
-    const rotated = this.runQueues.rotate(p);
-    if (rotated && this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'quantum', proc: p.name });
+    return stopNs > this.nowNs;
   }
 
   private execute(p: Proc, call: KernelCall): unknown {

@@ -18,6 +18,11 @@ export const RTS_RECEIVING = 0x08;
 export const RTS_NO_PRIV = 0x20;
 /** Stopped by the process manager (SIGSTOP) or by sys_stop. */
 export const RTS_STOPPED = 0x40;
+/**
+ * Out of quantum, waiting for its scheduler's sys_schedule (MINIX's
+ * RTS_NO_QUANTUM, set by notify_scheduler).
+ */
+export const RTS_NO_QUANTUM = 0x100;
 /** Misc flag: the process did sendrec and waits for the reply; notifications must not satisfy it. */
 export const MF_REPLY_PEND = 0x1;
 
@@ -41,7 +46,12 @@ export class Proc {
   // Scheduling.
   priority: number;
   quantumNs: number;
+  /** CPU ns left of the quantum (counted exactly; tickless and clockless kernels expire on it). */
   quantumLeftNs: number;
+  /** Clock ticks left of the quantum (periodic clock: MINIX 3.1's p_ticks_left). */
+  ticksLeft = 1;
+  /** Who decides its priority and quantum: a scheduler's endpoint, or NONE for the kernel (MINIX's p_scheduler). */
+  scheduler: Endpoint = NONE;
   nextReady: Proc | null = null;
   inReadyQueue = false;
   cpuTimeNs = 0;

@@ -7,6 +7,8 @@
  *   rotate(p)           move the head to the tail (its quantum expired)
  *   pick()              the head of the highest non-empty queue, or null
  *   higherReady(prio)   is anything ready above this priority?
+ *   count               how many processes are ready (the running one included):
+ *                       tickless quanta need a clock event only while it is above 1
  */
 import type { Proc } from './proc.js';
 
@@ -20,12 +22,15 @@ export class RunQueues {
   private readonly tails: (Proc | null)[] = new Array(NR_SCHED_QUEUES).fill(null);
   /** Bit q set iff queue q is non-empty. */
   private nonEmptyMask = 0;
+  /** Processes in all queues (the running one is the head of its queue). */
+  count = 0;
 
   enqueue(p: Proc): void {
     if (p.inReadyQueue) return;
     const q = p.priority;
     p.nextReady = null;
     p.inReadyQueue = true;
+    this.count++;
     const tail = this.tails[q];
     if (tail === null) {
       this.heads[q] = p;
@@ -40,6 +45,7 @@ export class RunQueues {
     if (!p.inReadyQueue) return;
     const q = p.priority;
     p.inReadyQueue = false;
+    this.count--;
     let prev: Proc | null = null;
     let cur = this.heads[q] ?? null;
     // The running process is the head, so this loop is O(1) on the hot path.

@@ -7,16 +7,21 @@
  *   sys_exit    { endpoint, code } -> OK: remove the process
  *   sys_sigsend { endpoint, signal } -> OK: mark a signal pending for the process's runtime
  *   sys_stop / sys_cont { endpoint } -> OK: hold or release a process (SIGSTOP / SIGCONT)
+ *   sys_schedctl { endpoint, kernel? } -> OK: the caller becomes the process's scheduler
+ *               (kernel: true hands it back to the kernel), as MINIX's do_schedctl
+ *   sys_schedule { endpoint, priority, quantumNs } -> OK: the process's scheduler sets its
+ *               queue and quantum (-1 keeps either) and lets it run (MINIX's do_schedule)
  * Only system processes (the process manager) have these in their privileges.
  * Also registers service.ts's sys_srv_* calls (the reincarnation server's).
  */
-import { EINVAL, ESRCH, OK } from './errno.js';
+import { EINVAL, EPERM, ESRCH, OK } from './errno.js';
+import { NONE } from './endpoint.js';
 import type { Endpoint } from './endpoint.js';
 import type { Kernel } from './kernel.js';
 import { userPrivileges } from './priv.js';
 import { RTS_NO_PRIV, RTS_STOPPED, type Proc } from './proc.js';
 import { NSIG } from './signal.js';
-import { USER_Q } from './run-queue.js';
+import { NR_SCHED_QUEUES, USER_Q } from './run-queue.js';
 import { registerServiceCalls } from './service.js';
 
 export interface SysForkArgs {
@@ -78,4 +83,24 @@ export function registerSystemCalls(k: Kernel): void {
   onTarget('sys_stop', (p) => { k.suspend(p, RTS_STOPPED); return OK; });
 
   onTarget('sys_cont', (p) => { k.resume(p, RTS_STOPPED); return OK; });
+
+  k.registerKernelCall('sys_schedctl', (caller, args) => {
+    const p = target(args);
+    if (p === null) return -EINVAL;
+    p.scheduler = (args as { kernel?: unknown }).kernel === true ? NONE : caller.endpoint;
+    return OK;
+  });
+
+  k.registerKernelCall('sys_schedule', (caller, args) => {
+    const p = target(args);
+    if (p === null) return -EINVAL;
+    // Only the process's own scheduler may schedule it (do_schedule).
+    if (p.scheduler !== caller.endpoint) return -EPERM;
+    const { priority, quantumNs } = args as { priority?: unknown; quantumNs?: unknown };
+    const validPriority = priority === -1 || (Number.isSafeInteger(priority) && (priority as number) >= 0 && (priority as number) < NR_SCHED_QUEUES);
+    const validQuantum = quantumNs === -1 || (Number.isSafeInteger(quantumNs) && (quantumNs as number) >= 1);
+    if (!validPriority || !validQuantum) return -EINVAL;
+    k.schedProc(p, priority as number, quantumNs as number, caller);
+    return OK;
+  });
 }

@@ -25,6 +25,8 @@ import { fsServer } from '../../servers/fs/main.js';
 import { formatImage } from '../../servers/fs/tools/mkfs.js';
 import { securityServer } from '../../servers/security/main.js';
 import { pmServer } from '../../servers/pm/main.js';
+import { schedServer } from '../../servers/sched/main.js';
+import { policyNamed } from '../../servers/sched/policies.js';
 import { rsServer, type ServiceSpec } from '../../servers/rs/main.js';
 import { withSef, DEFAULT_REQUEST_DEADLINE_NS } from '../../servers/rs/sef.js';
 import { scheduleTimedFaults, serviceFaultsFromLines, ServiceFaultPlan } from '../../servers/rs/faults.js';
@@ -53,6 +55,8 @@ export interface BootReport {
   expectationsHeld: number;
   readonly expectationFailures: string[];
   readonly output: string[];
+  /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
+  readonly systemErrors: string[];
 }
 
 export interface BootedSystem {
@@ -70,7 +74,7 @@ export interface BootedSystem {
 export const WORKLOAD_DONE = 'every user process has exited';
 
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
-export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, fs: 4, security: 4 } as const;
+export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, sched: 3, fs: 4, security: 4 } as const;
 
 export function directive(script: BootScript, keyword: string): Directive | undefined {
   return script.directives.find((d) => d.keyword === keyword);
@@ -79,7 +83,10 @@ export function directive(script: BootScript, keyword: string): Directive | unde
 function kernelConfig(script: BootScript, seed: number): Partial<KernelConfig> {
   const cpu = directive(script, 'cpu');
   const config: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = { seed };
-  if (cpu?.values.has('quantum')) config.quantumNs = cpu.values.get('quantum') as number;
+  if (cpu?.values.has('quantum')) {
+    config.quantumNs = cpu.values.get('quantum') as number;
+    if (config.quantumNs < 1) throw new ParseError('quantum=0: a quantum must be at least 1ns', cpu.keyPos.get('quantum') ?? cpu.pos);
+  }
   if (cpu?.values.has('ipc-cost')) config.ipcCostNs = cpu.values.get('ipc-cost') as number;
   if (cpu?.values.has('context-switch')) config.contextSwitchNs = cpu.values.get('context-switch') as number;
   return config;
@@ -99,6 +106,17 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
       const r = yield* securityCalls.setcon(proc, block.context);
       if (r < 0) {
         proc.print(`cannot take context ${block.context}: ${errnoName(r)}`);
+        return 1;
+      }
+    }
+    // The block's priority= and quantum=, taken while it is still root (as a login script's nice would be).
+    if (!isInit && (block.priority !== null || block.quantumNs !== null)) {
+      const r = yield* pmCalls.setpriority(proc, {
+        ...(block.priority !== null ? { priority: block.priority } : {}),
+        ...(block.quantumNs !== null ? { quantumNs: block.quantumNs } : {}),
+      });
+      if (r < 0) {
+        proc.print(`cannot take priority ${block.priority ?? '-'} quantum ${block.quantumNs ?? '-'}: ${errnoName(r)}`);
         return 1;
       }
     }
@@ -123,8 +141,11 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const scriptDir = dirname(resolve(options.scriptPath));
   const kernel = new Kernel(kernelConfig(script, options.seed));
   registerSystemCalls(kernel);
-  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [] };
-  kernel.onConsole((proc, text) => report.output.push(`${proc}: ${text}`));
+  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemErrors: [] };
+  kernel.onConsole((proc, text) => {
+    report.output.push(`${proc}: ${text}`);
+    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
+  });
   const userProcs = new Set<Proc>();
   kernel.onExit((p) => {
     if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: p.name, status: p.exitCode ?? 0, atNs: kernel.nowNs });
@@ -175,6 +196,18 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     program: pmServer({
       initName: init?.name ?? 'init', initUid: init?.uid ?? 0, initGid: init?.gid ?? 0,
       ...(init?.context != null ? { initContext: init.context } : {}),
+      initPriority: init?.priority ?? USER_Q,
+      initQuantumNs: init?.quantumNs ?? kernel.config.quantumNs,
+    }),
+  });
+  // SCHED (MINIX 3.2): the policy for user processes; system processes stay with the kernel.
+  const sched = directive(script, 'sched');
+  entries.push({
+    name: 'sched', priority: PRIORITY.sched, privileges: systemPrivileges(),
+    program: schedServer({
+      policy: policyNamed((sched?.values.get('policy') as string | undefined) ?? 'minix')!,
+      // Its own PRNG (lottery draws), derived from the boot seed so every run with this seed draws the same.
+      seed: options.seed ^ 0x5c4ed,
     }),
   });
   if (services.length > 0) {
@@ -196,6 +229,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
+        ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
       }),
     });
   }

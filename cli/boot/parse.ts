@@ -151,6 +151,7 @@ function parseProcessHeader(tokens: readonly Token[], base: Omit<SourcePosition,
     values.set(key, parseValue(t.text.slice(eq + 1), spec!, key, { ...base, column: t.column + eq + 1 }));
   }
   const priority = (values.get('priority') as number | undefined) ?? null;
+  if (values.get('quantum') === 0) fail('quantum must be at least 1ns', tokens.find((t) => t.text.startsWith('quantum=')));
   if (priority !== null && priority > 15) fail('priority must be 0..15', tokens.find((t) => t.text.startsWith('priority=')));
   return {
     name: nameTok.text,

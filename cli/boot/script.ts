@@ -7,6 +7,7 @@
  */
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
+import { POLICY_NAMES } from '../../servers/sched/policies.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list';
 
@@ -74,7 +75,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   fs: {
-    positional: [], repeatable: false, words: ['readonly'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly]',
+    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
       cache: { kind: 'int', summary: 'buffer cache size in blocks' },
@@ -96,6 +97,12 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     keys: {
       policy: { kind: 'path', summary: 'policy.conf in the SELinux kernel policy language' },
       mode: { kind: 'word', values: ['enforcing', 'permissive'], summary: 'enforcement mode' },
+    },
+  },
+  sched: {
+    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}`,
+    keys: {
+      policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
     },
   },
   cpu: {
@@ -124,6 +131,6 @@ export const PROCESS_KEYS: Readonly<Record<string, KeySpec>> = {
   uid: { kind: 'int', summary: 'user id' },
   gid: { kind: 'int', summary: 'group id' },
   context: { kind: 'context', summary: 'security context user:role:type' },
-  priority: { kind: 'int', summary: 'scheduling queue 0..15 (users default 7)' },
-  quantum: { kind: 'duration', summary: 'scheduling quantum' },
+  priority: { kind: 'int', summary: 'best scheduling queue 0..15 (users default 7); below 7 needs root' },
+  quantum: { kind: 'duration', summary: 'scheduling quantum (needs root)' },
 };

@@ -83,13 +83,14 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
   const alive = system.alive();
   for (const e of failedExits) err(`mksim: ${e.name} ended with ${describeStatus(e.status)}`);
   for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
+  for (const e of report.systemErrors) err(`mksim: system error: ${e}`);
   const stoppedEarly = outcome === 'stopped' && kernel.stopReason !== WORKLOAD_DONE;
   if (stoppedEarly) err(`mksim: simulation stopped: ${kernel.stopReason}`);
   if (alive.length > 0 && outcome !== 'until') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
   const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
   err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
     + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
-  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && (alive.length === 0 || outcome === 'until') && !stoppedEarly;
+  const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && report.systemErrors.length === 0 && (alive.length === 0 || outcome === 'until') && !stoppedEarly;
   return ok ? 0 : 1;
 }
 

@@ -1,7 +1,7 @@
 /*
  * The file commands of the language, as system calls to the file server,
  * made with the process's own credentials and working directory.
- *   fsCommands   name -> implementation: mkdir, rmdir, rm, write, cat, ls, stat, sync, cd, ln, mv, chmod,
+ *   fsCommands   name -> implementation: mkdir, rmdir, rm, write, cat, ls, stat, lstat, sync, cd, ln, mv, chmod,
  *                chown, and the descriptor commands open, read, writefd, lseek, fsync, close, pipe, lock
  *   openFlags(text)   'O_WRONLY|O_CREAT' -> the flag bits
  * Descriptors are named in the script (proc.fdsByName). Output goes to the
@@ -9,6 +9,7 @@
  */
 import { EBADF, EINVAL } from '../../kernel/errno.js';
 import * as fs from '../syscalls/fs.js';
+import type { FsStat } from '../../servers/fs/protocol.js';
 import type { UserProcess } from '../user/process.js';
 import type { CommandImpl } from './run.js';
 import { parseIntStrict, parseMode } from './values.js';
@@ -52,6 +53,13 @@ function printText(proc: UserProcess, bytes: Uint8Array): void {
 const textOrBytes = (c: { args: readonly string[]; flags: Readonly<Record<string, number | true>> }, at: number): Uint8Array =>
   typeof c.flags.bytes === 'number' ? patternBytes(c.flags.bytes) : textEncoder.encode(c.args[at] ?? '');
 
+function printStat(proc: UserProcess, path: string, r: FsStat | number): number {
+  if (typeof r === 'number') return r;
+  const type = (r.mode & S_IFMT) === S_IFDIR ? 'directory' : (r.mode & S_IFMT) === S_IFLNK ? 'symlink' : 'file';
+  proc.print(`${path}: inode ${r.ino} ${type} mode ${(r.mode & 0o7777).toString(8).padStart(4, '0')} links ${r.nlinks} uid ${r.uid} gid ${r.gid} size ${r.size}`);
+  return 0;
+}
+
 export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   *mkdir(proc, c) {
     return yield* fs.mkdir(proc, c.args[0]!, c.args[1] === undefined ? 0o755 : parseMode(c.args[1])!);
@@ -76,13 +84,9 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
     if (names.length > 0) proc.print(names.join('  '));
     return 0;
   },
-  *stat(proc, c) {
-    const r = yield* fs.lstat(proc, c.args[0]!);
-    if (typeof r === 'number') return r;
-    const type = (r.mode & S_IFMT) === S_IFDIR ? 'directory' : (r.mode & S_IFMT) === S_IFLNK ? 'symlink' : 'file';
-    proc.print(`${c.args[0]}: inode ${r.ino} ${type} mode ${(r.mode & 0o7777).toString(8).padStart(4, '0')} links ${r.nlinks} uid ${r.uid} gid ${r.gid} size ${r.size}`);
-    return 0;
-  },
+  // stat follows a symbolic link (stat(2)); lstat describes the link itself (lstat(2)).
+  *stat(proc, c) { return printStat(proc, c.args[0]!, yield* fs.stat(proc, c.args[0]!)); },
+  *lstat(proc, c) { return printStat(proc, c.args[0]!, yield* fs.lstat(proc, c.args[0]!)); },
   *cd(proc, c) { return yield* fs.chdir(proc, c.args[0]!); },
   *ln(proc, c) {
     const [target, name] = [c.args[0]!, c.args[1]!];

@@ -33,6 +33,7 @@ export type CommandImpl = (proc: UserProcess, c: SimpleCommand) => SysGen<number
 const processCommands: Readonly<Record<string, CommandImpl>> = {
   *echo(proc, c) { proc.print(c.args.join(' ')); return 0; },
   *spin(proc, c) { yield* proc.spin(parseDurationNs(c.args[0]!)!); return 0; },
+  *nice(proc, c) { return yield* pm.setpriority(proc, { nice: parseIntStrict(c.args[0]!)! }); },
   *sleep(proc, c) { return yield* pm.nanosleep(proc, parseDurationNs(c.args[0]!)!); },
   *alarm(proc, c) { return yield* pm.alarm(proc, parseDurationNs(c.args[0]!)!); },
   // pause returns when a caught signal's handler has run: EINTR is its normal outcome.

@@ -2,7 +2,8 @@
  * System calls served by the process manager, as generator functions over
  * a UserProcess: `const pid = yield* fork(proc, 'alice')`.
  *   fork, exec, exit, waitpid, kill, sigaction, sigprocmask, pause, alarm,
- *   nanosleep, getpid, getppid, getuid, setuid, setgid
+ *   nanosleep, getpid, getppid, getuid, setuid, setgid,
+ *   setpriority ({ nice } or { priority, quantumNs }: the process's scheduling)
  * Each returns its result (>= 0) or -errno.
  */
 import type { PmReply, SigDisposition } from '../../servers/pm/protocol.js';
@@ -10,6 +11,11 @@ import type { SignalHandler, SysGen, UserProcess } from '../user/process.js';
 
 export function* fork(proc: UserProcess, program: string, name = program, env?: Readonly<Record<string, string>>): SysGen<number> {
   return yield* proc.status('pm', { type: 'PM_FORK', program, name, ...(env !== undefined ? { env } : {}) });
+}
+
+/** Set this process's nice value, or its queue (0..15) and quantum directly; raising priority needs root. */
+export function* setpriority(proc: UserProcess, params: { nice?: number; priority?: number; quantumNs?: number }): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_SETPRIORITY', ...params });
 }
 
 export function* exec(proc: UserProcess, path: string, args: readonly string[] = []): SysGen<number> {

@@ -2,13 +2,17 @@
  * Bitmap allocation, as MINIX's super.c. The entry points are:
  *   allocBit(fs, map, origin)   the first free bit at or after origin (wrapping), set; 0 when full
  *   freeBit(fs, map, bit)       clear a bit; freeing a free bit is a corrupt image, reported as such
- *   allocZone(fs, near)         a data zone near `near` (the file's first zone) or from s_zsearch; ENOSPC
+ *   allocZone(fs, near)         a data zone near `near` (the file's first zone) or from s_zsearch; ENOSPC;
+ *                               never one an inode in the table holds (a corrupt bitmap: the bit stays set)
+ *   distrust(fs, message)       report a bitmap bit that contradicted the inode table
  *   freeZone(fs, zone)          give a zone back and lower s_zsearch
  *   countFree(fs, map)          free bits (statfs)
  */
 import { ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { BlockType } from './cache.js';
+import { holdsZones } from './bitcheck.js';
 import { corrupt, FsError } from './errors.js';
+import { NR_TZONES } from './layout.js';
 import type { FsState } from './state.js';
 
 export const enum BitMap { IMAP = 0, ZMAP = 1 }
@@ -42,8 +46,8 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
       while (seen & (1 << bit)) bit++;
       const b = block * bitsPerBlock + i * 8 + bit;
       if (b >= bits) break; // past the end of the map
-      data[i] = k | (1 << bit);
       fs.cache.markDirty(bp);
+      data[i] = k | (1 << bit);
       yield* fs.cache.putBlock(bp, BlockType.MAP);
       return b;
     }
@@ -67,19 +71,51 @@ export function* freeBit(fs: FsState, map: BitMap, bit: number): Generator<Kerne
     const name = map === BitMap.IMAP ? `inode ${bit}` : `zone ${bit + fs.sb.firstDataZone - 1}`;
     throw corrupt(`double free: ${name} is already free in the ${map === BitMap.IMAP ? 'inode' : 'zone'} bitmap`);
   }
-  bp.data[i] = bp.data[i]! & ~mask;
   fs.cache.markDirty(bp);
+  bp.data[i] = bp.data[i]! & ~mask;
   yield* fs.cache.putBlock(bp, BlockType.MAP);
 }
 
 export function* allocZone(fs: FsState, near: number): Generator<KernelCall, number, any> {
   const first = fs.sb.firstDataZone;
   const fromHint = near < first || near >= fs.sb.zones;
-  const origin = fromHint ? fs.zsearch : near - (first - 1);
-  const b = yield* allocBit(fs, BitMap.ZMAP, origin);
-  if (b === 0) throw new FsError(ENOSPC, `no free zone (${fs.sb.zones - first} data zones)`);
-  if (fromHint) fs.zsearch = b;
-  return first - 1 + b;
+  let origin = fromHint ? fs.zsearch : near - (first - 1);
+  // A bit found free may be a corrupt bitmap's lie: never hand out a zone an inode in the table holds.
+  // The bit stays set (the zone is in use), and the search goes on; at most once per zone.
+  for (let tries = 0; tries < fs.g.zoneBits; tries++) {
+    const b = yield* allocBit(fs, BitMap.ZMAP, origin);
+    if (b === 0) break;
+    const zone = first - 1 + b;
+    const holder = cachedHolder(fs, zone);
+    if (holder === 0) {
+      if (fromHint) fs.zsearch = b;
+      return zone;
+    }
+    distrust(fs, `zone ${zone} is held by inode ${holder} but was free in the zone bitmap: marked used, not handed out`);
+    origin = b + 1;
+  }
+  throw new FsError(ENOSPC, `no free zone (${fs.sb.zones - first} data zones)`);
+}
+
+/** The inode in the table (of those not vouched for at mount) whose i_zone names `zone` (0: none). Device files hold a device number there. */
+function cachedHolder(fs: FsState, zone: number): number {
+  // The mount's check vouched for the other inodes (and this FS's own allocations keep the bits right).
+  for (const ino of fs.inodes.unvouched) {
+    const z = ino.d.zone;
+    for (let i = 0; i < NR_TZONES; i++) {
+      if (z[i] === zone) {
+        if (ino.d.mode !== 0 && holdsZones(ino.d.mode)) return ino.nr;
+        break;
+      }
+    }
+  }
+  return 0;
+}
+
+/** A bitmap bit contradicted what is in use: say so (trace and console); the caller has fixed the bit. */
+export function distrust(fs: FsState, message: string): void {
+  fs.ctx?.trace('error', { call: 'alloc', message: `corrupt bitmap: ${message}` });
+  fs.ctx?.print(`warning: corrupt bitmap: ${message}`);
 }
 
 export function* freeZone(fs: FsState, zone: number): Generator<KernelCall, void, any> {

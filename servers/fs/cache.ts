@@ -5,6 +5,9 @@
  *   flushall()               write every dirty buffer (rw_scattered)
  *   rwScattered(bufs, write) sort by block number (the elevator) and transfer runs of consecutive blocks by vector
  *   prefetch(blockNrs)       read ahead: the absent blocks in one scattered read
+ *   discard(b)               forget an unheld buffer's contents without writing (undoing a request)
+ *   undo                     a hook told of every block a request gets and every buffer written (undo.ts)
+ *   onWriteFailure           a hook told when a write fails for good (after WRITE_RETRIES); stopWrites() ends writing
  * Lists: hash chains on the low bits of the block number (every valid
  * buffer), and one doubly linked LRU list of the buffers nobody holds
  * (count 0), front = next to evict. All operations are O(1) but the sort.
@@ -38,6 +41,14 @@ export const enum BlockType {
 }
 
 const TYPE_MASK = 0x3f;
+
+/** Told of the blocks a request touches, so a failed request can be undone (undo.ts fills it). */
+export interface CacheUndoHook {
+  /** A request is about to change this buffer (markDirty), or got it by a NO_READ miss (`known` false: not read). */
+  noteBlock(b: Buf, known: boolean): void;
+  /** This buffer's data reached the disk. */
+  noteWritten(b: Buf): void;
+}
 
 export class Buf {
   blockNr = -1;
@@ -77,6 +88,9 @@ export interface CacheStats {
 /** Maximum vector elements per device request, as MINIX's NR_IOREQS. */
 export const NR_IOREQS = 64;
 
+/** A failed write is tried again this many times before it counts as failed for good (a transient error passes). */
+export const WRITE_RETRIES = 2;
+
 export class BufferCache {
   readonly bufs: Buf[];
   readonly blockSize: number;
@@ -84,7 +98,15 @@ export class BufferCache {
   private readonly hashMask: number;
   private front: Buf | null = null;
   private rear: Buf | null = null;
+  /** Buffers on the LRU list: the others are held. */
+  private lruSize = 0;
   readonly stats: CacheStats = { hits: 0, misses: 0, evictions: 0, flushes: 0, blocksWritten: 0, blocksRead: 0, writeErrors: 0 };
+  /** Set while a request that may be undone runs. */
+  undo: CacheUndoHook | null = null;
+  /** Told when a write fails for good: the block and the status (super.ts turns the FS read-only). */
+  onWriteFailure: ((blockNr: number, status: number) => void) | null = null;
+  /** After stopWrites() nothing more is written: dirty buffers stay dirty (errors=remount-ro). */
+  private writesStopped = false;
 
   constructor(readonly dev: BlockDevice, readonly options: CacheOptions) {
     if (!(options.buffers >= 4)) throw new RangeError(`cache needs at least 4 buffers, got ${options.buffers}`);
@@ -120,6 +142,7 @@ export class BufferCache {
     if (this.rear) this.rear.next = b; else this.front = b;
     this.rear = b;
     b.onLru = true;
+    this.lruSize++;
   }
 
   private lruPrepend(b: Buf): void {
@@ -128,6 +151,7 @@ export class BufferCache {
     if (this.front) this.front.prev = b; else this.rear = b;
     this.front = b;
     b.onLru = true;
+    this.lruSize++;
   }
 
   private lruRemove(b: Buf): void {
@@ -135,6 +159,7 @@ export class BufferCache {
     if (b.next) b.next.prev = b.prev; else this.rear = b.prev;
     b.prev = b.next = null;
     b.onLru = false;
+    this.lruSize--;
   }
 
   /** Block numbers on the LRU list, front first (tests, docs). */
@@ -180,8 +205,11 @@ export class BufferCache {
     }
     this.stats.misses++;
     if (this.tracing) this.trace('miss', { block: blockNr });
-    const b = this.front;
+    let b = this.front;
     if (b === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
+    // Writing has stopped (a write failed for good): the dirty buffers stay, and reads take a clean one.
+    if (this.writesStopped) while (b !== null && b.dirty) b = b.next;
+    if (b === null) throw new FsError(EIO, `no clean buffer to read block ${blockNr} into: writing has stopped and all ${this.bufs.length} are dirty`);
     if (b.dirty) {
       // Avoid hysteresis: one dirty victim flushes the whole device, in block order.
       yield* this.flushall();
@@ -213,6 +241,8 @@ export class BufferCache {
       // NO_READ: the caller fills the block; start from zeros so a partial fill never shows stale data.
       b.data.fill(0);
     }
+    // A block the caller will overwrite unread has no known old image for the undo log.
+    if (this.undo !== null && mode === GetMode.NO_READ) this.undo.noteBlock(b, false);
     return b;
   }
 
@@ -223,7 +253,9 @@ export class BufferCache {
     b.blockNr = -1;
   }
 
+  /** Call before changing a buffer's data: the undo log (if any) keeps the image before the change. */
   markDirty(b: Buf): void {
+    if (this.undo !== null) this.undo.noteBlock(b, true);
     b.dirty = true;
   }
 
@@ -234,24 +266,38 @@ export class BufferCache {
     if (type & BlockType.ONE_SHOT) this.lruPrepend(b); else this.lruAppend(b);
     const immediate = (type & BlockType.WRITE_IMMED) !== 0
       || (this.options.robust && (type & TYPE_MASK) <= BlockType.MAP);
-    if (immediate && b.dirty && b.valid) yield* this.rwScattered([b], true);
+    if (immediate && b.dirty && b.valid) {
+      const status = yield* this.rwScattered([b], true);
+      // The request that wanted this block on disk now fails (and is undone in memory).
+      if (status < 0) throw new FsError(EIO, `write of block ${b.blockNr} failed (${status})`);
+    }
   }
 
-  /** Release a held buffer without writing (error paths). */
+  /** Write nothing more (a write failed for good); later writes fail with EIO and leave their buffers dirty. */
+  stopWrites(): void {
+    this.writesStopped = true;
+  }
+
+  /** Give a held buffer back without writing it, whatever the robust mode (undo.ts). */
   release(b: Buf): void {
-    if (b.count <= 0) return;
+    if (b.count <= 0) throw new Error(`release of block ${b.blockNr}: not held (count ${b.count})`);
     if (--b.count === 0) this.lruAppend(b);
   }
 
-  /** Drop every hold (after a request failed half way): every buffer goes back on the LRU list. */
-  releaseAll(): void {
-    for (const b of this.bufs) {
-      if (b.count > 0) {
-        b.count = 0;
-        if (!b.valid && b.blockNr >= 0) this.invalidate(b);
-        this.lruAppend(b);
-      }
-    }
+  /** Forget an unheld buffer's data (it goes unwritten): undoing a request's change to a block it never read. */
+  discard(b: Buf): void {
+    if (b.count !== 0) throw new Error(`discard of block ${b.blockNr}: held (count ${b.count})`);
+    if (b.valid) this.invalidate(b);
+    this.lruRemove(b);
+    this.lruPrepend(b);
+  }
+
+  /** Blocks some caller still holds (between requests: none; the server asserts it). */
+  heldBlocks(): number[] {
+    const out: number[] = [];
+    if (this.lruSize === this.bufs.length) return out;
+    for (const b of this.bufs) if (b.count > 0) out.push(b.blockNr);
+    return out;
   }
 
   // ---- writing ----
@@ -282,18 +328,36 @@ export class BufferCache {
       while (n < NR_IOREQS && i + n < bufs.length && bufs[i + n]!.blockNr === bufs[i]!.blockNr + n) n++;
       const vector: IoVecElement[] = new Array(n);
       for (let j = 0; j < n; j++) vector[j] = { position: bufs[i + j]!.blockNr * this.blockSize, buffer: bufs[i + j]!.data };
-      const r = yield* this.dev.transfer(write, vector);
+      if (write && this.writesStopped) { status = -EIO; break; }
+      let r = yield* this.dev.transfer(write, vector);
       let ok = 0;
       while (ok < n && r.done[ok] === this.blockSize) ok++;
+      // A write error may be transient: try the rest of the run again, a bounded number of times.
+      for (let retry = 0; write && ok < n && retry < WRITE_RETRIES; retry++) {
+        if (this.tracing) this.trace('retry', { block: bufs[i + ok]!.blockNr, status: r.status });
+        const rest = yield* this.dev.transfer(true, vector.slice(ok));
+        let more = 0;
+        while (ok + more < n && rest.done[more] === this.blockSize) more++;
+        ok += more;
+        r = rest;
+      }
       for (let j = 0; j < ok; j++) {
         const b = bufs[i + j]!;
-        if (write) { b.dirty = false; this.stats.blocksWritten++; } else { b.valid = true; this.stats.blocksRead++; }
+        if (write) {
+          b.dirty = false;
+          this.stats.blocksWritten++;
+          this.undo?.noteWritten(b);
+        } else {
+          b.valid = true;
+          this.stats.blocksRead++;
+        }
       }
       if (ok < n) {
         status = r.status < 0 ? r.status : -EIO;
         if (write) {
           this.stats.writeErrors++;
           if (this.tracing) this.trace('error', { op: 'write', block: bufs[i + ok]!.blockNr, status });
+          this.onWriteFailure?.(bufs[i + ok]!.blockNr, status);
         }
         break;
       }

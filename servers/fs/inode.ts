@@ -8,7 +8,7 @@
  *   holdLong(ino) / putLong(fs, ino)   turn a request's hold into one that outlives it (open file, cwd), and drop it
  */
 import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
-import { allocBit, BitMap, freeBit } from './alloc.js';
+import { allocBit, BitMap, distrust, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import { decodeInode, emptyInode, encodeInode, INODE_BYTES, S_IFBLK, S_IFCHR, S_IFMT, type DiskInode } from './layout.js';
@@ -24,19 +24,38 @@ export class Inode {
   constructor(readonly nr: number, readonly d: DiskInode) {}
 }
 
+/** Told of the inodes a request touches, so a failed request can be undone (undo.ts fills it). */
+export interface InodeUndoHook {
+  /** A request got this inode (its fields as they were before the request changed them). */
+  noteInode(ino: Inode): void;
+  /** A request allocated this inode. */
+  noteNew(ino: Inode): void;
+}
+
 export class InodeTable {
   readonly byNr = new Map<number, Inode>();
+  /** Set while a request that may be undone runs. */
+  undo: InodeUndoHook | null = null;
+  /**
+   * Inodes read from a part of the table the mount's bitmap check did not cover (bitcheck.ts):
+   * allocation makes sure no zone one of them holds is handed out. The rest the check vouched for,
+   * or this FS allocated them.
+   */
+  readonly unvouched = new Set<Inode>();
   /** Inodes nobody holds, oldest first: the ones a new inode may replace. */
   private readonly unused = new Set<Inode>();
   constructor(readonly slots: number) {}
 
+  /** Inodes with count > 0 (few: working directories, open files, the request's own). */
+  private readonly held = new Set<Inode>();
+
   hold(ino: Inode): void {
-    if (ino.count++ === 0) this.unused.delete(ino);
+    if (ino.count++ === 0) { this.unused.delete(ino); this.held.add(ino); }
   }
 
   release(ino: Inode): void {
     if (ino.count <= 0) throw new Error(`inode ${ino.nr}: released more than held`);
-    if (--ino.count === 0) this.unused.add(ino);
+    if (--ino.count === 0) { this.unused.add(ino); this.held.delete(ino); }
   }
 
   /** A slot for a new inode: a free one, or the oldest unheld (null if all are held). */
@@ -48,20 +67,22 @@ export class InodeTable {
 
   forget(ino: Inode): void {
     this.unused.delete(ino);
+    this.unvouched.delete(ino);
+    this.held.delete(ino);
     this.byNr.delete(ino.nr);
   }
 
   add(ino: Inode): void {
     this.byNr.set(ino.nr, ino);
     ino.count = 1;
+    this.held.add(ino);
   }
 
-  /** Drop every hold a request took (after a failed request); long holds stay. */
-  releaseAll(): void {
-    for (const ino of this.byNr.values()) {
-      if (ino.count > ino.longHolds) ino.count = ino.longHolds;
-      if (ino.count === 0) this.unused.add(ino);
-    }
+  /** Inodes held beyond their long holds (between requests: none; the server asserts it). */
+  shortHeld(): number[] {
+    const out: number[] = [];
+    for (const ino of this.held) if (ino.count > ino.longHolds) out.push(ino.nr);
+    return out;
   }
 }
 
@@ -71,8 +92,8 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   const offset = ((ino.nr - 1) % perBlock) * INODE_BYTES;
   const bp = yield* fs.cache.getBlock(blockNr);
   if (write) {
-    encodeInode(ino.d, bp.data, offset);
     fs.cache.markDirty(bp);
+    encodeInode(ino.d, bp.data, offset);
     ino.dirty = false;
   } else {
     decodeInode(bp.data, offset, ino.d);
@@ -94,12 +115,15 @@ export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode,
   const cached = fs.inodes.byNr.get(nr);
   if (cached !== undefined) {
     fs.inodes.hold(cached);
+    fs.inodes.undo?.noteInode(cached);
     return cached;
   }
   yield* takeSlot(fs);
   const ino = new Inode(nr, emptyInode());
   yield* rwInode(fs, ino, false);
   fs.inodes.add(ino);
+  if (fs.checkedInodeBlocks?.has(Math.floor((nr - 1) / fs.g.inodesPerBlock)) !== true) fs.inodes.unvouched.add(ino);
+  fs.inodes.undo?.noteInode(ino);
   return ino;
 }
 
@@ -128,8 +152,7 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
 export function* allocInode(fs: FsState, mode: number, uid: number, gid: number): Generator<KernelCall, Inode, any> {
   checkWritable(fs, 'a new inode'); // MINIX alloc_inode: no inode on a read-only device
   yield* takeSlot(fs);
-  const nr = yield* allocBit(fs, BitMap.IMAP, fs.isearch);
-  if (nr === 0) throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);
+  const nr = yield* allocFreeInodeNr(fs);
   fs.isearch = nr;
   const t = nowSec(fs);
   const d = emptyInode();
@@ -140,7 +163,36 @@ export function* allocInode(fs: FsState, mode: number, uid: number, gid: number)
   const ino = new Inode(nr, d);
   ino.dirty = true;
   fs.inodes.add(ino);
+  fs.inodes.undo?.noteNew(ino);
   return ino;
+}
+
+/**
+ * A free inode number from the bitmap, checked: a corrupt bitmap may show a
+ * live inode as free, so one whose table entry or on-disk mode is non-zero is
+ * not handed out (its bit stays set, which repairs the bitmap) and the search
+ * goes on, at most once per inode. MINIX's alloc_inode trusts the bit.
+ */
+function* allocFreeInodeNr(fs: FsState): Generator<KernelCall, number, any> {
+  let origin = fs.isearch;
+  for (let tries = 0; tries <= fs.sb.ninodes; tries++) {
+    const nr = yield* allocBit(fs, BitMap.IMAP, origin);
+    if (nr === 0 || nr > fs.sb.ninodes) break;
+    const cached = fs.inodes.byNr.get(nr);
+    let mode = cached?.d.mode ?? 0;
+    if (cached === undefined) {
+      const bp = yield* fs.cache.getBlock(fs.g.inodeStart + Math.floor((nr - 1) / fs.g.inodesPerBlock));
+      mode = decodeInode(bp.data, ((nr - 1) % fs.g.inodesPerBlock) * INODE_BYTES).mode;
+      yield* fs.cache.putBlock(bp, BlockType.INODE);
+    }
+    if (mode === 0 && (cached === undefined || cached.count === 0)) {
+      if (cached !== undefined) fs.inodes.forget(cached); // a stale copy of a free inode
+      return nr;
+    }
+    distrust(fs, `inode ${nr} is in use (mode 0o${mode.toString(8)}) but was free in the inode bitmap: marked used, not handed out`);
+    origin = nr + 1;
+  }
+  throw new FsError(ENOSPC, `no free inode (${fs.sb.ninodes} inodes)`);
 }
 
 export function* writeDirtyInodes(fs: FsState): Generator<KernelCall, void, any> {

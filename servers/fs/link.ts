@@ -9,9 +9,9 @@
  * Each name change needs write and search permission on the directory, and
  * a sticky directory keeps others' names.
  */
-import { EBUSY, EINVAL, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, type KernelCall } from '../../kernel/index.js';
+import { EBUSY, EEXIST, EINVAL, EISDIR, EMLINK, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, EPERM, type KernelCall } from '../../kernel/index.js';
 import { corrupt, FsError } from './errors.js';
-import { getInode, putInode, type Inode } from './inode.js';
+import { getInode, putInode, rwInode, type Inode } from './inode.js';
 import { isDir, isReg, ROOT_INODE, S_IFLNK } from './layout.js';
 import { macCreate } from './mac.js';
 import { LINK_MAX, newNode } from './open.js';
@@ -107,13 +107,22 @@ export function* linkFile(fs: FsState, path: string, path2: string, who: Who = R
     try {
       yield* need(fs, who, dir, W_BIT | X_BIT, `'${path2}': parent directory`);
       yield* needMac(fs, who, dir, 'add_name', `'${path2}'`);
-      yield* searchDir(fs, dir, name, DirOp.ENTER, ino.nr);
+      if ((yield* searchDir(fs, dir, name, DirOp.LOOK_UP)) !== 0) throw new FsError(EEXIST, `'${path2}' exists`);
+      // The count first, written, then the entry: a crash in between leaves a count one too high (a leak
+      // fsck repairs), never one too low. MINIX's do_link enters the name first.
+      ino.d.nlinks++;
+      ino.d.ctime = nowSec(fs);
+      yield* rwInode(fs, ino, true);
+      try {
+        yield* searchDir(fs, dir, name, DirOp.ENTER, ino.nr);
+      } catch (err) {
+        ino.d.nlinks--;
+        ino.dirty = true;
+        throw err;
+      }
     } finally {
       yield* putInode(fs, dir);
     }
-    ino.d.nlinks++;
-    ino.d.ctime = nowSec(fs);
-    ino.dirty = true;
   } finally {
     yield* putInode(fs, ino);
   }
@@ -207,17 +216,11 @@ export function* makeSymlink(fs: FsState, target: string, path: string, who: Who
     yield* need(fs, who, dir, W_BIT | X_BIT, `'${path}': parent directory`);
     yield* needMac(fs, who, dir, 'add_name', `'${path}'`);
     const label = yield* macCreate(fs, who, dir, name, S_IFLNK);
-    const ino = yield* newNode(fs, dir, name, S_IFLNK | 0o777, who.uid, who.gid, 1, label);
-    try {
-      yield* writeFile(fs, ino, 0, bytes);
-    } catch (err) {
-      // No room for the text: take the name back, the inode goes with its last hold.
-      yield* searchDir(fs, dir, name, DirOp.DELETE);
-      ino.d.nlinks = 0;
-      throw err;
-    } finally {
-      yield* putInode(fs, ino);
-    }
+    // The text is written before the name is entered (newNode): no name for a link without its target.
+    const ino = yield* newNode(fs, dir, name, S_IFLNK | 0o777, who.uid, who.gid, 1, label, function* (link) {
+      yield* writeFile(fs, link, 0, bytes);
+    });
+    yield* putInode(fs, ino);
   } finally {
     yield* putInode(fs, dir);
   }

@@ -46,6 +46,8 @@ export function fsServer(config: FsConfig) {
 /** Answer every request with the mount error, so a client can show why. */
 function* mountFailed(ctx: ActorContext, message: string): Generator<KernelCall, never, any> {
   ctx.trace('error', { call: 'mount', message });
+  // On the console too: a line starting `error:` makes `mksim boot` exit 1.
+  ctx.print(`error: ${message}`);
   for (;;) {
     const m: Envelope | number = yield receive(ANY);
     if (typeof m === 'number' || m.type === NOTIFY) continue;

@@ -74,8 +74,8 @@ export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr 
         throw corrupt(`directory inode ${dir.nr}: entry '${name}' points to inode ${ino} beyond s_ninodes ${fs.sb.ninodes}`);
       }
       if (op === DirOp.DELETE) {
-        setDirentInode(data, off, 0);
         fs.cache.markDirty(bp);
+        setDirentInode(data, off, 0);
         dir.d.mtime = dir.d.ctime = nowSec(fs);
         dir.dirty = true;
       }
@@ -89,8 +89,8 @@ export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr 
   if (op !== DirOp.ENTER) return 0;
   if (freeSlotBlock >= 0) {
     const bp = yield* fs.cache.getBlock(freeSlotBlock);
-    writeDirent(bp.data, freeSlotOffset, nr, encoded);
     fs.cache.markDirty(bp);
+    writeDirent(bp.data, freeSlotOffset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
   } else {
     // Append: a new block when the last one is full.
@@ -105,8 +105,8 @@ export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr 
     } else {
       bp = yield* fs.cache.getBlock(z);
     }
-    writeDirent(bp.data, offset, nr, encoded);
     fs.cache.markDirty(bp);
+    writeDirent(bp.data, offset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
     dir.d.size += DIRENT_BYTES;
   }

@@ -16,6 +16,7 @@ import type { BufferCache } from './cache.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
 import type { Geometry, NameCache, Superblock } from './layout.js';
+import type { UndoLog } from './undo.js';
 import type { LabelStore } from './label.js';
 import type { FsMac } from './mac.js';
 
@@ -41,6 +42,8 @@ export interface FsConfig {
   readonly context?: string;
   /** Mount read-only (MINIX `mount -r`): modifying calls fail with EROFS and nothing is written. */
   readonly readOnly?: boolean;
+  /** Mount even if the bitmaps contradict the inode table (bitcheck.ts); allocation still checks each bit. */
+  readonly trustBitmaps?: boolean;
 }
 
 export const DEFAULT_FS_CONFIG = {
@@ -77,6 +80,12 @@ export interface FsState {
    * (a remount). Modifying calls fail with EROFS (checkWritable, below) and no block is written.
    */
   readOnly: boolean;
+  /** The undo log of the running modifying request (undo.ts), kept between requests. */
+  undoLog?: UndoLog;
+  /** Inode-table blocks (indexes) whose inodes' zones the mount found marked in the zone bitmap (bitcheck.ts). */
+  checkedInodeBlocks?: ReadonlySet<number>;
+  /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
+  readOnlyCause?: string;
   /** Encoded path components (layout.ts NameCache), per FS instance. */
   readonly names: NameCache;
   /** Number of the next pipe (trace records name pipes by it); per FS instance, so every boot counts from 1. */
@@ -109,5 +118,5 @@ export function nowSec(fs: FsState): number {
  * a call that would modify a read-only file system fails with EROFS.
  */
 export function checkWritable(fs: FsState, what: string): void {
-  if (fs.readOnly) throw new FsError(EROFS, `${what}: the file system is mounted read-only`);
+  if (fs.readOnly) throw new FsError(EROFS, `${what}: the file system is ${fs.readOnlyCause ?? 'mounted read-only'}`);
 }

@@ -4,12 +4,16 @@
  *                                  processes, filps, locks; the root device in the device table);
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
+ *                                  read-write: the bitmaps are checked against the inode table (bitcheck.ts)
+ *                                  unless config.trustBitmaps
+ *   remountReadOnly(fs, block, status)   a write failed for good: no more writes, EROFS from now on
  * A read-only mount (config.readOnly, MINIX `mount -r`) reads the superblock
  * and writes nothing: no superblock state, no times, no freeing of orphans;
  * its device refuses writes, so a missed check cannot reach the disk
  * (the checks themselves: state.ts checkWritable at each modifying call).
  */
-import { EROFS, type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { checkBitmaps } from './bitcheck.js';
 import { BufferCache } from './cache.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
@@ -62,7 +66,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     elevator: config.elevator ?? DEFAULT_FS_CONFIG.elevator,
     ctx,
   });
-  return {
+  const fs: FsState = {
     ctx, dev, sb, g: geometryOf(sb), cache,
     inodes: new InodeTable(config.inodeSlots ?? DEFAULT_FS_CONFIG.inodeSlots),
     readAheadBlocks: config.readAheadBlocks ?? DEFAULT_FS_CONFIG.readAheadBlocks,
@@ -78,6 +82,38 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     names: new NameCache(),
     nextPipeNr: 1,
   };
+  cache.onWriteFailure = (blockNr, status) => remountReadOnly(fs, blockNr, status);
+  // A read-write mount allocates: bitmaps that contradict the inode table would hand out live inodes
+  // and zones, so such an image is refused (a read-only mount allocates nothing and is not checked).
+  if (!readOnly && config.trustBitmaps !== true) {
+    const check = yield* checkBitmaps(fs);
+    if (check.problems.length > 0) {
+      const more = check.more > 0 ? `; and ${check.more} more` : '';
+      throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
+        + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
+    }
+    if (check.stopped !== null) ctx?.trace('error', { call: 'mount', message: `bitmap check incomplete: ${check.stopped}` });
+    fs.checkedInodeBlocks = check.inodeBlocks;
+  }
+  return fs;
+}
+
+/**
+ * ext's errors=remount-ro: a write failed for good (the cache tried it again
+ * WRITE_RETRIES times), so the image on disk can no longer be kept
+ * consistent. Write nothing more, so it stays as the last writes left it;
+ * every later modifying call fails with EROFS. Said on the console (a line
+ * starting `error:`, which makes `mksim boot` exit 1) and in the trace: an
+ * `error` record with `call: 'remount-ro'`, the block and the status.
+ * MINIX's FS has no such mode: it panics or goes on writing.
+ */
+export function remountReadOnly(fs: FsState, blockNr: number, status: number): void {
+  fs.cache.stopWrites();
+  if (fs.readOnly) return;
+  fs.readOnly = true;
+  fs.readOnlyCause = `read-only since writing block ${blockNr} failed (${errnoName(status)})`;
+  fs.ctx?.trace('error', { call: 'remount-ro', block: blockNr, status, message: fs.readOnlyCause });
+  fs.ctx?.print(`error: writing block ${blockNr} failed (${errnoName(status)}): the file system is now read-only`);
 }
 
 export function* syncAll(fs: FsState): Generator<KernelCall, number, any> {

@@ -22,22 +22,48 @@ import { readFd, rwPath, seekFd, writeFd } from './readwrite.js';
 import { getFileCon, pmSetcon, setFileCon, setFsCreate } from './secattr.js';
 import { changeDir, readDirEntries, statFs, statInode, statPath } from './stadir.js';
 import { syncAll } from './super.js';
+import { rollBack, startUndo, stopUndo } from './undo.js';
 import type { FsState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
+/** Calls that change the file system: a failure undoes what they did (undo.ts). */
+export const MODIFYING_CALLS: ReadonlySet<string> = new Set([
+  'FS_CREATE', 'FS_MKDIR', 'FS_WRITE', 'FS_TRUNCATE', 'FS_UNLINK', 'FS_RMDIR', 'FS_LINK', 'FS_RENAME', 'FS_SYMLINK',
+  'FS_CHMOD', 'FS_CHOWN', 'FS_UTIME', 'FS_OPEN', 'FS_WRITEFD', 'FS_FTRUNCATE', 'FS_SETFILECON',
+]);
+
 function guard<M extends Message>(fs: FsState, h: (m: Envelope<M>) => Gen<Message | null>): Handler<M> {
   return function* (m) {
+    const undoable = MODIFYING_CALLS.has(m.type);
+    if (undoable) startUndo(fs);
+    let reply: Message | null;
     try {
-      return yield* h(m);
+      reply = yield* h(m);
     } catch (err) {
       if (!(err instanceof FsError)) throw err;
-      fs.cache.releaseAll();
-      fs.inodes.releaseAll();
-      fs.ctx?.trace('error', { call: m.type, err: err.errno, message: err.message });
+      checkHolds(fs, m.type);
+      const lost = undoable ? yield* rollBack(fs) : [];
+      fs.ctx?.trace('error', { call: m.type, err: err.errno, message: err.message, ...(undoable ? { undone: true } : {}), ...(lost.length > 0 ? { notUndone: lost } : {}) });
       return fsReply(-err.errno, { message: err.message });
     }
+    if (undoable) stopUndo(fs);
+    checkHolds(fs, m.type);
+    return reply;
   };
+}
+
+/**
+ * Put/put discipline: every get_block and get_inode of a request has its put by
+ * the time the request ends, on the error path too (each handler puts in a
+ * finally). A hold left behind is a bug in the FS, so this is an assertion.
+ */
+function checkHolds(fs: FsState, call: string): void {
+  const blocks = fs.cache.heldBlocks();
+  const inodes = fs.inodes.shortHeld();
+  if (blocks.length > 0 || inodes.length > 0) {
+    throw new Error(`fs: ${call} ended holding blocks [${blocks.join(', ')}] and inodes [${inodes.join(', ')}]`);
+  }
 }
 
 /** A user's call: it acts for the caller's FS process entry. */

@@ -19,8 +19,8 @@ import { checkWritable, nowSec, type FsState } from './state.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
-  bp.data.fill(0);
   fs.cache.markDirty(bp);
+  bp.data.fill(0);
   return bp;
 }
 
@@ -47,20 +47,23 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
     const bp = yield* fs.cache.getBlock(z);
     const last = level === path.indexes.length - 1;
     let child = last ? zone : readU32(bp.data, offset);
-    if (!last) {
-      checkZone(fs, ino, child);
-      if (ancestors.includes(child)) { yield* fs.cache.putBlock(bp, BlockType.INDIRECT); throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`); }
-      if (child === 0) {
-        child = yield* allocZone(fs, z);
-        yield* fs.cache.putBlock(yield* freshBlock(fs, child), BlockType.INDIRECT);
-        writeU32(bp.data, offset, child);
+    try {
+      if (!last) {
+        checkZone(fs, ino, child);
+        if (ancestors.includes(child)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
+        if (child === 0) {
+          child = yield* allocZone(fs, z);
+          yield* fs.cache.putBlock(yield* freshBlock(fs, child), BlockType.INDIRECT);
+          fs.cache.markDirty(bp);
+          writeU32(bp.data, offset, child);
+        }
+      } else {
         fs.cache.markDirty(bp);
+        writeU32(bp.data, offset, zone);
       }
-    } else {
-      writeU32(bp.data, offset, zone);
-      fs.cache.markDirty(bp);
+    } finally {
+      yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     }
-    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     z = child;
   }
 }
@@ -100,11 +103,12 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8
       // A block wholly overwritten, or wholly past the end of file (zeros by the invariant), need not be read.
       const noRead = chunk === bs || (offset === 0 && index * bs >= size);
       bp = yield* fs.cache.getBlock(z, noRead ? GetMode.NO_READ : GetMode.NORMAL);
+      fs.cache.markDirty(bp); // before any change: the undo log keeps the old image
       if (noRead && chunk < bs) bp.data.fill(0);
     }
     lastZone = z;
-    bp.data.set(src.subarray(done, done + chunk), offset);
     fs.cache.markDirty(bp);
+    bp.data.set(src.subarray(done, done + chunk), offset);
     yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
     done += chunk;
   }
@@ -127,21 +131,24 @@ function* freeTree(fs: FsState, ino: Inode, z: number, depth: number, base: numb
   if (ancestors.includes(z)) throw corrupt(`inode ${ino.nr}: indirect block ${z} points at itself`);
   const chain = [...ancestors, z];
   const bp = yield* fs.cache.getBlock(z);
-  for (let i = 0; i < n; i++) {
-    const childBase = base + i * span;
-    if (childBase + span <= firstFree) continue;
-    const child = readU32(bp.data, i * 4);
-    if (child === 0) continue;
-    if (depth === 1) {
-      checkZone(fs, ino, child);
-      yield* freeZone(fs, child);
-    } else if (!(yield* freeTree(fs, ino, child, depth - 1, childBase, firstFree, chain))) {
-      continue;
+  try {
+    for (let i = 0; i < n; i++) {
+      const childBase = base + i * span;
+      if (childBase + span <= firstFree) continue;
+      const child = readU32(bp.data, i * 4);
+      if (child === 0) continue;
+      if (depth === 1) {
+        checkZone(fs, ino, child);
+        yield* freeZone(fs, child);
+      } else if (!(yield* freeTree(fs, ino, child, depth - 1, childBase, firstFree, chain))) {
+        continue;
+      }
+      fs.cache.markDirty(bp);
+      writeU32(bp.data, i * 4, 0);
     }
-    writeU32(bp.data, i * 4, 0);
-    fs.cache.markDirty(bp);
+  } finally {
+    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
   }
-  yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
   if (firstFree > base) return false;
   yield* freeZone(fs, z);
   return true;
@@ -170,8 +177,8 @@ export function* truncateInode(fs: FsState, ino: Inode, newSize: number): Genera
       const z = yield* readMap(fs, ino, Math.floor(newSize / bs));
       if (z !== 0) {
         const bp = yield* fs.cache.getBlock(z);
-        bp.data.fill(0, tail);
         fs.cache.markDirty(bp);
+        bp.data.fill(0, tail);
         yield* fs.cache.putBlock(bp, BlockType.PARTIAL_DATA);
       }
     }

@@ -12,6 +12,7 @@ import { pmReply, tellFs, type PmState } from './state.js';
 import { checkFork } from './security.js';
 import { sigProc } from './signal.js';
 import { cancelTimers } from './time.js';
+import { schedStartUser, schedStop } from './schedule.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -39,6 +40,8 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   child.actions = parent.actions.map((a) => (a === 'catch' ? 'default' : a));
   pm.procs.add(child);
   yield* tellFs(pm, { type: 'FS_PM_FORK', parent: parent.endpoint, child: childEp, pid, uid: child.euid, gid: child.egid });
+  // The scheduler takes the child before it first runs (MINIX: no quantum until sched_start_user).
+  yield* schedStartUser(pm, child, parent);
   yield kernelCall('sys_resume', { endpoint: childEp });
   pm.ctx.trace('proc', { op: 'fork', pid, parent: parent.pid, child: child.name, program: m.program });
   return pmReply(pid);
@@ -66,6 +69,7 @@ export function* doExit(pm: PmState, m: Envelope<PmExit>): Gen<Message | null> {
 export function* exitProc(pm: PmState, p: MProc, status: number): Gen<void> {
   if (p.zombie) return;
   cancelTimers(pm, p);
+  yield* schedStop(pm, p);
   yield* tellFs(pm, { type: 'FS_PM_EXIT', endpoint: p.endpoint });
   yield kernelCall('sys_exit', { endpoint: p.endpoint, code: status });
   p.zombie = true;

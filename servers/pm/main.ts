@@ -4,15 +4,19 @@
  * Requests from endpoints PM does not know get EINVAL; notifications from
  * the clock are its alarm.
  */
-import { EINVAL, NONE, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EINVAL, NONE, USER_Q, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { serve } from '../../lib/server.js';
 import { INIT_PID, newMProc, ProcTable } from './mproc.js';
 import { NSIG } from './protocol.js';
 import { pmCallTable } from './table.js';
 import { tellFs, type PmConfig, type PmState } from './state.js';
 import { onClockNotify } from './time.js';
+import { schedInit } from './schedule.js';
 
 export type { PmConfig } from './state.js';
+
+/** init's quantum when the boot image gives none (the kernel's default). */
+const DEFAULT_USER_QUANTUM_NS = 10_000_000;
 
 export function pmServer(config: PmConfig) {
   return function* pmMain(ctx: ActorContext): Generator<KernelCall, void, any> {
@@ -31,6 +35,7 @@ export function pmServer(config: PmConfig) {
         yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: initEp, uid: config.initUid, gid: config.initGid });
       }
       if (init.context !== null) yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: initEp, context: init.context });
+      yield* schedInit(pm, init, config.initPriority ?? USER_Q, config.initQuantumNs ?? DEFAULT_USER_QUANTUM_NS);
     }
     const clock = ctx.endpointOf('clock');
     yield* serve(pmCallTable(pm), {

@@ -4,7 +4,7 @@
  *   MProc          pid, parent, endpoint, credentials, signal state, what it waits in
  *   ProcTable      add / byPid / byEndpoint / children / release; bounded (NR_PROCS)
  */
-import type { Endpoint } from '../../kernel/index.js';
+import { USER_Q, type Endpoint } from '../../kernel/index.js';
 import type { SigDisposition } from './protocol.js';
 
 export const NR_PROCS = 256;
@@ -40,6 +40,10 @@ export interface MProc {
   pendingMask: number;
   /** Mask to restore after sigsuspend returns. */
   savedMask: number | null;
+  /** The best scheduling queue it may have (MINIX's mp_nice, as a queue); children inherit it. */
+  maxPriority: number;
+  /** Does SCHED schedule it (MINIX's mp_scheduler != KERNEL)? */
+  scheduled: boolean;
 }
 
 export class ProcTable {
@@ -109,5 +113,7 @@ export function newMProc(fields: Pick<MProc, 'pid' | 'parentPid' | 'endpoint' | 
     blockedMask: 0,
     pendingMask: 0,
     savedMask: null,
+    maxPriority: USER_Q,
+    scheduled: false,
   };
 }

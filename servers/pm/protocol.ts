@@ -45,7 +45,20 @@ export interface PmNewrole extends Message { readonly type: 'PM_NEWROLE'; readon
 
 export type PmRequest =
   | PmFork | PmExec | PmExit | PmWait | PmKill | PmSigaction | PmSigprocmask | PmSigsuspend
-  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmNewrole;
+  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmNewrole | PmSetpriority;
+
+/**
+ * setpriority(2) and mksim's process-block scheduling in one call: a nice
+ * value (-20..19, MINIX's nice_to_priority maps it to a queue), or a queue
+ * (0..15) directly, and optionally a quantum. Lowering the queue number
+ * (raising the priority) or setting a quantum needs euid 0.
+ */
+export interface PmSetpriority extends Message {
+  readonly type: 'PM_SETPRIORITY';
+  readonly nice?: number;
+  readonly priority?: number;
+  readonly quantumNs?: number;
+}
 
 export interface PmReply extends Message {
   readonly type: 'PM_REPLY';

@@ -16,6 +16,9 @@ export interface PmConfig {
   readonly initGid: number;
   /** init's security context (its block's context=): the one it may take at boot without a transition. */
   readonly initContext?: string;
+  /** init's queue and quantum (its block's priority= and quantum=), handed to SCHED at start (sched_init). */
+  readonly initPriority?: number;
+  readonly initQuantumNs?: number;
 }
 
 export interface PmState {

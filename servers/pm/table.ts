@@ -9,6 +9,7 @@ import { doFsSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './
 import { doGetcon, doNewrole, doSetcon } from './security.js';
 import type { PmState } from './state.js';
 import { doAlarm, doSleep } from './time.js';
+import { doSetpriority } from './schedule.js';
 
 export function pmCallTable(pm: PmState): CallTable {
   return {
@@ -29,6 +30,7 @@ export function pmCallTable(pm: PmState): CallTable {
     PM_GETCON: (m) => doGetcon(pm, m),
     PM_SETCON: (m) => doSetcon(pm, m),
     PM_NEWROLE: (m) => doNewrole(pm, m),
+    PM_SETPRIORITY: (m) => doSetpriority(pm, m),
     FS_SIGNAL: (m) => doFsSignal(pm, m),
   };
 }

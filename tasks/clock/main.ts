@@ -1,7 +1,7 @@
 /*
  * The clock task (MINIX's clock task, kernel/clock.c's CLOCK): its device,
  * tick layer and timer table, then the receive loop with its call table.
- *   clockTask(config)              the Program for the boot image's `clock` line
+ *   clockTask(config)              the Program for the boot image's `clock` line (it counts the kernel's quanta)
  *   createClock(config, options)   the same, with handles on its stats, device and timers
  *                                  (tests, benchmarks, the guests model)
  * Interrupts arrive as NOTIFY from HARDWARE: the task runs the due timers,
@@ -27,6 +27,8 @@ export interface ClockOptions {
   readonly eventSource?: (ctx: ActorContext) => EventSource;
   /** Name of the device in `state` records (default: `<task>.timer`). */
   readonly deviceName?: string;
+  /** Count the kernel's quanta (ticks or quantum-end events; see tick.ts). Default false: a guest's clock does not. */
+  readonly drivesQuanta?: boolean;
 }
 
 export interface ClockInstance {
@@ -40,7 +42,7 @@ export interface ClockInstance {
 }
 
 export function clockTask(config: Partial<ClockConfig> = {}): Program {
-  return createClock(clockConfig(config)).program;
+  return createClock(clockConfig(config), { drivesQuanta: true }).program;
 }
 
 type Gen = Generator<KernelCall, Message | null, any>;
@@ -57,7 +59,7 @@ export function createClock(config: ClockConfig, options: ClockOptions = {}): Cl
     const device = new ClockEventDevice(kernel, source, {
       name: options.deviceName ?? `${ctx.name}.timer`, minDeltaNs: config.minDeltaNs, maxDeltaNs: config.maxDeltaNs,
     });
-    const tick = new TickLayer(kernel, device, config, instance.stats, () => kernel.raiseIrq(self, CLOCK_IRQ_BIT));
+    const tick = new TickLayer(kernel, device, config, instance.stats, () => kernel.raiseIrq(self, CLOCK_IRQ_BIT), options.drivesQuanta ?? false);
     const timers = new ClockTimers(kernel, tick, config, instance.stats, ctx.name);
     Object.assign(instance, { device, tick, timers });
     tick.start();

@@ -21,6 +21,8 @@ export interface ClockStats {
   irqsRaised: number;
   /** Device interrupts that found nothing due (in periodic mode: idle ticks). */
   idleTicks: number;
+  /** Tickless: device interrupts that ended the running process's quantum (the cost of quanta without a tick). */
+  quantumEvents: number;
   /** Programmings of the oneshot device. */
   programs: number;
   /** Programmings refused because the delta was under the minimum (ETIME). */
@@ -37,7 +39,7 @@ export interface ClockStats {
 
 export function newClockStats(): ClockStats {
   return {
-    deviceEvents: 0, irqsRaised: 0, idleTicks: 0, programs: 0, minDeltaRefusals: 0,
+    deviceEvents: 0, irqsRaised: 0, idleTicks: 0, quantumEvents: 0, programs: 0, minDeltaRefusals: 0,
     timersSet: 0, timersFired: 0, timersCancelled: 0, latenessTotalNs: 0, latenessMaxNs: 0, wakeups: 0,
     perOwner: new Map(),
   };

@@ -7,6 +7,10 @@
  *   TickLayer.setNextTimeout(ns)      the earliest pending expiry (Infinity: none)
  *   TickLayer.roundExpiry(ns)         periodic: up to the next tick boundary; tickless: exact
  *   TickLayer.jiffies()               ticks since the clock started
+ * When it drives quanta (the boot image's clock, not a guest's), it tells the
+ * kernel how at start: periodic, each tick charges the running process one
+ * tick (kernel.clockTick); tickless, the device is also programmed for the
+ * quantum end the kernel asks for (kernel.quantumInterrupt), as Linux's hrtick.
  */
 import { ETIME, type Kernel } from '../../kernel/index.js';
 import type { ClockEventDevice } from './clockevent.js';
@@ -19,6 +23,10 @@ export class TickLayer {
   originNs = 0;
   /** Earliest pending timer expiry (MINIX's next_timeout), or Infinity. */
   private nextTimeoutNs = Infinity;
+  /** Tickless: the quantum end the kernel asked an interrupt for, or Infinity. */
+  private quantumEventNs = Infinity;
+  /** The task was raised for a due timer and has not yet said what is next: that expiry needs no programming. */
+  private taskPending = false;
 
   constructor(
     private readonly kernel: Kernel,
@@ -27,6 +35,8 @@ export class TickLayer {
     private readonly stats: ClockStats,
     /** Interrupt the clock task (kernel.raiseIrq to it). */
     private readonly raise: () => void,
+    /** Does this clock count the kernel's quanta? */
+    private readonly drivesQuanta = false,
   ) {
     this.tickNs = tickNsOf(config.hz);
     device.handler = config.mode === 'periodic' ? () => this.onTick() : () => this.onOneshotEvent();
@@ -46,6 +56,14 @@ export class TickLayer {
       this.device.setOneshot();
       this.device.stopOneshot();
     }
+    if (!this.drivesQuanta) return;
+    this.kernel.setQuantumClock(this.config.mode === 'periodic'
+      ? { kind: 'tick', tickNs: this.tickNs }
+      : {
+        kind: 'oneshot',
+        arm: (atNs) => { this.quantumEventNs = atNs; this.programOneshot(); },
+        disarm: () => { this.quantumEventNs = Infinity; this.programOneshot(); },
+      });
   }
 
   jiffies(): number {
@@ -62,13 +80,14 @@ export class TickLayer {
 
   setNextTimeout(expiryNs: number): void {
     this.nextTimeoutNs = expiryNs;
+    this.taskPending = false;
     if (this.config.mode === 'tickless') this.programOneshot();
   }
 
-  /** Tickless: program the device for the next timer only, or stop it when none is pending. */
+  /** Tickless: program the device for the next timer or quantum end only, or stop it when none is pending. */
   private programOneshot(): void {
     const device = this.device;
-    const expiryNs = this.nextTimeoutNs;
+    const expiryNs = Math.min(this.taskPending ? Infinity : this.nextTimeoutNs, this.quantumEventNs);
     if (expiryNs === Infinity) {
       if (device.state === 'oneshot') device.stopOneshot();
       return;
@@ -88,7 +107,8 @@ export class TickLayer {
   private onTick(): void {
     this.stats.deviceEvents++;
     const idle = this.nextTimeoutNs > this.kernel.nowNs;
-    this.traceTick(idle);
+    this.traceTick(idle, false);
+    if (this.drivesQuanta) this.kernel.clockTick();
     if (!idle) {
       this.stats.irqsRaised++;
       this.raise();
@@ -98,18 +118,30 @@ export class TickLayer {
   }
 
   /** One record per clock-event interrupt: the cost a tick-vs-tickless comparison counts. */
-  private traceTick(idle: boolean): void {
+  private traceTick(idle: boolean, quantum: boolean): void {
     const k = this.kernel;
-    if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle });
+    if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle, ...(quantum ? { quantum: true } : {}) });
   }
 
   private onOneshotEvent(): void {
     this.stats.deviceEvents++;
-    this.traceTick(this.nextTimeoutNs > this.kernel.nowNs);
-    if (this.nextTimeoutNs <= this.kernel.nowNs) {
+    const nowNs = this.kernel.nowNs;
+    const timerDue = this.nextTimeoutNs <= nowNs && !this.taskPending;
+    const quantumDue = this.quantumEventNs <= nowNs;
+    this.traceTick(!timerDue && !quantumDue, quantumDue);
+    if (quantumDue) {
+      this.quantumEventNs = Infinity;
+      this.stats.quantumEvents++;
+      this.kernel.quantumInterrupt();
+    }
+    if (timerDue) {
       // The task reprograms when it has run the due timers.
       this.stats.irqsRaised++;
+      this.taskPending = true;
       this.raise();
+      if (this.quantumEventNs !== Infinity) this.programOneshot();
+    } else if (quantumDue) {
+      this.programOneshot();
     } else {
       this.stats.idleTicks++;
       this.programOneshot();

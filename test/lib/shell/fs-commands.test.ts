@@ -41,8 +41,14 @@ describe('file commands in boot scripts', () => {
     cat /home/alice/log
     ln -s /home/alice/log /lnk
     ln /shadow /shadow2
+    lstat /lnk
     stat /lnk
     stat /shadow2
+    ln -s /nowhere /dangling
+    lstat /dangling
+    expect ENOENT stat /dangling
+    ls /
+    rm /dangling
     mv /lnk /lnk2
     cat /lnk2
     expect ENOENT cat /lnk
@@ -79,6 +85,10 @@ process alice uid=1000 gid=1000
       'init: from init, alice, end',
       'init: from init, alice, end',
       expect.stringMatching(/^init: \/lnk: inode \d+ symlink mode 0777 links 1 uid 0 gid 0 size 15$/),
+      // stat follows the link to /home/alice/log ("from init, alice, end"), lstat does not.
+      expect.stringMatching(/^init: \/lnk: inode \d+ file mode 0644 links 1 uid 1000 gid 1000 size 21$/),
+      expect.stringMatching(/^init: \/dangling: inode \d+ symlink mode 0777 links 1 uid 0 gid 0 size 8$/),
+      'init: dangling  home  lnk  shadow  shadow2',
       expect.stringMatching(/^init: \/shadow2: inode \d+ file mode 0600 links 2 uid 0 gid 0 size 6$/),
       'init: through a pipe',
     ]));
