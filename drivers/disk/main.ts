@@ -24,7 +24,7 @@ export function diskDriver(config: DiskConfig): DiskProgram {
   const stats = new DiskStats();
   const program = function* (ctx: ActorContext) {
     const device = new DiskDevice(ctx.kernel, disk, stats);
-    device.attach(ctx.self);
+    device.attach(ctx.self, ctx.name);
     const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });
   };

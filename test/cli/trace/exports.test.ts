@@ -52,8 +52,8 @@ describe('mksim trace export --format perfetto', () => {
     // Every delivered message is one arrow: 60 messages in the small trace, all delivered.
     expect(events.filter((e) => e.flow_out).length).toBe(60);
     expect(events.filter((e) => e.ph === 'i' && e.cat === 'state').length).toBe(20);
-    expect(events.some((e) => e.ph === 'C' && e.name === 'cache hit ratio')).toBe(true);
-    const cyl = events.filter((e) => e.ph === 'C' && e.name === 'disk head cylinder');
+    expect(events.some((e) => e.ph === 'C' && e.name === 'buffer cache' && typeof e.args?.['hit ratio'] === 'number')).toBe(true);
+    const cyl = events.filter((e) => e.ph === 'C' && e.name === 'disk head');
     expect(cyl.length).toBe(20);
     // ts in µs: the first READ is sent at 600 ns.
     expect(events.find((e) => e.name === 'send READ')!.ts).toBe(0.6);
