@@ -101,7 +101,7 @@ describe('mksim trace export --format mermaid', () => {
   it('--max bounds the diagram and says how much was left out', async () => {
     const text = await exportText(SMALL, 'mermaid', { max: '5' });
     expect(text.trim().split('\n').filter((l) => l.includes('>>') || l.includes('-)') || l.includes('Note over p') && !l.includes('more')).length).toBe(5);
-    expect(text).toMatch(/Note over p\d+,p\d+: … \d+ more not shown \(--max 5\)/);
+    expect(text).toMatch(/Note over p\d+,p\d+: … \d+ more not shown \(--max 5, narrow with --from, --to, --actor\)/);
   });
 
   it('an unknown format or a bad --max is bad usage', async () => {
