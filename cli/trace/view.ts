@@ -27,11 +27,9 @@ export interface ViewOptions {
 
 /** Fewest payload characters shown, however narrow the width. */
 const MIN_PAYLOAD_CHARS = 12;
-// eslint-disable-next-line no-control-regex
-const ANSI_CODE = /\x1b\[[0-9;]*m/g;
-
 function visibleLength(text: string): number {
-  return text.replace(ANSI_CODE, '').length;
+  // A fresh regex per call: a module-level /g regex would keep lastIndex state.
+  return text.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
 /** Bound on requests remembered while waiting for their reply (a trace of one-way sends must not grow it forever). */
