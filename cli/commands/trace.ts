@@ -1,6 +1,6 @@
 /*
  * `mksim trace`: read, summarise, compare and export traces (docs/tracing.md).
- *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all]
+ *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap]
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
  *   mksim trace export FILE --format perfetto|mermaid|html [-o OUT] [--max N]
@@ -9,7 +9,7 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import type { TraceRecord } from '../../kernel/index.js';
-import { UsageError } from '../errors.js';
+import { OperationError, UsageError } from '../errors.js';
 import { diffTraces, formatDiff } from '../trace/diff.js';
 import { TraceFilter, parseCauseId, splitList, type FilterOptions } from '../trace/filter.js';
 import { colourWanted, parseDurationOption } from '../trace/format.js';
@@ -18,7 +18,7 @@ import { DEFAULT_MERMAID_MAX, MermaidExport } from '../trace/mermaid.js';
 import { openOutput, type Output } from '../trace/output.js';
 import { PerfettoExport } from '../trace/perfetto.js';
 import { createProgress } from '../trace/progress.js';
-import { iterateTrace, readTrace } from '../trace/reader.js';
+import { iterateTrace } from '../trace/reader.js';
 import { formatStats, TraceStats } from '../trace/stats.js';
 import { TraceView } from '../trace/view.js';
 
@@ -33,6 +33,10 @@ export interface FilterFlags {
 export interface ViewFlags extends FilterFlags {
   all?: boolean;
   color?: boolean;
+  /** Columns a line may take (--width N). */
+  width?: string;
+  /** false: never cut a line (--no-wrap). */
+  wrap?: boolean;
 }
 
 export interface ExportFlags extends FilterFlags {
@@ -63,12 +67,33 @@ function addFilterOptions(cmd: Command): Command {
     .option('--cause <id>', 'only the causal chain of this message: everything it caused, transitively');
 }
 
+/** Exit 1 naming what matched nothing (a typo in --actor, --type or --cause must not look like an empty trace). */
+function checkMatched(filter: TraceFilter, path: string): void {
+  const problem = filter.nothingMatched(path);
+  if (problem !== null) throw new OperationError(problem);
+}
+
+/** --width N, --no-wrap, else the terminal's width on a terminal and the fixed payload cuts elsewhere. */
+export function viewWidth(flags: ViewFlags, out: Output, columns = process.stdout.columns): number | null | undefined {
+  if (flags.wrap === false) {
+    if (flags.width !== undefined) throw new UsageError('give --width N or --no-wrap, not both');
+    return null;
+  }
+  if (flags.width !== undefined) {
+    const n = Number(flags.width);
+    if (!(Number.isSafeInteger(n) && n >= 40 && n <= 100_000)) throw new UsageError(`--width must be a number of columns 40..100000, got '${flags.width}'`);
+    return n;
+  }
+  return out.isTTY && typeof columns === 'number' && columns > 0 ? Math.max(40, columns) : undefined;
+}
+
 /** The text view, line by line, into `out`. */
 export async function viewTrace(path: string, flags: ViewFlags, out: Output): Promise<void> {
   const filter = new TraceFilter(filterOptions(flags));
-  const view = new TraceView({ all: flags.all === true, colour: flags.color ?? colourWanted(out) });
+  const view = new TraceView({ all: flags.all === true, colour: flags.color ?? colourWanted(out), widthCols: viewWidth(flags, out) });
   let chunk = '';
   for await (const rec of iterateTrace(path)) {
+    if (filter.pastWindow(rec)) break;
     view.observe(rec);
     if (!filter.accepts(rec)) continue;
     const line = view.format(rec);
@@ -81,14 +106,17 @@ export async function viewTrace(path: string, flags: ViewFlags, out: Output): Pr
     }
   }
   await out.write(chunk);
+  checkMatched(filter, path);
 }
 
 export async function statsTrace(path: string, flags: FilterFlags & { json?: boolean }): Promise<string> {
   const filter = new TraceFilter(filterOptions(flags));
   const stats = new TraceStats();
-  await readTrace(path, (rec) => {
+  for await (const rec of iterateTrace(path)) {
+    if (filter.pastWindow(rec)) break;
     if (filter.accepts(rec)) stats.add(rec);
-  });
+  }
+  checkMatched(filter, path);
   const result = stats.result();
   return flags.json ? JSON.stringify(result, null, 2) + '\n' : formatStats(result);
 }
@@ -128,12 +156,17 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
     onRecord = (rec) => { if (rec.ev === 'header' || filter.accepts(rec)) h.add(rec); };
     finish = () => [h.page(basename(path))];
   }
-  let count: number;
+  let count = 0;
   try {
-    count = await readTrace(path, onRecord, { onBytes: (done, total) => progress.update(done, total) });
+    for await (const rec of iterateTrace(path, { onBytes: (done, total) => progress.update(done, total) })) {
+      if (filter.pastWindow(rec)) break;
+      count++;
+      onRecord(rec);
+    }
   } finally {
     progress.finish();
   }
+  checkMatched(filter, path);
   for (const chunk of finish()) {
     await out.write(chunk);
     if (out.closed) break;
@@ -163,7 +196,9 @@ export function register(program: Command): void {
     .argument('<file>', 'trace file (JSON Lines, as boot --trace writes)')
     .option('--all', 'show every record, bookkeeping too (deliver, sched, kcall, ...)')
     .option('--color', 'colour even when not on a terminal')
-    .option('--no-color', 'never colour'))
+    .option('--no-color', 'never colour')
+    .option('--width <n>', 'cut payloads so a line fits in N columns (default: the terminal\'s width)')
+    .option('--no-wrap', 'never cut a line: every payload in full'))
     .action(async (file: string, flags: ViewFlags) => {
       await withOutput(undefined, (out) => viewTrace(file, flags, out));
     });

@@ -1,7 +1,7 @@
 /*
  * Text helpers shared by the trace views.
  *   formatUs(ns)                 virtual time in µs with ns precision ("1234.567")
- *   formatValue(v), formatFields(obj, maxChars)   payloads as key=value text
+ *   formatValue(v), formatFields(obj, maxChars, decode)   payloads as key=value text
  *   extraFields(rec, skip)       the fields of a record beyond the ones a view already shows
  *   parseDurationOption(text, name)   "1.5ms" -> ns, or a UsageError naming the option
  *   Palette, palette(enabled)    ANSI colours, empty strings when colour is off
@@ -28,12 +28,15 @@ export function formatValue(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-/** key=value pairs, cut with … at maxChars so a huge payload keeps the line readable. */
-export function formatFields(obj: Readonly<Record<string, unknown>> | undefined, maxChars = 80): string {
+/** A field's value as text, or undefined for formatValue's default (cli/trace/decode.ts decodes numbers). */
+export type FieldDecoder = (key: string, value: unknown) => string | undefined;
+
+/** key=value pairs, cut with … at maxChars so a huge payload keeps the line readable (Infinity: never cut). */
+export function formatFields(obj: Readonly<Record<string, unknown>> | undefined, maxChars = 80, decode?: FieldDecoder): string {
   if (obj === undefined || obj === null) return '';
   let out = '';
   for (const key of Object.keys(obj)) {
-    const part = `${key}=${formatValue(obj[key])}`;
+    const part = `${key}=${decode?.(key, obj[key]) ?? formatValue(obj[key])}`;
     out = out === '' ? part : out + ' ' + part;
     if (out.length > maxChars) return out.slice(0, maxChars - 1) + '…';
   }

@@ -8,8 +8,9 @@
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields, formatFields } from './format.js';
-import { CACHE_WINDOW } from './perfetto.js';
+import { CACHE_WINDOW, HitWindow } from './perfetto.js';
 import { isMessage, isNewMessage } from './records.js';
+import { isAvcCacheRecord } from './stats.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './html-viewer.js';
 
 /** Message kinds in a row's `kind` column. */
@@ -46,8 +47,7 @@ export class HtmlExport {
   private readonly data: ViewerData & { header: Record<string, unknown> | null; endNs: number } = {
     header: null, lanes: [], types: [], messages: [], events: [], disk: [], cache: [], cacheWindow: CACHE_WINDOW, endNs: 0,
   };
-  private readonly cacheWindow: boolean[] = [];
-  private cacheHits = 0;
+  private readonly cacheRatio = new HitWindow();
 
   private lane(name: string): number {
     return intern(this.laneIndex, this.data.lanes, name);
@@ -84,12 +84,9 @@ export class HtmlExport {
       if (typeof rec.fromCyl === 'number') this.data.disk.push([rec.t, rec.fromCyl]);
       this.data.disk.push([rec.t + (typeof rec.seekNs === 'number' ? rec.seekNs : 0), rec.toCyl]);
     }
-    if (rec.ev === 'cache' && (rec.op === 'hit' || rec.op === 'miss')) {
-      const hit = rec.op === 'hit';
-      this.cacheWindow.push(hit);
-      if (hit) this.cacheHits++;
-      if (this.cacheWindow.length > CACHE_WINDOW && this.cacheWindow.shift()) this.cacheHits--;
-      this.data.cache.push([rec.t, this.cacheHits / this.cacheWindow.length]);
+    // The buffer cache only: the AVC's lookups (cache=avc) are another cache with another ratio.
+    if (rec.ev === 'cache' && !isAvcCacheRecord(rec) && (rec.op === 'hit' || rec.op === 'miss')) {
+      this.data.cache.push([rec.t, this.cacheRatio.add(rec.op === 'hit')]);
     }
     if (MARKED_EVS.has(rec.ev) && typeof rec.proc === 'string') {
       const text = rec.ev === 'log' ? String(rec.text)
@@ -139,7 +136,7 @@ export class HtmlExport {
 </main>
 <footer id="plots">
   <figure><figcaption>Disk head cylinder over virtual time</figcaption><svg id="disk-plot" class="plot"></svg></figure>
-  <figure><figcaption>Cache hit ratio over virtual time (last <span id="cache-window"></span> lookups)</figcaption><svg id="cache-plot" class="plot"></svg></figure>
+  <figure><figcaption>Buffer cache hit ratio over virtual time (last <span id="cache-window"></span> lookups)</figcaption><svg id="cache-plot" class="plot"></svg></figure>
 </footer>
 <script type="application/json" id="trace-data">${json}</script>
 <script>${VIEWER_SCRIPT}</script>

@@ -3,9 +3,10 @@
  * large trace streams instead of piling up in memory.
  *   openOutput(path | undefined)   -> Output { write(text), close() }
  * A closed pipe (`mksim trace big.jsonl | head`) ends the output quietly.
+ * One `error` listener for the output's life: a backpressure wait listens for
+ * `drain` only, and the error listener wakes it (a listener per wait would pile up).
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { OperationError } from '../errors.js';
 
 export interface Output {
@@ -20,9 +21,21 @@ export function openOutput(path: string | undefined): Output {
   const stream: NodeJS.WritableStream & { isTTY?: boolean } = path === undefined ? process.stdout : createWriteStream(path);
   let closed = false;
   let failure: Error | null = null;
+  /** Wakes the pending backpressure wait, if any. */
+  let wake: (() => void) | null = null;
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') closed = true;
     else failure = new OperationError(`cannot write ${path ?? 'standard output'}: ${err.code ?? err.message}`);
+    wake?.();
+  });
+  const drained = (): Promise<void> => new Promise<void>((resolve) => {
+    const done = (): void => {
+      stream.removeListener('drain', done);
+      wake = null;
+      resolve();
+    };
+    wake = done;
+    stream.once('drain', done);
   });
   const check = (): void => {
     if (failure !== null) throw failure;
@@ -35,7 +48,7 @@ export function openOutput(path: string | undefined): Output {
     async write(text) {
       check();
       if (closed) return;
-      if (!stream.write(text)) await Promise.race([once(stream, 'drain'), once(stream, 'error')]).catch(() => undefined);
+      if (!stream.write(text)) await drained();
       check();
     },
     async close() {

@@ -8,12 +8,14 @@
  * action; each send is a slice inside it; every delivered message is an
  * arrow with flow v2 fields (bind_id = message id, flow_out on the sender's
  * slice, flow_in on the receiver's). State changes are instant events;
- * cache hit ratio and the disk head's cylinder are counter (C) tracks.
+ * the buffer cache's and the AVC's hit ratios (apart: two caches) and the
+ * disk head's cylinder are counter (C) tracks.
  * ts and dur are in µs (the format's unit), with ns kept as decimals.
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
 import { isMessage, ownerOf } from './records.js';
+import { isAvcCacheRecord } from './stats.js';
 
 export interface ChromeEvent {
   name: string;
@@ -47,6 +49,20 @@ interface Track {
   lastActionNs: number;
 }
 
+/** The hit ratio over the last CACHE_WINDOW lookups of one cache. */
+export class HitWindow {
+  private readonly window: boolean[] = [];
+  private hits = 0;
+
+  /** Record a lookup; returns the ratio over the window. */
+  add(hit: boolean): number {
+    this.window.push(hit);
+    if (hit) this.hits++;
+    if (this.window.length > CACHE_WINDOW && this.window.shift()) this.hits--;
+    return this.hits / this.window.length;
+  }
+}
+
 export class PerfettoExport {
   private readonly meta: ChromeEvent[] = [{ name: 'process_name', ph: 'M', pid: PID, args: { name: 'mksim' } }];
   private readonly body: ChromeEvent[] = [];
@@ -55,8 +71,8 @@ export class PerfettoExport {
   private readonly sendSlices = new Map<number, ChromeEvent>();
   private readonly replyIds = new Set<number>();
   private cpu: { name: string; startNs: number } | null = null;
-  private readonly cacheWindow: boolean[] = [];
-  private cacheHitsInWindow = 0;
+  /** Windowed hit ratios, one per cache: the FS buffer cache and the AVC are different caches. */
+  private readonly ratios = { buffer: new HitWindow(), avc: new HitWindow() };
   private lastNs = 0;
   private finished = false;
   header: TraceRecord | null = null;
@@ -155,18 +171,17 @@ export class PerfettoExport {
 
   private cacheCounter(rec: TraceRecord): void {
     if (rec.op !== 'hit' && rec.op !== 'miss') return;
-    const hit = rec.op === 'hit';
-    this.cacheWindow.push(hit);
-    if (hit) this.cacheHitsInWindow++;
-    if (this.cacheWindow.length > CACHE_WINDOW && this.cacheWindow.shift()) this.cacheHitsInWindow--;
-    this.body.push({ name: 'cache hit ratio', ph: 'C', pid: PID, ts: us(rec.t), args: { ratio: this.cacheHitsInWindow / this.cacheWindow.length } });
+    const avc = isAvcCacheRecord(rec);
+    const ratio = (avc ? this.ratios.avc : this.ratios.buffer).add(rec.op === 'hit');
+    // Perfetto names a counter track "<name> <arg key>"; Catapult shows "<cat>: <name>".
+    this.body.push({ name: avc ? 'AVC' : 'buffer cache', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { 'hit ratio': ratio } });
   }
 
   private diskCounter(rec: TraceRecord): void {
     if (typeof rec.fromCyl !== 'number' || typeof rec.toCyl !== 'number') return;
     const seekNs = typeof rec.seekNs === 'number' ? rec.seekNs : 0;
-    this.body.push({ name: 'disk head cylinder', ph: 'C', pid: PID, ts: us(rec.t), args: { cylinder: rec.fromCyl } });
-    this.body.push({ name: 'disk head cylinder', ph: 'C', pid: PID, ts: us(rec.t + seekNs), args: { cylinder: rec.toCyl } });
+    this.body.push({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { cylinder: rec.fromCyl } });
+    this.body.push({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t + seekNs), args: { cylinder: rec.toCyl } });
   }
 
   /** Every event: metadata first, then the rest in time order (stable, so a slice precedes those nested in it). */

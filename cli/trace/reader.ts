@@ -4,10 +4,11 @@
  *   iterateTrace(path, opts)          the same as an async iterator
  *   parseTraceText(text, file)        a whole trace held in memory (tests, small inputs)
  *   TraceParser                       line-by-line validation: file:line:column on a malformed line
+ *   TraceCut, cutWarning(cut)         a last line without its newline that does not parse: the run was
+ *                                     interrupted; the records before it are read and the tools warn
  * Records keep every field: unknown kinds and extra fields pass through untouched.
  */
 import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { TraceRecord } from '../../kernel/index.js';
 import { ParseError } from '../../lib/parse-error.js';
 import { OperationError } from '../errors.js';
@@ -53,6 +54,11 @@ export class TraceParser {
     if (rec.re !== undefined && !Number.isSafeInteger(rec.re)) throw this.fieldError('re', 'must be a message id', text);
   }
 
+  tooLong(text: string): ParseError {
+    this.lineNr++;
+    return this.error(`a line longer than ${MAX_LINE_CHARS} characters`, text, 1);
+  }
+
   private fieldError(field: string, detail: string, text: string): ParseError {
     const at = text.indexOf(`"${field}"`);
     return this.error(`field ${field} ${detail}`, text, at < 0 ? 1 : at + 1);
@@ -67,7 +73,25 @@ export class TraceParser {
 export interface ReadOptions {
   /** Called as bytes are read, with the bytes so far and the file's size (for a progress bar). */
   onBytes?: (bytesRead: number, totalBytes: number) => void;
+  /** Called when the trace ends in a partial line; by default a warning on standard error. */
+  onCut?: (cut: TraceCut) => void;
 }
+
+/** Where an interrupted run's trace stops: the partial line and the records read before it. */
+export interface TraceCut {
+  readonly file: string;
+  readonly lineNr: number;
+  readonly records: number;
+  readonly partialBytes: number;
+}
+
+export function cutWarning(cut: TraceCut): string {
+  return `mksim: warning: ${cut.file} was cut at line ${cut.lineNr} (an interrupted run?): ` +
+    `read the ${cut.records} records before it, left out a partial line of ${cut.partialBytes} bytes`;
+}
+
+/** A line longer than this is not a trace record (and must not grow memory without bound). */
+const MAX_LINE_CHARS = 1 << 26;
 
 /** Stream a trace file; resolves with the number of records. */
 export async function readTrace(path: string, onRecord: (rec: TraceRecord) => void, options: ReadOptions = {}): Promise<number> {
@@ -89,12 +113,36 @@ export async function* iterateTrace(path: string, options: ReadOptions = {}): As
   }
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const onBytes = options.onBytes;
-  if (onBytes !== undefined) stream.on('data', () => onBytes(stream.bytesRead, totalBytes));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const parser = new TraceParser(path);
+  // Lines are split here rather than by readline: only here can the last line's missing newline be seen.
+  let rest = '';
   try {
-    for await (const line of lines) {
-      const rec = parser.next(line);
+    for await (const chunk of stream as AsyncIterable<string>) {
+      if (onBytes !== undefined) onBytes(stream.bytesRead, totalBytes);
+      let text = rest + chunk;
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        const rec = parser.next(text.slice(start, end));
+        start = nl + 1;
+        if (rec !== null) yield rec;
+      }
+      rest = text.slice(start);
+      text = '';
+      if (rest.length > MAX_LINE_CHARS) throw parser.tooLong(rest);
+    }
+    if (rest !== '') {
+      const before = parser.count;
+      let rec: TraceRecord | null;
+      try {
+        rec = parser.next(rest);
+      } catch (err) {
+        if (!(err instanceof ParseError)) throw err;
+        const cut: TraceCut = { file: path, lineNr: parser.lineNr, records: before, partialBytes: Buffer.byteLength(rest) };
+        if (options.onCut !== undefined) options.onCut(cut);
+        else process.stderr.write(cutWarning(cut) + '\n');
+        return;
+      }
       if (rec !== null) yield rec;
     }
   } catch (err) {
@@ -102,7 +150,6 @@ export async function* iterateTrace(path: string, options: ReadOptions = {}): As
     if (typeof code === 'string' && code.startsWith('E')) throw new OperationError(`cannot read trace ${path}: ${code}`);
     throw err;
   } finally {
-    lines.close();
     stream.destroy();
   }
 }

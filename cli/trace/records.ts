@@ -74,6 +74,9 @@ export class CausalTracker {
   /** The message a record was caused by: a message's cause, or what its owner is handling. */
   causeOf(rec: TraceRecord): number | null {
     if (isMessage(rec)) return rec.cause;
+    // A record that names its cause (the disk's, emitted when the hardware moves, not while
+    // its driver handles the request) is taken at its word.
+    if (typeof rec.cause === 'number') return rec.cause;
     const owner = typeof rec.proc === 'string' ? rec.proc : null;
     return owner === null ? null : this.handlingOf(owner);
   }

@@ -2,9 +2,10 @@
  * Trace statistics, gathered in one streaming pass.
  *   TraceStats         add(rec) for each record, then result()
  *   StatsResult        messages per actor pair and per type, round-trip latency
- *                      percentiles per request type, cache, disk, AVC denials, timers
+ *                      percentiles per request type, buffer cache, AVC cache, disk, AVC denials, timers
  *   formatStats(r)     the aligned tables `mksim trace stats` prints
  *   isAvcDenial(rec)   how an avc record says "denied"
+ *   isAvcCacheRecord(rec)  a `cache` record of the AVC (lib/avc) rather than the FS buffer cache
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { isNewMessage } from './records.js';
@@ -30,13 +31,20 @@ export interface StatsResult {
     readonly byType: { type: string; count: number }[];
   };
   readonly latency: LatencyRow[];
+  /** The FS buffer cache (servers/fs/cache.ts): its `cache` records carry no `cache` field. */
   readonly cache: { hits: number; misses: number; evictions: number; flushes: number; hitRatio: number | null };
+  /** The access vector cache (lib/avc): `cache` records with cache=avc; a separate ratio, never mixed with the buffer cache's. */
+  readonly avcCache: { hits: number; misses: number; flushes: number; hitRatio: number | null };
   readonly disk: { requests: number; seekNsTotal: number; rotNsTotal: number; xferNsTotal: number; cylindersTotal: number };
   readonly avc: { records: number; denials: number };
   readonly timers: { set: number; fired: number; cancelled: number; latenessMeanNs: number | null; latenessMaxNs: number | null };
   /** Clock-event interrupts, and those that found no timer due. */
   readonly ticks: { total: number; idle: number };
   readonly errors: { errors: number; faults: number; byErr: Record<string, number> };
+}
+
+export function isAvcCacheRecord(rec: TraceRecord): boolean {
+  return rec.ev === 'cache' && rec.cache === 'avc';
 }
 
 /** avc records are the security server's; any of these spellings means a denial. */
@@ -74,6 +82,7 @@ export class TraceStats {
   private readonly requests = new Map<number, { t: number; type: string }>();
   private readonly latencies = new Map<string, number[]>();
   private readonly cacheOps = new Map<string, number>();
+  private readonly avcCacheOps = new Map<string, number>();
   private readonly disk = { requests: 0, seekNsTotal: 0, rotNsTotal: 0, xferNsTotal: 0, cylindersTotal: 0 };
   private readonly ticks = { total: 0, idle: 0 };
   private avcRecords = 0;
@@ -105,7 +114,7 @@ export class TraceStats {
     }
     switch (rec.ev) {
       case 'cache':
-        increment(this.cacheOps, String(rec.op));
+        increment(isAvcCacheRecord(rec) ? this.avcCacheOps : this.cacheOps, String(rec.op));
         break;
       case 'disk':
         this.disk.requests++;
@@ -139,6 +148,8 @@ export class TraceStats {
     const hits = this.cacheOps.get('hit') ?? 0;
     const misses = this.cacheOps.get('miss') ?? 0;
     const fired = this.timerOps.get('fire') ?? 0;
+    const avcHits = this.avcCacheOps.get('hit') ?? 0;
+    const avcMisses = this.avcCacheOps.get('miss') ?? 0;
     const byCount = <T extends { count: number }>(a: T, b: T, ka: string, kb: string): number => b.count - a.count || (ka < kb ? -1 : ka > kb ? 1 : 0);
     return {
       records: this.records,
@@ -163,6 +174,10 @@ export class TraceStats {
         hits, misses, evictions: this.cacheOps.get('evict') ?? 0, flushes: this.cacheOps.get('flush') ?? 0,
         hitRatio: hits + misses === 0 ? null : hits / (hits + misses),
       },
+      avcCache: {
+        hits: avcHits, misses: avcMisses, flushes: this.avcCacheOps.get('flush') ?? 0,
+        hitRatio: avcHits + avcMisses === 0 ? null : avcHits / (avcHits + avcMisses),
+      },
       disk: { ...this.disk },
       avc: { records: this.avcRecords, denials: this.avcDenials },
       timers: {
@@ -182,9 +197,12 @@ export function headlineFigures(r: StatsResult): [string, number | null, 'count'
     ['records', r.records, 'count'],
     ['virtual time', r.durationNs, 'ns'],
     ['messages', r.messages.total, 'count'],
-    ['cache hits', r.cache.hits, 'count'],
-    ['cache misses', r.cache.misses, 'count'],
-    ['cache hit ratio', r.cache.hitRatio, 'ratio'],
+    ['buffer cache hits', r.cache.hits, 'count'],
+    ['buffer cache misses', r.cache.misses, 'count'],
+    ['buffer cache hit ratio', r.cache.hitRatio, 'ratio'],
+    ['AVC cache hits', r.avcCache.hits, 'count'],
+    ['AVC cache misses', r.avcCache.misses, 'count'],
+    ['AVC cache hit ratio', r.avcCache.hitRatio, 'ratio'],
     ['disk requests', r.disk.requests, 'count'],
     ['disk seek time', r.disk.seekNsTotal, 'ns'],
     ['disk cylinders travelled', r.disk.cylindersTotal, 'count'],

@@ -2,7 +2,7 @@
  * The disk hardware: the mechanism statechart driven by the machine's clock,
  * the data movement, the trace and the completion interrupt.
  *   DiskDevice(hw, disk, stats)   one drive on the machine's Hardware (kernel/hardware.ts, never the
- *                                 kernel); attach(driverEp) names the task its interrupts go to
+ *                                 kernel); attach(driverEp, name) names the task its interrupts go to (and the `proc` of its records)
  *   start(request)      put one request on the mechanism (it must be idle)
  *   takeCompleted()     the finished request, after its interrupt (the controller's status register)
  *   headCyl, state      where the head is, what the mechanism does
@@ -42,6 +42,8 @@ export class DiskDevice {
   private readonly machine: Actor<typeof diskMechanismMachine>;
   private readonly faults: FaultInjector;
   private driver: Endpoint | null = null;
+  /** The driver's process name: the `proc` of this drive's trace records, so `trace --actor disk0` shows them. */
+  private driverName: string | null = null;
   private current: DiskRequest | null = null;
   private completed: DiskRequest | null = null;
   private opIndex = 0;
@@ -53,8 +55,15 @@ export class DiskDevice {
     this.machine = createActor(diskMechanismMachine, { input: { headCyl: 0 } }).start();
   }
 
-  attach(driver: Endpoint): void {
+  attach(driver: Endpoint, driverName?: string): void {
     this.driver = driver;
+    this.driverName = driverName ?? null;
+  }
+
+  /** proc and cause (the request message's id) for this drive's trace records. */
+  private owner(): { proc?: string; cause?: number } {
+    const causeId = this.current?.causeId ?? 0;
+    return { ...(this.driverName !== null ? { proc: this.driverName } : {}), ...(causeId > 0 ? { cause: causeId } : {}) };
   }
 
   get state(): MechanismState {
@@ -133,7 +142,7 @@ export class DiskDevice {
       k.emit({
         seq: 0, t: k.nowNs, ev: 'disk', device: this.disk.name, op: this.current!.write ? 'write' : 'read',
         block, count: Math.ceil((last.position + last.length) / bs) - block, sector: op.firstSector, sectors: op.sectors,
-        fromCyl, toCyl, overheadNs: ovhNs, seekNs: sNs, rotNs: rNs, xferNs: xNs,
+        fromCyl, toCyl, overheadNs: ovhNs, seekNs: sNs, rotNs: rNs, xferNs: xNs, ...this.owner(),
       });
     }
     this.send({ type: 'SEEK', toCyl });
@@ -174,7 +183,7 @@ export class DiskDevice {
     this.machine.send(event);
     const k = this.hw;
     if (k.traceOn) {
-      k.emit({ seq: 0, t: k.nowNs, ev: 'state', machine: 'disk', device: this.disk.name, from, to: this.state, event: event.type, headCyl: this.headCyl });
+      k.emit({ seq: 0, t: k.nowNs, ev: 'state', machine: 'disk', device: this.disk.name, from, to: this.state, event: event.type, headCyl: this.headCyl, ...this.owner() });
     }
   }
 

@@ -26,7 +26,7 @@ export function diskDriver(config: DiskConfig, hw: Hardware): DiskProgram {
   const stats = new DiskStats();
   const program = function* (ctx: ActorContext) {
     const device = new DiskDevice(hw, disk, stats);
-    device.attach(ctx.self);
+    device.attach(ctx.self, ctx.name);
     const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });
   };

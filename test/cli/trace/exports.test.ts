@@ -52,8 +52,8 @@ describe('mksim trace export --format perfetto', () => {
     // Every delivered message is one arrow: 60 messages in the small trace, all delivered.
     expect(events.filter((e) => e.flow_out).length).toBe(60);
     expect(events.filter((e) => e.ph === 'i' && e.cat === 'state').length).toBe(20);
-    expect(events.some((e) => e.ph === 'C' && e.name === 'cache hit ratio')).toBe(true);
-    const cyl = events.filter((e) => e.ph === 'C' && e.name === 'disk head cylinder');
+    expect(events.some((e) => e.ph === 'C' && e.name === 'buffer cache' && typeof e.args?.['hit ratio'] === 'number')).toBe(true);
+    const cyl = events.filter((e) => e.ph === 'C' && e.name === 'disk head');
     expect(cyl.length).toBe(20);
     // ts in µs: the first READ is sent at 600 ns.
     expect(events.find((e) => e.name === 'send READ')!.ts).toBe(0.6);
@@ -101,7 +101,7 @@ describe('mksim trace export --format mermaid', () => {
   it('--max bounds the diagram and says how much was left out', async () => {
     const text = await exportText(SMALL, 'mermaid', { max: '5' });
     expect(text.trim().split('\n').filter((l) => l.includes('>>') || l.includes('-)') || l.includes('Note over p') && !l.includes('more')).length).toBe(5);
-    expect(text).toMatch(/Note over p\d+,p\d+: … \d+ more not shown \(--max 5\)/);
+    expect(text).toMatch(/Note over p\d+,p\d+: … \d+ more not shown \(--max 5, narrow with --from, --to, --actor\)/);
   });
 
   it('an unknown format or a bad --max is bad usage', async () => {

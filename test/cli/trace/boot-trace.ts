@@ -1,0 +1,24 @@
+/*
+ * A real booted system's trace for the trace tool tests:
+ *   bootTrace(scriptText, seed)   boot the script in this process -> path of its JSONL trace
+ */
+import { join } from 'node:path';
+import { buildSystem } from '../../../cli/boot/image.js';
+import { parseBootScript } from '../../../cli/boot/parse.js';
+import type { TraceRecord } from '../../../kernel/index.js';
+import { writeTrace } from './fixture-system.js';
+import { tempDir } from './helpers.js';
+
+export function bootTrace(text: string, seed = 1): { path: string; records: TraceRecord[] } {
+  const scriptPath = join(tempDir(), 'test.boot');
+  const script = parseBootScript(text, scriptPath);
+  const records: TraceRecord[] = [];
+  const system = buildSystem(script, { seed, scriptPath }, (k) => {
+    k.trace.trace$.subscribe((r) => records.push(r));
+  });
+  system.kernel.run({});
+  system.close();
+  const path = join(tempDir(), 'boot.jsonl');
+  writeTrace(records, path);
+  return { path, records };
+}
