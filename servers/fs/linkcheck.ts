@@ -2,7 +2,7 @@
  * Link counts against the directory tree, at a read-write mount: mksim goes beyond MINIX here
  * (MINIX's unlink_file and put_inode trust i_nlinks: a count below the number of names frees an
  * inode another name still holds, and the next create reuses it). The entry point:
- *   checkLinks(fs)   problems (each names the inode, its i_nlinks and the entries that name it): an
+ *   checkLinks(fs, budget)   problems (each names the inode, its i_nlinks and the entries that name it): an
  *                    inode named by more entries than its i_nlinks, or an entry naming a free inode (mode 0)
  * Bounded cost, said in docs/fs.md: a walk from the root, each directory once, reading its blocks
  * (and their indirect blocks) and the inode-table blocks of what it names, at most
@@ -17,7 +17,10 @@ import { decodeInode, DIRENT_BYTES, direntInode, direntName, INODE_BYTES, isDir,
 import { readMap, zonePath } from './read.js';
 import type { FsState } from './state.js';
 
-/** Block reads the walk may make (directory, indirect and inode-table blocks; cache hits count too). */
+/**
+ * Block reads the walk may make (directory, indirect and inode-table blocks; cache hits count too, and
+ * each block index of a directory costs its full depth, a hole included, so a sparse directory is bounded too).
+ */
 export const MOUNT_LINK_CHECK_BLOCKS = 1024;
 /** Problems reported by name before "and N more". */
 const MAX_NAMED = 8;
@@ -36,16 +39,16 @@ export interface LinkCheck {
 
 class OutOfBudget extends Error {}
 
-export function* checkLinks(fs: FsState): Generator<KernelCall, LinkCheck, any> {
+export function* checkLinks(fs: FsState, budget = MOUNT_LINK_CHECK_BLOCKS): Generator<KernelCall, LinkCheck, any> {
   const check: LinkCheck = { problems: [], more: 0, stopped: null, blocksRead: 0, directories: 0, entries: 0 };
   /** Entries naming each inode (by number), and the first few of their paths. */
   const names = new Map<number, number>();
   const paths = new Map<number, string[]>();
   const inodes = new Map<number, DiskInode>();
   try {
-    yield* walkTree(fs, check, names, paths, inodes);
+    yield* walkTree(fs, check, budget, names, paths, inodes);
   } catch (err) {
-    if (err instanceof OutOfBudget) check.stopped = `the budget of ${MOUNT_LINK_CHECK_BLOCKS} block reads ran out after ${check.directories} directories`;
+    if (err instanceof OutOfBudget) check.stopped = `the budget of ${budget} block reads ran out after ${check.directories} whole director${check.directories === 1 ? 'y' : 'ies'}`;
     else if (err instanceof FsError) check.stopped = err.message;
     else throw err;
   }
@@ -63,11 +66,11 @@ export function* checkLinks(fs: FsState): Generator<KernelCall, LinkCheck, any> 
   return check;
 }
 
-function* walkTree(fs: FsState, check: LinkCheck, names: Map<number, number>, paths: Map<number, string[]>,
+function* walkTree(fs: FsState, check: LinkCheck, budget: number, names: Map<number, number>, paths: Map<number, string[]>,
   inodes: Map<number, DiskInode>): Generator<KernelCall, void, any> {
   const { sb, g } = fs;
   const spend = (blocks: number): void => {
-    if (check.blocksRead + blocks > MOUNT_LINK_CHECK_BLOCKS) throw new OutOfBudget();
+    if (check.blocksRead + blocks > budget) throw new OutOfBudget();
     check.blocksRead += blocks;
   };
   /** The inode, from its table block (read once: every inode in it is kept). */
@@ -92,7 +95,6 @@ function* walkTree(fs: FsState, check: LinkCheck, names: Map<number, number>, pa
   for (let head = 0; head < queue.length; head++) {
     const { nr: dirNr, path: dirPath } = queue[head]!;
     const dir = new Inode(dirNr, (yield* inodeOf(dirNr)));
-    check.directories++;
     const entries = Math.floor(dir.d.size / DIRENT_BYTES);
     const blocks = Math.ceil(entries / perBlock);
     for (let bi = 0; bi < blocks; bi++) {
@@ -125,5 +127,6 @@ function* walkTree(fs: FsState, check: LinkCheck, names: Map<number, number>, pa
         if (isDir(d.mode) && !visited.has(nr)) { visited.add(nr); queue.push({ nr, path }); }
       }
     }
+    check.directories++;
   }
 }
