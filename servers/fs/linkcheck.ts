@@ -33,6 +33,7 @@ export interface LinkCheck {
   /** Why the walk ended before every directory was read (the budget, a block that cannot be read), or null. */
   stopped: string | null;
   blocksRead: number;
+  /** Directories read to their end, and entries counted (for the partial message). */
   directories: number;
   entries: number;
 }
@@ -48,7 +49,7 @@ export function* checkLinks(fs: FsState, budget = MOUNT_LINK_CHECK_BLOCKS): Gene
   try {
     yield* walkTree(fs, check, budget, names, paths, inodes);
   } catch (err) {
-    if (err instanceof OutOfBudget) check.stopped = `the budget of ${budget} block reads ran out after ${check.directories} whole director${check.directories === 1 ? 'y' : 'ies'}`;
+    if (err instanceof OutOfBudget) check.stopped = `the budget of ${budget} block reads ran out`;
     else if (err instanceof FsError) check.stopped = err.message;
     else throw err;
   }

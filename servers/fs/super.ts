@@ -107,7 +107,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
         + '(repair the image with fsck, or mount it with `fs ... trust-links`)');
     }
     if (links.stopped !== null) {
-      const message = `link-count check partial (${links.directories} directories, ${links.entries} entries read): ${links.stopped}`;
+      const message = `link-count check partial (${links.directories} whole directories and ${links.entries} entries read): ${links.stopped}`;
       ctx?.trace('error', { call: 'mount', message });
       ctx?.print(`warning: ${message}`);
     }
