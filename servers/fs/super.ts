@@ -94,7 +94,8 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
       throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
         + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
     }
-    if (check.stopped !== null) ctx?.trace('error', { call: 'mount', message: `bitmap check incomplete: ${check.stopped}` });
+    // `mount-check`, not `mount`: the mount goes on (a `mount` record says it was refused).
+    if (check.stopped !== null) ctx?.trace('error', { call: 'mount-check', message: `bitmap check incomplete: ${check.stopped}` });
     fs.checkedInodeBlocks = check.inodeBlocks;
   }
   // An unlink frees an inode at its last link: a count below the number of names would free a file
@@ -108,7 +109,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     }
     if (links.stopped !== null) {
       const message = `link-count check partial (${links.directories} whole directories and ${links.entries} entries read): ${links.stopped}`;
-      ctx?.trace('error', { call: 'mount', message });
+      ctx?.trace('error', { call: 'mount-check', message });
       ctx?.print(`warning: ${message}`);
     }
   }
