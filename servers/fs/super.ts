@@ -89,9 +89,13 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
   // and zones, so such an image is refused (a read-only mount allocates nothing and is not checked).
   if (!readOnly && config.trustBitmaps !== true) {
     const check = yield* checkBitmaps(fs);
-    if (check.problems.length > 0) {
+    if (check.problems.length > 0 || check.shared.length > 0) {
       const more = check.more > 0 ? `; and ${check.more} more` : '';
-      throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
+      const parts = [
+        ...(check.problems.length > 0 ? [`the bitmaps contradict the inode table: ${check.problems.join('; ')}`] : []),
+        ...(check.shared.length > 0 ? [`inodes share zones: ${check.shared.join('; ')}`] : []),
+      ];
+      throw new MountError(`cannot mount ${name}: ${parts.join('; ')}${more} `
         + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
     }
     // `mount-check`, not `mount`: the mount goes on (a `mount` record says it was refused).
