@@ -242,6 +242,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
         ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
+        ...(fsLine?.words.includes('trust-links') ? { trustLinks: true } : {}),
       }),
     });
   }

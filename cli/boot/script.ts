@@ -115,7 +115,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   fs: {
-    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps]',
+    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps', 'trust-links'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps] [trust-links]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
       cache: { kind: 'int', min: MIN_CACHE_BUFFERS, max: MAX_CACHE_BUFFERS, summary: 'buffer cache size in blocks' },

@@ -3,7 +3,9 @@
  * (MINIX's read_super trusts the bitmaps; a clear bit over a live inode or
  * zone gets it handed out again and a file overwritten). The entry point:
  *   checkBitmaps(fs)   problems (each names the inode or zone): an inode in use whose
- *                      imap bit is clear, a zone an in-use inode holds whose zmap bit is clear
+ *                      imap bit is clear, a zone an in-use inode holds whose zmap bit is clear;
+ *                      and shared zones: a zone two inodes hold (or one inode twice), which a
+ *                      write through one of them would overwrite under the other
  * Bounded cost, said in docs/fs.md: the two bitmaps, the inode-table blocks
  * whose inodes the imap marks partly used (allocation fills the table from
  * the front, so this is the used prefix), and the indirect blocks of the
@@ -24,6 +26,8 @@ const MAX_NAMED = 8;
 
 export interface BitmapCheck {
   readonly problems: string[];
+  /** Zones held twice (named, at most MAX_NAMED; the rest counted in `more`). */
+  readonly shared: string[];
   /** Problems beyond the named ones. */
   more: number;
   /** Why the check ended before every used inode was checked (the budget, a block that cannot be read), or null. */
@@ -53,7 +57,7 @@ function* readMap(fs: FsState, start: number, blocks: number, check: BitmapCheck
  * needs that block gets its EIO.
  */
 export function* checkBitmaps(fs: FsState): Generator<KernelCall, BitmapCheck, any> {
-  const check: BitmapCheck = { problems: [], more: 0, stopped: null, blocksRead: 0, inodeBlocks: new Set() };
+  const check: BitmapCheck = { problems: [], shared: [], more: 0, stopped: null, blocksRead: 0, inodeBlocks: new Set() };
   try {
     yield* checkAll(fs, check);
   } catch (err) {
@@ -74,10 +78,19 @@ function* checkAll(fs: FsState, check: BitmapCheck): Generator<KernelCall, void,
   };
   const zoneOk = (z: number): boolean => z >= sb.firstDataZone && z < sb.zones;
   const zoneMarked = (z: number): boolean => testBit(zmap, z - sb.firstDataZone + 1);
+  /** The inode that holds each data zone, of those walked (0: none yet). */
+  const owners = new Uint32Array(sb.zones - sb.firstDataZone);
   /** Check one pointer (and, for an indirect block, what it points to); false when the budget ran out. */
   const walk = function* (nr: number, z: number, depth: number): Generator<KernelCall, boolean, any> {
     if (z === 0 || !zoneOk(z)) return true; // out of range: reading the file gives EIO (read.ts checkZone); fsck's business
     if (!zoneMarked(z)) report(`zone ${z} (inode ${nr}) is in use but free in the zone bitmap`);
+    const owner = owners[z - sb.firstDataZone]!;
+    if (owner === 0) owners[z - sb.firstDataZone] = nr;
+    else {
+      const text = owner === nr ? `zone ${z} is held twice by inode ${nr}` : `zone ${z} is held by inode ${owner} and by inode ${nr}`;
+      if (check.shared.length < MAX_NAMED) check.shared.push(text); else check.more++;
+      return true; // its subtree was walked under the first owner
+    }
     if (depth === 0) return true;
     if (check.blocksRead >= MOUNT_CHECK_BLOCKS) return false;
     const bp = yield* fs.cache.getBlock(z);

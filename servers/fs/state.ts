@@ -44,6 +44,8 @@ export interface FsConfig {
   readonly readOnly?: boolean;
   /** Mount even if the bitmaps contradict the inode table (bitcheck.ts); allocation still checks each bit. */
   readonly trustBitmaps?: boolean;
+  /** Mount even if link counts are below the entries naming an inode (linkcheck.ts). */
+  readonly trustLinks?: boolean;
 }
 
 export const DEFAULT_FS_CONFIG = {

@@ -5,7 +5,8 @@
  *                                  a MountError names the field at fault
  *   syncAll(fs)                    write dirty inodes, then flush the cache (sync, unmount)
  *                                  read-write: the bitmaps are checked against the inode table (bitcheck.ts)
- *                                  unless config.trustBitmaps
+ *                                  unless config.trustBitmaps; link counts against the directory tree
+ *                                  (linkcheck.ts) unless config.trustLinks
  *   remountReadOnly(fs, block, status)   a write failed for good: no more writes, EROFS from now on
  * A read-only mount (config.readOnly, MINIX `mount -r`) reads the superblock
  * and writes nothing: no superblock state, no times, no freeing of orphans;
@@ -14,6 +15,7 @@
  */
 import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
 import { checkBitmaps } from './bitcheck.js';
+import { checkLinks } from './linkcheck.js';
 import { BufferCache } from './cache.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
@@ -87,13 +89,33 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
   // and zones, so such an image is refused (a read-only mount allocates nothing and is not checked).
   if (!readOnly && config.trustBitmaps !== true) {
     const check = yield* checkBitmaps(fs);
-    if (check.problems.length > 0) {
+    if (check.problems.length > 0 || check.shared.length > 0) {
       const more = check.more > 0 ? `; and ${check.more} more` : '';
-      throw new MountError(`cannot mount ${name}: the bitmaps contradict the inode table: ${check.problems.join('; ')}${more} `
+      const parts = [
+        ...(check.problems.length > 0 ? [`the bitmaps contradict the inode table: ${check.problems.join('; ')}`] : []),
+        ...(check.shared.length > 0 ? [`inodes share zones: ${check.shared.join('; ')}`] : []),
+      ];
+      throw new MountError(`cannot mount ${name}: ${parts.join('; ')}${more} `
         + '(repair the image with fsck, or mount it with `fs ... trust-bitmaps`)');
     }
-    if (check.stopped !== null) ctx?.trace('error', { call: 'mount', message: `bitmap check incomplete: ${check.stopped}` });
+    // `mount-check`, not `mount`: the mount goes on (a `mount` record says it was refused).
+    if (check.stopped !== null) ctx?.trace('error', { call: 'mount-check', message: `bitmap check incomplete: ${check.stopped}` });
     fs.checkedInodeBlocks = check.inodeBlocks;
+  }
+  // An unlink frees an inode at its last link: a count below the number of names would free a file
+  // another name still holds (and a read of a name whose count is 0 frees it at once).
+  if (!readOnly && config.trustLinks !== true) {
+    const links = yield* checkLinks(fs);
+    if (links.problems.length > 0) {
+      const more = links.more > 0 ? `; and ${links.more} more` : '';
+      throw new MountError(`cannot mount ${name}: link counts contradict the directories: ${links.problems.join('; ')}${more} `
+        + '(repair the image with fsck, or mount it with `fs ... trust-links`)');
+    }
+    if (links.stopped !== null) {
+      const message = `link-count check partial (${links.directories} whole directories and ${links.entries} entries read): ${links.stopped}`;
+      ctx?.trace('error', { call: 'mount-check', message });
+      ctx?.print(`warning: ${message}`);
+    }
   }
   return fs;
 }

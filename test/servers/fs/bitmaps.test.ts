@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { EIO } from '../../../kernel/index.js';
 import { clearBit } from '../../../servers/fs/bitmap.js';
-import { decodeInode, decodeSuperblock, geometryOf, INODE_BYTES } from '../../../servers/fs/layout.js';
+import { decodeInode, decodeSuperblock, encodeInode, geometryOf, INODE_BYTES } from '../../../servers/fs/layout.js';
 import { formatImage } from '../../../servers/fs/tools/mkfs.js';
 import { call, runFs } from './system.js';
 import { expectClean } from './procs.js';
@@ -66,6 +66,25 @@ describe('allocation never trusts a corrupt bitmap', () => {
     clearZoneBit(p, p.keepZone);
     const { result } = runFs(p.img, useAndRead.bind(null, false));
     expect(result.createMessage).toMatch(new RegExp(`zone ${p.keepZone} \\(inode ${p.keep}\\) is in use but free in the zone bitmap`));
+  });
+
+  it('two inodes holding one zone (a corrupt pointer, the fuzzer\'s seeds 20260352, 20260682, 20260939): refused, naming both; a write would overwrite the other file', () => {
+    const p = populated();
+    const offset = p.g.inodeStart * BS + (p.other - 1) * INODE_BYTES;
+    const other = decodeInode(p.img, offset);
+    other.zone[0] = p.keepZone;
+    other.size = BS;
+    encodeInode(other, p.img, offset);
+    const before = p.img.slice();
+    const { result } = runFs(p.img, function* () {
+      const write = yield* call({ type: 'FS_WRITE', path: '/other', position: 0, buffer: new Uint8Array(BS).fill(111) });
+      yield* call({ type: 'FS_SYNC' });
+      return { status: write.status, message: write.message ?? '' };
+    });
+    expect(result.status).toBe(-EIO);
+    expect(result.message).toContain(`inodes share zones: zone ${p.keepZone} is held by inode ${p.keep} and by inode ${p.other}`);
+    expect(Buffer.from(p.img).equals(Buffer.from(before))).toBe(true);
+    expect(dec.decode(p.img.subarray(p.keepZone * BS, (p.keepZone + 1) * BS))).toBe('k'.repeat(BS));
   });
 
   it('trusted anyway: a new file never gets the live inode, and the bitmap is mended', () => {
