@@ -5,8 +5,13 @@
  * transitions, permissive mode for an invalid computed context, and the
  * descriptor checks (fd:use, revalidation after a relabel or a reload).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildSystem } from '../../../cli/boot/image.js';
+import { parseBootScript } from '../../../cli/boot/parse.js';
+import { ANY, receive, sendrec, systemPrivileges, type Envelope } from '../../../kernel/index.js';
+import type { SecReply } from '../../../servers/security/protocol.js';
 import { bootWith, testPolicy } from './mac-helpers.js';
 
 const BASE = readFileSync(new URL('../../../examples/policy/base.conf', import.meta.url), 'utf8');
@@ -178,5 +183,38 @@ describe('descriptors: fd:use and revalidation (file_has_perm, selinux_file_perm
     ]);
     const allowed = bootWith(script, testPolicy([...rules, 'allow user_t new_t:file { read append };']));
     expect(allowed.stdout).toEqual(['user: sec', 'user: ret']);
+  });
+
+  it('after a policy reload (a new seqno), a read on an open descriptor is decided by the new policy', () => {
+    const rules = ['allow user_t dir_t:dir search;', 'allow user_t file_t:file open;'];
+    const script = HEAD() + INIT() + [
+      'process user context=user_u:user_r:user_t',
+      '    open r /d/f O_RDONLY',
+      '    expect ok read r 3',
+      '    sleep 2ms',
+      '    expect EACCES read r 3',
+    ].join('\n') + '\n';
+    const { dir } = bootWith('', testPolicy([...rules, 'allow user_t file_t:file read;']));
+    const path = join(dir, 'reload.boot');
+    writeFileSync(path, script);
+    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path });
+    const kernel = system.kernel;
+    const statuses: number[] = [];
+    // An administrator (a system process) loads a policy without the read rule at 1 ms, as load_policy would.
+    const admin = kernel.spawn({
+      name: 'admin', priority: 4, privileges: systemPrivileges(),
+      program: function* () {
+        yield receive(ANY);
+        const r: Envelope<SecReply> = yield sendrec(kernel.procByName('security')!.endpoint, { type: 'SEC_LOAD_POLICY', text: testPolicy(rules), path: 'new.conf' });
+        statuses.push(r.status, r.seqno);
+      },
+    });
+    kernel.schedule(1_000_000, () => kernel.raiseIrq(admin.endpoint, 1));
+    kernel.run();
+    system.close();
+    expect(statuses).toEqual([0, 2]);
+    expect(system.report.output).toEqual(['user: sec']);
+    expect(system.report.expectationFailures).toEqual([]);
+    expect(system.report.expectationsHeld).toBe(2);
   });
 });
