@@ -19,7 +19,7 @@ import type { SecReply } from '../security/protocol.js';
 import { FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { readLabel } from './label.js';
-import { S_IFDIR, S_IFMT } from './layout.js';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFSOCK } from './layout.js';
 import type { Filp } from './filp.js';
 import { O_APPEND } from './protocol.js';
 import type { FsConfig, FsState, Who } from './state.js';
@@ -41,9 +41,19 @@ export interface FsMac {
   readonly devName: string;
 }
 
-/** Security class of an inode: the base policy knows file and dir. */
-export function classOf(mode: number): 'file' | 'dir' {
-  return (mode & S_IFMT) === S_IFDIR ? 'dir' : 'file';
+export type FileClass = 'file' | 'dir' | 'lnk_file' | 'chr_file' | 'blk_file' | 'fifo_file' | 'sock_file';
+
+/** Security class of an inode by its type, as Linux's inode_mode_to_security_class. */
+export function classOf(mode: number): FileClass {
+  switch (mode & S_IFMT) {
+    case S_IFDIR: return 'dir';
+    case S_IFLNK: return 'lnk_file';
+    case S_IFCHR: return 'chr_file';
+    case S_IFBLK: return 'blk_file';
+    case S_IFIFO: return 'fifo_file';
+    case S_IFSOCK: return 'sock_file';
+    default: return 'file';
+  }
 }
 
 /** A request to the security server: its reply, or a negative errno. */

@@ -12,6 +12,8 @@ import { buildSystem } from '../../../cli/boot/image.js';
 import { parseBootScript } from '../../../cli/boot/parse.js';
 import { ANY, receive, sendrec, systemPrivileges, type Envelope } from '../../../kernel/index.js';
 import type { SecReply } from '../../../servers/security/protocol.js';
+import { readlink, symlink } from '../../../lib/syscalls/fs.js';
+import { userProgram } from '../../../lib/user/process.js';
 import { bootWith, testPolicy } from './mac-helpers.js';
 
 const BASE = readFileSync(new URL('../../../examples/policy/base.conf', import.meta.url), 'utf8');
@@ -216,5 +218,36 @@ describe('descriptors: fd:use and revalidation (file_has_perm, selinux_file_perm
     expect(system.report.output).toEqual(['user: sec']);
     expect(system.report.expectationFailures).toEqual([]);
     expect(system.report.expectationsHeld).toBe(2);
+  });
+});
+
+describe('file classes by inode type (inode_mode_to_security_class)', () => {
+  function run(rules: readonly string[]) {
+    const script = HEAD() + INIT() + 'process user context=user_u:user_r:user_t\n    spawn mk\n    wait mk\n';
+    const { dir } = bootWith('', testPolicy(['allow user_t self:process fork;', 'allow user_t dir_t:dir { search write add_name };', 'allow user_t dir_t:file { create read };', ...rules]));
+    const path = join(dir, 'classes.boot');
+    writeFileSync(path, script);
+    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path });
+    const results: (number | string)[] = [];
+    system.kernel.programs.set('mk', userProgram(function* (proc) {
+      results.push(yield* symlink(proc, '/d/f', '/d/l'));
+      results.push(yield* readlink(proc, '/d/l'));
+      return 0;
+    }));
+    const audit: string[] = [];
+    system.kernel.log.subscribe('audit', (e) => audit.push(e.text));
+    system.kernel.run();
+    system.close();
+    return { results, audit };
+  }
+
+  it('a symbolic link is lnk_file: file rules do not cover it', () => {
+    const without = run([]);
+    // EACCES, and readlink finds no link (ENOENT).
+    expect(without.results).toEqual([-13, -2]);
+    expect(without.audit).toEqual([expect.stringMatching(/avc:  denied  \{ create \} .*tcontext=user_u:object_r:dir_t tclass=lnk_file permissive=0$/)]);
+    const withRule = run(['allow user_t dir_t:lnk_file { create read };']);
+    expect(withRule.results).toEqual([0, '/d/f']);
+    expect(withRule.audit).toEqual([]);
   });
 });

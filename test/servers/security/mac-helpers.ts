@@ -16,6 +16,11 @@ class process
 class file
 class dir
 class fd
+class lnk_file
+class chr_file
+class blk_file
+class fifo_file
+class sock_file
 class filesystem
 class security
 sid kernel
@@ -27,6 +32,11 @@ class process { fork transition sigchld sigkill sigstop signull signal ptrace ge
 class file inherits file { execute_no_trans entrypoint }
 class dir inherits file { add_name remove_name reparent search rmdir }
 class fd { use }
+class lnk_file inherits file
+class chr_file inherits file { execute_no_trans entrypoint }
+class blk_file inherits file
+class fifo_file inherits file
+class sock_file inherits file
 class filesystem { mount remount unmount getattr relabelfrom relabelto associate }
 class security { compute_av compute_create check_context load_policy setenforce }
 attribute domain;
@@ -54,6 +64,7 @@ allow init_t self:process *;
 allow init_t domain:process *;
 allow init_t file_type:dir *;
 allow init_t file_type:file *;
+allow init_t file_type:{ lnk_file chr_file blk_file fifo_file sock_file } *;
 allow user_t unlabeled_t:dir search;
 ${rules.join('\n')}
 user system_u roles { system_r object_r };
