@@ -227,13 +227,14 @@ describe('file classes by inode type (inode_mode_to_security_class)', () => {
     const { dir } = bootWith('', testPolicy(['allow user_t self:process fork;', 'allow user_t dir_t:dir { search write add_name };', 'allow user_t dir_t:file { create read };', ...rules]));
     const path = join(dir, 'classes.boot');
     writeFileSync(path, script);
-    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path });
     const results: (number | string)[] = [];
-    system.kernel.programs.set('mk', userProgram(function* (proc) {
+    const mk = userProgram(function* (proc) {
       results.push(yield* symlink(proc, '/d/f', '/d/l'));
       results.push(yield* readlink(proc, '/d/l'));
       return 0;
-    }));
+    });
+    // Registered before the image loads: `spawn mk` is checked against the program table then.
+    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path }, (k) => k.programs.set('mk', mk));
     const audit: string[] = [];
     system.kernel.log.subscribe('audit', (e) => audit.push(e.text));
     system.kernel.run();
