@@ -11,6 +11,7 @@ import { memoryDiskProgram } from '../cli/commands/img.js';
 import { fsServer } from '../servers/fs/main.js';
 import type { FsReply, FsRequest } from '../servers/fs/protocol.js';
 import { formatImage } from '../servers/fs/tools/mkfs.js';
+import { lendBuffer, type BufferRequest } from '../lib/syscalls/fs.js';
 import type { Benchmark } from './registry.js';
 
 const FILE_BYTES = 64 << 20;
@@ -18,7 +19,7 @@ const CHUNK_BYTES = 64 << 10;
 const DIRS = 100;
 const FILES = 10_000;
 
-type Call = (m: FsRequest) => Generator<KernelCall, FsReply, any>;
+type Call = (m: FsRequest | BufferRequest) => Generator<KernelCall, FsReply, any>;
 
 /** Boot disk + FS + client on the bytes; returns the wall ms of the client's run. */
 function timed(bytes: Uint8Array, body: (call: Call) => Generator<KernelCall, void, any>): number {
@@ -26,7 +27,10 @@ function timed(bytes: Uint8Array, body: (call: Call) => Generator<KernelCall, vo
   kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: memoryDiskProgram(bytes) });
   const fsEp = kernel.spawn({ name: 'fs', priority: 4, privileges: systemPrivileges(), program: fsServer({ driver: 'disk0', cacheBuffers: 1024 }) }).endpoint;
   const call: Call = function* (m) {
-    const r: Envelope<FsReply> | number = yield sendrec(fsEp, m as Message);
+    // Reads and writes lend their buffer to FS by grant (lib/syscalls/fs.ts lendBuffer).
+    const r: Envelope<FsReply> | number = 'buffer' in m
+      ? yield* lendBuffer(fsEp, m as BufferRequest, function* (g) { return (yield sendrec(fsEp, g as Message)) as Envelope<FsReply> | number; })
+      : yield sendrec(fsEp, m as Message);
     if (typeof r === 'number' || r.status < 0) throw new Error(`fs bench: ${m.type} failed: ${typeof r === 'number' ? r : `${r.status} ${r.message ?? ''}`}`);
     return r;
   };
