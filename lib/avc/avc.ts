@@ -8,6 +8,8 @@
  *                                    audit is data, or a generator run only when a line is written
  *   avc.handleNotify(m)              call for NOTIFY messages: true if it was the security server's
  *   avc.flush(), avc.stats
+ *   avc.generation                   bumped by every reset (a notification, a newer policy seqno): descriptors
+ *                                    opened under an older one are revalidated (Linux's avc_policy_seqno)
  * In permissive mode, or for a permissive domain, a denial is logged once and
  * then granted in the cache entry, so it is not logged again (as Linux does).
  */
@@ -63,6 +65,7 @@ export class Avc {
   private seqno = 0;
   /** Last mode the server reported; a mode change arrives as a notification and a flush. */
   private enforcing = true;
+  private resets = 0;
   readonly stats: AvcStats = { lookups: 0, hits: 0, misses: 0, flushes: 0, evictions: 0, denials: 0 };
 
   constructor(private readonly ctx: ActorContext, private readonly options: AvcOptions = {}) {
@@ -71,6 +74,8 @@ export class Avc {
   }
 
   get size(): number { return this.entries.size; }
+
+  get generation(): number { return this.resets; }
 
   private server(): Endpoint {
     if (this.serverEp === NONE) this.serverEp = this.ctx.endpointOf(this.options.server ?? 'security');
@@ -90,6 +95,7 @@ export class Avc {
   /** A notification from the security server means the policy or the mode changed: drop every entry. */
   handleNotify(m: Envelope): boolean {
     if (m.type !== NOTIFY || m.source !== this.server()) return false;
+    this.resets++;
     this.flush('notify');
     return true;
   }
@@ -116,6 +122,7 @@ export class Avc {
       if (r.seqno !== this.seqno || r.enforcing !== this.enforcing) {
         // A reload or mode change we have not been told of yet: nothing cached is current.
         if (this.entries.size > 0) this.flush('seqno');
+        this.resets++;
         this.seqno = r.seqno;
         this.enforcing = r.enforcing;
       }

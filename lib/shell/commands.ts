@@ -71,6 +71,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   getfilecon: { args: ['path'], required: 1, summary: "getfilecon PATH: print a file's security context" },
   setfilecon: { args: ['path', 'context'], required: 2, summary: "setfilecon PATH CONTEXT: relabel a file" },
   newrole: { args: ['name'], required: 1, summary: 'newrole ROLE: change role, when policy allows' },
+  setcon: { args: ['context'], required: 1, summary: 'setcon CONTEXT: take a new context now (process:setcurrent + dyntransition)' },
+  setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
 };
 

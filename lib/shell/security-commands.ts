@@ -1,7 +1,8 @@
 /*
  * The security commands of the language, as the SELinux tools of the same
  * names: system calls to PM (process contexts) and the FS (file labels).
- *   securityCommands   getcon, getfilecon PATH, setfilecon PATH CONTEXT, newrole ROLE
+ *   securityCommands   getcon, getfilecon PATH, setfilecon PATH CONTEXT, newrole ROLE, setcon CONTEXT,
+ *                      setexeccon CONTEXT|default
  * getcon and getfilecon print the context, as `id -Z` and `ls -Z` would.
  */
 import * as sec from '../syscalls/security.js';
@@ -21,6 +22,8 @@ export const securityCommands: Readonly<Record<string, CommandImpl>> = {
     return 0;
   },
   *setfilecon(proc, c) { return yield* sec.setfilecon(proc, c.args[0]!, c.args[1]!); },
+  *setcon(proc, c) { return yield* sec.setcon(proc, c.args[0]!); },
+  *setexeccon(proc, c) { return yield* sec.setexeccon(proc, c.args[0] === 'default' ? null : c.args[0]!); },
   *newrole(proc, c) {
     const r = yield* sec.newrole(proc, c.args[0]!);
     return typeof r === 'number' ? r : 0;

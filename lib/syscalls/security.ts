@@ -2,6 +2,7 @@
  * Security system calls (libselinux's, as messages): process contexts are
  * PM's, file contexts the file server's.
  *   getcon, setcon, newrole                   the caller's context (PM)
+ *   setexeccon                                the context of the caller's next exec (PM)
  *   getfilecon, setfilecon, setfscreatecon    a file's label; the creation context (FS)
  * Each returns its result (a context string, or 0) or -errno.
  */
@@ -21,6 +22,11 @@ export function* getcon(proc: UserProcess): SysGen<string | number> {
 /** Take a new context (policy must allow the transition, unless it is the current one). */
 export function* setcon(proc: UserProcess, context: string): SysGen<number> {
   return yield* proc.status('pm', { type: 'PM_SETCON', context });
+}
+
+/** The context the next exec runs in (null: the policy's transition); as writing /proc/self/attr/exec. */
+export function* setexeccon(proc: UserProcess, context: string | null): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_SETEXECCON', context });
 }
 
 /** Change role; returns the new context. */

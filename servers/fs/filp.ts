@@ -1,7 +1,8 @@
 /*
  * The filp table, as MINIX's filedes.c: open files, each with a position and
  * flags, shared by every descriptor that refers to it (after dup and fork).
- *   Filp                     flags (access mode, O_APPEND, O_NONBLOCK), position, the inode or the pipe, count
+ *   Filp                     flags (access mode, O_APPEND, O_NONBLOCK), position, the inode or the pipe, count,
+ *                            and with MAC what the open checked against (Linux's file_security_struct)
  *   FilpTable.alloc(...)     a fresh filp with count 1; ENFILE when all NR_FILPS are in use (needRoom: check first)
  *   FilpTable.free(filp)     return it to the table (its count reached 0)
  *   mayRead(f), mayWrite(f)  the access mode allows it
@@ -19,6 +20,8 @@ export class Filp {
   /** Descriptors (in any process) that refer to this filp. */
   count = 1;
   pos = 0;
+  /** MAC (mac.ts macFileOpened): the opener's context, the inode's label and the AVC generation at open; null: none. */
+  sec: { sid: string; isid: string; pseqno: number } | null = null;
   constructor(public flags: number, readonly ino: Inode | null, readonly pipe: Pipe | null) {}
 }
 

@@ -1,7 +1,7 @@
 /*
  * Advisory record locks, as MINIX's lock.c: fcntl F_GETLK, F_SETLK, F_SETLKW.
  *   LockTable                        the locks (at most NR_LOCKS: ENOLCK) and the processes waiting in F_SETLKW
- *   doLock(fs, proc, filp, cmd, fl)  a reply, or null when the caller waits
+ *   doLock(fs, proc, filp, cmd, fl)  a reply, or null when the caller waits (with MAC: file:lock first, as selinux_file_fcntl)
  *   releaseLocks(fs, owner, inoNr)   drop a process's locks (on one inode: close; all: exit), then wake waiters
  *   cancelLockWait(fs, proc)         take a waiting process off the queue (signal, exit)
  * Locks belong to processes (endpoints), not descriptors. A lock never
@@ -13,6 +13,7 @@ import { EAGAIN, EBADF, EDEADLK, EINVAL, ENOLCK, send, type Endpoint, type Kerne
 import { FsError } from './errors.js';
 import { mayRead, mayWrite, type Filp } from './filp.js';
 import type { Fproc, LockSuspension } from './fproc.js';
+import { macFilePerm } from './mac.js';
 import { F_GETLK, F_RDLCK, F_SETLKW, F_UNLCK, F_WRLCK, fsReply, SEEK_CUR, SEEK_END, SEEK_SET, type FsFlock } from './protocol.js';
 import type { FsState } from './state.js';
 
@@ -79,6 +80,8 @@ function apply(fs: FsState, proc: Fproc, req: { inoNr: number; type: number; fir
 export function* doLock(fs: FsState, proc: Fproc, filp: Filp, cmd: number, fl: FsFlock): Generator<KernelCall, Message | null, any> {
   const ino = filp.ino;
   if (ino === null) throw new FsError(EINVAL, 'cannot lock a pipe');
+  // selinux_file_fcntl: F_GETLK, F_SETLK and F_SETLKW all need file:lock, through file_has_perm (fd:use first).
+  yield* macFilePerm(fs, proc, filp, ['lock'], `lock inode ${ino.nr}`);
   if (![F_RDLCK, F_WRLCK, F_UNLCK].includes(fl.type)) throw new FsError(EINVAL, `bad lock type ${fl.type}`);
   const base = fl.whence === SEEK_SET ? 0 : fl.whence === SEEK_CUR ? filp.pos : fl.whence === SEEK_END ? ino.d.size : NaN;
   if (Number.isNaN(base)) throw new FsError(EINVAL, `bad whence ${fl.whence}`);

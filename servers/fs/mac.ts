@@ -5,6 +5,9 @@
  *   macCheck(fs, who, ino, perm, name)   yield*: 0 or EACCES, through the AVC (file or dir class)
  *   macCreate(fs, who, dir, name, mode)  yield*: the new object's context (fscreate, or compute_create), create checked
  *   labelOf(fs, ino)                  yield*: an inode's context: the mount's context=, its label, or the policy default
+ *   macFileOpened(fs, who, filp)      after open's checks: remember who opened, the label and the AVC generation
+ *   macFilePerm(fs, who, filp, perms, what)   yield*: file_has_perm: fd:use across domains, then perms on the inode
+ *   macFileRevalidate(fs, who, filp, write, what)   yield*: selinux_file_permission on read/write of a descriptor
  *   macCheckContext(...), validContext(fs, context), secCall(ctx, ep, msg)   helpers for the label calls
  *   classOf(mode), MacPerm, FsMac
  */
@@ -16,7 +19,9 @@ import type { SecReply } from '../security/protocol.js';
 import { FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { readLabel } from './label.js';
-import { S_IFDIR, S_IFMT } from './layout.js';
+import { S_IFBLK, S_IFCHR, S_IFDIR, S_IFIFO, S_IFLNK, S_IFMT, S_IFSOCK } from './layout.js';
+import type { Filp } from './filp.js';
+import { O_APPEND } from './protocol.js';
 import type { FsConfig, FsState, Who } from './state.js';
 
 export type MacPerm =
@@ -36,9 +41,19 @@ export interface FsMac {
   readonly devName: string;
 }
 
-/** Security class of an inode: the base policy knows file and dir. */
-export function classOf(mode: number): 'file' | 'dir' {
-  return (mode & S_IFMT) === S_IFDIR ? 'dir' : 'file';
+export type FileClass = 'file' | 'dir' | 'lnk_file' | 'chr_file' | 'blk_file' | 'fifo_file' | 'sock_file';
+
+/** Security class of an inode by its type, as Linux's inode_mode_to_security_class. */
+export function classOf(mode: number): FileClass {
+  switch (mode & S_IFMT) {
+    case S_IFDIR: return 'dir';
+    case S_IFLNK: return 'lnk_file';
+    case S_IFCHR: return 'chr_file';
+    case S_IFBLK: return 'blk_file';
+    case S_IFIFO: return 'fifo_file';
+    case S_IFSOCK: return 'sock_file';
+    default: return 'file';
+  }
 }
 
 /** A request to the security server: its reply, or a negative errno. */
@@ -141,4 +156,45 @@ export function* macCreate(fs: FsState, who: Who & { fscreate?: string | null },
   const denied = yield* macCheckContext(fs, who, context, cls, 'create', 0, name);
   if (denied !== 0) throw new FsError(denied, `'${name}': create of a ${cls} labelled ${context} denied by policy`);
   return context;
+}
+
+/** selinux_file_open's bookkeeping: what a later read or write compares against. */
+export function* macFileOpened(fs: FsState, who: Who, filp: Filp): Generator<KernelCall, void, any> {
+  const mac = fs.mac;
+  if (mac === undefined || filp.ino === null) return;
+  filp.sec = { sid: subjectOf(fs, who), isid: yield* labelOf(fs, filp.ino), pseqno: mac.avc.generation };
+}
+
+/**
+ * file_has_perm (Linux security/selinux/hooks.c): a descriptor opened by
+ * another domain needs fd:use on the opener's context first; then `perms`
+ * (if any) on the inode's current label. Throws FsError(EACCES) naming `what`.
+ */
+export function* macFilePerm(fs: FsState, who: Who, filp: Filp, perms: readonly MacPerm[], what: string): Generator<KernelCall, void, any> {
+  const mac = fs.mac;
+  const ino = filp.ino;
+  if (mac === undefined || ino === null || filp.sec === null) return;
+  const self = subjectOf(fs, who);
+  if (self !== filp.sec.sid && (yield* macCheckContext(fs, who, filp.sec.sid, 'fd', 'use', ino.nr)) !== 0) {
+    throw new FsError(EACCES, `${what}: fd:use of a descriptor opened by ${filp.sec.sid} denied by policy`);
+  }
+  if (perms.length === 0) return;
+  if ((yield* macCheckContext(fs, who, yield* labelOf(fs, ino), classOf(ino.d.mode), perms, ino.nr)) !== 0) {
+    throw new FsError(EACCES, `${what}: ${perms.join(' ')} denied by policy (inode ${ino.nr})`);
+  }
+}
+
+/**
+ * selinux_file_permission: nothing to check while the caller, the inode's
+ * label and the policy are those of the open; otherwise
+ * selinux_revalidate_file_permission: read, or for a write append (O_APPEND)
+ * or write, through file_has_perm.
+ */
+export function* macFileRevalidate(fs: FsState, who: Who, filp: Filp, write: boolean, what: string): Generator<KernelCall, void, any> {
+  const mac = fs.mac;
+  if (mac === undefined || filp.ino === null || filp.sec === null) return;
+  const isid = yield* labelOf(fs, filp.ino);
+  if (subjectOf(fs, who) === filp.sec.sid && isid === filp.sec.isid && mac.avc.generation === filp.sec.pseqno) return;
+  const perm: MacPerm = !write ? 'read' : (filp.flags & O_APPEND) !== 0 ? 'append' : 'write';
+  yield* macFilePerm(fs, who, filp, [perm], what);
 }

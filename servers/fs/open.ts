@@ -15,7 +15,7 @@ import { allocInode, getInode, holdLong, putInode, putLong, rwInode, type Inode 
 import { isDir, isReg, S_IFBLK, S_IFCHR, S_IFDIR, S_IFMT, S_IFREG } from './layout.js';
 import { writeLabel } from './label.js';
 import { releaseLocks } from './lock.js';
-import { macCreate } from './mac.js';
+import { macCreate, macFileOpened } from './mac.js';
 import { DirOp, isSymlink, lastDir, lookup, searchDir } from './path.js';
 import { closePipeEnd } from './pipe.js';
 import { need, needMac, R_BIT, W_BIT, X_BIT } from './protect.js';
@@ -162,7 +162,8 @@ export function* doOpen(fs: FsState, proc: Fproc, path: string, flags: number, m
       const type = ino.d.mode & S_IFMT;
       if (type === S_IFDIR && (acc !== O_RDONLY || (flags & O_TRUNC))) throw new FsError(EISDIR, `'${path}' is a directory`);
       const access = (acc === O_RDONLY ? R_BIT : acc === O_WRONLY ? W_BIT : R_BIT | W_BIT) | (flags & O_TRUNC ? W_BIT : 0);
-      yield* need(fs, proc, ino, access, `'${path}'`);
+      // O_APPEND asks the policy for append, not write (open_file_to_av's file_to_av).
+      yield* need(fs, proc, ino, access, `'${path}'`, (flags & O_APPEND) !== 0);
       // As MINIX's forbidden: asking to write is EROFS on a read-only file system (device files aside).
       if ((access & W_BIT) && type !== S_IFBLK && type !== S_IFCHR) checkWritable(fs, `'${path}'`);
       yield* needMac(fs, proc, ino, 'open', `'${path}'`);
@@ -178,6 +179,7 @@ export function* doOpen(fs: FsState, proc: Fproc, path: string, flags: number, m
     throw err;
   }
   const filp = fs.filps.alloc(flags & ~(O_CREAT | O_EXCL | O_TRUNC), ino, null);
+  yield* macFileOpened(fs, proc, filp);
   holdLong(ino);
   proc.fds[fd] = { filp, cloexec: false };
   return fd;

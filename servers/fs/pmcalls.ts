@@ -4,7 +4,8 @@
  *   pmFork(fs, m)     the child: the parent's credentials given, umask, directories and filps (shared: one position)
  *   pmExit(fs, m)     close every descriptor, drop locks and directories, forget a suspension, drop the entry
  *   pmSetuid(fs, m)   new effective uid and gid
- *   pmExec(fs, m)     search permission on the path, execute permission on a regular file; its first line (and context)
+ *   pmExec(fs, m)     search permission on the path, execute permission on a regular file, then (MAC) read + open
+ *                     as the exec's open of the file; its first line (and context)
  *   pmUnpause(fs, m)  a signal for a process suspended in FS: it gets EINTR (or the bytes a write had moved)
  */
 import { EACCES, EINTR, send, type KernelCall, type Message } from '../../kernel/index.js';
@@ -14,10 +15,10 @@ import { getInode, holdLong, putInode, putLong } from './inode.js';
 import { isReg } from './layout.js';
 import { cancelLockWait, releaseLocks } from './lock.js';
 import { closeFd } from './open.js';
-import { labelOf } from './mac.js';
+import { labelOf, macCheckContext } from './mac.js';
 import { lookup } from './path.js';
 import { cancelPipeWait } from './pipe.js';
-import { need, X_BIT } from './protect.js';
+import { auditName, need, X_BIT } from './protect.js';
 import { fsReply, type FsPmExec, type FsPmExit, type FsPmFork, type FsPmSetuid, type FsPmUnpause } from './protocol.js';
 import { readFile } from './read.js';
 import type { FsState } from './state.js';
@@ -89,6 +90,11 @@ export function* pmExec(fs: FsState, m: FsPmExec): Generator<KernelCall, Message
   try {
     if (!isReg(ino.d.mode)) throw new FsError(EACCES, `exec '${m.path}': not a regular file`);
     yield* need(fs, proc, ino, X_BIT, `exec '${m.path}'`);
+    // Linux opens the file for exec read-only (do_open_execat): may_open's inode_permission checks
+    // file:execute (above), then selinux_file_open checks open_file_to_av: read and open, in one decision.
+    if (fs.mac !== undefined && (yield* macCheckContext(fs, proc, yield* labelOf(fs, ino), 'file', ['read', 'open'], ino.nr, auditName(`'${m.path}'`))) !== 0) {
+      throw new FsError(EACCES, `exec '${m.path}': read and open denied by policy (inode ${ino.nr})`);
+    }
     const buf = new Uint8Array(Math.min(FIRST_LINE_MAX_BYTES, ino.d.size));
     const n = yield* readFile(fs, ino, 0, buf);
     const text = new TextDecoder().decode(buf.subarray(0, n));

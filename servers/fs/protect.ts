@@ -1,7 +1,8 @@
 /*
  * Protection, as MINIX's protect.c: Unix permission bits, then the MAC hook.
- *   forbidden(fs, who, ino, access)   yield*: 0, or EACCES: owner/group/other bits, root's override, then macCheck
- *   need(fs, who, ino, access, what)  yield*: throw FsError(EACCES) naming the file when forbidden
+ *   forbidden(fs, who, ino, access, name?, append?)   yield*: 0, or EACCES: owner/group/other bits, root's override, then macCheck
+ *   need(fs, who, ino, access, what, append?)  yield*: throw FsError(EACCES) naming the file when forbidden
+ *   (append: a write through O_APPEND, which the policy checks as file:append)
  *   needMac(fs, who, ino, perm, what) yield*: a MAC-only check (setattr, add_name, unlink, ...)
  *   isOwner(who, ino)                 the caller owns the inode or is root (chmod, utime)
  *   stickyForbids(who, dir, ino)      a sticky directory keeps others from removing a name
@@ -21,17 +22,17 @@ export const S_ISUID = 0o4000;
 export const S_ISGID = 0o2000;
 export const S_ISVTX = 0o1000;
 
-function macPerms(ino: Inode, access: number): MacPerm[] {
+function macPerms(ino: Inode, access: number, append: boolean): MacPerm[] {
   const perms: MacPerm[] = [];
   if (access & R_BIT) perms.push('read');
-  if (access & W_BIT) perms.push('write');
+  if (access & W_BIT) perms.push(append ? 'append' : 'write');
   if (access & X_BIT) perms.push(isDir(ino.d.mode) ? 'search' : 'execute');
   return perms;
 }
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
-export function* forbidden(fs: FsState, who: Who, ino: Inode, access: number, name?: string): Gen<number> {
+export function* forbidden(fs: FsState, who: Who, ino: Inode, access: number, name?: string, append = false): Gen<number> {
   const mode = ino.d.mode;
   if (who.uid === 0) {
     // Root reads and writes anything, and executes a file only if someone may (MINIX and POSIX).
@@ -41,7 +42,7 @@ export function* forbidden(fs: FsState, who: Who, ino: Inode, access: number, na
     const granted = (mode >> shift) & 7;
     if ((granted & access) !== access) return EACCES;
   }
-  for (const perm of macPerms(ino, access)) {
+  for (const perm of macPerms(ino, access, append)) {
     const r = yield* macCheck(fs, who, ino, perm, name);
     if (r !== 0) return r;
   }
@@ -59,8 +60,8 @@ export function auditName(what: string): string | undefined {
   return parts.at(-1) ?? '/';
 }
 
-export function* need(fs: FsState, who: Who, ino: Inode, access: number, what: string): Gen<void> {
-  const r = yield* forbidden(fs, who, ino, access, fs.mac === undefined ? undefined : auditName(what));
+export function* need(fs: FsState, who: Who, ino: Inode, access: number, what: string, append = false): Gen<void> {
+  const r = yield* forbidden(fs, who, ino, access, fs.mac === undefined ? undefined : auditName(what), append);
   if (r !== 0) throw new FsError(r, `${what}: ${ACCESS_WORDS[access] ?? 'access'} permission denied (inode ${ino.nr}, mode ${(ino.d.mode & 0o7777).toString(8)}, owner ${ino.d.uid}:${ino.d.gid}, caller ${who.uid}:${who.gid})`);
 }
 

@@ -12,6 +12,7 @@ import { mayRead, mayWrite } from './filp.js';
 import { getFd, type Fproc } from './fproc.js';
 import { putInode } from './inode.js';
 import { isDir } from './layout.js';
+import { macFileRevalidate } from './mac.js';
 import { lookup } from './path.js';
 import { pipeRead, pipeWrite } from './pipe.js';
 import { need, R_BIT, W_BIT } from './protect.js';
@@ -27,6 +28,7 @@ export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData):
   if (filp.pipe !== null) return yield* pipeRead(fs, proc, filp, buffer);
   const ino = filp.ino!;
   if (isDir(ino.d.mode)) throw new FsError(EISDIR, `descriptor ${fd} is a directory (use getdents)`);
+  yield* macFileRevalidate(fs, proc, filp, false, `read descriptor ${fd}`);
   const n = yield* readFile(fs, ino, filp.pos, buffer);
   filp.pos += n;
   return n;
@@ -37,6 +39,7 @@ export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData)
   if (!mayWrite(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for writing`);
   if (filp.pipe !== null) return yield* pipeWrite(fs, proc, filp, buffer);
   const ino = filp.ino!;
+  yield* macFileRevalidate(fs, proc, filp, true, `write descriptor ${fd}`);
   if (filp.flags & O_APPEND) filp.pos = ino.d.size;
   if (buffer.length === 0) return 0;
   const n = yield* writeFile(fs, ino, filp.pos, buffer);

@@ -38,6 +38,8 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   p.program = program;
   const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args });
   if (status < 0) return pmReply(status);
+  // As selinux_bprm_creds_for_exec, which clears exec_sid in the new credentials.
+  p.execContext = null;
   if (context !== null) yield* setContext(pm, p, context, true);
   pm.ctx.trace('proc', { op: 'exec', pid: p.pid, path: m.path, program });
   return null;

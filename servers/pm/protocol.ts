@@ -3,7 +3,7 @@
  * and servers send to pm, and its replies.
  *   PmRequest   PM_FORK, PM_EXEC, PM_EXIT, PM_WAIT, PM_KILL, PM_SIGACTION,
  *               PM_SIGPROCMASK, PM_SIGSUSPEND, PM_ALARM, PM_SLEEP, PM_GETPID,
- *               PM_GETUID, PM_SETUID, PM_SETGID, PM_GETCON, PM_SETCON, PM_NEWROLE (security.ts)
+ *               PM_GETUID, PM_SETUID, PM_SETGID, PM_GETCON, PM_SETCON, PM_SETEXECCON, PM_NEWROLE (security.ts)
  *   PmReply     { type: 'PM_REPLY', status } (status: a value >= 0 or -errno)
  *   Signal numbers and wait-status encoding (as MINIX's <signal.h>, <sys/wait.h>)
  */
@@ -38,14 +38,16 @@ export interface PmSetuid extends Message { readonly type: 'PM_SETUID'; readonly
 export interface PmSetgid extends Message { readonly type: 'PM_SETGID'; readonly gid: number }
 /** The caller's security context (reply: context). */
 export interface PmGetcon extends Message { readonly type: 'PM_GETCON' }
-/** Take a new context: allowed when policy allows the transition, or when it is the one the caller has (init at boot). */
+/** Take a new context now (process:setcurrent + dyntransition), or keep the one the caller has (init at boot). */
 export interface PmSetcon extends Message { readonly type: 'PM_SETCON'; readonly context: string }
-/** Change role, when policy allows (role allow, and the new context valid). Reply: context. */
+/** The context of the caller's next exec (process:setexec); null: the policy's transition again. */
+export interface PmSetexeccon extends Message { readonly type: 'PM_SETEXECCON'; readonly context: string | null }
+/** Change role (the new context valid, process:transition to it, which needs a role allow rule). Reply: context. */
 export interface PmNewrole extends Message { readonly type: 'PM_NEWROLE'; readonly role: string }
 
 export type PmRequest =
   | PmFork | PmExec | PmExit | PmWait | PmKill | PmSigaction | PmSigprocmask | PmSigsuspend
-  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmNewrole | PmSetpriority;
+  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmSetexeccon | PmNewrole | PmSetpriority;
 
 /**
  * setpriority(2) and mksim's process-block scheduling in one call: a nice

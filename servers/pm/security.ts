@@ -1,7 +1,8 @@
 /*
  * PM as an SELinux object manager: each process's security context, and the
  * process-class checks, through an AVC (lib/avc) when a security server runs.
- *   doGetcon, doSetcon, doNewrole     the calls (PM_GETCON, PM_SETCON, PM_NEWROLE)
+ *   doGetcon, doSetcon, doSetexeccon, doNewrole   the calls (PM_GETCON, PM_SETCON, PM_SETEXECCON, PM_NEWROLE),
+ *                                     checked as Linux's selinux_setprocattr ("current", "exec")
  *   checkFork(pm, p)                  process:fork on itself
  *   checkSignal(pm, from, to, sig)    process:sigkill | sigstop | sigchld | signull | signal
  *   execContext(pm, p, file, path)    an exec's context by execDecision: transition + entrypoint, or execute_no_trans
@@ -15,7 +16,7 @@ import type { AuditData } from '../../lib/avc/audit.js';
 import { auditSink } from '../../lib/avc/log.js';
 import type { SecReply } from '../security/protocol.js';
 import type { MProc } from './mproc.js';
-import { SIGCHLD, SIGKILL, SIGSTOP, type PmGetcon, type PmNewrole, type PmSetcon } from './protocol.js';
+import { SIGCHLD, SIGKILL, SIGSTOP, type PmGetcon, type PmNewrole, type PmSetcon, type PmSetexeccon } from './protocol.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -90,7 +91,9 @@ export interface ExecFile { readonly context?: string | null; readonly ino?: num
 export function* execContext(pm: PmState, p: MProc, file: ExecFile, path: string): Gen<string | null | number> {
   const sec = yield* security(pm);
   if (sec === null || typeof file.context !== 'string') return null;
-  const d = yield* secCall(pm, { type: 'SEC_EXEC', scontext: subject(sec, p), fcontext: file.context });
+  const d = yield* secCall(pm, {
+    type: 'SEC_EXEC', scontext: subject(sec, p), fcontext: file.context, ...(p.execContext !== null ? { execcontext: p.execContext } : {}),
+  });
   if (typeof d === 'number') return d;
   const name = path.split('/').filter((s) => s !== '').at(-1);
   const fileAudit = auditOf(p, { ...(name !== undefined ? { name } : {}), ...(file.dev !== undefined ? { dev: file.dev } : {}), ...(file.ino !== undefined ? { ino: file.ino } : {}) });
@@ -110,16 +113,49 @@ export function* doGetcon(pm: PmState, m: Envelope<PmGetcon>): Gen<Message | nul
   return context === undefined ? pmReply(-ENOSYS) : { ...pmReply(0), context };
 }
 
+/** security_context_to_sid's test: 0, or -EINVAL for a context the policy does not accept. */
+function* checkContext(pm: PmState, context: string): Gen<number> {
+  const r = yield* secCall(pm, { type: 'SEC_CHECK_CONTEXT', context });
+  return typeof r === 'number' ? r : 0;
+}
+
+/**
+ * setcon: selinux_setprocattr("current"): process:setcurrent on itself, then
+ * process:dyntransition from the old context to the new (which the security
+ * server masks across roles without a role allow rule). Keeping one's
+ * context (init taking the one its boot block names) is a no-op here;
+ * Linux would still check both permissions.
+ */
 export function* doSetcon(pm: PmState, m: Envelope<PmSetcon>): Gen<Message | null> {
   const p = pm.procs.byEndpoint(m.source);
   if (p === undefined || typeof m.context !== 'string' || !CONTEXT_SHAPE.test(m.context)) return pmReply(-EINVAL);
   const sec = yield* security(pm);
-  // Keeping one's context (init taking the one its boot block gives) needs no rule; any change is a transition.
   if (sec !== null && m.context !== p.context) {
-    const r = yield* sec.avc.hasPerm(subject(sec, p), m.context, 'process', 'transition', auditOf(p));
+    const self = subject(sec, p);
+    let r = yield* sec.avc.hasPerm(self, self, 'process', 'setcurrent', auditOf(p));
+    if (r === 0) r = yield* checkContext(pm, m.context);
+    if (r === 0) r = yield* sec.avc.hasPerm(self, m.context, 'process', 'dyntransition', auditOf(p));
     if (r < 0) return pmReply(r);
   }
   yield* setContext(pm, p, m.context, false);
+  return pmReply(0);
+}
+
+/**
+ * setexeccon: selinux_setprocattr("exec"): process:setexec on itself and a
+ * valid context; the next exec runs in it (selinux_bprm_creds_for_exec
+ * takes exec_sid, still checking transition + entrypoint). null clears it.
+ */
+export function* doSetexeccon(pm: PmState, m: Envelope<PmSetexeccon>): Gen<Message | null> {
+  const p = pm.procs.byEndpoint(m.source);
+  if (p === undefined || (m.context !== null && (typeof m.context !== 'string' || !CONTEXT_SHAPE.test(m.context)))) return pmReply(-EINVAL);
+  const sec = yield* security(pm);
+  if (sec === null) return pmReply(-ENOSYS);
+  const self = subject(sec, p);
+  let r = yield* sec.avc.hasPerm(self, self, 'process', 'setexec', auditOf(p));
+  if (r === 0 && m.context !== null) r = yield* checkContext(pm, m.context);
+  if (r < 0) return pmReply(r);
+  p.execContext = m.context;
   return pmReply(0);
 }
 
@@ -128,9 +164,15 @@ export function* doNewrole(pm: PmState, m: Envelope<PmNewrole>): Gen<Message | n
   if (p === undefined || typeof m.role !== 'string') return pmReply(-EINVAL);
   const sec = yield* security(pm);
   if (sec === null) return pmReply(-ENOSYS);
-  const r = yield* secCall(pm, { type: 'SEC_NEWROLE', scontext: subject(sec, p), role: m.role });
+  const self = subject(sec, p);
+  const r = yield* secCall(pm, { type: 'SEC_NEWROLE', scontext: self, role: m.role });
   if (typeof r === 'number') return pmReply(r);
   if (r.context === undefined) return pmReply(-EACCES);
+  // Linux's newrole sets the exec context and runs a shell: the kernel checks process:transition
+  // (masked across roles without a role allow rule). mksim changes the caller at once, by the same check,
+  // so a permissive system logs the denial and lets it through.
+  const t = yield* sec.avc.hasPerm(self, r.context, 'process', 'transition', auditOf(p));
+  if (t < 0) return pmReply(t);
   yield* setContext(pm, p, r.context, false);
   return { ...pmReply(0), context: r.context };
 }

@@ -6,7 +6,7 @@ import { doExec } from './exec.js';
 import { doExit, doFork, doWait } from './forkexit.js';
 import { doGetpid, doGetuid, doSetgid, doSetuid } from './getset.js';
 import { doFsSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
-import { doGetcon, doNewrole, doSetcon } from './security.js';
+import { doGetcon, doNewrole, doSetcon, doSetexeccon } from './security.js';
 import type { PmState } from './state.js';
 import { doAlarm, doSleep } from './time.js';
 import { doSetpriority } from './schedule.js';
@@ -29,6 +29,7 @@ export function pmCallTable(pm: PmState): CallTable {
     PM_SETGID: (m) => doSetgid(pm, m),
     PM_GETCON: (m) => doGetcon(pm, m),
     PM_SETCON: (m) => doSetcon(pm, m),
+    PM_SETEXECCON: (m) => doSetexeccon(pm, m),
     PM_NEWROLE: (m) => doNewrole(pm, m),
     PM_SETPRIORITY: (m) => doSetpriority(pm, m),
     FS_SIGNAL: (m) => doFsSignal(pm, m),

@@ -12,8 +12,8 @@ import type { Message } from '../../kernel/index.js';
 export interface SecComputeAv extends Message { readonly type: 'SEC_COMPUTE_AV'; readonly scontext: string; readonly tcontext: string; readonly tclass: string }
 /** `name`: the new object's last path component, for named type_transition rules. */
 export interface SecComputeCreate extends Message { readonly type: 'SEC_COMPUTE_CREATE'; readonly scontext: string; readonly tcontext: string; readonly tclass: string; readonly name?: string }
-/** An exec's domain transition (execDecision): the new context and the checks the object manager must make. */
-export interface SecExec extends Message { readonly type: 'SEC_EXEC'; readonly scontext: string; readonly fcontext: string }
+/** An exec's domain transition (execDecision): the new context and the checks the object manager must make. `execcontext`: setexeccon's. */
+export interface SecExec extends Message { readonly type: 'SEC_EXEC'; readonly scontext: string; readonly fcontext: string; readonly execcontext?: string }
 export interface SecCheckContext extends Message { readonly type: 'SEC_CHECK_CONTEXT'; readonly context: string }
 export interface SecNewrole extends Message { readonly type: 'SEC_NEWROLE'; readonly scontext: string; readonly role: string }
 /** The context of an initial SID (e.g. `unlabeled`, for files without a label). */

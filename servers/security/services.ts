@@ -1,13 +1,13 @@
 /*
  * The security server's decisions (SELinux's services.c) over a compiled policy.
- *   computeAv(policy, scon, tcon, cls)             allowed, auditallow, auditdeny, permissive
- *   computeCreate(policy, scon, tcon, cls, name?)  the context of a new object or of an exec'd process
- *   execDecision(policy, scon, fcon)               domain transition: the new context and the checks it needs
- *   newroleAllowed(policy, scon, role)             role allow + the new context is valid
+ *   computeAv(policy, scon, tcon, cls)             allowed, auditallow, auditdeny, permissive (RBAC mask on process transitions)
+ *   computeCreate(policy, scon, tcon, cls, name?)  the context of a new object or of an exec'd process, and whether it is valid
+ *   execDecision(policy, scon, fcon, execcon?)     domain transition: the new context and the checks it needs
+ *   newroleContext(policy, scon, role)             the context newrole asks for: EINVAL unless valid
  * Contexts that name unknown users, roles or types are refused with EINVAL.
  */
-import { EACCES, EINVAL } from '../../kernel/errno.js';
-import { typeOf, validContext } from './context.js';
+import { EINVAL } from '../../kernel/errno.js';
+import { knownContext, typeOf, validContext } from './context.js';
 import { avKey, OBJECT_R, permBit, type CompiledPolicy, type SecurityContext } from './policy.js';
 
 export interface AvDecision {
@@ -27,21 +27,41 @@ function classOf(policy: CompiledPolicy, cls: string): number | undefined {
   return policy.classIndex.get(cls);
 }
 
+/** The process permissions a role change needs a role allow rule for (Linux's policydb->process_trans_perms). */
+const PROCESS_TRANS_PERMS = ['transition', 'dyntransition'];
+
+/**
+ * context_struct_compute_av (Linux security/selinux/ss/services.c, libsepol
+ * services.c): the avtab entry, then RBAC: "if checking process transition
+ * permission and the role is changing", transition and dyntransition are
+ * removed unless an `allow ROLE1 ROLE2;` rule pairs the two roles.
+ */
 export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string): Decision<AvDecision> {
   const s = typeOf(policy, scon.type);
   const t = typeOf(policy, tcon.type);
   const c = classOf(policy, cls);
   if (s === undefined || t === undefined || c === undefined) return fail(EINVAL);
   const e = policy.avtab.get(avKey(policy, s, t, c));
+  let allowed = e?.allowed ?? 0;
+  if (cls === 'process' && scon.role !== tcon.role && allowed !== 0 && !policy.roleAllow.has(`${scon.role}:${tcon.role}`)) {
+    const pc = policy.classes[c]!;
+    for (const p of PROCESS_TRANS_PERMS) allowed = (allowed & ~permBit(pc, p)) >>> 0;
+  }
   return {
     ok: true,
     value: {
-      allowed: e?.allowed ?? 0,
+      allowed,
       auditallow: e?.auditallow ?? 0,
       auditdeny: (~(e?.dontaudit ?? 0)) >>> 0,
       permissive: policy.permissiveTypes.has(s),
     },
   };
+}
+
+export interface Created {
+  readonly context: SecurityContext;
+  /** policydb_context_isvalid: false when the user is not authorised for the role or the role for the type. */
+  readonly valid: boolean;
 }
 
 /**
@@ -51,7 +71,7 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
  * plain one, else the parent's (target's) type for objects and the
  * creator's for processes.
  */
-export function computeCreate(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string, name?: string): Decision<SecurityContext> {
+export function computeCreate(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string, name?: string): Decision<Created> {
   const s = typeOf(policy, scon.type);
   const t = typeOf(policy, tcon.type);
   const c = classOf(policy, cls);
@@ -62,9 +82,8 @@ export function computeCreate(policy: CompiledPolicy, scon: SecurityContext, tco
   const type = named ?? policy.typeTransitions.get(key) ?? (isProcess ? s : t);
   const role = isProcess ? policy.roleTransitions.get(`${scon.role}:${policy.types[t]}:${cls}`) ?? scon.role : OBJECT_R;
   const ctx: SecurityContext = { user: scon.user, role, type: policy.types[type]! };
-  // The kernel refuses to compute a context the policy does not authorise.
-  if (!validContext(policy, ctx)) return fail(EACCES);
-  return { ok: true, value: ctx };
+  // An invalid result is the caller's to handle, by the mode (compute_sid_handle_invalid_context).
+  return { ok: true, value: { context: ctx, valid: validContext(policy, ctx) } };
 }
 
 export interface PermCheck {
@@ -76,15 +95,31 @@ export interface PermCheck {
 
 export interface ExecDecision {
   readonly newContext: SecurityContext;
+  /** False: the computed context is invalid (the caller denies in enforcing mode, logs and allows in permissive). */
+  readonly valid: boolean;
   readonly transition: boolean;
   /** Every check that must pass for the exec: execute; then transition + entrypoint, or execute_no_trans. */
   readonly checks: readonly PermCheck[];
 }
 
-export function execDecision(policy: CompiledPolicy, scon: SecurityContext, fcon: SecurityContext): Decision<ExecDecision> {
-  const created = computeCreate(policy, scon, fcon, 'process');
-  if (!created.ok) return created;
-  const newContext = created.value;
+/**
+ * selinux_bprm_creds_for_exec (Linux security/selinux/hooks.c): the context
+ * setexeccon asked for, else security_transition_sid's; no change needs
+ * file:execute_no_trans, a change process:transition and file:entrypoint.
+ * (file:execute, read and open are checked by the file system as the
+ * exec opens the file: may_open's inode_permission, then selinux_file_open.)
+ */
+export function execDecision(policy: CompiledPolicy, scon: SecurityContext, fcon: SecurityContext, execcon?: SecurityContext): Decision<ExecDecision> {
+  let newContext: SecurityContext;
+  let valid = true;
+  if (execcon !== undefined) {
+    newContext = execcon;
+  } else {
+    const created = computeCreate(policy, scon, fcon, 'process');
+    if (!created.ok) return created;
+    newContext = created.value.context;
+    valid = created.value.valid;
+  }
   const transition = newContext.type !== scon.type || newContext.role !== scon.role;
   const checks: PermCheck[] = [{ source: scon, target: fcon, cls: 'file', perm: 'execute' }];
   if (transition) {
@@ -93,7 +128,7 @@ export function execDecision(policy: CompiledPolicy, scon: SecurityContext, fcon
   } else {
     checks.push({ source: scon, target: fcon, cls: 'file', perm: 'execute_no_trans' });
   }
-  return { ok: true, value: { newContext, transition, checks } };
+  return { ok: true, value: { newContext, valid, transition, checks } };
 }
 
 /** Whether a check is allowed by the policy alone (no enforcing mode, no permissive types). */
@@ -105,10 +140,14 @@ export function policyAllows(policy: CompiledPolicy, check: PermCheck): boolean 
   return bit !== 0 && (av.value.allowed & bit) === bit;
 }
 
-/** newrole: a role allow rule from the current role, and the user and type authorised for the new role. */
-export function newroleAllowed(policy: CompiledPolicy, scon: SecurityContext, role: string): Decision<SecurityContext> {
+/**
+ * newrole's new context: the same user and type in `role`, which must be a
+ * valid context (newrole's security_check_context: EINVAL otherwise, in
+ * either mode). The role change itself is the object manager's
+ * process:transition check, which computeAv masks without a role allow rule.
+ */
+export function newroleContext(policy: CompiledPolicy, scon: SecurityContext, role: string): Decision<SecurityContext> {
   const next: SecurityContext = { ...scon, role };
-  if (!policy.roleTypes.has(role)) return fail(EINVAL);
-  if (!policy.roleAllow.has(`${scon.role}:${role}`) || !validContext(policy, next)) return fail(EACCES);
+  if (!knownContext(policy, next) || !validContext(policy, next)) return fail(EINVAL);
   return { ok: true, value: next };
 }

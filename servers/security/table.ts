@@ -6,19 +6,22 @@
  * Every reply carries the policy seqno and the mode, so an AVC can tell a
  * stale cache from a fresh one. Loading a policy or changing the mode is
  * reserved to system processes and notifies every AVC that asked before.
+ * A computed context the policy does not authorise is logged (SELINUX_ERR)
+ * and refused in enforcing mode only, as compute_sid_handle_invalid_context.
  */
-import { EINVAL, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EACCES, EINVAL, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { isSystemProcess } from '../../lib/getinfo.js';
 import type { CallTable } from '../../lib/server.js';
 import { loadPolicy } from './compile.js';
-import { validContext } from './context.js';
+import { auditSelinuxErr } from '../../lib/avc/log.js';
+import { knownContext, validContext } from './context.js';
 import { currentMode, type ModeActor } from './mode.js';
 import { formatContext, parseContext, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
   SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecInitialContext,
   type SecLoadPolicy, type SecNewrole, type SecReply, type SecSetEnforce,
 } from './protocol.js';
-import { computeAv, computeCreate, execDecision, newroleAllowed } from './services.js';
+import { computeAv, computeCreate, execDecision, newroleContext } from './services.js';
 
 export interface SecurityState {
   readonly ctx: ActorContext;
@@ -33,16 +36,29 @@ type Gen = Generator<KernelCall, SecReply, any>;
 
 export function securityCallTable(state: SecurityState): CallTable {
   const reply = (status: number, extra: Partial<SecReply> = {}): SecReply => ({
-    type: 'SEC_REPLY', status, seqno: state.seqno, enforcing: currentMode(state.mode) === 'enforcing', ...extra,
+    type: 'SEC_REPLY', status, seqno: state.seqno, enforcing: enforcing(), ...extra,
   });
-  const contexts = (...texts: unknown[]): SecurityContext[] | null => {
+  const enforcing = (): boolean => currentMode(state.mode) === 'enforcing';
+  /** Contexts that must be valid (they enter the system here: security_context_to_sid). */
+  const contexts = (...texts: unknown[]): SecurityContext[] | null => parsed(true, texts);
+  /** Contexts already held by a subject or object: known parts suffice (a permissive run may hold an invalid one). */
+  const heldContexts = (...texts: unknown[]): SecurityContext[] | null => parsed(false, texts);
+  function parsed(strict: boolean, texts: unknown[]): SecurityContext[] | null {
     const out: SecurityContext[] = [];
     for (const t of texts) {
       const c = typeof t === 'string' ? parseContext(t) : null;
-      if (c === null || !validContext(state.policy, c)) return null;
+      if (c === null || !(strict ? validContext(state.policy, c) : knownContext(state.policy, c))) return null;
       out.push(c);
     }
     return out;
+  }
+  /**
+   * compute_sid_handle_invalid_context (Linux security/selinux/ss/services.c):
+   * the SELINUX_ERR audit record, then EACCES in enforcing mode only.
+   */
+  const invalidComputed = (n: SecurityContext, s: SecurityContext, t: SecurityContext, tclass: string): boolean => {
+    auditSelinuxErr(state.ctx, `op=security_compute_sid invalid_context=${formatContext(n)} scontext=${formatContext(s)} tcontext=${formatContext(t)} tclass=${tclass}`);
+    return enforcing();
   };
   function* notifyClients(bits: number): Generator<KernelCall, void, any> {
     for (const ep of state.clients) yield notify(ep, bits);
@@ -51,7 +67,7 @@ export function securityCallTable(state: SecurityState): CallTable {
   return {
     *SEC_COMPUTE_AV(m: Envelope<SecComputeAv>): Gen {
       state.clients.add(m.source);
-      const cons = contexts(m.scontext, m.tcontext);
+      const cons = heldContexts(m.scontext, m.tcontext);
       if (cons === null) return reply(-EINVAL);
       const d = computeAv(state.policy, cons[0]!, cons[1]!, m.tclass);
       if (!d.ok) return reply(-d.errno);
@@ -62,16 +78,20 @@ export function securityCallTable(state: SecurityState): CallTable {
       });
     },
     *SEC_COMPUTE_CREATE(m: Envelope<SecComputeCreate>): Gen {
-      const cons = contexts(m.scontext, m.tcontext);
+      const cons = heldContexts(m.scontext, m.tcontext);
       if (cons === null || (m.name !== undefined && typeof m.name !== 'string')) return reply(-EINVAL);
       const d = computeCreate(state.policy, cons[0]!, cons[1]!, m.tclass, m.name);
-      return d.ok ? reply(0, { context: formatContext(d.value) }) : reply(-d.errno);
+      if (!d.ok) return reply(-d.errno);
+      if (!d.value.valid && invalidComputed(d.value.context, cons[0]!, cons[1]!, m.tclass)) return reply(-EACCES);
+      return reply(0, { context: formatContext(d.value.context) });
     },
     *SEC_EXEC(m: Envelope<SecExec>): Gen {
-      const cons = contexts(m.scontext, m.fcontext);
-      if (cons === null) return reply(-EINVAL);
-      const d = execDecision(state.policy, cons[0]!, cons[1]!);
+      const cons = heldContexts(m.scontext, m.fcontext);
+      const execcon = m.execcontext === undefined ? [] : contexts(m.execcontext);
+      if (cons === null || execcon === null) return reply(-EINVAL);
+      const d = execDecision(state.policy, cons[0]!, cons[1]!, execcon[0]);
       if (!d.ok) return reply(-d.errno);
+      if (!d.value.valid && invalidComputed(d.value.newContext, cons[0]!, cons[1]!, 'process')) return reply(-EACCES);
       return reply(0, {
         context: formatContext(d.value.newContext), transition: d.value.transition,
         checks: d.value.checks.map((c) => ({ scontext: formatContext(c.source), tcontext: formatContext(c.target), tclass: c.cls, perm: c.perm })),
@@ -81,9 +101,9 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(contexts(m.context) === null ? -EINVAL : 0);
     },
     *SEC_NEWROLE(m: Envelope<SecNewrole>): Gen {
-      const cons = contexts(m.scontext);
+      const cons = heldContexts(m.scontext);
       if (cons === null || typeof m.role !== 'string') return reply(-EINVAL);
-      const d = newroleAllowed(state.policy, cons[0]!, m.role);
+      const d = newroleContext(state.policy, cons[0]!, m.role);
       return d.ok ? reply(0, { context: formatContext(d.value) }) : reply(-d.errno);
     },
     *SEC_INITIAL_CONTEXT(m: Envelope<SecInitialContext>): Gen {

@@ -73,7 +73,7 @@ describe.skipIf(missing !== null)('policies compiled by both checkpolicy and mks
             ?? (name === undefined ? undefined : trans[`${s} ${t} ${cls}`])
             ?? (cls === 'process' ? s : t);
           const got = computeCreate(policy!, scon, tcon, cls, name);
-          expect(got.ok && got.value.type, `${s} ${t}:${cls} ${name ?? ''}\n${c.gen.text}`).toBe(expected);
+          expect(got.ok && got.value.context.type, `${s} ${t}:${cls} ${name ?? ''}\n${c.gen.text}`).toBe(expected);
         }
       }
     });

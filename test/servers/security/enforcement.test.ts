@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { bootWith, testPolicy } from './mac-helpers.js';
 
 const SEARCH_D = 'allow user_t dir_t:dir search;';
+/** What exec's open of the file needs besides execute (selinux_file_open: read, open). */
+const EXEC_OPEN = 'allow user_t exec_t:file { read open };';
 
 interface Case {
   readonly perm: string;
@@ -21,6 +23,8 @@ interface Case {
   readonly setup?: readonly string[];
   /** Printed when the command succeeded (exec has no return to check). */
   readonly okLine?: string;
+  /** The command whose EACCES the denied run prints, when cmd is several lines. */
+  readonly name?: string;
 }
 
 const CASES: readonly Case[] = [
@@ -38,24 +42,40 @@ const CASES: readonly Case[] = [
   { perm: 'relabelfrom', base: [SEARCH_D, 'allow user_t new_t:file relabelto;'], rule: 'allow user_t file_t:file relabelfrom;', cmd: 'setfilecon /d/f system_u:object_r:new_t' },
   { perm: 'relabelto', base: [SEARCH_D, 'allow user_t file_t:file relabelfrom;'], rule: 'allow user_t new_t:file relabelto;', cmd: 'setfilecon /d/f system_u:object_r:new_t' },
   {
-    perm: 'execute', base: [SEARCH_D, 'allow user_t exec_t:file execute_no_trans;', 'allow user_t dir_t:dir { read open };'],
+    perm: 'execute', base: [SEARCH_D, EXEC_OPEN, 'allow user_t exec_t:file execute_no_trans;', 'allow user_t dir_t:dir { read open };'],
     rule: 'allow user_t exec_t:file execute;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
   },
   {
-    perm: 'execute_no_trans', base: [SEARCH_D, 'allow user_t exec_t:file execute;', 'allow user_t dir_t:dir { read open };'],
+    perm: 'execute_no_trans', base: [SEARCH_D, EXEC_OPEN, 'allow user_t exec_t:file execute;', 'allow user_t dir_t:dir { read open };'],
     rule: 'allow user_t exec_t:file execute_no_trans;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
   },
   {
     perm: 'entrypoint',
-    base: [SEARCH_D, 'allow user_t exec_t:file execute;', 'allow user_t newdom_t:process transition;', 'type_transition user_t exec_t:process newdom_t;',
+    base: [SEARCH_D, EXEC_OPEN, 'allow user_t exec_t:file execute;', 'allow user_t newdom_t:process transition;', 'type_transition user_t exec_t:process newdom_t;',
       'allow newdom_t { dir_t unlabeled_t }:dir { search read open };'],
     rule: 'allow newdom_t exec_t:file entrypoint;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
   },
   {
     perm: 'transition',
-    base: [SEARCH_D, 'allow user_t exec_t:file execute;', 'allow newdom_t exec_t:file entrypoint;', 'type_transition user_t exec_t:process newdom_t;',
+    base: [SEARCH_D, EXEC_OPEN, 'allow user_t exec_t:file execute;', 'allow newdom_t exec_t:file entrypoint;', 'type_transition user_t exec_t:process newdom_t;',
       'allow newdom_t { dir_t unlabeled_t }:dir { search read open };'],
     rule: 'allow user_t newdom_t:process transition;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
+  },
+  // exec opens the file read-only: selinux_file_open's read and open, after may_open's execute.
+  {
+    perm: 'read', base: [SEARCH_D, 'allow user_t exec_t:file { execute open execute_no_trans };', 'allow user_t dir_t:dir { read open };'],
+    rule: 'allow user_t exec_t:file read;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
+  },
+  {
+    perm: 'open', base: [SEARCH_D, 'allow user_t exec_t:file { execute read execute_no_trans };', 'allow user_t dir_t:dir { read open };'],
+    rule: 'allow user_t exec_t:file open;', cmd: 'exec /d/prog', okLine: 'user: f  prog',
+  },
+  // open_file_to_av: a write-only open with O_APPEND is file:append, not write.
+  { perm: 'append', base: [SEARCH_D, 'allow user_t file_t:file { open write };'], rule: 'allow user_t file_t:file append;', cmd: 'write --append /d/f more' },
+  // selinux_file_fcntl: F_SETLK needs file:lock.
+  {
+    perm: 'lock', base: [SEARCH_D, 'allow user_t file_t:file { open read };'], rule: 'allow user_t file_t:file lock;',
+    cmd: 'open fd /d/f O_RDONLY\n    lock fd rd', name: 'lock',
   },
   { perm: 'fork', base: [], rule: 'allow user_t self:process fork;', cmd: 'spawn child' },
   { perm: 'sigkill', base: ['allow user_t self:process fork;'], rule: 'allow user_t self:process sigkill;', cmd: 'kill child SIGKILL', setup: [] },
@@ -92,8 +112,8 @@ function script(c: Case): string {
 
 describe('MAC enforcement points (FS and PM)', () => {
   for (const c of CASES) {
-    it(`${c.perm}: denied (EACCES, audited) without \`${c.rule}\`, allowed with it`, () => {
-      const name = c.cmd.split(' ')[0]!;
+    it(`${c.perm} (${c.cmd.split('\n')[0]}): denied (EACCES, audited) without \`${c.rule}\`, allowed with it`, () => {
+      const name = c.name ?? c.cmd.split(' ')[0]!;
       const denied = bootWith(script(c), testPolicy(c.base));
       expect(denied.stdout).toContain(`user: ${name}: EACCES`);
       expect(denied.code).toBe(1);

@@ -93,7 +93,7 @@ describe('the creation context (fscreate)', () => {
 
 describe('process contexts', () => {
   it('exec of an entrypoint moves the process into the type_transition domain; a child inherits its parent\'s context', () => {
-    const rules = ['allow user_t dir_t:dir search;', 'allow user_t exec_t:file execute;', 'allow user_t newdom_t:process transition;',
+    const rules = ['allow user_t dir_t:dir search;', 'allow user_t exec_t:file { execute read open };', 'allow user_t newdom_t:process transition;',
       'allow newdom_t exec_t:file entrypoint;', 'type_transition user_t exec_t:process newdom_t;', 'allow user_t self:process fork;',
       'allow newdom_t { dir_t unlabeled_t }:dir search;', 'allow newdom_t dir_t:file { read open };'];
     const script = HEAD() + [
@@ -127,10 +127,19 @@ describe('process contexts', () => {
 
   it('newrole changes the role when a role allow rule permits it, and is refused otherwise', () => {
     const script = HEAD() + 'process init context=system_u:system_r:init_t\n    spawn user\n    wait user\nprocess user context=user_u:user_r:user_t\n    newrole staff_r\n    getcon\n';
-    const allowed = bootWith(script, testPolicy(['allow user_r staff_r;']));
+    // As Linux's newrole (an exec with a new exec context): process:transition, which the role change masks without `allow user_r staff_r;`.
+    const allowed = bootWith(script, testPolicy(['allow user_t self:process transition;', 'allow user_r staff_r;']));
     expect(allowed.stdout).toEqual(['user: user_u:staff_r:user_t']);
-    const denied = bootWith(script, testPolicy([]));
+    const denied = bootWith(script, testPolicy(['allow user_t self:process transition;']));
     expect(denied.stdout).toEqual(['user: newrole: EACCES', 'user: user_u:user_r:user_t']);
+    expect(denied.audit).toEqual([expect.stringMatching(/avc:  denied  \{ transition \} for  pid=\d+ comm="user" scontext=user_u:user_r:user_t tcontext=user_u:staff_r:user_t tclass=process permissive=0$/)]);
+    // Permissive: the same denial is logged (permissive=1) and the role changes.
+    const permissive = bootWith(script.replace('mode=enforcing', 'mode=permissive'), testPolicy(['allow user_t self:process transition;']));
+    expect(permissive.stdout).toEqual(['user: user_u:staff_r:user_t']);
+    expect(permissive.audit).toEqual([expect.stringMatching(/avc:  denied  \{ transition \} .*tcontext=user_u:staff_r:user_t tclass=process permissive=1$/)]);
+    // A role the user is not authorised for is no context at all: EINVAL, in either mode.
+    const invalid = bootWith(script.replace('newrole staff_r', 'newrole system_r').replace('mode=enforcing', 'mode=permissive'), testPolicy(['allow user_t self:process transition;', 'allow user_r system_r;']));
+    expect(invalid.stdout).toEqual(['user: newrole: EINVAL', 'user: user_u:user_r:user_t']);
   });
 });
 

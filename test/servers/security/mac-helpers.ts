@@ -1,7 +1,8 @@
 /*
  * Helpers for the MAC tests: a small policy with rules added per test, and
  * a boot script run through `bootScript` in a temporary folder.
- *   testPolicy(rules)            a policy.conf: classes as base.conf, init_t unrestricted, user_t bare
+ *   testPolicy(rules)            a policy.conf: classes as base.conf, init_t unrestricted (and system_r may
+ *                                change to user_r and staff_r: init starts the user blocks), user_t bare
  *   bootWith(script, policy, opts)   write both, boot, return exit code, stdout, stderr (audit lines) and the folder
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -14,6 +15,12 @@ export function testPolicy(rules: readonly string[]): string {
 class process
 class file
 class dir
+class fd
+class lnk_file
+class chr_file
+class blk_file
+class fifo_file
+class sock_file
 class filesystem
 class security
 sid kernel
@@ -24,6 +31,12 @@ common file { read write create unlink getattr setattr append rename link relabe
 class process { fork transition sigchld sigkill sigstop signull signal ptrace getsched setsched getattr setexec setfscreate getcap setcap execheap setcurrent dyntransition }
 class file inherits file { execute_no_trans entrypoint }
 class dir inherits file { add_name remove_name reparent search rmdir }
+class fd { use }
+class lnk_file inherits file
+class chr_file inherits file { execute_no_trans entrypoint }
+class blk_file inherits file
+class fifo_file inherits file
+class sock_file inherits file
 class filesystem { mount remount unmount getattr relabelfrom relabelto associate }
 class security { compute_av compute_create check_context load_policy setenforce }
 attribute domain;
@@ -46,10 +59,12 @@ role staff_r;
 role system_r types { kernel_t init_t };
 role user_r types { user_t newdom_t };
 role staff_r types { user_t };
+allow system_r { user_r staff_r };
 allow init_t self:process *;
 allow init_t domain:process *;
 allow init_t file_type:dir *;
 allow init_t file_type:file *;
+allow init_t file_type:{ lnk_file chr_file blk_file fifo_file sock_file } *;
 allow user_t unlabeled_t:dir search;
 ${rules.join('\n')}
 user system_u roles { system_r object_r };

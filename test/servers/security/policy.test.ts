@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EACCES } from '../../../kernel/errno.js';
+import { EACCES, EINVAL } from '../../../kernel/errno.js';
 import { loadPolicy } from '../../../servers/security/compile.js';
 import { allowRules, denialsFromTrace } from '../../../servers/security/audit2allow.js';
-import { computeAv, computeCreate, execDecision, newroleAllowed, policyAllows } from '../../../servers/security/services.js';
+import { computeAv, computeCreate, execDecision, newroleContext, policyAllows } from '../../../servers/security/services.js';
 import { parseContext, permNames } from '../../../servers/security/policy.js';
 
 const BASE = readFileSync(new URL('../../../examples/policy/base.conf', import.meta.url), 'utf8');
@@ -51,11 +51,11 @@ describe('decisions', () => {
 
   it('compute_create: type_transition, else the parent type; object_r; the creator user', () => {
     const user = ctx('user_u:user_r:user_t');
-    expect(computeCreate(base, user, ctx('system_u:object_r:tmp_t'), 'file')).toEqual({ ok: true, value: ctx('user_u:object_r:tmp_t') });
-    expect(computeCreate(base, user, ctx('system_u:object_r:etc_t'), 'file')).toEqual({ ok: true, value: ctx('user_u:object_r:etc_t') });
+    expect(computeCreate(base, user, ctx('system_u:object_r:tmp_t'), 'file')).toEqual({ ok: true, value: { context: ctx('user_u:object_r:tmp_t'), valid: true } });
+    expect(computeCreate(base, user, ctx('system_u:object_r:etc_t'), 'file')).toEqual({ ok: true, value: { context: ctx('user_u:object_r:etc_t'), valid: true } });
     const passwd = ctx('user_u:user_r:passwd_t');
-    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'shadow')).toEqual({ ok: true, value: ctx('user_u:object_r:shadow_t') });
-    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'motd')).toEqual({ ok: true, value: ctx('user_u:object_r:etc_t') });
+    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'shadow')).toEqual({ ok: true, value: { context: ctx('user_u:object_r:shadow_t'), valid: true } });
+    expect(computeCreate(base, passwd, ctx('system_u:object_r:etc_t'), 'file', 'motd')).toEqual({ ok: true, value: { context: ctx('user_u:object_r:etc_t'), valid: true } });
   });
 
   it('exec: passwd transitions user_t to passwd_t with execute, transition and entrypoint allowed', () => {
@@ -75,18 +75,40 @@ describe('decisions', () => {
     expect(e.ok && e.value.checks.every((c) => policyAllows(base, c))).toBe(false);
   });
 
-  it('exec into a domain the role is not authorised for is refused', () => {
-    expect(execDecision(base, ctx('system_u:system_r:init_t'), ctx('system_u:object_r:passwd_exec_t')).ok).toBe(true);
+  it('exec into a domain the role is not authorised for computes an invalid context (the server refuses it when enforcing)', () => {
+    const ok = execDecision(base, ctx('system_u:system_r:init_t'), ctx('system_u:object_r:passwd_exec_t'));
+    expect(ok.ok && ok.value.valid).toBe(true);
     const text = BASE.replace('type_transition user_t passwd_exec_t:process passwd_t;', 'type_transition user_t passwd_exec_t:process init_t;');
-    expect(execDecision(loadPolicy(text, 'x.conf'), ctx('user_u:user_r:user_t'), ctx('system_u:object_r:passwd_exec_t'))).toEqual({ ok: false, errno: EACCES });
+    const d = execDecision(loadPolicy(text, 'x.conf'), ctx('user_u:user_r:user_t'), ctx('system_u:object_r:passwd_exec_t'));
+    expect(d.ok && [d.value.valid, d.value.newContext]).toEqual([false, ctx('user_u:user_r:init_t')]);
   });
 
-  it('newrole follows role allow rules and the user authorisation', () => {
-    expect(newroleAllowed(base, ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: false, errno: EACCES });
-    expect(newroleAllowed(base, ctx('user_u:user_r:passwd_t'), 'system_r')).toEqual({ ok: false, errno: EACCES });
-    expect(newroleAllowed(base, ctx('system_u:system_r:passwd_t'), 'system_r')).toEqual({ ok: false, errno: EACCES });
+  it('setexeccon\'s context replaces the computed one', () => {
+    const d = execDecision(base, ctx('user_u:user_r:user_t'), ctx('system_u:object_r:bin_t'), ctx('user_u:user_r:passwd_t'));
+    expect(d.ok && [d.value.transition, d.value.checks.map((c) => c.perm)]).toEqual([true, ['execute', 'transition', 'entrypoint']]);
+  });
+
+  it('newrole asks for a valid context: the user authorised for the role, the role for the type (EINVAL otherwise)', () => {
+    expect(newroleContext(base, ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: false, errno: EINVAL });
+    expect(newroleContext(base, ctx('user_u:user_r:passwd_t'), 'system_r')).toEqual({ ok: false, errno: EINVAL });
+    expect(newroleContext(base, ctx('user_u:user_r:passwd_t'), 'no_r')).toEqual({ ok: false, errno: EINVAL });
     const text = BASE.replace('user system_u roles { system_r object_r };', 'user system_u roles { system_r user_r };');
-    expect(newroleAllowed(loadPolicy(text, 'x.conf'), ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: true, value: ctx('system_u:user_r:passwd_t') });
+    expect(newroleContext(loadPolicy(text, 'x.conf'), ctx('system_u:system_r:passwd_t'), 'user_r')).toEqual({ ok: true, value: ctx('system_u:user_r:passwd_t') });
+  });
+
+  it('RBAC: process transition and dyntransition across roles need a role allow rule (context_struct_compute_av)', () => {
+    const text = BASE.replace('allow system_r user_r;', '').replace('allow init_t domain:process {', 'allow init_t domain:process { dyntransition');
+    const p = loadPolicy(text, 'x.conf');
+    const perms = (pol: typeof p, s: string, t: string) => {
+      const d = computeAv(pol, ctx(s), ctx(t), 'process');
+      const cls = pol.classes[pol.classIndex.get('process')!]!;
+      return d.ok ? cls.perms.filter((_, i) => (d.value.allowed >>> i) & 1).filter((x) => x === 'transition' || x === 'dyntransition' || x === 'fork').sort() : null;
+    };
+    // Same role: the avtab's permissions stand.
+    expect(perms(p, 'system_u:system_r:init_t', 'system_u:system_r:passwd_t')).toEqual(['dyntransition', 'fork', 'transition']);
+    // system_r -> user_r without `allow system_r user_r;`: transition and dyntransition go, the rest stays.
+    expect(perms(p, 'system_u:system_r:init_t', 'user_u:user_r:passwd_t')).toEqual(['fork']);
+    expect(perms(loadPolicy(text.replace('allow user_r system_r;', 'allow user_r system_r;\nallow system_r user_r;'), 'y.conf'), 'system_u:system_r:init_t', 'user_u:user_r:passwd_t')).toEqual(['dyntransition', 'fork', 'transition']);
   });
 });
 
