@@ -4,14 +4,15 @@
  * modules in cli/commands/ and maps errors to exit codes (DESIGN §6):
  *   0 success, 1 the operation failed, 2 bad usage or bad input.
  * Each subcommand module exports register(program) and throws UsageError or
- * OperationError for a user's mistake; no stack trace unless --debug.
+ * OperationError for a user's mistake; no stack trace unless --debug. Only
+ * the named subcommand's module is loaded (cli/commands/index.ts).
  */
 import { Command, CommanderError } from 'commander';
-import { commandModules } from './commands/index.js';
+import { loadCommandModules, type CommandModule } from './commands/index.js';
 import { exitCodeFor, formatError } from './errors.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(commandModules: readonly CommandModule[]): Command {
   const program = new Command('mksim')
     .description('An actor-based simulator of a MINIX-style microkernel')
     .version(VERSION, '-V, --version')
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await loadCommandModules(argv));
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -5,8 +5,8 @@
  * expectation held, 1 otherwise, 2 on a malformed script.
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import { packagePath } from '../package-root.js';
 import type { Command } from 'commander';
 import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '../../kernel/index.js';
 import { auditLog } from '../../lib/avc/log.js';
@@ -18,7 +18,7 @@ import { parseBootScript } from '../boot/parse.js';
 import { UsageError } from '../errors.js';
 
 /** The built-in default: the package's examples/hello.boot. */
-export const DEFAULT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'hello.boot');
+export const DEFAULT_SCRIPT = packagePath('examples', 'hello.boot');
 
 export interface BootCommandOptions {
   seed?: string;
