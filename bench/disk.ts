@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kernel, sendrec, systemPrivileges, type Envelope } from '../kernel/index.js';
+import { hardwareOf, Kernel, sendrec, systemPrivileges, type Envelope } from '../kernel/index.js';
 import { diskDriver } from '../drivers/disk/main.js';
 import { BUILTIN_MODELS, capacityBytes } from '../drivers/disk/model.js';
 import type { DevReply } from '../drivers/disk/protocol.js';
@@ -34,7 +34,7 @@ export interface LoadFigures {
 export function randomReadLoad(model: 'hp97560' | 'ramdisk', sched: SchedPolicy, dir: string): LoadFigures {
   const kernel = new Kernel({ seed: 42 });
   const sizeBytes = capacityBytes(BUILTIN_MODELS.get('hp97560')!);
-  const program = diskDriver({ name: 'disk0', image: join(dir, `${model}-${sched}.img`), createBytes: sizeBytes, model, sched });
+  const program = diskDriver({ name: 'disk0', image: join(dir, `${model}-${sched}.img`), createBytes: sizeBytes, model, sched }, hardwareOf(kernel));
   const diskEp = kernel.spawn({ name: 'disk0', program, priority: 1, privileges: systemPrivileges() }).endpoint;
   let responseNsTotal = 0;
   let requests = 0;
@@ -42,7 +42,7 @@ export function randomReadLoad(model: 'hp97560' | 'ramdisk', sched: SchedPolicy,
     kernel.spawn({
       name: `client${c}`, priority: 4, privileges: systemPrivileges(),
       program: function* (ctx) {
-        const rng = ctx.kernel.random.fork();
+        const rng = ctx.random.fork();
         for (let i = 0; i < READS_PER_CLIENT; i++) {
           const position = rng.below(sizeBytes / BLOCK) * BLOCK;
           const t0 = ctx.nowNs();

@@ -14,15 +14,17 @@
  *   trace                         the TraceBus (kernel.trace.trace$)
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
-import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, NONE, slotOf, type Endpoint } from './endpoint.js';
+import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
+import { registerGetinfo } from './getinfo.js';
 import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
 import { Proc, RTS_NO_PRIV, RTS_NO_QUANTUM } from './proc.js';
-import { Prng } from './random.js';
+import { Prng, randomSource, type RandomSource } from './random.js';
 import { NR_SCHED_QUEUES, RunQueues, TASK_Q } from './run-queue.js';
+import { SystemLog } from './syslog.js';
 import { summarizePayload, TraceBus, type MessageEv, type TraceRecord } from './trace.js';
 
 export interface KernelConfig {
@@ -43,11 +45,15 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   contextSwitchNs: 0,
 };
 
-/** What a process can reach of the machine besides IPC: its identity, the clock, the PRNG, trace and output. */
+/**
+ * What a process can reach of the machine besides kernel calls: its identity,
+ * the clock, the PRNG, trace, log (kernel.log, a SystemLog) and console.
+ * Never the Kernel (DESIGN §2, isolation): privileged facts are kernel calls
+ * (sys_getinfo, registered by every Kernel: getinfo.ts).
+ */
 export interface ActorContext {
   readonly self: Endpoint;
   readonly name: string;
-  readonly kernel: Kernel;
   /** The program's arguments (exec's argv after the program name). */
   readonly args: readonly string[];
   /** Plain data handed over by fork (the part of a parent's memory a child program needs: names of open descriptors). */
@@ -56,8 +62,16 @@ export interface ActorContext {
   nowNs(): number;
   /** Endpoint of the live process with this name, or NONE (a boot-image lookup, like MINIX's DS). */
   endpointOf(name: string): Endpoint;
+  /** Is anyone listening to the trace? Read it before building a record's fields. */
+  readonly traceOn: boolean;
   /** Emit a trace record attributed to this process. */
   trace(ev: string, fields: Record<string, unknown>): void;
+  /** Id of the message this process is handling (the `cause` of what it sends), 0 if none. */
+  readonly causeId: number;
+  /** The kernel's one seeded PRNG (draws only). */
+  readonly random: RandomSource;
+  /** Append an entry to one of the system's logs (the AVC writes `audit`). */
+  log(channel: string, text: string, fields?: Readonly<Record<string, unknown>>): void;
   /** Write a line to the console (a zero-latency terminal): a `log` record and the boot command's output. */
   print(text: string): void;
   /**
@@ -117,7 +131,10 @@ function preemptible(p: Proc): boolean {
 export class Kernel {
   readonly config: KernelConfig;
   readonly trace = new TraceBus();
+  readonly log = new SystemLog();
   readonly random: Prng;
+  /** What ActorContext.random hands out: the same PRNG, draws only. */
+  private readonly randomView: RandomSource;
   readonly events = new EventQueue();
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
@@ -164,6 +181,8 @@ export class Kernel {
     // A quantum of 0 would send a process to proc_no_time before every step it takes.
     if (this.config.quantumNs < 1) throw new RangeError(`kernel config quantumNs must be at least 1 ns, got ${this.config.quantumNs}`);
     this.random = new Prng(this.config.seed);
+    this.randomView = randomSource(this.random);
+    registerGetinfo(this);
   }
 
   // ---- process table -------------------------------------------------------
@@ -172,13 +191,15 @@ export class Kernel {
     if (!(options.priority >= 0 && options.priority < NR_SCHED_QUEUES)) throw new RangeError(`priority ${options.priority} outside 0..${NR_SCHED_QUEUES - 1}`);
     if (options.quantumNs !== undefined && !(Number.isSafeInteger(options.quantumNs) && options.quantumNs >= 1)) throw new RangeError(`quantum ${options.quantumNs} ns: must be an integer of at least 1 ns`);
     let slot = -1;
-    for (let s = HARDWARE_SLOT + 1; s < MAX_SLOTS; s++) {
+    for (let s = HARDWARE_SLOT + 1; s < NR_SLOTS; s++) {
       if (this.slots[s] === null) { slot = s; break; }
     }
     if (slot < 0) throw new Error('process table full');
     const name = this.uniqueName(options.name);
-    const generation = ++this.generations[slot]!;
-    const p = new Proc(slot, makeEndpoint(generation - 1, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
+    // generations[] holds the last generation + 1 (0: the slot was never used).
+    const generation = nextGeneration(this.generations[slot]! - 1);
+    this.generations[slot] = generation + 1;
+    const p = new Proc(slot, makeEndpoint(generation, slot), name, options.privileges, options.priority, options.quantumNs ?? this.config.quantumNs);
     p.ticksLeft = this.ticksOf(p.quantumNs);
     this.slots[slot] = p;
     this.byName.set(name, p);
@@ -194,18 +215,24 @@ export class Kernel {
     for (let n = 2; ; n++) if (!this.byName.has(`${base}.${n}`)) return `${base}.${n}`;
   }
 
+  /** The context holds closures over the kernel, never a reference an actor could follow to it. */
   private contextFor(p: Proc, args: readonly string[], env: Readonly<Record<string, string>>): ActorContext {
+    const k = this;
     return {
       self: p.endpoint,
       name: p.name,
-      kernel: this,
       args,
       env,
       nowNs: () => this.nowNs,
       endpointOf: (name) => this.byName.get(name)?.endpoint ?? NONE,
+      // A getter's `this` is the context, hence k.
+      get traceOn() { return k.trace.on; },
       trace: (ev, fields) => {
         if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev, proc: p.name, ...fields });
       },
+      get causeId() { return p.causeId; },
+      random: this.randomView,
+      log: (channel, text, fields) => { this.log.write(channel, this.nowNs, text, fields); },
       print: (text) => this.consoleWrite(p.name, text),
       takeSignals: () => {
         if (p.sigPending === 0) return null;

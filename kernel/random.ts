@@ -6,6 +6,7 @@
  *   below(n)         a uniform integer in [0, n)
  *   fraction()       a uniform float in [0, 1)
  *   fork()           an independent stream derived from this one
+ *   RandomSource, randomSource(prng)   the four methods alone: what an actor's context offers
  */
 
 function splitmix32(state: number): [number, number] {
@@ -66,4 +67,21 @@ export class Prng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/** The kernel's PRNG as an actor sees it: draws only, no way to reseed or read the state. */
+export interface RandomSource {
+  nextU32(): number;
+  below(n: number): number;
+  fraction(): number;
+  fork(): Prng;
+}
+
+export function randomSource(prng: Prng): RandomSource {
+  return Object.freeze({
+    nextU32: () => prng.nextU32(),
+    below: (n: number) => prng.below(n),
+    fraction: () => prng.fraction(),
+    fork: () => prng.fork(),
+  });
 }

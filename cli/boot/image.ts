@@ -7,7 +7,7 @@
  *   BootReport                    exits, expectations, console output
  */
 import {
-  Kernel, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
+  hardwareOf, Kernel, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
   type ImageEntry, type KernelConfig, type Proc,
 } from '../../kernel/index.js';
 import { runCommands } from '../../lib/shell/run.js';
@@ -161,11 +161,13 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   }
 
   const entries: ImageEntry[] = [];
+  // Devices get the machine's Hardware and the clock task its KernelTaskAccess; no actor gets the kernel.
+  const hardware = hardwareOf(kernel);
   const closers: (() => void)[] = [];
   const clock = directive(script, 'clock');
   entries.push({
     name: 'clock', priority: PRIORITY.clock, privileges: systemPrivileges(),
-    program: clockTask({
+    program: clockTask(kernelTaskAccessOf(kernel), {
       ...(clock?.values.has('mode') ? { mode: clock.values.get('mode') as ClockMode } : {}),
       ...(clock?.values.has('hz') ? { hz: clock.values.get('hz') as number } : {}),
     }),
@@ -177,7 +179,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const services: { spec: ServiceSpec; plan: ServiceFaultPlan }[] = [];
   for (const d of disks) {
     const name = d.positional[0]!;
-    const driver = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir)));
+    const driver = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir), hardware));
     closers.push(() => driver.disk.image.close());
     openDisks.set(name, driver.disk);
     const mine = faults.filter((f) => f.positional[0] === name);

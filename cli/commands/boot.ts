@@ -69,7 +69,7 @@ export function bootScript(scriptPath: string, opts: BootCommandOptions, out: (l
     if (opts.trace !== undefined) sink = attachJsonlSink(kernel.trace, opts.trace);
     // AVC audit records: diagnostics on stderr, or the lines of an audit.log with --audit FILE.
     if (opts.audit !== undefined) writeFileSync(opts.audit, '');
-    auditLog(kernel).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '\n') : err(line)));
+    auditLog(kernel.log).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '\n') : err(line)));
   });
   let outcome;
   try {

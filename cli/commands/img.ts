@@ -16,7 +16,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { packagePath } from '../package-root.js';
 import type { Command } from 'commander';
 import {
-  ANY, EINVAL, errnoName, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges,
+  ANY, EINVAL, errnoName, hardwareOf, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges,
   attachJsonlSink, type Envelope, type KernelCall, type Message, type Program,
 } from '../../kernel/index.js';
 import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
@@ -104,13 +104,13 @@ function needImagePath(arg: string): { image: string; path: string } {
 export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<KernelCall, T, any>, opts: ImgOptions = {}, config: Partial<FsConfig> = {}, policyPath?: string): T {
   // The real disk driver on the image file (ramdisk timing: an image tool wants no seek model);
   // writes reach the file in order as they happen.
+  const kernel = new Kernel({ seed: 1 });
   let disk: DiskProgram;
   try {
-    disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', readOnly: config.readOnly === true });
+    disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', readOnly: config.readOnly === true }, hardwareOf(kernel));
   } catch (err) {
     throw new OperationError(`cannot open image ${image}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const kernel = new Kernel({ seed: 1 });
   const sink = opts.trace === undefined ? null : attachJsonlSink(kernel.trace, opts.trace);
   try {
     kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: disk });

@@ -1,7 +1,8 @@
 /*
- * The disk hardware: the mechanism statechart driven by the kernel's clock,
+ * The disk hardware: the mechanism statechart driven by the machine's clock,
  * the data movement, the trace and the completion interrupt.
- *   DiskDevice(kernel, disk, stats)   one drive; attach(driverEp) names the task its interrupts go to
+ *   DiskDevice(hw, disk, stats)   one drive on the machine's Hardware (kernel/hardware.ts, never the
+ *                                 kernel); attach(driverEp) names the task its interrupts go to
  *   start(request)      put one request on the mechanism (it must be idle)
  *   takeCompleted()     the finished request, after its interrupt (the controller's status register)
  *   headCyl, state      where the head is, what the mechanism does
@@ -11,7 +12,7 @@
  * moves when the transfer ends, so a power cut leaves exactly what was written.
  */
 import { createActor, type Actor } from 'xstate';
-import { EIO, type Endpoint, type Kernel } from '../../kernel/index.js';
+import { EIO, type Endpoint, type Hardware } from '../../kernel/index.js';
 import type { OpenDisk } from './config.js';
 import { FaultInjector } from './faults.js';
 import { diskMechanismMachine, type MechanismEvent, type MechanismState } from './mechanism.js';
@@ -46,7 +47,7 @@ export class DiskDevice {
   private startNs = 0;
   private io: TransferIo | null = null;
 
-  constructor(private readonly kernel: Kernel, private readonly disk: OpenDisk, private readonly stats: DiskStats) {
+  constructor(private readonly hw: Hardware, private readonly disk: OpenDisk, private readonly stats: DiskStats) {
     this.faults = new FaultInjector(disk.faults);
     this.machine = createActor(diskMechanismMachine, { input: { headCyl: 0 } }).start();
   }
@@ -77,7 +78,7 @@ export class DiskDevice {
     if (request.ops.length === 0) throw new Error(`disk ${this.disk.name}: a request without mechanical operations`);
     this.current = request;
     this.opIndex = 0;
-    this.startNs = this.kernel.nowNs;
+    this.startNs = this.hw.nowNs;
     this.stats.queueWaitNsTotal += this.startNs - request.arrivalNs;
     let tearLeftBytes = Infinity;
     if (request.write) {
@@ -106,7 +107,7 @@ export class DiskDevice {
   }
 
   private runOp(): void {
-    const k = this.kernel;
+    const k = this.hw;
     const model = this.disk.model;
     const op = this.current!.ops[this.opIndex]!;
     const fromCyl = this.headCyl;
@@ -123,7 +124,7 @@ export class DiskDevice {
     s.seekNsTotal += sNs;
     s.rotationNsTotal += rNs;
     s.transferNsTotal += xNs;
-    if (k.trace.on) {
+    if (k.traceOn) {
       const bs = this.disk.blockSize;
       const first = op.parts[0]!.position;
       const last = op.parts[op.parts.length - 1]!;
@@ -149,7 +150,7 @@ export class DiskDevice {
     const endCyl = cylinderOf(this.disk.model, op.firstSector + op.sectors - 1);
     if (outcome === 'power-cut') {
       this.send({ type: 'POWER_OFF' });
-      this.kernel.stop(`power cut: disk ${this.disk.name} after ${this.faults.blockWrites} block writes`);
+      this.hw.stop(`power cut: disk ${this.disk.name} after ${this.faults.blockWrites} block writes`);
       return;
     }
     this.send({ type: 'TRANSFER_DONE', endCyl });
@@ -159,26 +160,26 @@ export class DiskDevice {
       this.runOp();
       return;
     }
-    this.stats.busyNsTotal += this.kernel.nowNs - this.startNs;
+    this.stats.busyNsTotal += this.hw.nowNs - this.startNs;
     this.current = null;
     this.io = null;
     this.completed = r;
     if (this.driver === null) throw new Error(`disk ${this.disk.name}: no driver attached for the interrupt`);
-    this.kernel.raiseIrq(this.driver, DISK_IRQ_BIT, r.causeId);
+    this.hw.raiseIrq(this.driver, DISK_IRQ_BIT, r.causeId);
   }
 
   private send(event: MechanismEvent): void {
     const from = this.state;
     this.machine.send(event);
-    const k = this.kernel;
-    if (k.trace.on) {
+    const k = this.hw;
+    if (k.traceOn) {
       k.emit({ seq: 0, t: k.nowNs, ev: 'state', machine: 'disk', device: this.disk.name, from, to: this.state, event: event.type, headCyl: this.headCyl });
     }
   }
 
   private traceFault(kind: string, block: number): void {
-    const k = this.kernel;
+    const k = this.hw;
     // Not `fault`: trace tools read that as an actor's crash.
-    if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'inject', device: this.disk.name, kind, block });
+    if (k.traceOn) k.emit({ seq: 0, t: k.nowNs, ev: 'inject', device: this.disk.name, kind, block });
   }
 }

@@ -1,12 +1,14 @@
 /*
  * The disk driver task: what the boot loader starts for a `disk` line.
- *   diskDriver(config)   open the disk (model, image, faults) and return its Program;
- *                        program.disk is the open disk (program.disk.image.close() when done)
+ *   diskDriver(config, hw)   open the disk (model, image, faults) and return its Program;
+ *                            program.disk is the open disk (program.disk.image.close() when done)
  *   DiskProgram          that Program with its disk and its statistics (read them after a run)
  * The loop is the generic server loop; transfers are answered from the
- * completion interrupt (see table.ts).
+ * completion interrupt (see table.ts). The boot loader hands the machine's
+ * Hardware here; each run of the driver (a restart too) builds its device
+ * on it, so the driver actor holds a device object, never the kernel.
  */
-import type { ActorContext, Program } from '../../kernel/index.js';
+import type { ActorContext, Hardware, Program } from '../../kernel/index.js';
 import { serve } from '../../lib/server.js';
 import { openDisk, type DiskConfig, type OpenDisk } from './config.js';
 import { DiskDevice } from './device.js';
@@ -18,12 +20,12 @@ export type { DiskConfig } from './config.js';
 
 export type DiskProgram = Program & { readonly disk: OpenDisk; readonly stats: DiskStats };
 
-export function diskDriver(config: DiskConfig): DiskProgram {
+export function diskDriver(config: DiskConfig, hw: Hardware): DiskProgram {
   // Opened now, not when the task first runs, so a bad path or model fails the boot with its message.
   const disk = openDisk(config);
   const stats = new DiskStats();
   const program = function* (ctx: ActorContext) {
-    const device = new DiskDevice(ctx.kernel, disk, stats);
+    const device = new DiskDevice(hw, disk, stats);
     device.attach(ctx.self);
     const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });

@@ -67,7 +67,7 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
     source: m.source, write, vector: m.vector, ops, done, status: 0,
     cylinder: cylinderOf(disk.model, ops[0]!.firstSector),
     seq: state.nextSeq++,
-    causeId: state.ctx.kernel.procOf(state.ctx.self)?.causeId ?? 0,
+    causeId: state.ctx.causeId,
     arrivalNs: state.ctx.nowNs(),
   };
   if (!queue.push(request)) return { type: 'DEV_REPLY', status: -EAGAIN, done } satisfies DevReply;

@@ -4,7 +4,8 @@
  * miss by a sendrec to the security server, flushed when the server says
  * the policy or the mode changed.
  *   new Avc(ctx, options)            one cache per object manager
- *   avc.hasPerm(s, t, cls, perms, audit)   yield*: 0 if allowed (or not enforced), -EACCES if denied
+ *   avc.hasPerm(s, t, cls, perms, audit)   yield*: 0 if allowed (or not enforced), -EACCES if denied;
+ *                                    audit is data, or a generator run only when a line is written
  *   avc.handleNotify(m)              call for NOTIFY messages: true if it was the security server's
  *   avc.flush(), avc.stats
  * In permissive mode, or for a permissive domain, a denial is logged once and
@@ -31,6 +32,12 @@ interface AvcEntry {
   readonly permissiveDomain: boolean;
 }
 
+/**
+ * The audit data of a check, or how to get it: a generator run only when an
+ * audit line is written (the FS asks the kernel for the process's name then).
+ */
+export type AuditSource = AuditData | (() => Generator<KernelCall, AuditData, any>);
+
 export interface AvcStats {
   lookups: number;
   hits: number;
@@ -41,6 +48,12 @@ export interface AvcStats {
 }
 
 const DEFAULT_CAPACITY = 512;
+
+interface LoggedDecision {
+  readonly decision: 'denied' | 'granted';
+  readonly perms: string[];
+  readonly permissive: 0 | 1;
+}
 
 export class Avc {
   private readonly entries = new Map<string, AvcEntry>();
@@ -65,7 +78,7 @@ export class Avc {
   }
 
   private trace(op: string, fields: Record<string, unknown>): void {
-    if (this.ctx.kernel.trace.on) this.ctx.trace('cache', { cache: 'avc', op, ...fields });
+    if (this.ctx.traceOn) this.ctx.trace('cache', { cache: 'avc', op, ...fields });
   }
 
   flush(reason: string): void {
@@ -86,7 +99,7 @@ export class Avc {
    * allowed or not enforced, -EACCES when denied, or the server's -errno
    * (EINVAL for an invalid context or an unknown class or permission).
    */
-  *hasPerm(scontext: string, tcontext: string, tclass: string, perms: string | readonly string[], audit: AuditData = {}): Generator<KernelCall, number, any> {
+  *hasPerm(scontext: string, tcontext: string, tclass: string, perms: string | readonly string[], audit: AuditSource = {}): Generator<KernelCall, number, any> {
     const wanted = typeof perms === 'string' ? [perms] : perms;
     this.stats.lookups++;
     const key = `${scontext}\u0000${tcontext}\u0000${tclass}`;
@@ -112,7 +125,12 @@ export class Avc {
       };
       this.insert(key, entry);
     }
-    return this.decide(entry, wanted, scontext, tcontext, tclass, audit);
+    const d = this.decide(entry, wanted);
+    if (d.logged !== null) {
+      const data = typeof audit === 'function' ? yield* audit() : audit;
+      this.audit(d.logged.decision, d.logged.perms, d.logged.permissive, scontext, tcontext, tclass, data);
+    }
+    return d.result;
   }
 
   private insert(key: string, entry: AvcEntry): void {
@@ -126,26 +144,26 @@ export class Avc {
     this.entries.set(key, entry);
   }
 
-  private decide(entry: AvcEntry, wanted: readonly string[], scontext: string, tcontext: string, tclass: string, audit: AuditData): number {
+  /** The decision, and what to log about it (the caller writes the line once it has the audit data). */
+  private decide(entry: AvcEntry, wanted: readonly string[]): { result: number; logged: LoggedDecision | null } {
     const denied = wanted.filter((p) => !entry.allowed.has(p));
     if (denied.length === 0) {
       const granted = wanted.filter((p) => entry.auditallow.has(p));
-      if (granted.length > 0) this.audit('granted', granted, 0, scontext, tcontext, tclass, audit);
-      return 0;
+      return { result: 0, logged: granted.length > 0 ? { decision: 'granted', perms: granted, permissive: 0 } : null };
     }
     this.stats.denials++;
     const enforced = this.enforcing && !entry.permissiveDomain;
-    const logged = denied.filter((p) => entry.auditdeny.has(p));
-    if (logged.length > 0) this.audit('denied', logged, enforced ? 0 : 1, scontext, tcontext, tclass, audit);
-    if (enforced) return -EACCES;
+    const perms = denied.filter((p) => entry.auditdeny.has(p));
+    const logged: LoggedDecision | null = perms.length > 0 ? { decision: 'denied', perms, permissive: enforced ? 0 : 1 } : null;
+    if (enforced) return { result: -EACCES, logged };
     // Not enforced: grant in the cache so the same denial is logged once per entry.
     for (const p of denied) entry.allowed.add(p);
-    return 0;
+    return { result: 0, logged };
   }
 
   private audit(decision: 'denied' | 'granted', perms: string[], permissive: 0 | 1, scontext: string, tcontext: string, tclass: string, audit: AuditData): void {
     const record: AvcRecordFields = { decision, perms: [...perms].sort(), ...audit, scontext, tcontext, tclass, permissive };
-    if (this.ctx.kernel.trace.on) this.ctx.trace('avc', { ...record });
+    if (this.ctx.traceOn) this.ctx.trace('avc', { ...record });
     this.options.onAudit?.(formatAvcLine(record), record);
   }
 }

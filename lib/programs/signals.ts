@@ -29,7 +29,7 @@ export function* latency(proc: UserProcess): SysGen<number> {
   for (let i = 0; i < rounds; i++) {
     // A period jittered over [P/2, 3P/2) from the seeded PRNG, so alarms fall at every
     // phase of the other processes' quanta instead of locking onto one.
-    const delayNs = Math.floor(periodNs / 2) + proc.ctx.kernel.random.below(Math.max(1, periodNs));
+    const delayNs = Math.floor(periodNs / 2) + proc.ctx.random.below(Math.max(1, periodNs));
     const dueNs = proc.ctx.nowNs() + delayNs;
     handlerStartNs = 0;
     yield* alarm(proc, delayNs);

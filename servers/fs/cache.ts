@@ -127,7 +127,7 @@ export class BufferCache {
   /** Is anyone listening? Checked before a record's fields are built: get_block runs on every block access. */
   private get tracing(): boolean {
     const ctx = this.options.ctx;
-    return ctx !== null && ctx !== undefined && ctx.kernel.trace.on;
+    return ctx !== null && ctx !== undefined && ctx.traceOn;
   }
 
   private trace(op: string, fields: Record<string, unknown>): void {

@@ -9,8 +9,9 @@
  *   classOf(mode), MacPerm, FsMac
  */
 import { EACCES, EINVAL, NONE, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
-import { Avc } from '../../lib/avc/avc.js';
+import { Avc, type AuditSource } from '../../lib/avc/avc.js';
 import { auditSink } from '../../lib/avc/log.js';
+import { getProc } from '../../lib/getinfo.js';
 import type { SecReply } from '../security/protocol.js';
 import { FsError } from './errors.js';
 import type { Inode } from './inode.js';
@@ -88,14 +89,18 @@ export function subjectOf(fs: FsState, who: Who): string {
   return who.context ?? fs.mac?.kernelContext ?? '';
 }
 
-function auditOf(fs: FsState, who: Who, nr: number, name: string | undefined) {
-  const comm = who.endpoint >= 0 && fs.ctx !== null ? fs.ctx.kernel.nameOf(who.endpoint) : undefined;
-  return {
-    ...(who.pid !== undefined && who.pid > 0 ? { pid: who.pid } : {}),
-    ...(comm !== undefined ? { comm } : {}),
-    ...(name !== undefined ? { name } : {}),
-    dev: fs.mac!.devName,
-    ...(nr > 0 ? { ino: nr } : {}),
+/** The audit fields of a check, built only when the AVC writes a line: the process name (comm) costs a kernel call. */
+function auditOf(fs: FsState, who: Who, nr: number, name: string | undefined): AuditSource {
+  return function* () {
+    const info = who.endpoint >= 0 && fs.ctx !== null ? yield* getProc(who.endpoint) : null;
+    const comm = info !== null && typeof info !== 'number' ? info.name : undefined;
+    return {
+      ...(who.pid !== undefined && who.pid > 0 ? { pid: who.pid } : {}),
+      ...(comm !== undefined ? { comm } : {}),
+      ...(name !== undefined ? { name } : {}),
+      dev: fs.mac!.devName,
+      ...(nr > 0 ? { ino: nr } : {}),
+    };
   };
 }
 

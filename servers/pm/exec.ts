@@ -5,6 +5,7 @@
  * new program starts fresh, in the domain the policy gives it (security.ts).
  */
 import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { programExists } from '../../lib/getinfo.js';
 import type { PmExec } from './protocol.js';
 import { execContext, setContext, type ExecFile } from './security.js';
 import { pmReply, type PmState } from './state.js';
@@ -28,7 +29,7 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   const program = words[0] ?? '';
   // Words after the program name on the #! line come first, then exec's own arguments.
   const args = [...words.slice(1), ...(Array.isArray(m.args) ? m.args.map(String) : [])];
-  if (!pm.ctx.kernel.programs.has(program)) return pmReply(-ENOEXEC);
+  if (!(yield* programExists(program))) return pmReply(-ENOEXEC);
   // The domain the program runs in (transition, entrypoint, execute_no_trans): denied is EACCES.
   const context = yield* execContext(pm, p, reply, m.path);
   if (typeof context === 'number') return pmReply(context);

@@ -6,6 +6,7 @@
  *   doWait      reap a zombie child, or suspend the caller until one exits
  */
 import { EAGAIN, ECHILD, EINVAL, kernelCall, send, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { procName } from '../../lib/getinfo.js';
 import { INIT_PID, newMProc, NR_PROCS, type MProc } from './mproc.js';
 import { exitStatus, NSIG, SIGCHLD, type PmExit, type PmFork, type PmWait } from './protocol.js';
 import { pmReply, tellFs, type PmState } from './state.js';
@@ -28,8 +29,10 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   const childEp: number = yield kernelCall('sys_fork', { name: m.name, program: m.program, env });
   if (childEp < 0) return pmReply(childEp);
   const pid = pm.procs.allocPid();
+  // The kernel names processes here (it makes `sh` unique as `sh.2`); MINIX's PM sets mp_name itself.
+  const name = yield* procName(childEp);
   const child = newMProc({
-    pid, parentPid: parent.pid, endpoint: childEp, name: pm.ctx.kernel.nameOf(childEp), program: m.program,
+    pid, parentPid: parent.pid, endpoint: childEp, name, program: m.program,
     uid: parent.uid, gid: parent.gid,
   }, NSIG);
   child.euid = parent.euid;

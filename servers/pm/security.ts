@@ -74,7 +74,7 @@ export function* checkSignal(pm: PmState, from: MProc, to: MProc, sig: number): 
 export function* setContext(pm: PmState, p: MProc, context: string, exec: boolean): Gen<void> {
   const from = p.context;
   p.context = context;
-  if (pm.ctx.kernel.trace.on) pm.ctx.trace('proc', { op: exec ? 'exec-context' : 'setcon', pid: p.pid, from, to: context });
+  if (pm.ctx.traceOn) pm.ctx.trace('proc', { op: exec ? 'exec-context' : 'setcon', pid: p.pid, from, to: context });
   yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: p.endpoint, context, exec });
 }
 

@@ -13,6 +13,7 @@ import {
   isNotification, notify, NONE, Op, OK,
   type ActorContext, type ActorGenerator, type Endpoint, type Envelope, type KernelCall, type Program,
 } from '../../kernel/index.js';
+import { procName } from '../../lib/getinfo.js';
 import { KILLED_EXIT_CODE, type ServiceFaultPlan } from './faults.js';
 import { RS_PING, SEF_ALIVE, SEF_BUSY, SEF_READY, SEF_WAKE } from './protocol.js';
 
@@ -58,7 +59,9 @@ export function withSef(program: Program, options: SefOptions): Program & { read
         if (at >= 0) {
           const [answered] = open.splice(at, 1);
           if (options.faults?.dropsReply(answered!.index, ctx.nowNs())) {
-            ctx.trace('inject', { kind: 'drop-reply', request: answered!.index, dst: ctx.kernel.nameOf(call.dst) });
+            // The name comes by kernel call even when nobody traces: tracing must not change the timeline.
+            const dst = yield* procName(call.dst);
+            ctx.trace('inject', { kind: 'drop-reply', request: answered!.index, dst });
             // The request stays open: the reply never left, and the deadline will say so.
             open.splice(at, 0, answered!);
             input = OK;

@@ -8,6 +8,7 @@ import {
   EAGAIN, EINVAL, EIO, ESRCH, HARDWARE, kernelCall, NONE, notify, sendrec, SRV_DEATH_BIT,
   type DeathReport, type Envelope, type KernelCall, type Message,
 } from '../../kernel/index.js';
+import { procName } from '../../lib/getinfo.js';
 import type { CallTable, Handler } from '../../lib/server.js';
 import { isInt } from '../../lib/server.js';
 import {
@@ -44,7 +45,8 @@ export function rsCallTable(rs: RsState): CallTable {
       const svc = byLabel(rs, m.label);
       if (svc === undefined) return reply(-ESRCH);
       if (svc.state !== 'up' && svc.state !== 'starting') return reply(-EAGAIN);
-      const r: number = yield kernelCall('sys_srv_kill', { endpoint: svc.endpoint, reason: `restart requested by ${rs.ctx.kernel.nameOf(m.source)}` });
+      const requester = yield* procName(m.source);
+      const r: number = yield kernelCall('sys_srv_kill', { endpoint: svc.endpoint, reason: `restart requested by ${requester}` });
       return reply(r < 0 ? r : 0);
     },
   };

@@ -8,6 +8,7 @@
  * reserved to system processes and notifies every AVC that asked before.
  */
 import { EINVAL, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { isSystemProcess } from '../../lib/getinfo.js';
 import type { CallTable } from '../../lib/server.js';
 import { loadPolicy } from './compile.js';
 import { validContext } from './context.js';
@@ -43,7 +44,6 @@ export function securityCallTable(state: SecurityState): CallTable {
     }
     return out;
   };
-  const isSystem = (ep: Endpoint): boolean => state.ctx.kernel.procOf(ep)?.priv.system === true;
   function* notifyClients(bits: number): Generator<KernelCall, void, any> {
     for (const ep of state.clients) yield notify(ep, bits);
   }
@@ -91,7 +91,7 @@ export function securityCallTable(state: SecurityState): CallTable {
       return c === undefined || c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
     },
     *SEC_LOAD_POLICY(m: Envelope<SecLoadPolicy>): Gen {
-      if (!isSystem(m.source)) return reply(-EPERM);
+      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
       if (typeof m.text !== 'string' || typeof m.path !== 'string') return reply(-EINVAL);
       try {
         state.policy = loadPolicy(m.text, m.path);
@@ -105,13 +105,13 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(0);
     },
     *SEC_SET_ENFORCE(m: Envelope<SecSetEnforce>): Gen {
-      if (!isSystem(m.source)) return reply(-EPERM);
+      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
       if (typeof m.enforcing !== 'boolean') return reply(-EINVAL);
       const from = currentMode(state.mode);
       state.mode.send({ type: m.enforcing ? 'SET_ENFORCING' : 'SET_PERMISSIVE' });
       const to = currentMode(state.mode);
       if (from !== to) {
-        if (state.ctx.kernel.trace.on) state.ctx.trace('state', { machine: 'selinux-mode', from, to, event: m.enforcing ? 'SET_ENFORCING' : 'SET_PERMISSIVE' });
+        if (state.ctx.traceOn) state.ctx.trace('state', { machine: 'selinux-mode', from, to, event: m.enforcing ? 'SET_ENFORCING' : 'SET_PERMISSIVE' });
         yield* notifyClients(SEC_NOTIFY_ENFORCE);
       }
       return reply(0);

@@ -3,12 +3,13 @@
  * clock): a timer chip that interrupts once (oneshot) or every period.
  *   ClockEventDevice           attach, detach, setPeriodic, setOneshot, stopOneshot, shutdown
  *   ClockEventDevice.setNextEvent(deltaNs, force)   relative programming, as lguest's HCALL_SET_CLOCKEVENT
- *   EventSource, kernelEventSource(kernel)          what the device's interrupts are scheduled on:
- *                              the kernel's event queue (bare metal) or a host hrtimer (a guest)
+ *   EventSource, hardwareEventSource(hw)            what the device's interrupts are scheduled on:
+ *                              the machine's timed events (bare metal) or a host hrtimer (a guest)
+ * The device model is handed the machine's Hardware, never the kernel (kernel/hardware.ts).
  * Mode changes follow the xstate machine's transitions and become `state` records;
  * programming and firing are plain code on the hot path.
  */
-import { EINVAL, ETIME, type Kernel } from '../../kernel/index.js';
+import { EINVAL, ETIME, type Hardware, type TimedEvent } from '../../kernel/index.js';
 import { nextClockEventState, type ClockEventEvent, type ClockEventState } from './clockevent-machine.js';
 
 /** Where a device's interrupts come from: one pending shot at a time. */
@@ -17,10 +18,10 @@ export interface EventSource<H = unknown> {
   disarm(handle: H): void;
 }
 
-export function kernelEventSource(kernel: Kernel): EventSource {
+export function hardwareEventSource(hw: Hardware): EventSource {
   return {
-    arm: (atNs, fire) => kernel.schedule(atNs, fire),
-    disarm: (handle) => kernel.cancel(handle as ReturnType<Kernel['schedule']>),
+    arm: (atNs, fire) => hw.schedule(atNs, fire),
+    disarm: (handle) => hw.cancel(handle as TimedEvent),
   };
 }
 
@@ -50,7 +51,7 @@ export class ClockEventDevice {
   private readonly fireBound = () => this.fire();
 
   constructor(
-    private readonly kernel: Kernel,
+    private readonly hw: Hardware,
     private readonly source: EventSource,
     readonly options: ClockEventOptions,
   ) {
@@ -66,9 +67,9 @@ export class ClockEventDevice {
   detach(): void { this.transition({ type: 'DETACH' }); }
 
   /** Interrupt every periodNs, the first at firstNs (default: one period from now). */
-  setPeriodic(periodNs: number, firstNs = this.kernel.nowNs + periodNs): void {
+  setPeriodic(periodNs: number, firstNs = this.hw.nowNs + periodNs): void {
     if (!(Number.isSafeInteger(periodNs) && periodNs >= this.options.minDeltaNs)) throw new RangeError(`clock-event period must be an integer >= ${this.options.minDeltaNs} ns, got ${periodNs}`);
-    if (firstNs < this.kernel.nowNs) throw new RangeError(`first periodic event ${firstNs} is in the past`);
+    if (firstNs < this.hw.nowNs) throw new RangeError(`first periodic event ${firstNs} is in the past`);
     this.transition({ type: 'SET_PERIODIC' });
     this.periodNs = periodNs;
     this.armAt(firstNs);
@@ -103,7 +104,7 @@ export class ClockEventDevice {
     }
     if (deltaNs > this.options.maxDeltaNs) deltaNs = this.options.maxDeltaNs;
     this.programsTotal++;
-    this.armAt(this.kernel.nowNs + deltaNs);
+    this.armAt(this.hw.nowNs + deltaNs);
     return 0;
   }
 
@@ -136,8 +137,8 @@ export class ClockEventDevice {
     this.current = to;
     // Leaving a mode cancels what it had programmed (clockevents_switch_state).
     this.disarm();
-    if (this.kernel.trace.on) {
-      this.kernel.emit({ seq: 0, t: this.kernel.nowNs, ev: 'state', machine: 'clockevent', device: this.options.name, from, to, event: event.type });
+    if (this.hw.traceOn) {
+      this.hw.emit({ seq: 0, t: this.hw.nowNs, ev: 'state', machine: 'clockevent', device: this.options.name, from, to, event: event.type });
     }
   }
 }

@@ -9,9 +9,13 @@
  *   HostModel.report()           host interrupts, host timer events, per-guest counts
  * Guests boot at seeded random offsets, so their ticks do not fall on the
  * same nanosecond and each guest tick costs the host its own event.
+ * The host is a model of the machine, built by the boot loader with the
+ * kernel; the guests' clock tasks get only KernelTaskAccess, as the host's does.
  */
-import { NONE, receive, sendrec, systemPrivileges, USER_Q, type ActorContext, type Kernel, type KernelCall } from '../../kernel/index.js';
-import { ClockEventDevice, kernelEventSource, type EventSource } from './clockevent.js';
+import {
+  hardwareOf, kernelTaskAccessOf, NONE, receive, sendrec, systemPrivileges, USER_Q, type ActorContext, type Hardware, type Kernel, type KernelCall,
+} from '../../kernel/index.js';
+import { ClockEventDevice, hardwareEventSource, type EventSource } from './clockevent.js';
 import { clockConfig, type ClockMode } from './config.js';
 import { HrtimerQueue, newHrtimer, type Hrtimer } from './hrtimer.js';
 import { createClock, type ClockInstance } from './main.js';
@@ -85,8 +89,8 @@ export class HostModel {
   hostTimerEvents = 0;
   private inInterrupt = false;
 
-  constructor(private readonly kernel: Kernel, readonly config: GuestsConfig) {
-    this.device = new ClockEventDevice(kernel, kernelEventSource(kernel), { name: 'host.timer', minDeltaNs: config.hostMinDeltaNs, maxDeltaNs: Number.MAX_SAFE_INTEGER });
+  constructor(private readonly hw: Hardware, readonly config: GuestsConfig) {
+    this.device = new ClockEventDevice(hw, hardwareEventSource(hw), { name: 'host.timer', minDeltaNs: config.hostMinDeltaNs, maxDeltaNs: Number.MAX_SAFE_INTEGER });
     this.device.handler = () => this.interrupt();
     this.device.attach();
     this.device.setOneshot();
@@ -114,7 +118,7 @@ export class HostModel {
   private interrupt(): void {
     this.hostInterrupts++;
     this.inInterrupt = true;
-    const now = this.kernel.nowNs;
+    const now = this.hw.nowNs;
     for (let t = this.timers.popDue(now); t !== undefined; t = this.timers.popDue(now)) {
       this.hostTimerEvents++;
       this.hostEventsByGuest[t.payload.guest]!++;
@@ -132,7 +136,7 @@ export class HostModel {
       return;
     }
     if (device.state === 'oneshot-stopped') device.setOneshot();
-    device.setNextEvent(expiryNs - this.kernel.nowNs, true);
+    device.setNextEvent(expiryNs - this.hw.nowNs, true);
   }
 
   report(): HostReport {
@@ -150,10 +154,11 @@ function guestReport(name: string, s: ClockStats, hostEvents: number, wakeups: n
 
 /** Build the host and schedule each guest's boot: its clock task `gN.clock` and workload `gN.timerd`. */
 export function startGuests(kernel: Kernel, config: GuestsConfig): HostModel {
-  const host = new HostModel(kernel, config);
+  const host = new HostModel(hardwareOf(kernel), config);
   const clock = clockConfig({ mode: config.mode, hz: config.hz });
+  const access = kernelTaskAccessOf(kernel);
   for (let g = 0; g < config.guests; g++) {
-    const instance = createClock(clock, { eventSource: () => host.guestEventSource(g), deviceName: `g${g}.timer` });
+    const instance = createClock(clock, access, { eventSource: () => host.guestEventSource(g), deviceName: `g${g}.timer` });
     host.clocks.push(instance);
     const bootNs = kernel.nowNs + kernel.random.below(config.bootSpreadNs);
     kernel.schedule(bootNs, () => {

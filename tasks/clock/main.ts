@@ -1,18 +1,21 @@
 /*
  * The clock task (MINIX's clock task, kernel/clock.c's CLOCK): its device,
  * tick layer and timer table, then the receive loop with its call table.
- *   clockTask(config)              the Program for the boot image's `clock` line (it counts the kernel's quanta)
- *   createClock(config, options)   the same, with handles on its stats, device and timers
- *                                  (tests, benchmarks, the guests model)
+ *   clockTask(kernel, config)              the Program for the boot image's `clock` line (it counts the kernel's quanta)
+ *   createClock(config, kernel, options)   the same, with handles on its stats, device and timers
+ *                                          (tests, benchmarks, the guests model)
  * Interrupts arrive as NOTIFY from HARDWARE: the task runs the due timers,
  * reprograms the tick layer, then notifies owners and answers sleepers.
+ * `kernel` is the KernelTaskAccess the boot loader hands this kernel task
+ * (kernel/hardware.ts), never the Kernel: MINIX 3.1's clock task runs in
+ * kernel space; mksim's is an actor with that narrow view.
  */
 import {
   EBUSY, EINVAL, ENOSPC, ESRCH, HARDWARE, notify, sendnb, type ActorContext, type Endpoint, type Envelope,
-  type KernelCall, type Message, type Program,
+  type KernelCall, type KernelTaskAccess, type Message, type Program,
 } from '../../kernel/index.js';
 import { isInt, serve, type CallTable, type Handler } from '../../lib/server.js';
-import { ClockEventDevice, kernelEventSource, type EventSource } from './clockevent.js';
+import { ClockEventDevice, hardwareEventSource, type EventSource } from './clockevent.js';
 import { clockConfig, type ClockConfig } from './config.js';
 import {
   CLOCK_IRQ_BIT, CLOCK_REPLY, type ClockGetItimer, type ClockReply, type ClockSetAlarm, type ClockSetItimer,
@@ -23,7 +26,7 @@ import { TickLayer } from './tick.js';
 import { ClockTimers } from './timers.js';
 
 export interface ClockOptions {
-  /** What the device's interrupts are scheduled on (default: the kernel's event queue; a guest: a host hrtimer). */
+  /** What the device's interrupts are scheduled on (default: the machine's timed events; a guest: a host hrtimer). */
   readonly eventSource?: (ctx: ActorContext) => EventSource;
   /** Name of the device in `state` records (default: `<task>.timer`). */
   readonly deviceName?: string;
@@ -41,21 +44,20 @@ export interface ClockInstance {
   timers: ClockTimers | null;
 }
 
-export function clockTask(config: Partial<ClockConfig> = {}): Program {
-  return createClock(clockConfig(config), { drivesQuanta: true }).program;
+export function clockTask(kernel: KernelTaskAccess, config: Partial<ClockConfig> = {}): Program {
+  return createClock(clockConfig(config), kernel, { drivesQuanta: true }).program;
 }
 
 type Gen = Generator<KernelCall, Message | null, any>;
 
 const reply = (status: number, fields: Record<string, unknown> = {}): ClockReply => ({ type: CLOCK_REPLY, status, ...fields });
 
-export function createClock(config: ClockConfig, options: ClockOptions = {}): ClockInstance {
+export function createClock(config: ClockConfig, kernel: KernelTaskAccess, options: ClockOptions = {}): ClockInstance {
   const instance: ClockInstance = { config, stats: newClockStats(), device: null, tick: null, timers: null, program: clockMain };
 
   function* clockMain(ctx: ActorContext): Generator<KernelCall, void, any> {
-    const kernel = ctx.kernel;
     const self = ctx.self;
-    const source = options.eventSource?.(ctx) ?? kernelEventSource(kernel);
+    const source = options.eventSource?.(ctx) ?? hardwareEventSource(kernel);
     const device = new ClockEventDevice(kernel, source, {
       name: options.deviceName ?? `${ctx.name}.timer`, minDeltaNs: config.minDeltaNs, maxDeltaNs: config.maxDeltaNs,
     });
@@ -63,16 +65,16 @@ export function createClock(config: ClockConfig, options: ClockOptions = {}): Cl
     const timers = new ClockTimers(kernel, tick, config, instance.stats, ctx.name);
     Object.assign(instance, { device, tick, timers });
     tick.start();
-    yield* serve(clockCallTable(ctx, config, tick, timers), {
+    yield* serve(clockCallTable(ctx, kernel, config, tick, timers), {
       errorReplyType: CLOCK_REPLY,
-      onNotify: clockInterruptHandler(ctx, tick, timers),
+      onNotify: clockInterruptHandler(ctx, kernel, tick, timers),
     });
   }
   return instance;
 }
 
 /** The device fired and a timer was due: run the due timers, reprogram, then tell owners. */
-function clockInterruptHandler(ctx: ActorContext, tick: TickLayer, timers: ClockTimers): Handler {
+function clockInterruptHandler(ctx: ActorContext, kernel: KernelTaskAccess, tick: TickLayer, timers: ClockTimers): Handler {
   return function* (m: Envelope): Gen {
     if (m.source !== HARDWARE) return null;
     const wakeups = timers.expire(ctx.nowNs());
@@ -81,17 +83,16 @@ function clockInterruptHandler(ctx: ActorContext, tick: TickLayer, timers: Clock
       timers.stats.wakeups++;
       // sendnb: a sleeper that is no longer waiting must not block the clock.
       const r: number = w.reply !== undefined ? yield sendnb(w.to, w.reply) : yield notify(w.to, w.bits);
-      if (r < 0 && ctx.kernel.procOf(w.to) === null) timers.forget(w.to);
+      if (r < 0 && !kernel.isAlive(w.to)) timers.forget(w.to);
     }
     return null;
   };
 }
 
-function clockCallTable(ctx: ActorContext, config: ClockConfig, tick: TickLayer, timers: ClockTimers): CallTable {
-  const kernel = ctx.kernel;
+function clockCallTable(ctx: ActorContext, kernel: KernelTaskAccess, config: ClockConfig, tick: TickLayer, timers: ClockTimers): CallTable {
   /** A delay that keeps the expiry a safe integer. */
   const validDelay = (v: unknown): v is number => isInt(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER - kernel.nowNs;
-  const live = (ep: Endpoint): boolean => kernel.procOf(ep) !== null;
+  const live = (ep: Endpoint): boolean => kernel.isAlive(ep);
   const validWhich = (w: unknown): w is ItimerWhich => w === 'real' || w === 'virtual';
 
   /** Every handler that may change the queue leaves the tick layer pointing at the earliest expiry. */

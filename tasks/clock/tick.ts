@@ -12,7 +12,7 @@
  * tick (kernel.clockTick); tickless, the device is also programmed for the
  * quantum end the kernel asks for (kernel.quantumInterrupt), as Linux's hrtick.
  */
-import { ETIME, type Kernel } from '../../kernel/index.js';
+import { ETIME, type KernelTaskAccess } from '../../kernel/index.js';
 import type { ClockEventDevice } from './clockevent.js';
 import { tickNsOf, type ClockConfig } from './config.js';
 import type { ClockStats } from './stats.js';
@@ -29,7 +29,8 @@ export class TickLayer {
   private taskPending = false;
 
   constructor(
-    private readonly kernel: Kernel,
+    /** The clock task's view of the kernel (kernel/hardware.ts): MINIX's clock handler runs in the kernel. */
+    private readonly kernel: KernelTaskAccess,
     readonly device: ClockEventDevice,
     private readonly config: ClockConfig,
     private readonly stats: ClockStats,
@@ -120,7 +121,7 @@ export class TickLayer {
   /** One record per clock-event interrupt: the cost a tick-vs-tickless comparison counts. */
   private traceTick(idle: boolean, quantum: boolean): void {
     const k = this.kernel;
-    if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle, ...(quantum ? { quantum: true } : {}) });
+    if (k.traceOn) k.emit({ seq: 0, t: k.nowNs, ev: 'tick', mode: this.config.mode, idle, ...(quantum ? { quantum: true } : {}) });
   }
 
   private onOneshotEvent(): void {

@@ -10,7 +10,7 @@
  * earliest virtual time their target could have used the CPU time; on
  * expiry the target's real usage is checked and the timer moved on if short.
  */
-import { NONE, type Endpoint, type Kernel } from '../../kernel/index.js';
+import { NONE, type Endpoint, type KernelTaskAccess } from '../../kernel/index.js';
 import type { ClockConfig } from './config.js';
 import { forwardExpiry, HrtimerQueue, newHrtimer, type Hrtimer } from './hrtimer.js';
 import {
@@ -73,7 +73,8 @@ export class ClockTimers {
   expiredDropped = 0;
 
   constructor(
-    private readonly kernel: Kernel,
+    /** What the clock task, a kernel task, reads of the kernel (kernel/hardware.ts). */
+    private readonly kernel: KernelTaskAccess,
     private readonly tick: TickLayer,
     private readonly config: ClockConfig,
     readonly stats: ClockStats,
@@ -133,7 +134,7 @@ export class ClockTimers {
     this.cancelTimer(o.quanta.get(target) ?? null);
     o.quanta.delete(target);
     if (quantumNs === 0) return true;
-    if (this.kernel.procOf(target) === null) return false;
+    if (!this.kernel.isAlive(target)) return false;
     o.quanta.set(target, this.startCpuTimer(owner, 'quantum', target, quantumNs, 0));
     return true;
   }
@@ -240,14 +241,14 @@ export class ClockTimers {
   /** A CPU-time timer reached its wall time: expired if the target used the time; else moved on by what is left. */
   private cpuTimeIsUp(t: ClockTimer, nowNs: number): boolean {
     const d = t.payload;
-    const p = this.kernel.procOf(d.cpuTarget);
-    if (p === null) {
+    if (!this.kernel.isAlive(d.cpuTarget)) {
       // The target exited: nothing will ever use the quantum.
       this.dropDead(t);
       return false;
     }
-    if (p.cpuTimeNs >= d.cpuDeadlineNs) return true;
-    this.startAt(t, nowNs + Math.max(d.cpuDeadlineNs - p.cpuTimeNs, this.config.cpuTimerSlackNs));
+    const cpuTimeNs = this.kernel.cpuTimeNs(d.cpuTarget);
+    if (cpuTimeNs >= d.cpuDeadlineNs) return true;
+    this.startAt(t, nowNs + Math.max(d.cpuDeadlineNs - cpuTimeNs, this.config.cpuTimerSlackNs));
     return false;
   }
 
@@ -260,7 +261,7 @@ export class ClockTimers {
   }
 
   private cpuNowNs(target: Endpoint): number {
-    return this.kernel.procOf(target)?.cpuTimeNs ?? 0;
+    return this.kernel.cpuTimeNs(target);
   }
 
   // ---- timer plumbing ------------------------------------------------------------
@@ -345,7 +346,7 @@ export class ClockTimers {
 
   private traceTimer(op: 'set' | 'fire' | 'cancel', t: ClockTimer, latenessNs?: number): void {
     const k = this.kernel;
-    if (!k.trace.on) return;
+    if (!k.traceOn) return;
     const d = t.payload;
     const rec = {
       seq: 0, t: k.nowNs, ev: 'timer', proc: this.clockName, op, id: d.id, owner: k.nameOf(t.owner), kind: d.kind,

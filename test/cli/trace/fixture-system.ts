@@ -9,8 +9,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import {
-  ANY, HARDWARE, Kernel, NOTIFY, notify, receive, send, sendrec, serializeRecord, systemPrivileges, work,
-  type ActorContext, type Envelope, type Program, type TraceRecord,
+  ANY, HARDWARE, hardwareOf, Kernel, kernelTaskAccessOf, NOTIFY, notify, receive, send, sendrec, serializeRecord, systemPrivileges, work,
+  type ActorContext, type Envelope, type Hardware, type KernelTaskAccess, type Program, type TraceRecord,
 } from '../../../kernel/index.js';
 
 export interface FixtureOptions {
@@ -29,7 +29,7 @@ const SEEK_NS_PER_CYL = 20_000;
 const ROT_NS = 150_000;
 const XFER_NS = 40_000;
 
-function diskDriver(): Program {
+function diskDriver(hw: Hardware): Program {
   return function* disk(ctx: ActorContext) {
     let cyl = 0;
     let state = 'idle';
@@ -43,13 +43,12 @@ function diskDriver(): Program {
       const block = m.block as number;
       const toCyl = Math.floor(block / BLOCKS_PER_CYL);
       const seekNs = Math.abs(toCyl - cyl) * SEEK_NS_PER_CYL;
-      const rotNs = ctx.kernel.random.below(ROT_NS);
+      const rotNs = ctx.random.below(ROT_NS);
       ctx.trace('disk', { op: 'read', block, count: 1, fromCyl: cyl, toCyl, seekNs, rotNs, xferNs: XFER_NS });
       move('seeking', 'REQUEST');
       cyl = toCyl;
-      const k = ctx.kernel;
       const self = ctx.self;
-      k.schedule(k.nowNs + seekNs + rotNs + XFER_NS, () => k.raiseIrq(self, 1));
+      hw.schedule(hw.nowNs + seekNs + rotNs + XFER_NS, () => hw.raiseIrq(self, 1));
       const irq = (yield receive(HARDWARE)) as Envelope;
       move('idle', 'DONE');
       yield send(m.source, { type: 'DEV_REPLY', status: 0, block, data: new Uint8Array(1024), bits: irq.bits });
@@ -89,9 +88,8 @@ function fileServer(cacheBlocks: number): Program {
   };
 }
 
-function clockTask(): Program {
+function clockTask(k: KernelTaskAccess): Program {
   return function* clock(ctx: ActorContext) {
-    const k = ctx.kernel;
     for (;;) {
       const m = (yield receive(ANY)) as Envelope;
       if (m.type === NOTIFY) continue;
@@ -101,7 +99,7 @@ function clockTask(): Program {
       const ownerEp = m.source;
       ctx.trace('timer', { op: 'set', owner, expiryNs });
       k.schedule(expiryNs, () => {
-        if (k.trace.on) k.emit({ seq: 0, t: k.nowNs, ev: 'timer', op: 'fire', owner, expiryNs, latenessNs: k.nowNs - expiryNs });
+        if (k.traceOn) k.emit({ seq: 0, t: k.nowNs, ev: 'timer', op: 'fire', owner, expiryNs, latenessNs: k.nowNs - expiryNs });
         k.raiseIrq(ctx.self, 2);
       });
       yield send(ownerEp, { type: 'ALARM_SET', status: 0 });
@@ -116,7 +114,7 @@ function client(reads: number, blocks: number, withAlarm: boolean): Program {
     ctx.print(`${ctx.name} starts`);
     const fs = ctx.endpointOf('fs');
     for (let i = 0; i < reads; i++) {
-      const block = ctx.kernel.random.below(blocks);
+      const block = ctx.random.below(blocks);
       const r = (yield sendrec(fs, { type: 'READ', block, bytes: 1024 })) as Envelope;
       if (typeof r === 'number') throw new Error(`sendrec failed ${r}`);
       yield work(2_000);
@@ -142,8 +140,8 @@ export function runFixtureSystem(options: FixtureOptions = {}): TraceRecord[] {
   const spawn = (name: string, program: Program, priority: number): void => {
     kernel.spawn({ name, program, priority, privileges: systemPrivileges() });
   };
-  spawn('clock', clockTask(), 0);
-  spawn('disk', diskDriver(), 1);
+  spawn('clock', clockTask(kernelTaskAccessOf(kernel)), 0);
+  spawn('disk', diskDriver(hardwareOf(kernel)), 1);
   spawn('fs', fileServer(config.cacheBlocks), 4);
   clients.forEach((name, i) => spawn(name, client(config.reads, config.blocks, i === 0), 7));
   kernel.run({ untilNs: 10_000_000_000 });

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Kernel, sendrec, systemPrivileges, userPrivileges, type Envelope, type KernelCall, type Message } from '../../../kernel/index.js';
+import { hardwareOf, Kernel, sendrec, systemPrivileges, userPrivileges, type Envelope, type KernelCall, type Message } from '../../../kernel/index.js';
 import { diskDriver } from '../../../drivers/disk/main.js';
 import { formatImage } from '../../../servers/fs/tools/mkfs.js';
 import { fsServer } from '../../../servers/fs/main.js';
@@ -18,7 +18,7 @@ describe('the FS server on the disk driver', () => {
     const kernel = new Kernel({ seed: 1 });
     const diskOps: unknown[] = [];
     kernel.trace.trace$.subscribe((r) => { if (r.ev === 'disk') diskOps.push(r); });
-    const program = diskDriver({ name: 'disk0', image: file, model: 'hp97560', sched: 'clook' });
+    const program = diskDriver({ name: 'disk0', image: file, model: 'hp97560', sched: 'clook' }, hardwareOf(kernel));
     kernel.spawn({ name: 'disk0', program, priority: 1, privileges: systemPrivileges() });
     const fs = kernel.spawn({ name: 'fs', program: fsServer({ driver: 'disk0' }), priority: 4, privileges: systemPrivileges() }).endpoint;
     const data = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 13) & 0xff);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createFileImage, memoryImage, openFileImage } from '../../../drivers/disk/image.js';
 import { diskDriver } from '../../../drivers/disk/main.js';
+import { hardwareOf, Kernel } from '../../../kernel/index.js';
 import { BUILTIN_MODELS } from '../../../drivers/disk/model.js';
 import type { DevReply } from '../../../drivers/disk/protocol.js';
 import { block, BLOCK, bootDisk, devCall } from './system.js';
@@ -58,11 +59,12 @@ describe('image back ends', () => {
   });
 
   it('reports a missing image, a bad size and an image larger than the model', () => {
-    expect(() => diskDriver({ name: 'disk0', image: '/nonexistent/root.img' })).toThrow(/cannot open disk image \/nonexistent\/root.img: ENOENT/);
+    const hw = hardwareOf(new Kernel());
+    expect(() => diskDriver({ name: 'disk0', image: '/nonexistent/root.img' }, hw)).toThrow(/cannot open disk image \/nonexistent\/root.img: ENOENT/);
     expect(() => createFileImage(join(tmp(), 'x.img'), 0)).toThrow(/size must be a positive integer/);
     const small = { ...BUILTIN_MODELS.get('hp97560')!, name: 'small', cylinders: 1 } as const;
-    expect(() => diskDriver({ name: 'disk1', sizeBytes: 1 << 20, model: small })).toThrow(/disk disk1: image memory has 1048576 bytes, more than model small holds \(700416\)/);
-    expect(() => diskDriver({ name: 'disk0', sizeBytes: 4096, blockSize: 1000 })).toThrow(/block-size must be a power of two/);
-    expect(() => diskDriver({ name: 'disk0', sizeBytes: 4096, sched: 'random' as 'fcfs' })).toThrow(/sched must be one of fcfs, sstf, look, clook/);
+    expect(() => diskDriver({ name: 'disk1', sizeBytes: 1 << 20, model: small }, hw)).toThrow(/disk disk1: image memory has 1048576 bytes, more than model small holds \(700416\)/);
+    expect(() => diskDriver({ name: 'disk0', sizeBytes: 4096, blockSize: 1000 }, hw)).toThrow(/block-size must be a power of two/);
+    expect(() => diskDriver({ name: 'disk0', sizeBytes: 4096, sched: 'random' as 'fcfs' }, hw)).toThrow(/sched must be one of fcfs, sstf, look, clook/);
   });
 });

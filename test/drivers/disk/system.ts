@@ -5,7 +5,7 @@
  *   devCall(ep, msg)                     a client's sendrec; the DEV_REPLY (or a thrown errno)
  *   block(nr, fill?)                     a 1 KiB vector element at block nr
  */
-import { Kernel, sendrec, systemPrivileges, type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message, type RunOutcome, type TraceRecord } from '../../../kernel/index.js';
+import { hardwareOf, Kernel, sendrec, systemPrivileges, type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message, type RunOutcome, type TraceRecord } from '../../../kernel/index.js';
 import { diskDriver, type DiskConfig } from '../../../drivers/disk/main.js';
 import type { OpenDisk } from '../../../drivers/disk/config.js';
 import type { DevReply, IoVecElement } from '../../../drivers/disk/protocol.js';
@@ -24,7 +24,7 @@ export function bootDisk(config: DiskConfig, clients: readonly Client[], options
   const kernel = new Kernel({ seed: 1 });
   const records: TraceRecord[] = [];
   kernel.trace.trace$.subscribe((r) => records.push(r));
-  const program = diskDriver(config);
+  const program = diskDriver(config, hardwareOf(kernel));
   const diskEp = kernel.spawn({ name: config.name, program, priority: 1, privileges: systemPrivileges() }).endpoint;
   const results: unknown[] = [];
   clients.forEach((client, i) => {

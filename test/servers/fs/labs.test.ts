@@ -5,7 +5,7 @@
  * shape the labs explain, so the figures in the docs cannot silently rot.
  */
 import { describe, expect, it } from 'vitest';
-import { diskDriver } from '../../../drivers/disk/main.js';
+import { diskDriver, type DiskProgram } from '../../../drivers/disk/main.js';
 import type { SchedPolicy } from '../../../drivers/disk/queue.js';
 import * as fs from '../../../lib/syscalls/fs.js';
 import type { UserProcess } from '../../../lib/user/process.js';
@@ -26,7 +26,7 @@ interface CacheRun { buffers: number; hits: number; misses: number; hitRatio: nu
 
 function cacheRun(buffers: number): CacheRun {
   const img = formatImage({ sizeBytes: 8 << 20, blockSize: 1024 });
-  const disk = diskDriver({ name: 'disk0', image: img, model: 'hp97560', blockSize: 1024 });
+  let disk!: DiskProgram;
   let phase = 'setup';
   let startNs = 0;
   let endNs = 0;
@@ -54,7 +54,7 @@ function cacheRun(buffers: number): CacheRun {
       for (const fd of fds) yield* fs.close(p, fd);
       return 0;
     },
-  }, { disk, config: { cacheBuffers: buffers }, trace: false, onRecord: (r) => {
+  }, { disk: (hw) => (disk = diskDriver({ name: 'disk0', image: img, model: 'hp97560', blockSize: 1024 }, hw)), config: { cacheBuffers: buffers }, trace: false, onRecord: (r) => {
     if (phase !== 'measure' || r.ev !== 'cache') return;
     if (r.op === 'hit') counts.hits++;
     else if (r.op === 'miss') counts.misses++;
@@ -69,7 +69,7 @@ interface ElevatorRun { elevator: boolean; sched: SchedPolicy; requests: number;
 
 function elevatorRun(elevator: boolean, sched: SchedPolicy): ElevatorRun {
   const img = formatImage({ sizeBytes: 16 << 20, blockSize: 1024 });
-  const disk = diskDriver({ name: 'disk0', image: img, model: 'hp97560', blockSize: 1024, sched });
+  let disk!: DiskProgram;
   let before = { seek: 0, ns: 0, ops: 0, req: 0 };
   let syncNs = 0;
   runProcs(img, {
@@ -97,7 +97,7 @@ function elevatorRun(elevator: boolean, sched: SchedPolicy): ElevatorRun {
       yield* fs.sync(p);
       return 0;
     },
-  }, { disk, config: { cacheBuffers: 1024, elevator } });
+  }, { disk: (hw) => (disk = diskDriver({ name: 'disk0', image: img, model: 'hp97560', blockSize: 1024, sched }, hw)), config: { cacheBuffers: 1024, elevator } });
   // Measure the sync of the 600 dirty blocks only: the difference of the counters across it.
   const s = disk.stats;
   disk.disk.image.close();

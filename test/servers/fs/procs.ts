@@ -3,7 +3,8 @@
  * FS server, the process manager, and user processes written against the
  * system-call library (init first; others started by fork through PM).
  *   runProcs(image, programs, options)   boot, run until idle: console lines, exit statuses, the kernel
- *                                        (options.disk: another driver, e.g. drivers/disk/ on the image)
+ *                                        (options.disk: another driver built on the machine's Hardware,
+ *                                        e.g. drivers/disk/ on the image)
  *   expectClean(image)                   the image passes `mksim fsck` and util-linux's fsck.minix -f
  *   Results                              label -> value, filled by programs, compared after the run
  */
@@ -13,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { memoryDiskProgram } from '../../../cli/commands/img.js';
-import { Kernel, registerSystemCalls, systemPrivileges, userPrivileges, type Program, type TraceRecord } from '../../../kernel/index.js';
+import {
+  hardwareOf, Kernel, kernelTaskAccessOf, registerSystemCalls, systemPrivileges, userPrivileges, type Hardware, type Program, type TraceRecord,
+} from '../../../kernel/index.js';
 import { userProgram, type UserMain } from '../../../lib/user/process.js';
 import { fsServer, type FsConfig } from '../../../servers/fs/main.js';
 import { checkImage } from '../../../servers/fs/tools/fsck.js';
@@ -30,7 +33,7 @@ export interface ProcsRun {
   readonly records: TraceRecord[];
 }
 
-export function runProcs(image: Uint8Array, programs: Record<string, UserMain>, options: { config?: Partial<FsConfig>; trace?: boolean; untilNs?: number; disk?: Program; onRecord?: (r: TraceRecord) => void } = {}): ProcsRun {
+export function runProcs(image: Uint8Array, programs: Record<string, UserMain>, options: { config?: Partial<FsConfig>; trace?: boolean; untilNs?: number; disk?: (hw: Hardware) => Program; onRecord?: (r: TraceRecord) => void } = {}): ProcsRun {
   const kernel = new Kernel({ seed: 1 });
   registerSystemCalls(kernel);
   const output: string[] = [];
@@ -41,8 +44,8 @@ export function runProcs(image: Uint8Array, programs: Record<string, UserMain>, 
   kernel.onConsole((proc, text) => output.push(`${proc}: ${text}`));
   kernel.onExit((p) => { if (!p.priv.system) exits.set(p.name, (p.exitCode as number | undefined) ?? 0); });
   for (const [name, main] of Object.entries(programs)) kernel.programs.set(name, userProgram(main));
-  kernel.spawn({ name: 'clock', program: clockTask(), priority: 0, privileges: systemPrivileges() });
-  kernel.spawn({ name: 'disk0', program: options.disk ?? memoryDiskProgram(image), priority: 1, privileges: systemPrivileges() });
+  kernel.spawn({ name: 'clock', program: clockTask(kernelTaskAccessOf(kernel)), priority: 0, privileges: systemPrivileges() });
+  kernel.spawn({ name: 'disk0', program: options.disk?.(hardwareOf(kernel)) ?? memoryDiskProgram(image), priority: 1, privileges: systemPrivileges() });
   kernel.spawn({ name: 'pm', program: pmServer({ initName: 'init', initUid: 0, initGid: 0 }), priority: 3, privileges: systemPrivileges() });
   kernel.spawn({ name: 'fs', program: fsServer({ driver: 'disk0', ...options.config }), priority: 4, privileges: systemPrivileges() });
   kernel.spawn({ name: 'init', program: kernel.programs.get('init')!, priority: 7, privileges: userPrivileges() });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Kernel, EROFS, sendrec, systemPrivileges, userPrivileges, type Envelope } from '../../../kernel/index.js';
+import { hardwareOf, Kernel, EROFS, sendrec, systemPrivileges, userPrivileges, type Envelope } from '../../../kernel/index.js';
 import { diskDriver } from '../../../drivers/disk/main.js';
 import { fsServer } from '../../../servers/fs/main.js';
 import { decodeInode, decodeSuperblock, encodeInode, geometryOf } from '../../../servers/fs/layout.js';
@@ -133,8 +133,8 @@ describe('a disk driver opened read-only', () => {
     const image = join(dir, 'root.img');
     writeFileSync(image, populated().img);
     const before = readFileSync(image);
-    const disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', readOnly: true });
     const kernel = new Kernel({ seed: 1 });
+    const disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', readOnly: true }, hardwareOf(kernel));
     kernel.spawn({ name: 'disk0', priority: 1, privileges: systemPrivileges(), program: disk });
     const fs = kernel.spawn({ name: 'fs', priority: 4, privileges: systemPrivileges(), program: fsServer({ driver: 'disk0' }) }).endpoint;
     const statuses: number[] = [];

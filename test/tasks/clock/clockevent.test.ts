@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ETIME, EINVAL, Kernel, type TraceRecord } from '../../../kernel/index.js';
-import { ClockEventDevice, kernelEventSource } from '../../../tasks/clock/clockevent.js';
+import { ETIME, EINVAL, hardwareOf, Kernel, type TraceRecord } from '../../../kernel/index.js';
+import { ClockEventDevice, hardwareEventSource } from '../../../tasks/clock/clockevent.js';
 
 function device(minDeltaNs = 100) {
   const kernel = new Kernel({ seed: 1 });
   const records: TraceRecord[] = [];
   kernel.trace.trace$.subscribe((r) => records.push(r));
-  const dev = new ClockEventDevice(kernel, kernelEventSource(kernel), { name: 'lapic', minDeltaNs, maxDeltaNs: 1_000_000 });
+  const dev = new ClockEventDevice(hardwareOf(kernel), hardwareEventSource(hardwareOf(kernel)), { name: 'lapic', minDeltaNs, maxDeltaNs: 1_000_000 });
   const fired: number[] = [];
   dev.handler = () => fired.push(kernel.nowNs);
   return { kernel, dev, fired, records };

@@ -3,7 +3,7 @@
  *   clockSystem(config, seed)    { kernel, clock, records, spawnClient(name, body, priority?) }
  */
 import {
-  Kernel, sendrec, systemPrivileges, USER_Q, type ActorContext, type Envelope, type KernelCall, type TraceRecord,
+  Kernel, kernelTaskAccessOf, sendrec, systemPrivileges, USER_Q, type ActorContext, type Envelope, type KernelCall, type TraceRecord,
 } from '../../../kernel/index.js';
 import { clockConfig, type ClockConfig } from '../../../tasks/clock/config.js';
 import { createClock, type ClockInstance } from '../../../tasks/clock/main.js';
@@ -20,7 +20,7 @@ export function clockSystem(config: Partial<ClockConfig> = {}, seed = 1, traced 
   const kernel = new Kernel({ seed });
   const records: TraceRecord[] = [];
   if (traced) kernel.trace.trace$.subscribe((r) => records.push(r));
-  const clock = createClock(clockConfig(config));
+  const clock = createClock(clockConfig(config), kernelTaskAccessOf(kernel));
   kernel.spawn({ name: 'clock', program: clock.program, priority: 0, privileges: systemPrivileges() });
   return {
     kernel, clock, records,

@@ -103,11 +103,11 @@ describe('determinism', () => {
     const sys = clockSystem({ mode, hz: 1000 }, seed);
     for (let i = 0; i < 4; i++) {
       sys.spawnClient(`p${i}`, function* (ctx) {
-        yield* call(ctx, { type: 'CLOCK_SET_ITIMER', which: 'real', valueNs: (i + 1) * 3 * MS + ctx.kernel.random.below(MS), intervalNs: 7 * MS });
+        yield* call(ctx, { type: 'CLOCK_SET_ITIMER', which: 'real', valueNs: (i + 1) * 3 * MS + ctx.random.below(MS), intervalNs: 7 * MS });
         for (let n = 0; n < 5; n++) {
           yield receive(ctx.endpointOf('clock'));
           yield* call(ctx, { type: 'CLOCK_EXPIRED' });
-          yield* call(ctx, { type: 'CLOCK_SLEEP', delayNs: ctx.kernel.random.below(2 * MS) + 1 });
+          yield* call(ctx, { type: 'CLOCK_SLEEP', delayNs: ctx.random.below(2 * MS) + 1 });
         }
         yield* call(ctx, { type: 'CLOCK_SET_ITIMER', which: 'real', valueNs: 0, intervalNs: 0 });
       });

@@ -124,7 +124,7 @@ describe('interval timers', () => {
       yield work(10 * MS);
       yield receive(ctx.endpointOf('clock'));
       notedAt = ctx.nowNs();
-      cpuAtNote = ctx.kernel.procByName('p')!.cpuTimeNs;
+      cpuAtNote = sys.kernel.procByName('p')!.cpuTimeNs;
     });
     sys.kernel.run({ untilNs: 200 * MS });
     // Expired when 5 ms of CPU were used: during the work after the 20 ms sleep, not at 5 ms.
@@ -153,7 +153,7 @@ describe('quantum expiry for a scheduler', () => {
       expired = (yield* call(ctx, { type: 'CLOCK_EXPIRED' })).expired as ExpiredTimer[];
       // Out of quantum: take the CPU away (MINIX's scheduler would lower its priority).
       yield kernelCall('sys_stop', { endpoint: spinner });
-      cpuAtStop = ctx.kernel.procByName('spinner')!.cpuTimeNs;
+      cpuAtStop = sys.kernel.procByName('spinner')!.cpuTimeNs;
     }, 2);
     sys.kernel.run({ untilNs: 100 * MS });
     const spinnerCpu = sys.kernel.procByName('spinner')!.cpuTimeNs;
