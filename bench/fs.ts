@@ -12,7 +12,7 @@
  * are checked, so a fast wrong answer fails. memcpyMBps copies 64 MiB into
  * memory already touched (the floor of any copy the path makes).
  */
-import { Kernel, registerSystemCalls, systemPrivileges, userPrivileges } from '../kernel/index.js';
+import { hardwareOf, Kernel, kernelTaskAccessOf, registerSystemCalls, systemPrivileges, userPrivileges } from '../kernel/index.js';
 import { diskDriver } from '../drivers/disk/main.js';
 import { close, mkdir, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, open, read, sync, write } from '../lib/syscalls/fs.js';
 import { userProgram, type SysGen, type UserProcess } from '../lib/user/process.js';
@@ -55,13 +55,13 @@ function* writeWhole(proc: UserProcess, what: string, fd: number, bytes: Uint8Ar
 function timedBoot(image: Uint8Array, body: (proc: UserProcess) => SysGen<void>): { wallMs: number; cpuMs: number } {
   const kernel = new Kernel({ seed: 1 });
   registerSystemCalls(kernel);
-  const disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', blockSize: BLOCK_BYTES });
+  const disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', blockSize: BLOCK_BYTES }, hardwareOf(kernel));
   let startMs = 0;
   let endMs = -1;
   let cpuStart = process.cpuUsage();
   let cpu = { user: 0, system: 0 };
   let failure: unknown = null;
-  kernel.spawn({ name: 'clock', program: clockTask(), priority: 0, privileges: systemPrivileges() });
+  kernel.spawn({ name: 'clock', program: clockTask(kernelTaskAccessOf(kernel)), priority: 0, privileges: systemPrivileges() });
   kernel.spawn({ name: 'disk0', program: disk, priority: 1, privileges: systemPrivileges() });
   kernel.spawn({ name: 'pm', program: pmServer({ initName: 'init', initUid: 0, initGid: 0 }), priority: 3, privileges: systemPrivileges() });
   kernel.spawn({ name: 'fs', program: fsServer({ driver: 'disk0', cacheBuffers: CACHE_BUFFERS }), priority: 4, privileges: systemPrivileges() });
