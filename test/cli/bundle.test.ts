@@ -1,13 +1,16 @@
 /*
- * The shipped command is one esbuild bundle (scripts/build.mjs): `bin` points
- * at it, it runs from any directory, a run that does not trace loads no
+ * The shipped command is one esbuild bundle (scripts/build.mjs) run by a
+ * launcher with V8's code cache: `bin` points at the launcher, the cache is
+ * accepted, it runs from any directory, a run that does not trace loads no
  * pino, and a traced run (the writer thread built from source text) writes
  * the same bytes as the same boot run in this process.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import Module from 'node:module';
 import { join } from 'node:path';
+import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../cli/commands/boot.js';
 import { MKSIM } from '../support/mksim.js';
@@ -28,6 +31,15 @@ describe('the bundled command', () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
     expect(join(process.cwd(), pkg.bin.mksim)).toBe(MKSIM);
     expect(readFileSync(MKSIM, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('ships a code cache that this Node accepts for the bundle', () => {
+    const bundle = join(process.cwd(), 'dist', 'mksim.bundle.cjs');
+    const source = Module.wrap(readFileSync(bundle, 'utf8').replace(/^#!.*/, ''));
+    const script = new vm.Script(source, { filename: bundle, cachedData: readFileSync(bundle + '.v8cache') });
+    expect(script.cachedDataRejected).toBe(false);
+    // A cache for other source is refused (so a stale cache only costs time).
+    expect(new vm.Script(source + '\n', { filename: bundle, cachedData: readFileSync(bundle + '.v8cache') }).cachedDataRejected).toBe(true);
   });
 
   it('boots the default script from another directory, loading no npm package from disk', () => {

@@ -1,6 +1,6 @@
 /*
  * Vitest global setup: type-check and build once before any test runs, so
- * tests that run the shipped command (dist/mksim.mjs) never see a stale or
+ * tests that run the shipped command (dist/mksim.cjs) never see a stale or
  * half-written bundle. `npm test` builds first and sets MKSIM_BUILT=1 to
  * skip the type-check; the bundle (under a second, from the sources) is
  * rebuilt anyway, so `npx tsc -p . && MKSIM_BUILT=1 npx vitest run DIR` also
@@ -14,5 +14,5 @@ export default function setup(): void {
     if (r.status !== 0) throw new Error('tsc failed: the tests need a build');
   }
   const b = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  if (b.status !== 0) throw new Error('bundling failed: the tests need dist/mksim.mjs');
+  if (b.status !== 0) throw new Error('bundling failed: the tests need dist/mksim.cjs');
 }
