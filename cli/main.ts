@@ -7,6 +7,7 @@
  * OperationError for a user's mistake; no stack trace unless --debug. Only
  * the named subcommand's module is loaded (cli/commands/index.ts).
  */
+import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError } from 'commander';
 import { loadCommandModules, type CommandModule } from './commands/index.js';
 import { exitCodeFor, formatError } from './errors.js';
@@ -39,12 +40,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// A reader that closes its end early (`mksim ... | head`) ends the command quietly, as for cat.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-});
+if (isMainThread) {
+  // A reader that closes its end early (`mksim ... | head`) ends the command quietly, as for cat.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+} else {
+  // In the bundle, `boot --wall-limit`'s worker thread (cli/boot/worker.ts)
+  // runs this same file: it must run the worker's side, not the command again.
+  void import('./boot/worker.js');
+}

@@ -12,6 +12,10 @@
  *   clockTick(), quantumInterrupt()   the clock's interrupt charging the running process's quantum
  *   schedProc(p, priority, quantumNs) sys_schedule's work (MINIX's sched_proc)
  *   trace                         the TraceBus (kernel.trace.trace$)
+ *   onDispatch                    told each process given the CPU (a watchdog's view of who runs)
+ * Runaway guard: at most maxStepsPerInstant steps (actor resumptions and
+ * events fired) at one virtual time; more stops the run, since work that costs
+ * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
@@ -36,6 +40,8 @@ export interface KernelConfig {
   readonly quantumNs: number;
   /** CPU time of a context switch, charged to the process switched to. */
   readonly contextSwitchNs: number;
+  /** Steps allowed at one virtual time before the run is stopped as a zero-time loop. */
+  readonly maxStepsPerInstant: number;
 }
 
 export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
@@ -43,6 +49,7 @@ export const DEFAULT_KERNEL_CONFIG: KernelConfig = {
   ipcCostNs: 200,
   quantumNs: 10_000_000,
   contextSwitchNs: 0,
+  maxStepsPerInstant: 1_000_000,
 };
 
 /**
@@ -157,6 +164,12 @@ export class Kernel {
   private current: Proc | null = null;
   private msgIdCounter = 0;
   private stopRequested: string | null = null;
+  /** The virtual time the step count belongs to, and the steps taken at it. */
+  private instantNs = -1;
+  private stepsAtInstant = 0;
+
+  /** Called with each process the CPU switches to (the wall-clock watchdog publishes its name). */
+  onDispatch: ((p: Proc) => void) | null = null;
   private quantumMode = QuantumMode.Exact;
   private quantumClock: QuantumClock | null = null;
   private tickNs = 0;
@@ -180,6 +193,7 @@ export class Kernel {
     }
     // A quantum of 0 would send a process to proc_no_time before every step it takes.
     if (this.config.quantumNs < 1) throw new RangeError(`kernel config quantumNs must be at least 1 ns, got ${this.config.quantumNs}`);
+    if (this.config.maxStepsPerInstant === 0) throw new RangeError('kernel config maxStepsPerInstant must be positive');
     this.random = new Prng(this.config.seed);
     this.randomView = randomSource(this.random);
     registerGetinfo(this);
@@ -568,6 +582,7 @@ export class Kernel {
     for (;;) {
       if (this.stopRequested !== null) return 'stopped';
       for (let e = events.popDue(this.nowNs); e !== undefined; e = events.popDue(this.nowNs)) {
+        if (!this.countStep(null)) return 'stopped';
         e.fire();
         if (this.stopRequested !== null) return 'stopped';
       }
@@ -596,6 +611,7 @@ export class Kernel {
     if (p !== this.current) {
       if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current?.name ?? null, to: p.name });
       this.current = p;
+      this.onDispatch?.(p);
       this.contextSwitchesTotal++;
       if (this.config.contextSwitchNs > 0) this.charge(p, this.config.contextSwitchNs);
     }
@@ -610,6 +626,7 @@ export class Kernel {
     const costNs = this.config.ipcCostNs;
     for (;;) {
       if (p.workLeftNs > 0 && !this.runWork(p, untilNs)) return;
+      if (!this.countStep(p)) return;
       let step: IteratorResult<KernelCall, unknown>;
       try {
         const value = p.result;
@@ -641,6 +658,22 @@ export class Kernel {
       if (events.peekTimeNs() <= this.nowNs) return;
       if (this.runQueues.higherReady(p.priority)) return;
     }
+  }
+
+  /**
+   * One step (an actor resumed, an event fired) at the current virtual time.
+   * False, with the run stopped, when the instant's budget is spent: the
+   * steps cost no virtual time, so neither --until nor an idle CPU would end them.
+   */
+  private countStep(p: Proc | null): boolean {
+    if (this.nowNs !== this.instantNs) {
+      this.instantNs = this.nowNs;
+      this.stepsAtInstant = 0;
+    }
+    if (++this.stepsAtInstant <= this.config.maxStepsPerInstant) return true;
+    this.stop(`zero-time loop: ${this.config.maxStepsPerInstant} steps at virtual time ${this.nowNs} ns without time advancing`
+      + (p !== null ? ` (running: ${p.name})` : ' (in device events)'));
+    return false;
   }
 
   private charge(p: Proc, ns: number): void {

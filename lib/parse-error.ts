@@ -3,7 +3,10 @@
  * the source line with a caret under the column.
  *   ParseError(message, where)   where = { file, line, column, sourceLine }
  *   ParseError.format()          the text shown to the user
+ *   shorten(text)                a user's value cut to a length fit for a message
  * userFacing = true: the command line prints it without a stack (exit 2).
+ * A long source line is shown as a window around the column, so a 5,000-character
+ * value gives a readable error.
  */
 
 export interface SourcePosition {
@@ -30,9 +33,26 @@ export class ParseError extends Error {
   }
 }
 
+/** Characters of a user's value quoted in a message; the rest is elided. */
+export const MAX_QUOTED_CHARS = 60;
+/** Characters of the source line shown above the caret. */
+const MAX_SHOWN_LINE_CHARS = 120;
+
+export function shorten(text: string, max = MAX_QUOTED_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 function formatPosition(detail: string, where: SourcePosition): string {
   const head = `${where.file}:${where.line}:${where.column}: ${detail}`;
   if (where.sourceLine === undefined) return head;
-  const line = where.sourceLine.replace(/\t/g, ' ');
-  return `${head}\n    ${line}\n    ${' '.repeat(Math.max(0, where.column - 1))}^`;
+  let line = where.sourceLine.replace(/\t/g, ' ');
+  let caret = Math.max(0, where.column - 1);
+  if (line.length > MAX_SHOWN_LINE_CHARS) {
+    // A window that holds the column: '…' marks what is cut on either side.
+    const start = Math.max(0, Math.min(caret - MAX_SHOWN_LINE_CHARS / 2, line.length - MAX_SHOWN_LINE_CHARS));
+    const end = start + MAX_SHOWN_LINE_CHARS;
+    line = `${start > 0 ? '…' : ''}${line.slice(start, end)}${end < line.length ? '…' : ''}`;
+    caret = caret - start + (start > 0 ? 1 : 0);
+  }
+  return `${head}\n    ${line}\n    ${' '.repeat(caret)}^`;
 }

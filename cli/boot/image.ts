@@ -4,7 +4,9 @@
  * program table (one program per process block), and the report the boot
  * command prints and turns into an exit code.
  *   buildSystem(script, options)  -> BootedSystem { kernel, report, run, disks }
- *   BootReport                    exits, expectations, console output
+ *   BootReport                    exits, expectations, console output, system processes that faulted
+ * Mistakes found here (a missing image, a bad policy, `spawn` of a program
+ * nobody defines) are ParseErrors at the script's line: exit 2 before the run.
  */
 import {
   hardwareOf, Kernel, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
@@ -20,7 +22,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { diskDriver, type DiskConfig } from '../../drivers/disk/main.js';
 import { diskConfigFromLines } from '../../drivers/disk/script.js';
-import { ParseError } from '../../lib/parse-error.js';
+import { ParseError, shorten } from '../../lib/parse-error.js';
+import { capacityBytes, loadModel, parseModel } from '../../drivers/disk/model.js';
+import type { Command } from '../../lib/shell/commands.js';
+import { HostFileError, MAX_MODEL_BYTES, MAX_POLICY_BYTES, readHostText } from './host-files.js';
 import { fsServer } from '../../servers/fs/main.js';
 import { formatImage } from '../../servers/fs/tools/mkfs.js';
 import { securityServer } from '../../servers/security/main.js';
@@ -41,6 +46,8 @@ import type { BootScript, Directive, ProcessBlock } from './script.js';
 export interface BootOptions {
   readonly seed: number;
   readonly scriptPath: string;
+  /** The kernel's runaway guard (KernelConfig.maxStepsPerInstant); default the kernel's. */
+  readonly maxStepsPerInstant?: number;
 }
 
 export interface ProcessExit {
@@ -55,6 +62,8 @@ export interface BootReport {
   expectationsHeld: number;
   readonly expectationFailures: string[];
   readonly output: string[];
+  /** System processes (servers, drivers, tasks) that faulted, in order. */
+  readonly systemFaults: { readonly name: string; readonly reason: string }[];
   /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
   readonly systemErrors: string[];
 }
@@ -80,13 +89,11 @@ export function directive(script: BootScript, keyword: string): Directive | unde
   return script.directives.find((d) => d.keyword === keyword);
 }
 
-function kernelConfig(script: BootScript, seed: number): Partial<KernelConfig> {
+function kernelConfig(script: BootScript, options: BootOptions): Partial<KernelConfig> {
   const cpu = directive(script, 'cpu');
-  const config: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = { seed };
-  if (cpu?.values.has('quantum')) {
-    config.quantumNs = cpu.values.get('quantum') as number;
-    if (config.quantumNs < 1) throw new ParseError('quantum=0: a quantum must be at least 1ns', cpu.keyPos.get('quantum') ?? cpu.pos);
-  }
+  const config: { -readonly [K in keyof KernelConfig]?: KernelConfig[K] } = { seed: options.seed };
+  if (options.maxStepsPerInstant !== undefined) config.maxStepsPerInstant = options.maxStepsPerInstant;
+  if (cpu?.values.has('quantum')) config.quantumNs = cpu.values.get('quantum') as number;
   if (cpu?.values.has('ipc-cost')) config.ipcCostNs = cpu.values.get('ipc-cost') as number;
   if (cpu?.values.has('context-switch')) config.contextSwitchNs = cpu.values.get('context-switch') as number;
   return config;
@@ -139,15 +146,18 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
 
 export function buildSystem(script: BootScript, options: BootOptions, beforeLoad?: (k: Kernel) => void): BootedSystem {
   const scriptDir = dirname(resolve(options.scriptPath));
-  const kernel = new Kernel(kernelConfig(script, options.seed));
+  const kernel = new Kernel(kernelConfig(script, options));
   registerSystemCalls(kernel);
-  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemErrors: [] };
+  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
   kernel.onConsole((proc, text) => {
     report.output.push(`${proc}: ${text}`);
     if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
   });
   const userProcs = new Set<Proc>();
-  kernel.onExit((p) => {
+  kernel.onExit((p, _code, fault) => {
+    // A server that throws (a bad configuration it found at start, a bug) is gone for good
+    // unless RS restarts it: the boot command says so on the console, not only in the trace.
+    if (fault !== null && p.priv.system) report.systemFaults.push({ name: p.name, reason: fault.message });
     if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: p.name, status: p.exitCode ?? 0, atNs: kernel.nowNs });
     // The workload is over when the last user process exits; a periodic clock would tick on forever.
     if (!p.priv.system && !kernel.processes().some((q) => !q.priv.system)) kernel.stop(WORKLOAD_DONE);
@@ -239,12 +249,14 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   if (security !== undefined) {
     const policy = security.values.get('policy') as string | undefined;
     if (policy === undefined) throw new ParseError('security needs policy=FILE', security.pos);
+    const policyPath = resolve(scriptDir, policy);
+    const policyText = atDirective(security, () => readHostText(policyPath, MAX_POLICY_BYTES, 'policy'), 'policy');
     entries.push({
       name: 'security', priority: PRIORITY.security, privileges: systemPrivileges(),
-      program: atDirective(security, () => securityServer({
-        policyPath: resolve(scriptDir, policy),
+      program: policyErrorsAt(security, policy, () => securityServer({
+        policyPath, policyText,
         mode: (security.values.get('mode') as 'enforcing' | 'permissive' | undefined) ?? 'enforcing',
-      }), 'policy'),
+      })),
     });
   }
   if (init !== undefined) {
@@ -255,6 +267,9 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   }
 
   beforeLoad?.(kernel);
+  // spawn NAME forks the program NAME: a block, a built-in or one a test registered. Checked
+  // now, so a typo is exit 2 at its line rather than EINVAL halfway through the run.
+  for (const block of script.processes) checkProgramNames(block.commands, (name) => kernel.programs.has(name));
   const procs = loadImage(kernel, {
     script: options.scriptPath,
     seed: options.seed,
@@ -281,6 +296,41 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   };
 }
 
+/** Names that spawn, wait and kill give must be programs the kernel can start (kill also takes self or a pid). */
+function checkProgramNames(commands: readonly Command[], known: (name: string) => boolean): void {
+  for (const first of commands) {
+    // Walk the prefix chain (expect/repeat/trap) iteratively: its depth is bounded, but no recursion is needed.
+    let c: Command | null = first;
+    while (c !== null) {
+      if (c.kind === 'expect' || c.kind === 'repeat') { c = c.command; continue; }
+      if (c.kind === 'trap') { c = typeof c.action === 'string' ? null : c.action; continue; }
+      const name = c.args[0];
+      const named = c.name === 'spawn' || c.name === 'wait' || (c.name === 'kill' && name !== 'self' && !/^\d+$/.test(name ?? ''));
+      if (named && name !== undefined && !known(name)) {
+        throw new ParseError(`${c.name} ${shorten(name)}: no process block (or program) of that name`, { ...c.pos, column: c.argColumns[0] ?? c.pos.column });
+      }
+      c = null;
+    }
+  }
+}
+
+/**
+ * A policy's syntax error, shown at the script's `policy=` with the policy's
+ * own line and column but without quoting the line: the file may be any
+ * host file (/etc/shadow), and `mksim policy check FILE` shows the line.
+ */
+function policyErrorsAt<T>(d: Directive, policy: string, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ParseError) {
+      const w = e.where;
+      throw new ParseError(`policy ${shorten(policy)}:${w.line}:${w.column}: ${shorten(e.detail, 200)}`, d.keyPos.get('policy') ?? d.pos);
+    }
+    return atDirective(d, () => { throw e; }, 'policy');
+  }
+}
+
 /**
  * Build a component from its directive; a mistake it reports (a missing
  * image, a bad model file, a policy error without a position) is shown at
@@ -302,7 +352,19 @@ function atDirective<T>(d: Directive, build: () => T, key?: string): T {
 function diskConfig(d: Directive, faults: readonly Directive[], scriptDir: string): DiskConfig {
   const config = diskConfigFromLines(d, faults);
   const imagePath = typeof config.image === 'string' ? resolve(scriptDir, config.image) : undefined;
-  const model = typeof config.model === 'string' && config.model.endsWith('.json') ? resolve(scriptDir, config.model) : config.model;
+  // A model file is read here, bounded, so a script naming /dev/zero or a directory is refused, not hung on.
+  const modelPath = typeof config.model === 'string' && config.model.endsWith('.json') ? resolve(scriptDir, config.model) : undefined;
+  const model = modelPath === undefined ? config.model : parseModelText(readHostText(modelPath, MAX_MODEL_BYTES, 'disk model'), modelPath);
+  // Checked before a byte is allocated: the driver would refuse the image anyway.
+  const wantBytes = config.createBytes ?? (config.image === undefined ? config.sizeBytes : undefined);
+  if (wantBytes !== undefined) {
+    const loaded = loadModel(model ?? 'hp97560');
+    const capacity = capacityBytes(loaded);
+    if (wantBytes > capacity) {
+      throw new ParseError(`disk ${config.name}: ${wantBytes} bytes is more than model ${loaded.name} holds (${capacity})`,
+        d.keyPos.get(config.createBytes !== undefined ? 'create' : 'size') ?? d.pos);
+    }
+  }
   if (config.createBytes === undefined) return { ...config, image: imagePath ?? config.image, model };
   // create=SIZE: a new MINIX V3 file system on every boot, so a lab starts from the same image.
   const bytes = formatImage({
@@ -315,6 +377,16 @@ function diskConfig(d: Directive, faults: readonly Directive[], scriptDir: strin
   mkdirSync(dirname(imagePath), { recursive: true });
   writeFileSync(imagePath, bytes);
   return { ...rest, image: imagePath, model };
+}
+
+function parseModelText(text: string, path: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new HostFileError(`disk model ${shorten(path)}: not JSON (${shorten((err as Error).message, 100)})`);
+  }
+  return parseModel(value, path);
 }
 
 /** The configuration as plain data, for the trace header. */

@@ -3,7 +3,10 @@
  *   BootScript       { file, directives, processes }
  *   Directive        one configuration line (disk, fs, clock, security, cpu, fault, ...)
  *   ProcessBlock     `process NAME key=value...` and its indented commands
- *   DIRECTIVE_SPECS  the keys each directive takes and their value kinds
+ *   DIRECTIVE_SPECS  the keys each directive takes, their value kinds and bounds
+ *   RESERVED_NAMES   system process names a process block or disk may not take
+ * Every number has a bound here, checked at parse time with the value's
+ * position: a value the system cannot run with never reaches a server.
  */
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
@@ -15,6 +18,9 @@ export interface KeySpec {
   readonly kind: ValueKind;
   /** Allowed words, for kind 'word'. */
   readonly values?: readonly string[];
+  /** Bounds of a number (size, int, duration), inclusive. */
+  readonly min?: number;
+  readonly max?: number;
   readonly summary: string;
 }
 
@@ -51,6 +57,8 @@ export interface ProcessBlock {
   readonly quantumNs: number | null;
   readonly commands: readonly Command[];
   readonly pos: SourcePosition;
+  /** Where the block's name is, for errors about the name. */
+  readonly namePos: SourcePosition;
 }
 
 export interface BootScript {
@@ -61,14 +69,46 @@ export interface BootScript {
 
 const onOff = { kind: 'bool', summary: 'on or off' } as const;
 
+/** Longest path a script may give (Linux's PATH_MAX is 4096; a script's own paths are short). */
+export const MAX_PATH_CHARS = 1024;
+/** Longest process or disk name (it is a trace field and the console prefix). */
+export const MAX_NAME_CHARS = 64;
+/** A disk made in memory (size=, create=) is an ArrayBuffer of this many bytes at most. */
+export const MAX_DISK_BYTES = 1024 ** 3;
+/** The buffer cache refuses fewer (servers/fs/cache.ts, BufferCache's constructor). */
+export const MIN_CACHE_BUFFERS = 4;
+/** 64 Ki buffers: 256 MiB of cache at 4 KiB blocks. */
+export const MAX_CACHE_BUFFERS = 65_536;
+/** The clock task's bound (tasks/clock/config.ts MAX_HZ). */
+export const MAX_HZ = 100_000;
+/**
+ * A quantum shorter than this makes every kernel call expire it: the run
+ * crawls (0 never ends: no process ever gets CPU time).
+ */
+export const MIN_QUANTUM_NS = 1_000;
+/** A CPU cost (ipc-cost, context-switch) above a second is a typo, not a machine. */
+export const MAX_CPU_COST_NS = 1_000_000_000;
+/** MINIX V3 inodes keep uid and gid in 16 bits. */
+export const MAX_ID = 65_535;
+
+/**
+ * Names of the system's own processes (the boot image's, MINIX's and mksim's)
+ * and words the commands give a meaning (`kill self`). A process block with
+ * one of these names would be found by `endpointOf` instead of the server.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  'kernel', 'system', 'clock', 'hardware', 'idle', 'pm', 'fs', 'vfs', 'rs', 'ds', 'sched', 'vm',
+  'inet', 'security', 'tty', 'memory', 'log', 'any', 'none', 'self',
+]);
+
 export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
   disk: {
     positional: ['name'], repeatable: true, summary: 'disk NAME [image=PATH] [create=SIZE] [block-size=N] [model=NAME|FILE.json] [sched=fcfs|sstf|look|clook]',
     keys: {
       image: { kind: 'path', summary: 'image file (in memory when absent)' },
-      create: { kind: 'size', summary: 'make a fresh image of this size (and a file system on it)' },
-      size: { kind: 'size', summary: 'size of an in-memory disk' },
-      'block-size': { kind: 'int', summary: 'file system block size for create (1024 or 4096)' },
+      create: { kind: 'size', min: 1, max: MAX_DISK_BYTES, summary: 'make a fresh image of this size (and a file system on it)' },
+      size: { kind: 'size', min: 1, max: MAX_DISK_BYTES, summary: 'size of an in-memory disk' },
+      'block-size': { kind: 'int', min: 512, max: 32_768, summary: 'file system block size for create (1024 or 4096)' },
       inodes: { kind: 'int', summary: 'inode count for create' },
       model: { kind: 'path', summary: 'timing model: hp97560, ramdisk, or a JSON file' },
       sched: { kind: 'word', values: ['fcfs', 'sstf', 'look', 'clook'], summary: 'request scheduling policy' },
@@ -78,7 +118,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
-      cache: { kind: 'int', summary: 'buffer cache size in blocks' },
+      cache: { kind: 'int', min: MIN_CACHE_BUFFERS, max: MAX_CACHE_BUFFERS, summary: 'buffer cache size in blocks' },
       robust: onOff,
       elevator: onOff,
       context: { kind: 'context', summary: 'mount-wide security context' },
@@ -88,8 +128,8 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     positional: [], repeatable: false, summary: 'clock mode=tickless|periodic [hz=N]',
     keys: {
       mode: { kind: 'word', values: ['tickless', 'periodic'], summary: 'clock-event mode' },
-      hz: { kind: 'int', summary: 'tick rate in periodic mode' },
-      guests: { kind: 'int', summary: 'guest kernels sharing this host timeline' },
+      hz: { kind: 'int', min: 1, max: MAX_HZ, summary: 'tick rate in periodic mode' },
+      guests: { kind: 'int', min: 1, max: 1000, summary: 'guest kernels sharing this host timeline' },
     },
   },
   security: {
@@ -108,9 +148,9 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
   cpu: {
     positional: [], repeatable: false, summary: 'cpu [quantum=D] [ipc-cost=D] [context-switch=D]',
     keys: {
-      quantum: { kind: 'duration', summary: 'scheduling quantum of user processes' },
-      'ipc-cost': { kind: 'duration', summary: 'CPU time of one kernel call' },
-      'context-switch': { kind: 'duration', summary: 'CPU time of a context switch' },
+      quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum of user processes' },
+      'ipc-cost': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of one kernel call' },
+      'context-switch': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of a context switch' },
     },
   },
   fault: {
@@ -118,7 +158,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     words: ['read-error', 'write-error', 'torn-write', 'kill-driver', 'crash-driver', 'drop-reply'],
     summary: 'fault TARGET KIND [block=N] [at=D] [nth=N] | fault DISK crash-after-writes=N',
     keys: {
-      block: { kind: 'list', summary: 'block number(s), comma-separated' },
+      block: { kind: 'list', max: 0xffff_ffff, summary: 'block number(s), comma-separated' },
       at: { kind: 'duration', summary: 'virtual time of the fault' },
       nth: { kind: 'int', summary: 'on the Nth request' },
       'crash-after-writes': { kind: 'int', summary: 'power cut after N writes' },
@@ -128,9 +168,9 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
 };
 
 export const PROCESS_KEYS: Readonly<Record<string, KeySpec>> = {
-  uid: { kind: 'int', summary: 'user id' },
-  gid: { kind: 'int', summary: 'group id' },
+  uid: { kind: 'int', max: MAX_ID, summary: 'user id' },
+  gid: { kind: 'int', max: MAX_ID, summary: 'group id' },
   context: { kind: 'context', summary: 'security context user:role:type' },
-  priority: { kind: 'int', summary: 'best scheduling queue 0..15 (users default 7); below 7 needs root' },
-  quantum: { kind: 'duration', summary: 'scheduling quantum (needs root)' },
+  priority: { kind: 'int', max: 15, summary: 'best scheduling queue 0..15 (users default 7); below 7 needs root' },
+  quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum (needs root)' },
 };

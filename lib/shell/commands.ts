@@ -4,12 +4,13 @@
  *   COMMAND_SPECS                     name -> argument kinds and flags
  *   parseCommand(tokens, pos)         tokens of one line -> Command
  *   Command                           simple | expect | repeat
- * Arguments are checked here (durations, modes, counts), so a script fails
- * before it boots rather than halfway through a run.
+ * Arguments are checked here (durations, modes, counts, their bounds), so a
+ * script fails before it boots rather than halfway through a run. Prefixes
+ * (expect, repeat, trap) nest at most MAX_COMMAND_NESTING deep.
  */
 import { errnoByName } from '../../kernel/errno.js';
 import { SIGNAL_NAMES } from '../../kernel/signal.js';
-import { ParseError, type SourcePosition } from '../parse-error.js';
+import { ParseError, shorten, type SourcePosition } from '../parse-error.js';
 import type { Token } from './lexer.js';
 import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
 import { ownValue } from '../own.js';
@@ -23,13 +24,20 @@ export interface CommandSpec {
   readonly required: number;
   /** Flags: name -> 'bool' or 'int' (takes a value). */
   readonly flags?: Readonly<Record<string, 'bool' | 'int'>>;
+  /** Largest value of each 'int' flag and argument by index (a buffer is allocated that large). */
+  readonly maxInt?: Readonly<Record<string, number>>;
   readonly summary: string;
 }
+
+/** Bytes one command may move (write --bytes, read N): the data is built in memory. */
+export const MAX_IO_BYTES = 64 * 1024 * 1024;
+/** expect/repeat/trap prefixes on one line; deeper is a mistake (and would exhaust the stack). */
+export const MAX_COMMAND_NESTING = 8;
 
 export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   mkdir: { args: ['path', 'mode'], required: 1, summary: 'mkdir PATH [MODE]: make a directory (mode 0755 by default)' },
   rmdir: { args: ['path'], required: 1, summary: 'rmdir PATH: remove an empty directory' },
-  write: { args: ['path', 'text'], required: 1, flags: { append: 'bool', bytes: 'int' }, summary: 'write [--append] [--bytes N] PATH [TEXT]: create or truncate (or append to) a file and write TEXT or N bytes' },
+  write: { args: ['path', 'text'], required: 1, flags: { append: 'bool', bytes: 'int' }, maxInt: { bytes: MAX_IO_BYTES }, summary: 'write [--append] [--bytes N] PATH [TEXT]: create or truncate (or append to) a file and write TEXT or N bytes' },
   cat: { args: ['path'], required: 1, summary: 'cat PATH: print a file' },
   ls: { args: ['path'], required: 0, summary: 'ls [PATH]: list a directory' },
   rm: { args: ['path'], required: 1, summary: 'rm PATH: unlink a file' },
@@ -42,8 +50,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   sync: { args: [], required: 0, summary: 'sync: write all dirty blocks' },
   cd: { args: ['path'], required: 1, summary: 'cd PATH: change the working directory' },
   open: { args: ['name', 'path', 'openflags'], required: 2, summary: 'open NAME PATH [FLAGS]: open a descriptor named NAME (FLAGS: O_RDONLY|O_WRONLY|O_RDWR|O_CREAT|O_EXCL|O_TRUNC|O_APPEND)' },
-  read: { args: ['name', 'int'], required: 2, summary: 'read NAME N: read up to N bytes and print them' },
-  writefd: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, summary: 'writefd NAME TEXT | writefd NAME --bytes N' },
+  read: { args: ['name', 'int'], required: 2, maxInt: { 1: MAX_IO_BYTES }, summary: 'read NAME N: read up to N bytes and print them' },
+  writefd: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, maxInt: { bytes: MAX_IO_BYTES }, summary: 'writefd NAME TEXT | writefd NAME --bytes N' },
   lseek: { args: ['name', 'int'], required: 2, summary: 'lseek NAME OFFSET: set the position (from the start)' },
   close: { args: ['name'], required: 1, summary: 'close NAME' },
   pipe: { args: ['name', 'name'], required: 2, summary: 'pipe R W: a pipe, its read end named R and its write end W' },
@@ -51,7 +59,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   spawn: { args: ['name'], required: 1, summary: 'spawn NAME: fork a child that runs the process block NAME' },
   wait: { args: ['name'], required: 0, summary: 'wait [NAME]: wait for a child (any, or the one spawned as NAME)' },
   exec: { args: ['path', 'rest'], required: 1, summary: 'exec PATH [ARGS...]: replace this process by the program PATH names' },
-  exit: { args: ['int'], required: 0, summary: 'exit [CODE]' },
+  exit: { args: ['int'], required: 0, maxInt: { 0: 255 }, summary: 'exit [CODE]' },
   sleep: { args: ['duration'], required: 1, summary: 'sleep D: block for D of virtual time' },
   spin: { args: ['duration'], required: 1, summary: 'spin D: use D of CPU time' },
   nice: { args: ['int'], required: 1, summary: "nice N: set this process's nice value to N (-20..19; below its current one needs root), as setpriority(2)" },
@@ -85,6 +93,8 @@ export interface SimpleCommand {
   readonly kind: 'simple';
   readonly name: string;
   readonly args: readonly string[];
+  /** Column of each argument, for errors found after parsing (spawn of an unknown program). */
+  readonly argColumns: readonly number[];
   readonly flags: Readonly<Record<string, number | true>>;
   readonly pos: SourcePosition;
 }
@@ -117,26 +127,28 @@ export type Command = SimpleCommand | ExpectCommand | RepeatCommand | TrapComman
 export const MAX_REPEAT = 1_000_000;
 
 /** `base` gives file, line and the source line; columns come from the tokens. */
-export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>): Command {
+export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, depth = 0): Command {
   const at = (t: Token | undefined, fallbackColumn = 1): SourcePosition => ({ ...base, column: t?.column ?? fallbackColumn });
   const fail = (msg: string, t: Token | undefined, col?: number): never => { throw new ParseError(msg, at(t, col)); };
   const head = tokens[0];
   if (head === undefined) return fail('empty command', undefined);
   const lineEnd = (base.sourceLine?.trimEnd().length ?? 0) + 1;
+  const isPrefix = !head.quoted && (head.text === 'expect' || head.text === 'repeat' || head.text === 'trap');
+  if (isPrefix && depth >= MAX_COMMAND_NESTING) fail(`more than ${MAX_COMMAND_NESTING} nested expect/repeat/trap prefixes on one line`, head);
 
   if (head.text === 'expect' && !head.quoted) {
     const what = tokens[1];
     if (what === undefined) return fail('expect needs an outcome (ok or an errno such as EACCES) and a command', undefined, lineEnd);
     if (what.text !== 'ok' && ownValue(errnoByName, what.text) === undefined) fail(`unknown errno '${what.text}' (use ok, or a name such as EACCES, ENOENT)`, what);
     if (tokens.length < 3) fail('expect needs a command after the outcome', undefined, lineEnd);
-    return { kind: 'expect', expected: what.text, command: parseCommand(tokens.slice(2), base), pos: at(head) };
+    return { kind: 'expect', expected: what.text, command: parseCommand(tokens.slice(2), base, depth + 1), pos: at(head) };
   }
   if (head.text === 'repeat' && !head.quoted) {
     const n = tokens[1];
     const count = n === undefined ? null : parseIntStrict(n.text);
     if (count === null || count < 0 || count > MAX_REPEAT) return fail(`repeat needs a count from 0 to ${MAX_REPEAT}`, n, lineEnd);
     if (tokens.length < 3) fail('repeat needs a command after the count', undefined, lineEnd);
-    return { kind: 'repeat', count, command: parseCommand(tokens.slice(2), base), pos: at(head) };
+    return { kind: 'repeat', count, command: parseCommand(tokens.slice(2), base, depth + 1), pos: at(head) };
   }
 
   if (head.text === 'trap' && !head.quoted) {
@@ -146,7 +158,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     const word = rest.length === 1 ? rest[0]!.text : '';
     const action = rest.length === 0 ? 'print' as const
       : word === 'ignore' || word === 'default' ? word
-      : parseCommand(rest, base);
+      : parseCommand(rest, base, depth + 1);
     if ((sig.text === 'SIGKILL' || sig.text === 'KILL' || sig.text === 'SIGSTOP' || sig.text === 'STOP') && action !== 'default') {
       fail(`${sig.text} cannot be caught or ignored`, sig);
     }
@@ -155,32 +167,39 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   const spec = ownValue(COMMAND_SPECS, head.text);
   if (spec === undefined || head.quoted) {
     const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat', 'trap']);
-    return fail(`unknown command '${head.text}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
+    return fail(`unknown command '${shorten(head.text)}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
   }
   const flags: Record<string, number | true> = {};
   const args: string[] = [];
+  const argColumns: number[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i]!;
     const isFlag = !t.quoted && t.text.startsWith('-') && !/^-\d/.test(t.text) && spec.args[args.length] !== 'rest';
     if (isFlag) {
       const flagName = t.text.replace(/^--?/, '');
       const kind = spec.flags === undefined ? undefined : ownValue(spec.flags, flagName);
-      if (kind === undefined) fail(`${head.text} has no option ${t.text}`, t);
+      if (kind === undefined) fail(`${head.text} has no option ${shorten(t.text)}`, t);
       if (kind === 'bool') { flags[flagName] = true; continue; }
       const v = tokens[++i];
       const n = v === undefined ? null : parseIntStrict(v.text);
       if (n === null || n < 0) fail(`${t.text} needs a non-negative integer`, v ?? t);
+      const max = spec.maxInt?.[flagName];
+      if (max !== undefined && n! > max) fail(`${t.text} ${n}: at most ${max}`, v);
       flags[flagName] = n!;
       continue;
     }
     const kind = spec.args[args.length];
     if (kind === undefined) fail(`too many arguments for ${head.text} (${spec.summary})`, t);
     if (kind === 'rest') {
-      for (let j = i; j < tokens.length; j++) args.push(tokens[j]!.text);
+      for (let j = i; j < tokens.length; j++) { args.push(tokens[j]!.text); argColumns.push(tokens[j]!.column); }
       break;
     }
     checkArg(kind!, t, head.text, fail);
+    const max = spec.maxInt?.[args.length];
+    if (max !== undefined && parseIntStrict(t.text)! > max) fail(`${head.text}: ${t.text} is more than ${max}`, t);
+    if ((kind === 'int' || kind === 'count') && head.text === 'exit' && parseIntStrict(t.text)! < 0) fail(`exit: a code is 0..255`, t);
     args.push(t.text);
+    argColumns.push(t.column);
   }
   const positional = spec.args.filter((k) => k !== 'rest').length;
   const needed = head.text === 'write' && flags.bytes !== undefined ? 1 : head.text === 'writefd' ? 1 : spec.required;
@@ -191,43 +210,44 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if ((head.text === 'write' || head.text === 'writefd') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
     fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
   }
-  return { kind: 'simple', name: head.text, args, flags, pos: at(head) };
+  return { kind: 'simple', name: head.text, args, argColumns, flags, pos: at(head) };
 }
 
 function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: Token) => never): void {
   switch (kind) {
     case 'mode':
-      if (parseMode(t.text) === null) fail(`${cmd}: '${t.text}' is not an octal mode such as 0755`, t);
+      if (parseMode(t.text) === null) fail(`${cmd}: '${shorten(t.text)}' is not an octal mode such as 0755`, t);
       return;
     case 'int':
-      if (parseIntStrict(t.text) === null) fail(`${cmd}: '${t.text}' is not an integer`, t);
+      if (parseIntStrict(t.text) === null) fail(`${cmd}: '${shorten(t.text)}' is not an integer`, t);
       return;
     case 'count':
-      if ((parseIntStrict(t.text) ?? -1) < 0) fail(`${cmd}: '${t.text}' is not a count`, t);
+      if ((parseIntStrict(t.text) ?? -1) < 0) fail(`${cmd}: '${shorten(t.text)}' is not a count`, t);
       return;
     case 'duration':
-      if (parseDurationNs(t.text) === null) fail(`${cmd}: '${t.text}' is not a duration such as 10ms, 500us, 2s`, t);
+      if (parseDurationNs(t.text) === null) fail(`${cmd}: '${shorten(t.text)}' is not a duration such as 10ms, 500us, 2s`, t);
       return;
     case 'owner':
-      if (!/^\d+(:\d+)?$/.test(t.text)) fail(`${cmd}: '${t.text}' is not UID or UID:GID`, t);
+      if (!/^\d+(:\d+)?$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not UID or UID:GID`, t);
+      if (t.text.split(':').some((id) => Number(id) > 65_535)) fail(`${cmd}: ${t.text}: ids are 0..65535 (16 bits in a MINIX V3 inode)`, t);
       return;
     case 'openflags':
       for (const f of t.text.split('|')) if (!OPEN_FLAG_NAMES.includes(f)) fail(`${cmd}: unknown open flag '${f}' (known: ${OPEN_FLAG_NAMES.join(', ')})`, t);
       return;
     case 'signal':
-      if (!isSignalName(t.text) && parseIntStrict(t.text) === null) fail(`${cmd}: unknown signal '${t.text}'`, t);
+      if (!isSignalName(t.text) && parseIntStrict(t.text) === null) fail(`${cmd}: unknown signal '${shorten(t.text)}'`, t);
       return;
     case 'context':
-      if (!/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:.+)?$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a context user:role:type`, t);
+      if (!/^[A-Za-z0-9_]+:[A-Za-z0-9_]+:[A-Za-z0-9_]+(:.+)?$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not a context user:role:type`, t);
       return;
     case 'path':
       if (t.text.length === 0) fail(`${cmd}: empty path`, t);
       return;
     case 'name':
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a name (letters, digits, _ . -)`, t);
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not a name (letters, digits, _ . -)`, t);
       return;
     case 'target':
-      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) && !/^\d+$/.test(t.text)) fail(`${cmd}: '${t.text}' is not a process name or pid`, t);
+      if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) && !/^\d+$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not a process name or pid`, t);
       return;
     default:
       return;

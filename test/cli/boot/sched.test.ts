@@ -92,7 +92,7 @@ describe('bad scheduling input', () => {
   it('a quantum of 0 is a script error at its position, not a hang or an internal error', () => {
     for (const [text, where] of [
       ['cpu quantum=0ns\nprocess init\n    spin 1ms\n', ':1:13:'],
-      ['process init quantum=0ns\n    spin 1ms\n', ':1:14:'],
+      ['process init quantum=0ns\n    spin 1ms\n', ':1:22:'], // the value, as for every key=value
       ['sched policy=fifo\nprocess init\n    spin 1ms\n', ':1:14:'],
     ] as const) {
       const dir = mkdtempSync(join(tmpdir(), 'mksim-sched-'));

@@ -55,16 +55,17 @@ describe('the creation context (fscreate)', () => {
     const path = join(dir, 'fscreate.boot');
     const script = HEAD() + INIT_D + 'process user context=user_u:user_r:user_t\n    spawn mkf\n    wait mkf\n    getfilecon /d/a\n    getfilecon /d/b\n';
     writeFileSync(path, script);
-    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path });
     const results: (number | string)[] = [];
-    system.kernel.programs.set('mkf', userProgram(function* (proc) {
+    const mkf = userProgram(function* (proc) {
       results.push(yield* setfscreatecon(proc, 'user_u:object_r:new_t'));
       results.push(yield* writeFile(proc, '/d/a', new TextEncoder().encode('x')));
       results.push(yield* setfscreatecon(proc, 'user_u:object_r:exec_t'));
       results.push(yield* setfscreatecon(proc, null));
       results.push(yield* writeFile(proc, '/d/b', new TextEncoder().encode('y')));
       return 0;
-    }));
+    });
+    // Registered before the image loads: `spawn mkf` is checked against the program table then.
+    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path }, (k) => k.programs.set('mkf', mkf));
     system.kernel.run();
     system.close();
     // Setting a context is checked by setfscreate alone; create on it is checked when a file is made.
@@ -77,13 +78,13 @@ describe('the creation context (fscreate)', () => {
     const path = join(dir, 'fscreate.boot');
     const script = HEAD() + INIT_D + 'process user context=user_u:user_r:user_t\n    spawn mkf\n    wait mkf\n';
     writeFileSync(path, script);
-    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path });
     const results: number[] = [];
-    system.kernel.programs.set('mkf', userProgram(function* (proc) {
+    const mkf = userProgram(function* (proc) {
       results.push(yield* setfscreatecon(proc, 'user_u:object_r:new_t'));
       results.push(yield* setfscreatecon(proc, 'user_u:object_r:no_such_t'));
       return 0;
-    }));
+    });
+    const system = buildSystem(parseBootScript(script, path), { seed: 1, scriptPath: path }, (k) => k.programs.set('mkf', mkf));
     system.kernel.run();
     system.close();
     expect(results).toEqual([-EACCES, -EINVAL]);
