@@ -2,15 +2,22 @@
  * Benchmark `ipc`: messages routed per wall second in a sendrec ping-pong
  * between two actors, untraced and traced to a JSONL file, beside the same
  * count of events between two xstate v5 actors (the naive design) and two
- * bare generators passing messages (the ceiling of the generator model).
- *   ipcBenchmark   { msgsPerSec, tracedMsgsPerSec, xstateSendsPerSec, generatorMsgsPerSec }
+ * bare generators passing messages (the ceiling of the generator model);
+ * what the message copy costs (kernel/copy.ts); and safe copies through a
+ * grant beside a plain memcpy.
+ *   ipcBenchmark   { msgsPerSec, tracedMsgsPerSec, xstateSendsPerSec, generatorMsgsPerSec,
+ *                    copyNsPerMsg, nestedCopyNsPerMsg, copyShare,
+ *                    safecopiesPerSec, safecopyMBps, memcpyMBps, grantRevokesPerSec }
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor, setup, type AnyActorRef } from 'xstate';
 import { attachJsonlSink } from '../kernel/jsonl-sink.js';
-import { ANY, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges, type Envelope } from '../kernel/index.js';
+import {
+  ANY, CPF_READ, Kernel, kernelCall, receive, send, sendrec, systemPrivileges, userPrivileges, type Envelope,
+} from '../kernel/index.js';
+import { copyMessage } from '../kernel/copy.js';
 import type { Benchmark } from './registry.js';
 
 const MESSAGES = 2_000_000;
@@ -85,9 +92,86 @@ export function generatorPingPong(messages: number): number {
 
 const perSec = (count: number, wallMs: number): number => Math.round(count / (wallMs / 1000));
 
+/** Wall ns per copyMessage of messages made by `make`, less the cost of making them. */
+function copyNs(count: number, make: (i: number) => Record<string, unknown> & { type: string }): number {
+  let sink = 0;
+  let start = performance.now();
+  for (let i = 0; i < count; i++) sink += copyMessage(make(i)) === null ? 1 : 0;
+  const copyMs = performance.now() - start;
+  start = performance.now();
+  for (let i = 0; i < count; i++) sink += make(i).type.length === 0 ? 1 : 0;
+  const makeMs = performance.now() - start;
+  if (sink !== 0) throw new Error('copy bench: a message was refused');
+  return Math.max(0, ((copyMs - makeMs) * 1e6) / count);
+}
+
+const FLAT = (i: number) => ({ type: 'PING', n: i });
+/** An FS_REPLY with a stat: the nested shape replies commonly have. */
+const NESTED = (i: number) => ({
+  type: 'FS_REPLY', status: 0,
+  stat: { ino: i, mode: 0o100644, nlinks: 1, uid: 0, gid: 0, size: i, atime: 0, mtime: 0, ctime: 0, zones: 1 },
+});
+
+export const SAFECOPY_BYTES = 4096;
+
+/**
+ * A client grants one 4 KiB buffer to a server (named fs: a user may sendrec it)
+ * and asks it to copy `copies` times out of it: the safe-copy kernel call
+ * path (verify_grant and the copy). Then the client makes and revokes grants.
+ */
+export function safecopyRun(copies: number): { copyMs: number; grantMs: number } {
+  const kernel = new Kernel({ seed: 1 });
+  let copyMs = 0;
+  let grantMs = 0;
+  kernel.spawn({
+    name: 'fs', priority: 4, privileges: systemPrivileges(),
+    program: function* () {
+      const m: Envelope & { grant: number } = yield receive(ANY);
+      const into = new Uint8Array(SAFECOPY_BYTES);
+      const args = { owner: m.source, grant: m.grant, offset: 0, buffer: into, bytes: SAFECOPY_BYTES };
+      const start = performance.now();
+      for (let i = 0; i < copies; i++) {
+        if ((yield kernelCall('sys_safecopyfrom', args)) !== 0) throw new Error('safecopy bench: copy failed');
+      }
+      copyMs = performance.now() - start;
+      yield send(m.source, { type: 'DONE' });
+    },
+  });
+  const server = kernel.procByName('fs')!.endpoint;
+  kernel.spawn({
+    name: 'client', priority: 7, privileges: userPrivileges(),
+    program: function* () {
+      const buffer = new Uint8Array(SAFECOPY_BYTES).fill(1);
+      const grant = (yield kernelCall('cpf_grant_direct', { grantee: server, buffer, access: CPF_READ })) as number;
+      yield sendrec(server, { type: 'COPY', grant });
+      yield kernelCall('cpf_revoke', { grant });
+      const start = performance.now();
+      for (let i = 0; i < copies; i++) {
+        const g = (yield kernelCall('cpf_grant_direct', { grantee: server, buffer, access: CPF_READ })) as number;
+        yield kernelCall('cpf_revoke', { grant: g });
+      }
+      grantMs = performance.now() - start;
+    },
+  });
+  kernel.run();
+  return { copyMs, grantMs };
+}
+
+function memcpyMs(copies: number): number {
+  const from = new Uint8Array(SAFECOPY_BYTES).fill(1);
+  const into = new Uint8Array(SAFECOPY_BYTES);
+  const start = performance.now();
+  for (let i = 0; i < copies; i++) { from[0] = i; into.set(from); }
+  const ms = performance.now() - start;
+  if (into[0] !== (copies - 1) % 256) throw new Error('memcpy bench: no copy');
+  return ms;
+}
+
+const mbps = (bytes: number, ms: number): number => Math.round((bytes / (1 << 20)) / (ms / 1000));
+
 export const ipcBenchmark: Benchmark = {
   name: 'ipc',
-  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file, vs xstate v5 actor sends and bare generator ping-pong messages',
+  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file, vs xstate v5 actor sends and bare generator ping-pong messages; the message copy per message; 4 KiB safe copies through a grant vs memcpy, grant+revoke pairs',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mksim-bench-'));
     try {
@@ -100,12 +184,30 @@ export const ipcBenchmark: Benchmark = {
       const xstateMs = xstatePingPong(MESSAGES / 4);
       generatorPingPong(200_000);
       const generatorMs = generatorPingPong(MESSAGES);
+      copyNs(200_000, FLAT);
+      copyNs(200_000, NESTED);
+      const copyNsPerMsg = copyNs(MESSAGES, FLAT);
+      const nestedCopyNsPerMsg = copyNs(MESSAGES / 4, NESTED);
+      const msgsPerSec = perSec(plain.messages, plain.wallMs);
+      safecopyRun(50_000);
+      memcpyMs(50_000);
+      const copies = 500_000;
+      const sc = safecopyRun(copies);
+      const memMs = memcpyMs(copies);
       return {
         bench: 'ipc',
-        msgsPerSec: perSec(plain.messages, plain.wallMs),
+        msgsPerSec,
         tracedMsgsPerSec: perSec(traced.messages, traced.wallMs),
         xstateSendsPerSec: perSec(MESSAGES / 4, xstateMs),
         generatorMsgsPerSec: perSec(MESSAGES, generatorMs),
+        copyNsPerMsg: Math.round(copyNsPerMsg * 10) / 10,
+        nestedCopyNsPerMsg: Math.round(nestedCopyNsPerMsg * 10) / 10,
+        // The part of the untraced ping-pong's wall time spent copying messages.
+        copyShare: Math.round(copyNsPerMsg * msgsPerSec / 1e9 * 1000) / 1000,
+        safecopiesPerSec: perSec(copies, sc.copyMs),
+        safecopyMBps: mbps(copies * SAFECOPY_BYTES, sc.copyMs),
+        memcpyMBps: mbps(copies * SAFECOPY_BYTES, memMs),
+        grantRevokesPerSec: perSec(copies, sc.grantMs),
       };
     } finally {
       rmSync(dir, { recursive: true, force: true });

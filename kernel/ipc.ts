@@ -11,7 +11,10 @@
  * The primitives return a result for the caller, or BLOCKED when the caller
  * must wait. Only this file changes IPC state (RTS_SENDING/RECEIVING, caller
  * queues, pending notifications, queued senda messages).
+ * Every message is copied at the send (copy.ts), so the receiver's is its own;
+ * notifications are built by the kernel at delivery and shared with no one.
  */
+import { copyMessage, refuseMessage } from './copy.js';
 import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
 import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, errnoName, OK } from './errno.js';
 import { NOTIFY, type Envelope, type Message, type Notification } from './message.js';
@@ -55,8 +58,9 @@ function deliver(k: Kernel, dst: Proc, msg: Envelope, id: number, srcName: strin
 }
 
 export function doSend(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message, how: SendHow): IpcOutcome {
-  // Only notify() makes a NOTIFY: a forged one would be taken for a notification and never answered.
-  if (!isMessage(msg)) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', EINVAL, dstEp);
+  // The receiver's own copy, made now: what the sender changes after the call is its own (copy.ts).
+  const env = copyMessage(msg);
+  if (env === null) return refuseMessage(k, caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dstEp, msg);
   const dst = k.procOf(dstEp);
   if (dst === null || dst === caller) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dst === null ? EDEADSRCDST : ELOCKED, dstEp);
   if (!maySendTo(caller.priv, dst.name)) return k.callError(caller, 'send', ECALLDENIED, dstEp);
@@ -68,11 +72,10 @@ export function doSend(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message, h
   }
 
   const id = k.nextMsgId();
-  const env = msg as Envelope;
   env.source = caller.endpoint;
   const isReply = (dst.miscFlags & MF_REPLY_PEND) !== 0 && dst.getFrom === caller.endpoint;
   const cause = caller.causeId;
-  if (k.trace.on) k.traceMessage(isReply ? 'reply' : 'send', id, caller.name, dst.name, msg.type, cause, msg, isReply ? dst.requestMsgId : 0);
+  if (k.trace.on) k.traceMessage(isReply ? 'reply' : 'send', id, caller.name, dst.name, env.type, cause, env, isReply ? dst.requestMsgId : 0);
   if (how === SendHow.Sendrec) caller.requestMsgId = id;
 
   if (ready) {
@@ -325,15 +328,15 @@ function takeNotification(k: Kernel, caller: Proc, slot: number): Envelope {
 }
 
 export function doSenda(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message): number {
-  if (!isMessage(msg)) return k.callError(caller, 'senda', EINVAL, dstEp);
+  const env = copyMessage(msg);
+  if (env === null) return refuseMessage(k, caller, 'senda', dstEp, msg);
   const dst = k.procOf(dstEp);
   if (dst === null) return k.callError(caller, 'senda', EDEADSRCDST, dstEp);
   if (!caller.priv.system || !maySendTo(caller.priv, dst.name)) return k.callError(caller, 'senda', ECALLDENIED, dstEp);
   const id = k.nextMsgId();
-  const env = msg as Envelope;
   env.source = caller.endpoint;
   const cause = caller.causeId;
-  if (k.trace.on) k.traceMessage('send', id, caller.name, dst.name, msg.type, cause, msg, 0, true);
+  if (k.trace.on) k.traceMessage('send', id, caller.name, dst.name, env.type, cause, env, 0, true);
   if (accepts(dst, caller.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
     deliver(k, dst, env, id, caller.name, cause);
     return OK;
@@ -371,17 +374,13 @@ export function deadlock(k: Kernel, caller: Proc, target: Endpoint, callerSends:
   return false;
 }
 
-/** A message a process may send: an object with a string type other than NOTIFY. */
-function isMessage(msg: unknown): msg is Message {
-  return typeof msg === 'object' && msg !== null && typeof (msg as Message).type === 'string' && (msg as Message).type !== NOTIFY;
-}
-
 /**
  * A message the kernel sends on a process's behalf without blocking it
  * (MINIX's mini_send(..., FROM_KERNEL) in notify_scheduler): delivered at
  * once if dst is receiving from it, else queued with the asynchronous
  * messages, so that clearing a dead process drops it as it drops a senda.
- * No privilege check: the kernel chose the destination.
+ * No privilege check: the kernel chose the destination. Not copied: the kernel
+ * built the message and keeps no reference to it (as notifications).
  */
 export function kernelSend(k: Kernel, from: Proc, dst: Proc, msg: Message): number {
   const id = k.nextMsgId();

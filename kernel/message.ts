@@ -3,8 +3,9 @@
  *   Message    what a sender builds: { type, ...payload }
  *   Envelope   what a receiver gets: the message with `source` set by the kernel
  *   Notification  the message a notify() delivers (type NOTIFY)
- * Payload fields are numbers, strings, booleans, arrays and Uint8Array
- * buffers (the grants of this simulator): nothing with behaviour.
+ * Payload fields are numbers, strings, booleans, plain objects, arrays and
+ * small Uint8Arrays (at most 64 bytes): nothing with behaviour. The kernel
+ * copies every message at the send (copy.ts); bulk data moves by grant (grant.ts).
  */
 import type { Endpoint } from './endpoint.js';
 

@@ -4,7 +4,7 @@
  * may make.
  *   Privileges            the structure a boot image gives each process
  *   systemPrivileges()    drivers, servers, tasks: every primitive, any target
- *   userPrivileges()      sendrec only, to pm, fs and security (DESIGN §2)
+ *   userPrivileges()      sendrec only, to pm, fs and security (DESIGN §2), and its own grants
  *   mayUseOp, maySendTo, mayKernelCall   the checks the kernel makes
  */
 import { Op } from './call.js';
@@ -30,9 +30,10 @@ export function systemPrivileges(): Privileges {
 export function userPrivileges(): Privileges {
   return {
     system: false,
-    opMask: (1 << Op.Sendrec) | (1 << Op.Work),
+    opMask: (1 << Op.Sendrec) | (1 << Op.Work) | (1 << Op.KernelCall),
     sendTo: new Set(['pm', 'fs', 'security']),
-    kernelCalls: new Set(),
+    // A user process manages its own grant table (MINIX: cpf_grant_direct writes the table in its memory).
+    kernelCalls: new Set(['cpf_grant_direct', 'cpf_revoke']),
   };
 }
 

@@ -16,7 +16,7 @@ import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'nod
 import { packagePath } from '../package-root.js';
 import type { Command } from 'commander';
 import {
-  ANY, EINVAL, errnoName, hardwareOf, Kernel, receive, send, sendrec, systemPrivileges, userPrivileges,
+  ANY, EINVAL, errnoName, hardwareOf, Kernel, kernelCall, receive, send, sendrec, systemPrivileges, userPrivileges,
   attachJsonlSink, type Envelope, type KernelCall, type Message, type Program,
 } from '../../kernel/index.js';
 import type { DevReply, DevRequest } from '../../drivers/disk/protocol.js';
@@ -25,6 +25,7 @@ import { diskDriver, type DiskProgram } from '../../drivers/disk/main.js';
 import { fsServer, type FsConfig } from '../../servers/fs/main.js';
 import { securityServer } from '../../servers/security/main.js';
 import type { FsReply, FsRequest, FsStat } from '../../servers/fs/protocol.js';
+import { lendBuffer, type BufferRequest } from '../../lib/syscalls/fs.js';
 import { OperationError, UsageError } from '../errors.js';
 
 export function memoryDiskProgram(bytes: Uint8Array, onWrite?: (position: number, data: Uint8Array) => void): Program {
@@ -41,15 +42,13 @@ export function memoryDiskProgram(bytes: Uint8Array, onWrite?: (position: number
           const done = m.vector.map(() => 0);
           let status = 0;
           for (let i = 0; i < m.vector.length; i++) {
-            const { position, buffer } = m.vector[i]!;
-            if (position < 0 || position + buffer.length > bytes.length) { status = -EINVAL; break; }
-            if (write) {
-              bytes.set(buffer, position);
-              onWrite?.(position, buffer);
-            } else {
-              buffer.set(bytes.subarray(position, position + buffer.length));
-            }
-            done[i] = buffer.length;
+            const { position, grant, bytes: n } = m.vector[i]!;
+            if (!(position >= 0 && n >= 0 && position + n <= bytes.length)) { status = -EINVAL; break; }
+            // The image is this actor's memory: the caller's grant is copied straight into or out of it.
+            const r = (yield kernelCall(write ? 'sys_safecopyfrom' : 'sys_safecopyto', { owner: m.source, grant, offset: 0, buffer: bytes, bufferOffset: position, bytes: n })) as number;
+            if (r < 0) { status = r; break; }
+            if (write) onWrite?.(position, bytes.subarray(position, position + n));
+            done[i] = n;
           }
           reply = { type: 'DEV_REPLY', status, done };
           break;
@@ -71,8 +70,8 @@ const isSymlink = (mode: number): boolean => (mode & S_IFMT) === S_IFLNK;
 /** Read-only commands: the driver opens the image O_RDONLY and the FS mounts it read-only. */
 const READ_ONLY: Partial<FsConfig> = { readOnly: true };
 
-/** A client's request; a failure stops the command with the server's message. */
-export type FsCall = (m: FsRequest) => Generator<KernelCall, FsReply, any>;
+/** A client's request (a read or write names its buffer: lent to FS by grant); a failure stops the command with the server's message. */
+export type FsCall = (m: FsRequest | BufferRequest) => Generator<KernelCall, FsReply, any>;
 
 export function splitImagePath(arg: string): { image: string; path: string } | null {
   const at = arg.indexOf(':/');
@@ -128,7 +127,9 @@ export function runOnImage<T>(image: string, body: (fs: FsCall) => Generator<Ker
       kernel.spawn({ name: 'security', priority: 4, privileges: systemPrivileges(), program });
     }
     const fsCall: FsCall = function* (m) {
-      const r: Envelope<FsReply> | number = yield sendrec(fsEp, m as Message);
+      const r: Envelope<FsReply> | number = 'buffer' in m
+        ? yield* lendBuffer(fsEp, m as BufferRequest, function* (g) { return (yield sendrec(fsEp, g as Message)) as Envelope<FsReply> | number; })
+        : yield sendrec(fsEp, m as Message);
       if (typeof r === 'number') throw new OperationError(`${image}: the FS server did not answer (${errnoName(r)})`);
       if (r.status < 0) {
         const path = 'path' in m ? `:${m.path}` : '';

@@ -2,7 +2,8 @@
  * Run a workload and record, in order, every block write that reaches the
  * root disk's image, and where each sync completed.
  *   recordWorkload(script, { seed, scriptPath }) -> Recording
- *   Recording     initial image, block writes, sync points (write counts), the run's end
+ *   Recording     initial image, block writes (with their virtual times), sync points (write counts),
+ *                 console lines (with the write count when printed), the run's end
  *   imageAfter(recording, k)   the image as it would be on disk after write k (a power cut then)
  * A write is cut at block boundaries: a crash point falls between block
  * writes, as the driver's crash-after-writes fault counts them.
@@ -14,6 +15,15 @@ import type { BootScript } from '../boot/script.js';
 export interface BlockWrite {
   readonly position: number;
   readonly bytes: Uint8Array;
+  /** Virtual time at which the write reached the image: a power cut from then until the next write leaves this state. */
+  readonly atNs: number;
+}
+
+/** A line a user process printed, and how many writes had reached the image by then. */
+export interface ConsoleMark {
+  readonly proc: string;
+  readonly text: string;
+  readonly afterWrites: number;
 }
 
 export interface Recording {
@@ -23,6 +33,8 @@ export interface Recording {
   readonly writes: readonly BlockWrite[];
   /** For each completed sync (or fsync): how many writes had reached the image when it returned. */
   readonly syncPoints: readonly number[];
+  /** What the processes printed (generated workloads print a marker before each call). */
+  readonly console: readonly ConsoleMark[];
   /** Exit statuses of the user processes, and whether the run reached its end. */
   readonly exits: readonly { readonly name: string; readonly status: number }[];
   readonly endNs: number;
@@ -36,7 +48,11 @@ export function recordWorkload(script: BootScript, options: { seed: number; scri
   const syncIds = new Set<number>();
   const syncPoints: number[] = [];
   const writes: BlockWrite[] = [];
+  const printed: ConsoleMark[] = [];
   const system = buildSystem(script, options, (k) => {
+    k.onConsole((proc, text) => {
+      if (printed.length < MAX_WRITES) printed.push({ proc, text, afterWrites: writes.length });
+    });
     k.trace.trace$.subscribe((r: TraceRecord) => {
       if (r.ev === 'send' && (r.type === 'FS_SYNC' || r.type === 'FS_FSYNC')) syncIds.add(r.id as number);
       else if (r.ev === 'reply' && syncIds.delete(r.re as number)) syncPoints.push(writes.length);
@@ -57,13 +73,13 @@ export function recordWorkload(script: BootScript, options: { seed: number; scri
       for (let at = 0; at < from.length;) {
         const end = Math.min(from.length, (Math.floor((position + at) / bs) + 1) * bs - position);
         if (writes.length >= MAX_WRITES) throw Object.assign(new Error(`crashtest: the workload wrote more than ${MAX_WRITES} blocks`), { userFacing: true });
-        writes.push({ position: position + at, bytes: from.slice(at, end) });
+        writes.push({ position: position + at, bytes: from.slice(at, end), atNs: system.kernel.nowNs });
         at = end;
       }
     };
     system.kernel.run();
     return {
-      disk: root, blockSize: bs, initial, writes, syncPoints,
+      disk: root, blockSize: bs, initial, writes, syncPoints, console: printed,
       exits: system.report.exits.map((e) => ({ name: e.name, status: e.status })),
       endNs: system.kernel.nowNs, stopReason: system.kernel.stopReason,
     };

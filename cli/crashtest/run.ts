@@ -8,6 +8,10 @@
  * Synced data: after each completed sync, the files on the image are noted;
  * those that the rest of the run leaves unchanged must read back the same at
  * every later crash point, or the point is damaged ("lost synced data").
+ * Time-weighted: a power cut at virtual time t leaves the writes done by t, so crash point k stands
+ * for the interval from write k to the next chosen point (the last to the run's end; before the first
+ * write, the initial image). damagedNs sums the intervals of damaged points: the fraction of the
+ * run's virtual time during which a power cut would have damaged the image.
  */
 import type { BootScript, Directive } from '../boot/script.js';
 import { classifyImage, type Verdict } from './classify.js';
@@ -32,6 +36,20 @@ export interface CrashReport {
   readonly syncedDataLost: number;
   /** The workload's own outcome (every user process exit 0?). */
   readonly workloadOk: boolean;
+  /** Virtual time during which a power cut would have left a damaged image, and the run's length. */
+  readonly damagedNs: number;
+  readonly endNs: number;
+}
+
+/** Sum the intervals of the damaged points: point k holds from write k until the next point (or `endNs`). */
+export function damagedTimeNs(points: readonly { afterWrites: number; verdict: Verdict }[], writeAtNs: (k: number) => number, endNs: number): number {
+  let total = 0;
+  points.forEach((p, i) => {
+    if (p.verdict !== 'damaged') return;
+    const next = points[i + 1];
+    total += (next === undefined ? endNs : writeAtNs(next.afterWrites)) - writeAtNs(p.afterWrites);
+  });
+  return total;
 }
 
 export function choosePoints(writes: number, spec: 'all' | number): number[] {
@@ -96,13 +114,22 @@ export function crashTest(script: BootScript, options: { seed: number; scriptPat
     counts[verdict]++;
     points.push({ afterWrites: k, verdict, reason, problems });
   }
+  const initial = classifyImage(rec.initial).verdict;
+  const atNs = (k: number): number => (k === 0 ? 0 : rec.writes[k - 1]!.atNs);
+  const timeline = [{ afterWrites: 0, verdict: initial }, ...points];
   return {
     robust: robustOf(script), writesTotal: rec.writes.length, syncPoints: rec.syncPoints, points, counts, syncedDataLost,
     workloadOk: rec.exits.length > 0 && rec.exits.every((e) => e.status === 0),
+    damagedNs: damagedTimeNs(timeline, atNs, rec.endNs), endNs: rec.endNs,
   };
 }
 
 const pct = (n: number, of: number): string => (of === 0 ? '-' : `${((100 * n) / of).toFixed(1)}%`);
+const ms = (ns: number): string => (ns / 1e6).toFixed(3);
+
+export function formatTime(r: { damagedNs: number; endNs: number }): string {
+  return `damaged ${pct(r.damagedNs, r.endNs)} of virtual time (${ms(r.damagedNs)} of ${ms(r.endNs)} ms)`;
+}
 
 export function formatReport(r: CrashReport, verbose: boolean): string[] {
   const lines: string[] = [];
@@ -114,14 +141,15 @@ export function formatReport(r: CrashReport, verbose: boolean): string[] {
   }
   const n = r.points.length;
   lines.push(`  clean ${r.counts.clean} (${pct(r.counts.clean, n)}), repairable ${r.counts.repairable} (${pct(r.counts.repairable, n)}), damaged ${r.counts.damaged} (${pct(r.counts.damaged, n)}); synced data lost at ${r.syncedDataLost} point${r.syncedDataLost === 1 ? '' : 's'}`);
+  lines.push(`  time-weighted: ${formatTime(r)}`);
   return lines;
 }
 
 export function formatComparison(reports: readonly CrashReport[]): string[] {
-  const lines = ['| robust | block writes | crash points | clean | repairable | damaged | synced data lost |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = ['| robust | block writes | crash points | clean | repairable | damaged | synced data lost | damaged time |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of reports) {
     const n = r.points.length;
-    lines.push(`| ${r.robust ? 'on' : 'off'} | ${r.writesTotal} | ${n} | ${r.counts.clean} (${pct(r.counts.clean, n)}) | ${r.counts.repairable} (${pct(r.counts.repairable, n)}) | ${r.counts.damaged} (${pct(r.counts.damaged, n)}) | ${r.syncedDataLost} |`);
+    lines.push(`| ${r.robust ? 'on' : 'off'} | ${r.writesTotal} | ${n} | ${r.counts.clean} (${pct(r.counts.clean, n)}) | ${r.counts.repairable} (${pct(r.counts.repairable, n)}) | ${r.counts.damaged} (${pct(r.counts.damaged, n)}) | ${r.syncedDataLost} | ${pct(r.damagedNs, r.endNs)} |`);
   }
   return lines;
 }

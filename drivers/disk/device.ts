@@ -16,11 +16,10 @@ import { EIO, type Endpoint, type Hardware } from '../../kernel/index.js';
 import type { OpenDisk } from './config.js';
 import { FaultInjector } from './faults.js';
 import { diskMechanismMachine, type MechanismEvent, type MechanismState } from './mechanism.js';
-import type { IoVecElement } from './protocol.js';
 import type { Schedulable } from './queue.js';
 import type { DiskStats } from './stats.js';
 import { cylinderOf, overheadNs, rotationNs, seekNs, transferNs } from './timing.js';
-import { moveData, type MechOp, type TransferIo, type TransferOutcome } from './transfer.js';
+import { moveData, type DmaElement, type MechOp, type TransferIo, type TransferOutcome } from './transfer.js';
 
 /** AT_WINI_IRQ, the IRQ of MINIX's at_wini driver. */
 export const DISK_IRQ_BIT = 1 << 14;
@@ -28,7 +27,9 @@ export const DISK_IRQ_BIT = 1 << 14;
 export interface DiskRequest extends Schedulable {
   readonly source: Endpoint;
   readonly write: boolean;
-  readonly vector: readonly IoVecElement[];
+  readonly vector: readonly DmaElement[];
+  /** The caller's grant for each element (GATHER: the driver copies each element's bytes out to it at completion). */
+  readonly grants: readonly number[];
   readonly ops: readonly MechOp[];
   /** The request message's id: the cause of the completion interrupt in the trace. */
   readonly causeId: number;

@@ -3,7 +3,9 @@
  * MINIX's vectored device protocol (BDEV_OPEN, BDEV_GATHER, BDEV_SCATTER...).
  *   DevRequest   DEV_OPEN, DEV_CLOSE, DEV_GATHER, DEV_SCATTER, DEV_IOCTL
  *   DevReply     DEV_REPLY with a status and, for transfers, bytes per vector element
- * Positions are byte offsets; each vector element is one buffer (a grant).
+ * Positions are byte offsets; each vector element is a grant of one of the
+ * caller's buffers (MINIX's iovec_s_t: iov_grant, iov_size): the driver
+ * safe-copies out of it for SCATTER and into it for GATHER.
  * A transfer stops at the first failed element: `done[i]` tells how many
  * bytes of element i moved, so partial transfers are visible.
  */
@@ -12,8 +14,9 @@ import type { Message } from '../../kernel/index.js';
 export interface IoVecElement {
   /** Byte offset on the device. */
   readonly position: number;
-  /** The buffer: read into (GATHER) or written from (SCATTER). Its length is the size. */
-  readonly buffer: Uint8Array;
+  /** The caller's grant to the driver: CPF_WRITE for GATHER (filled), CPF_READ for SCATTER (written out). */
+  readonly grant: number;
+  readonly bytes: number;
 }
 
 export interface DevOpen extends Message { readonly type: 'DEV_OPEN'; readonly minor: number }

@@ -6,11 +6,13 @@
  *   onInterrupt(state)            NOTIFY from HARDWARE: reply to the finished request, start the next
  *   validateDevRequest(m)         shape checks before dispatch (minor, vector)
  * Transfers are queued and answered from the interrupt handler, so while the
- * mechanism works the driver keeps receiving and the queue can fill.
+ * mechanism works the driver keeps receiving and the queue can fill. Data
+ * moves through the caller's grants into and out of the driver's own DMA
+ * buffers (sys_safecopyfrom before a write, sys_safecopyto after a read).
  */
 import {
-  EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, send, work,
-  type ActorContext, type Envelope, type KernelCall, type Message,
+  EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, kernelCall, send, work,
+  type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message,
 } from '../../kernel/index.js';
 import type { CallTable, Handler } from '../../lib/server.js';
 import { isInt } from '../../lib/server.js';
@@ -21,10 +23,12 @@ import type { DevGather, DevIoctl, DevReply, DevScatter } from './protocol.js';
 import type { RequestQueue } from './queue.js';
 import { statsRecord, type DiskStats } from './stats.js';
 import { cylinderOf } from './timing.js';
-import { planTransfer } from './transfer.js';
+import { planTransfer, type DmaElement } from './transfer.js';
 
 /** MINIX's NR_IOREQS: the most elements one vectored request may carry. */
 export const MAX_VECTOR = 64;
+/** The largest element: the driver allocates a DMA buffer of this size for it. */
+export const MAX_ELEMENT_BYTES = 64 * 1024;
 
 export interface DriverState {
   readonly ctx: ActorContext;
@@ -59,12 +63,21 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
   if (write && disk.image.readOnly === true) return { type: 'DEV_REPLY', status: -EROFS, done: m.vector.map(() => 0) } satisfies DevReply;
   if (write) stats.writesTotal++;
   else stats.readsTotal++;
-  const ops = planTransfer(m.vector, disk.image.sizeBytes, disk.model.sectorBytes);
   const done = m.vector.map(() => 0);
+  const dma: DmaElement[] = [];
+  for (const el of m.vector) {
+    const buffer = new Uint8Array(el.bytes);
+    if (write) {
+      const r = (yield kernelCall('sys_safecopyfrom', { owner: m.source, grant: el.grant, offset: 0, buffer, bytes: el.bytes })) as number;
+      if (r < 0) return { type: 'DEV_REPLY', status: r, done } satisfies DevReply;
+    }
+    dma.push({ position: el.position, buffer });
+  }
+  const ops = planTransfer(dma, disk.image.sizeBytes, disk.model.sectorBytes);
   // Wholly past the end of the disk: nothing for the mechanism to do; a zero count, as at EOF.
   if (ops.length === 0) return { type: 'DEV_REPLY', status: 0, done } satisfies DevReply;
   const request: DiskRequest = {
-    source: m.source, write, vector: m.vector, ops, done, status: 0,
+    source: m.source, write, vector: dma, grants: m.vector.map((el) => el.grant), ops, done, status: 0,
     cylinder: cylinderOf(disk.model, ops[0]!.firstSector),
     seq: state.nextSeq++,
     causeId: state.ctx.causeId,
@@ -95,9 +108,19 @@ export function onInterrupt(state: DriverState): Handler {
     if (r.status < 0) stats.errorsTotal++;
     // Start the next request before replying, so the mechanism does not wait on IPC.
     startNext(state);
+    if (!r.write) yield* copyToCaller(r.source, r.vector, r.grants, r.done);
     yield send(r.source, { type: 'DEV_REPLY', status: r.status, done: r.done } satisfies DevReply);
     return null;
   };
+}
+
+/** A finished read: each element's bytes from the DMA buffer to the caller's grant. A failed copy leaves that element's count at 0. */
+function* copyToCaller(source: Endpoint, vector: readonly DmaElement[], grants: readonly number[], done: number[]): Generator<KernelCall, void, any> {
+  for (let i = 0; i < vector.length; i++) {
+    if (done[i] === 0) continue;
+    const r = (yield kernelCall('sys_safecopyto', { owner: source, grant: grants[i], offset: 0, buffer: vector[i]!.buffer, bytes: done[i] })) as number;
+    if (r < 0) done[i] = 0;
+  }
 }
 
 function ioctl(state: DriverState, m: Envelope<DevIoctl>): DevReply {
@@ -129,8 +152,9 @@ export function validateDevRequest(m: Envelope): number {
   if (!Array.isArray(vector) || vector.length === 0 || vector.length > MAX_VECTOR) return EINVAL;
   for (const el of vector as unknown[]) {
     if (typeof el !== 'object' || el === null) return EINVAL;
-    const { position, buffer } = el as { position: unknown; buffer: unknown };
-    if (!isInt(position) || position < 0 || !(buffer instanceof Uint8Array)) return EINVAL;
+    const { position, grant, bytes } = el as { position: unknown; grant: unknown; bytes: unknown };
+    if (!isInt(position) || position < 0 || !isInt(grant) || grant < 0) return EINVAL;
+    if (!isInt(bytes) || bytes < 0 || bytes > MAX_ELEMENT_BYTES) return EINVAL;
   }
   return 0;
 }

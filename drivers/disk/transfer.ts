@@ -4,12 +4,22 @@
  *   planTransfer(vector, sizeBytes, sectorBytes)   runs of disk-contiguous elements, clipped at the end of the disk
  *   moveData(op, io)       copy one operation's bytes between buffers and the image, applying faults
  *   TransferOutcome        'ok' | 'error' (EIO on an element) | 'power-cut'
+ *   DmaElement             one element in the driver's own memory (its DMA buffer)
  * A transfer stops at the first failed element (MINIX's rule); `done[i]`
  * counts the bytes of element i that moved, so a partial transfer shows.
  */
-import type { IoVecElement } from './protocol.js';
 import type { DiskImage } from './image.js';
 import type { FaultInjector } from './faults.js';
+
+/**
+ * One vector element as the hardware sees it: the driver's own buffer
+ * (at_wini's DMA buffer), filled from the caller's grant before a write and
+ * copied to it after a read.
+ */
+export interface DmaElement {
+  readonly position: number;
+  readonly buffer: Uint8Array;
+}
 
 /** A piece of one vector element inside an operation. */
 export interface OpPart {
@@ -25,7 +35,7 @@ export interface MechOp {
   readonly parts: readonly OpPart[];
 }
 
-export function planTransfer(vector: readonly IoVecElement[], sizeBytes: number, sectorBytes: number): MechOp[] {
+export function planTransfer(vector: readonly DmaElement[], sizeBytes: number, sectorBytes: number): MechOp[] {
   const ops: MechOp[] = [];
   let parts: OpPart[] = [];
   let start = 0;
@@ -56,7 +66,7 @@ export type TransferOutcome = 'ok' | 'error' | 'power-cut';
 
 export interface TransferIo {
   readonly write: boolean;
-  readonly vector: readonly IoVecElement[];
+  readonly vector: readonly DmaElement[];
   readonly done: number[];
   readonly image: DiskImage;
   readonly faults: FaultInjector;

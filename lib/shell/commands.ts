@@ -54,6 +54,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   writefd: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, maxInt: { bytes: MAX_IO_BYTES }, summary: 'writefd NAME TEXT | writefd NAME --bytes N' },
   lseek: { args: ['name', 'int'], required: 2, summary: 'lseek NAME OFFSET: set the position (from the start)' },
   close: { args: ['name'], required: 1, summary: 'close NAME' },
+  fsync: { args: ['name'], required: 1, summary: 'fsync NAME: write the open file NAME to disk (as MINIX: the whole device) and return when done' },
   pipe: { args: ['name', 'name'], required: 2, summary: 'pipe R W: a pipe, its read end named R and its write end W' },
   lock: { args: ['name', 'text', 'int', 'int'], required: 2, flags: { wait: 'bool' }, summary: 'lock NAME rd|wr|un [START [LEN]] [--wait]: an advisory lock on bytes START.. (LEN 0: to the end) of the open file NAME; --wait blocks until granted' },
   spawn: { args: ['name'], required: 1, summary: 'spawn NAME: fork a child that runs the process block NAME' },

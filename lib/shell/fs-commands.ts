@@ -2,7 +2,7 @@
  * The file commands of the language, as system calls to the file server,
  * made with the process's own credentials and working directory.
  *   fsCommands   name -> implementation: mkdir, rmdir, rm, write, cat, ls, stat, lstat, sync, cd, ln, mv, chmod,
- *                chown, and the descriptor commands open, read, writefd, lseek, close, pipe, lock
+ *                chown, and the descriptor commands open, read, writefd, lseek, fsync, close, pipe, lock
  *   openFlags(text)   'O_WRONLY|O_CREAT' -> the flag bits
  * Descriptors are named in the script (proc.fdsByName). Output goes to the
  * console, prefixed by the process name by `mksim boot`.
@@ -121,6 +121,10 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   *lseek(proc, c) {
     const fd = fdOf(proc, c.args[0]!);
     return fd < 0 ? fd : yield* fs.lseek(proc, fd, parseIntStrict(c.args[1]!)!, fs.SEEK_SET);
+  },
+  *fsync(proc, c) {
+    const fd = fdOf(proc, c.args[0]!);
+    return fd < 0 ? fd : yield* fs.fsync(proc, fd);
   },
   *close(proc, c) {
     const fd = fdOf(proc, c.args[0]!);

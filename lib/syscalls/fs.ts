@@ -5,14 +5,17 @@
  *   paths        mkdir, rmdir, unlink, link, rename, symlink, readlink, stat, lstat, readdir, truncate,
  *                chdir, chroot, chmod, chown, utime, umask, sync
  *   writeFile(path, bytes, { append }), readFile(path)   whole-file helpers the commands use
+ *   lendBuffer(fsEp, request, call)   a read or write request naming a buffer, sent with the buffer granted to FS
  * Each returns its result or -errno. Relative paths go to the server as they
  * are: the FS keeps each process's working directory and root (chdir, chroot).
  */
 import {
   F_GETLK, F_SETLK, F_SETLKW, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET,
-  type FsDirent, type FsFlock, type FsReply, type FsStat,
+  type FsDirent, type FsFlock, type FsReply, type FsRequest, type FsStat,
 } from '../../servers/fs/protocol.js';
 import { EFBIG, ELOOP, ENOSPC } from '../../kernel/errno.js';
+import type { Endpoint, KernelCall } from '../../kernel/index.js';
+import { CPF_READ, CPF_WRITE, lending } from '../grants.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
 export {
@@ -24,6 +27,23 @@ export {
 export const IO_CHUNK_BYTES = 64 * 1024;
 /** A bound on a file read whole by readFile (the `cat` of a simulator, not a pager). */
 export const MAX_READ_FILE_BYTES = 16 * 1024 * 1024;
+/** A read or write as the caller writes it: with its own buffer, which lendBuffer turns into a grant. */
+export type BufferRequest =
+  | { readonly type: 'FS_READ' | 'FS_WRITE'; readonly path: string; readonly position: number; readonly buffer: Uint8Array }
+  | { readonly type: 'FS_READFD' | 'FS_WRITEFD'; readonly fd: number; readonly buffer: Uint8Array };
+
+/**
+ * Send a read or write with its buffer lent to FS for the call: a direct
+ * grant (FS may write it for a read, read it for a write), revoked after.
+ * MINIX's libc passes VFS an address and VFS grants it to the FS process;
+ * with no VFS here, the caller makes the grant itself.
+ */
+export function* lendBuffer<R>(fsEp: Endpoint, m: BufferRequest, call: (m: FsRequest) => Generator<KernelCall, R, any>): Generator<KernelCall, R | number, any> {
+  const { buffer, ...rest } = m;
+  const access = m.type === 'FS_READ' || m.type === 'FS_READFD' ? CPF_WRITE : CPF_READ;
+  return yield* lending(fsEp, buffer, access, (grant) => call({ ...rest, grant, bytes: buffer.length } as FsRequest));
+}
+
 function* fsCall(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<FsReply | number> {
   const r = yield* proc.call('fs', msg);
   if (typeof r === 'number') return r;
@@ -58,11 +78,11 @@ export function* close(proc: UserProcess, fd: number): SysGen<number> {
 
 /** Read into buffer at the descriptor's position: bytes read, 0 at end of file. */
 export function* read(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_READFD', fd, buffer });
+  return yield* lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_READFD', fd, buffer }, (m) => fsStatus(proc, m));
 }
 
 export function* write(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_WRITEFD', fd, buffer });
+  return yield* lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_WRITEFD', fd, buffer }, (m) => fsStatus(proc, m));
 }
 
 export function* lseek(proc: UserProcess, fd: number, offset: number, whence = SEEK_SET): SysGen<number> {

@@ -13,8 +13,7 @@
  * (count 0), front = next to evict. All operations are O(1) but the sort.
  */
 import { EIO, type ActorContext, type KernelCall } from '../../kernel/index.js';
-import type { IoVecElement } from '../../drivers/disk/protocol.js';
-import type { BlockDevice } from './device.js';
+import type { BlockDevice, BufferElement } from './device.js';
 import { FsError } from './errors.js';
 
 export const enum GetMode {
@@ -326,7 +325,7 @@ export class BufferCache {
     while (i < bufs.length) {
       let n = 1;
       while (n < NR_IOREQS && i + n < bufs.length && bufs[i + n]!.blockNr === bufs[i]!.blockNr + n) n++;
-      const vector: IoVecElement[] = new Array(n);
+      const vector: BufferElement[] = new Array(n);
       for (let j = 0; j < n; j++) vector[j] = { position: bufs[i + j]!.blockNr * this.blockSize, buffer: bufs[i + j]!.data };
       if (write && this.writesStopped) { status = -EIO; break; }
       let r = yield* this.dev.transfer(write, vector);

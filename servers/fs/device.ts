@@ -1,7 +1,8 @@
 /*
  * The FS server's view of its block device: vectored transfers by message.
  *   BlockDevice       transfer(write, vector) -> { status, done[] }, a generator of kernel calls
- *   driverDevice(ep, minor, recovery?)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec);
+ *   driverDevice(ep, minor, recovery?)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec,
+ *                     each buffer granted to the driver for the request, as MINIX's libbdev bdev_vrdwt_setup);
  *                     with recovery, a request the driver died on is re-sent to its restarted instance
  *   sendrecRecovering(box, msg, recovery)   one such request (the mount's DEV_OPEN uses it too)
  *   readBytes(dev, position, length)   one read outside the cache (the superblock at mount)
@@ -9,6 +10,13 @@
  */
 import { EDEADSRCDST, EIO, NONE, sendrec, type Endpoint, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { DevReply, IoVecElement } from '../../drivers/disk/protocol.js';
+import { CPF_READ, CPF_WRITE, grantDirect, revoke } from '../../lib/grants.js';
+
+/** One buffer of the FS (a cache block) and where on the device it goes. */
+export interface BufferElement {
+  readonly position: number;
+  readonly buffer: Uint8Array;
+}
 
 export interface TransferResult {
   /** 0, or a negative errno (the first failed element's). */
@@ -18,7 +26,7 @@ export interface TransferResult {
 }
 
 export interface BlockDevice {
-  transfer(write: boolean, vector: readonly IoVecElement[]): Generator<KernelCall, TransferResult, any>;
+  transfer(write: boolean, vector: readonly BufferElement[]): Generator<KernelCall, TransferResult, any>;
   /** Device size in bytes (DEV_IOCTL SIZE), or a negative errno. */
   size(): Generator<KernelCall, number, any>;
 }
@@ -46,8 +54,15 @@ export const MAX_DRIVER_RETRIES = 8;
 export function* sendrecRecovering(
   box: { endpoint: Endpoint }, msg: Message, recovery?: DriverRecovery,
 ): Generator<KernelCall, Envelope<DevReply> | number, any> {
+  return yield* recovering(box, function* () { return (yield sendrec(box.endpoint, msg)) as Envelope<DevReply> | number; }, recovery);
+}
+
+/** Run one attempt; while it fails with EDEADSRCDST, wait for RS to announce the driver's restart and go again. */
+function* recovering(
+  box: { endpoint: Endpoint }, attempt: () => Generator<KernelCall, Envelope<DevReply> | number, any>, recovery?: DriverRecovery,
+): Generator<KernelCall, Envelope<DevReply> | number, any> {
   for (let retry = 0; ; retry++) {
-    const r: Envelope<DevReply> | number = yield sendrec(box.endpoint, msg);
+    const r = yield* attempt();
     if (r !== -EDEADSRCDST || recovery === undefined || retry >= MAX_DRIVER_RETRIES) return r;
     const rs = recovery.lookup(recovery.rsName ?? 'rs');
     if (rs === NONE) return r;
@@ -58,12 +73,33 @@ export function* sendrecRecovering(
   }
 }
 
+/**
+ * One vectored request with each buffer granted to the driver (CPF_WRITE to
+ * fill it, CPF_READ to write it out) and every grant revoked after, as
+ * libbdev's bdev_vrdwt_setup/cleanup. A grant names the driver's endpoint,
+ * so a retry to a restarted driver makes new ones.
+ */
+function* grantedTransfer(driver: Endpoint, type: 'DEV_GATHER' | 'DEV_SCATTER', minor: number, vector: readonly BufferElement[]): Generator<KernelCall, Envelope<DevReply> | number, any> {
+  const access = type === 'DEV_GATHER' ? CPF_WRITE : CPF_READ;
+  const granted: IoVecElement[] = [];
+  try {
+    for (const el of vector) {
+      const grant = yield* grantDirect(driver, el.buffer, access);
+      if (grant < 0) return grant;
+      granted.push({ position: el.position, grant, bytes: el.buffer.length });
+    }
+    return (yield sendrec(driver, { type, minor, vector: granted })) as Envelope<DevReply> | number;
+  } finally {
+    for (const el of granted) yield* revoke(el.grant);
+  }
+}
+
 export function driverDevice(driver: Endpoint, minor = 0, recovery?: DriverRecovery): BlockDevice {
   const box = { endpoint: driver };
   const call = (msg: Message) => sendrecRecovering(box, msg, recovery);
   return {
     *transfer(write, vector) {
-      const r = yield* call({ type: write ? 'DEV_SCATTER' : 'DEV_GATHER', minor, vector });
+      const r = yield* recovering(box, () => grantedTransfer(box.endpoint, write ? 'DEV_SCATTER' : 'DEV_GATHER', minor, vector), recovery);
       if (typeof r === 'number') return { status: r < 0 ? r : -EIO, done: vector.map(() => 0) };
       if (r.type !== 'DEV_REPLY') return { status: -EIO, done: vector.map(() => 0) };
       return { status: r.status, done: r.done ?? vector.map(() => 0) };

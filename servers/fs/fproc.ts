@@ -14,6 +14,7 @@ import type { Filp } from './filp.js';
 import { getInode, holdLong, type Inode } from './inode.js';
 import { ROOT_INODE } from './layout.js';
 import type { FsState, Who } from './state.js';
+import type { UserData } from './uio.js';
 
 /** Descriptors per process (MINIX's OPEN_MAX). */
 export const OPEN_MAX = 64;
@@ -27,7 +28,7 @@ export interface PipeSuspension {
   readonly kind: 'pipe';
   readonly write: boolean;
   readonly filp: Filp;
-  readonly buffer: Uint8Array;
+  readonly buffer: UserData;
   /** Bytes moved so far (a large write goes in pieces). */
   done: number;
 }

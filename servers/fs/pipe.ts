@@ -17,6 +17,7 @@ import type { Filp } from './filp.js';
 import type { Fproc, PipeSuspension } from './fproc.js';
 import { fsReply, O_NONBLOCK, O_RDONLY, O_WRONLY, type FsSignal } from './protocol.js';
 import type { FsState } from './state.js';
+import { copyin, copyout, type UserData } from './uio.js';
 
 /** MINIX's pipe size: seven blocks (its V1 direct zones), 7168 bytes with 1 KiB blocks. */
 export const PIPE_BLOCKS = 7;
@@ -46,21 +47,27 @@ export function makePipe(fs: FsState, nowSecValue: number): { rd: Filp; wr: Filp
   return { rd, wr };
 }
 
-function take(p: Pipe, dst: Uint8Array): number {
+/** Move up to dst.length bytes out of the ring: at most two copies (the ring may wrap). */
+function* take(p: Pipe, dst: UserData): Generator<KernelCall, number, any> {
   const n = Math.min(dst.length, p.length);
-  for (let i = 0; i < n; i++) dst[i] = p.data[(p.head + i) % p.capacity]!;
+  const first = Math.min(n, p.capacity - p.head);
+  if (first > 0) yield* copyout(dst, 0, p.data, p.head, first);
+  if (n > first) yield* copyout(dst, first, p.data, 0, n - first);
   p.head = (p.head + n) % p.capacity;
   p.length -= n;
   return n;
 }
 
 /** Put what the atomicity rule allows of s's remaining bytes; true when all are in. */
-function put(p: Pipe, s: PipeSuspension): boolean {
+function* put(p: Pipe, s: PipeSuspension): Generator<KernelCall, boolean, any> {
   const remaining = s.buffer.length - s.done;
   const room = p.capacity - p.length;
   if (remaining <= p.capacity && room < remaining) return false;
   const n = Math.min(room, remaining);
-  for (let i = 0; i < n; i++) p.data[(p.head + p.length + i) % p.capacity] = s.buffer[s.done + i]!;
+  const tail = (p.head + p.length) % p.capacity;
+  const first = Math.min(n, p.capacity - tail);
+  if (first > 0) yield* copyin(s.buffer, s.done, p.data, tail, first);
+  if (n > first) yield* copyin(s.buffer, s.done + first, p.data, 0, n - first);
   p.length += n;
   s.done += n;
   return s.done === s.buffer.length;
@@ -87,7 +94,7 @@ function* revive(fs: FsState, p: Pipe): Generator<KernelCall, void, any> {
     while (p.readQ.length > 0 && (p.length > 0 || p.writers === 0)) {
       const r = p.readQ.shift()!;
       const s = r.suspended as PipeSuspension;
-      yield* reply(fs, r, take(p, s.buffer));
+      yield* reply(fs, r, yield* take(p, s.buffer));
       moved = true;
     }
     while (p.writeQ.length > 0) {
@@ -100,7 +107,7 @@ function* revive(fs: FsState, p: Pipe): Generator<KernelCall, void, any> {
         continue;
       }
       const before = s.done;
-      const complete = put(p, s);
+      const complete = yield* put(p, s);
       if (s.done !== before) moved = true;
       if (!complete) break; // the first writer finishes before the next may start
       p.writeQ.shift();
@@ -110,10 +117,10 @@ function* revive(fs: FsState, p: Pipe): Generator<KernelCall, void, any> {
   }
 }
 
-export function* pipeRead(fs: FsState, proc: Fproc, filp: Filp, buffer: Uint8Array): Generator<KernelCall, number | null, any> {
+export function* pipeRead(fs: FsState, proc: Fproc, filp: Filp, buffer: UserData): Generator<KernelCall, number | null, any> {
   const p = filp.pipe!;
   if (p.length > 0 || buffer.length === 0) {
-    const n = take(p, buffer);
+    const n = yield* take(p, buffer);
     yield* revive(fs, p);
     return n;
   }
@@ -125,14 +132,14 @@ export function* pipeRead(fs: FsState, proc: Fproc, filp: Filp, buffer: Uint8Arr
   return null;
 }
 
-export function* pipeWrite(fs: FsState, proc: Fproc, filp: Filp, buffer: Uint8Array): Generator<KernelCall, number | null, any> {
+export function* pipeWrite(fs: FsState, proc: Fproc, filp: Filp, buffer: UserData): Generator<KernelCall, number | null, any> {
   const p = filp.pipe!;
   if (p.readers === 0) {
     yield* sigpipe(fs, proc);
     throw new FsError(EPIPE, `pipe ${p.id} has no reader`);
   }
   const s: PipeSuspension = { kind: 'pipe', write: true, filp, buffer, done: 0 };
-  const complete = p.writeQ.length === 0 && put(p, s);
+  const complete = p.writeQ.length === 0 && (yield* put(p, s));
   yield* revive(fs, p);
   if (complete) return s.done;
   if (filp.flags & O_NONBLOCK) {

@@ -13,8 +13,9 @@
  *   O_*, F_*, SEEK_*   flag values (MINIX's <fcntl.h>, <unistd.h>)
  * Paths are taken from the caller's working directory unless they start
  * with '/', and checked with the caller's credentials (uid 0 and '/' for a
- * process the FS has not heard of from PM). Buffers are the caller's
- * Uint8Array (a grant): reads fill it, writes read it. uid/gid on FS_CREATE
+ * process the FS has not heard of from PM). The bytes of a read or write are
+ * a grant of the caller's buffer (`grant`, `bytes`: cpf_grant_direct, CPF_WRITE
+ * for reads, CPF_READ for writes): the FS safe-copies through it. uid/gid on FS_CREATE
  * and FS_MKDIR give the new inode an owner (the superuser only).
  */
 import type { Message } from '../../kernel/index.js';
@@ -32,8 +33,8 @@ export interface FsCreate extends Message {
   readonly gid?: number;
 }
 export interface FsMkdir extends Message { readonly type: 'FS_MKDIR'; readonly path: string; readonly mode: number; readonly uid?: number; readonly gid?: number }
-export interface FsRead extends Message { readonly type: 'FS_READ'; readonly path: string; readonly position: number; readonly buffer: Uint8Array }
-export interface FsWrite extends Message { readonly type: 'FS_WRITE'; readonly path: string; readonly position: number; readonly buffer: Uint8Array }
+export interface FsRead extends Message { readonly type: 'FS_READ'; readonly path: string; readonly position: number; readonly grant: number; readonly bytes: number }
+export interface FsWrite extends Message { readonly type: 'FS_WRITE'; readonly path: string; readonly position: number; readonly grant: number; readonly bytes: number }
 export interface FsTruncate extends Message { readonly type: 'FS_TRUNCATE'; readonly path: string; readonly length: number }
 export interface FsStatReq extends Message { readonly type: 'FS_STAT'; readonly path: string }
 export interface FsUnlink extends Message { readonly type: 'FS_UNLINK'; readonly path: string }
@@ -64,9 +65,9 @@ export interface FsUtime extends Message { readonly type: 'FS_UTIME'; readonly p
 /** Returns the lowest free descriptor. `mode` (less the umask) for a file O_CREAT makes. */
 export interface FsOpen extends Message { readonly type: 'FS_OPEN'; readonly path: string; readonly flags: number; readonly mode?: number }
 export interface FsClose extends Message { readonly type: 'FS_CLOSE'; readonly fd: number }
-/** Read up to buffer.length bytes at the descriptor's position; status: bytes read (0 at end of file). */
-export interface FsReadFd extends Message { readonly type: 'FS_READFD'; readonly fd: number; readonly buffer: Uint8Array }
-export interface FsWriteFd extends Message { readonly type: 'FS_WRITEFD'; readonly fd: number; readonly buffer: Uint8Array }
+/** Read up to `bytes` bytes at the descriptor's position into the grant; status: bytes read (0 at end of file). */
+export interface FsReadFd extends Message { readonly type: 'FS_READFD'; readonly fd: number; readonly grant: number; readonly bytes: number }
+export interface FsWriteFd extends Message { readonly type: 'FS_WRITEFD'; readonly fd: number; readonly grant: number; readonly bytes: number }
 /** status: the new position. */
 export interface FsLseek extends Message { readonly type: 'FS_LSEEK'; readonly fd: number; readonly offset: number; readonly whence: number }
 export interface FsDup extends Message { readonly type: 'FS_DUP'; readonly fd: number }

@@ -1,7 +1,8 @@
 /*
  * Reading files, as MINIX's read.c. The entry points are:
  *   readMap(fs, ino, blockIndex)   the zone holding a file block (0: a hole), through single, double, triple indirect
- *   readFile(fs, ino, position, dst)  copy file bytes into dst (holes read as zeros); bytes read
+ *   readFile(fs, ino, position, dst)  copy file bytes into dst, the FS's buffer or a caller's grant (uio.ts;
+ *                                  holes read as zeros); bytes read
  *   checkZone(fs, ino, zone)       a pointer read from disk must lie among the data zones
  * Indirect chains have a fixed depth and a pointer equal to one of its own
  * ancestors is refused, so a corrupt image gives an error, never a loop.
@@ -12,6 +13,7 @@ import { corrupt } from './errors.js';
 import type { Inode } from './inode.js';
 import { NR_DZONES, readU32, SINGLE_SLOT, DOUBLE_SLOT, TRIPLE_SLOT } from './layout.js';
 import type { FsState } from './state.js';
+import { copyout, zero, type UserData } from './uio.js';
 
 export function checkZone(fs: FsState, ino: Inode, zone: number): void {
   if (zone !== 0 && (zone < fs.sb.firstDataZone || zone >= fs.sb.zones)) {
@@ -52,7 +54,7 @@ export function* readMap(fs: FsState, ino: Inode, blockIndex: number): Generator
   return z;
 }
 
-export function* readFile(fs: FsState, ino: Inode, position: number, dst: Uint8Array): Generator<KernelCall, number, any> {
+export function* readFile(fs: FsState, ino: Inode, position: number, dst: UserData): Generator<KernelCall, number, any> {
   const size = ino.d.size;
   if (position >= size || dst.length === 0) return 0;
   const length = Math.min(dst.length, size - position);
@@ -76,11 +78,16 @@ export function* readFile(fs: FsState, ino: Inode, position: number, dst: Uint8A
     const chunk = Math.min(bs - offset, length - done);
     const z = yield* readMap(fs, ino, Math.floor(pos / bs));
     if (z === 0) {
-      dst.fill(0, done, done + chunk);
+      yield* zero(dst, done, chunk);
     } else {
       const bp = yield* fs.cache.getBlock(z);
-      dst.set(bp.data.subarray(offset, offset + chunk), done);
-      yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+      // rw_chunk: straight from the cache block to the caller (one safe copy per block for a grant);
+      // a bad grant fails the copy, and the block goes back all the same.
+      try {
+        yield* copyout(dst, done, bp.data, offset, chunk);
+      } finally {
+        yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+      }
     }
     done += chunk;
   }

@@ -1,5 +1,6 @@
 /*
  * Reading and writing through descriptors and paths, as MINIX's read.c do_read/do_write.
+ * The bytes are a caller's grant (uio.ts): the FS copies them block by block.
  *   readFd(fs, proc, fd, buffer)    read at the descriptor's position (pipes may suspend: null)
  *   writeFd(fs, proc, fd, buffer)   write at the position, at the end for O_APPEND (pipes may suspend: null)
  *   seekFd(proc, fd, offset, whence)   lseek: the new position; ESPIPE on a pipe, EINVAL before byte 0
@@ -17,9 +18,10 @@ import { need, R_BIT, W_BIT } from './protect.js';
 import { O_APPEND, SEEK_CUR, SEEK_END, SEEK_SET } from './protocol.js';
 import { readFile } from './read.js';
 import type { FsState, Who } from './state.js';
+import type { UserData } from './uio.js';
 import { writeFile } from './write.js';
 
-export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: Uint8Array): Generator<KernelCall, number | null, any> {
+export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData): Generator<KernelCall, number | null, any> {
   const { filp } = getFd(proc, fd);
   if (!mayRead(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for reading`);
   if (filp.pipe !== null) return yield* pipeRead(fs, proc, filp, buffer);
@@ -30,7 +32,7 @@ export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: Uint8Array
   return n;
 }
 
-export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: Uint8Array): Generator<KernelCall, number | null, any> {
+export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData): Generator<KernelCall, number | null, any> {
   const { filp } = getFd(proc, fd);
   if (!mayWrite(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for writing`);
   if (filp.pipe !== null) return yield* pipeWrite(fs, proc, filp, buffer);
@@ -53,7 +55,7 @@ export function seekFd(proc: Fproc, fd: number, offset: number, whence: number):
   return pos;
 }
 
-export function* rwPath(fs: FsState, who: Who, path: string, position: number, buffer: Uint8Array, write: boolean): Generator<KernelCall, number, any> {
+export function* rwPath(fs: FsState, who: Who, path: string, position: number, buffer: UserData, write: boolean): Generator<KernelCall, number, any> {
   const ino = yield* lookup(fs, path, who);
   try {
     if (isDir(ino.d.mode)) throw new FsError(EISDIR, `'${path}' is a directory`);

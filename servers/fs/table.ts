@@ -24,6 +24,7 @@ import { changeDir, readDirEntries, statFs, statInode, statPath } from './stadir
 import { syncAll } from './super.js';
 import { rollBack, startUndo, stopUndo } from './undo.js';
 import type { FsState } from './state.js';
+import type { GrantData } from './uio.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -88,8 +89,8 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
       const owner = ownerFor(p, m.uid, m.gid);
       return fsReply(0, { ino: yield* makeDir(fs, m.path, m.mode & ~p.umask, owner.uid, owner.gid, p) });
     },
-    *FS_READ(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, m.buffer, false)); },
-    *FS_WRITE(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, m.buffer, true)); },
+    *FS_READ(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, granted(m, p), false)); },
+    *FS_WRITE(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, granted(m, p), true)); },
     *FS_TRUNCATE(m, p) { yield* truncatePath(fs, m.path, m.length, p); return ok(); },
     *FS_STAT(m, p) { return fsReply(0, { stat: yield* statPath(fs, m.path, p) }); },
     *FS_LSTAT(m, p) { return fsReply(0, { stat: yield* statPath(fs, m.path, p, false) }); },
@@ -124,11 +125,11 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
     *FS_OPEN(m, p) { return ok(yield* doOpen(fs, p, m.path, m.flags, m.mode ?? 0o666)); },
     *FS_CLOSE(m, p) { yield* closeFd(fs, p, m.fd); return ok(); },
     *FS_READFD(m, p) {
-      const n = yield* readFd(fs, p, m.fd, m.buffer);
+      const n = yield* readFd(fs, p, m.fd, granted(m, p));
       return n === null ? null : ok(n);
     },
     *FS_WRITEFD(m, p) {
-      const n = yield* writeFd(fs, p, m.fd, m.buffer);
+      const n = yield* writeFd(fs, p, m.fd, granted(m, p));
       return n === null ? null : ok(n);
     },
     *FS_LSEEK(m, p) { return ok(seekFd(p, m.fd, m.offset, m.whence)); },
@@ -189,7 +190,8 @@ const isNat = (v: unknown): boolean => isInt(v) && (v as number) >= 0;
 const isStr = (v: unknown): boolean => typeof v === 'string';
 const isOptInt = (v: unknown): boolean => v === undefined || isInt(v);
 const isOptNat = (v: unknown): boolean => v === undefined || isNat(v);
-const isBuf = (v: unknown): boolean => v instanceof Uint8Array;
+/** The caller's grant of a read or write (uio.ts): the FS copies through it, never holds the caller's buffer. */
+const granted = (m: { grant: number; bytes: number }, p: Fproc): GrantData => ({ endpoint: p.endpoint, grant: m.grant, length: m.bytes });
 const isFlock = (v: unknown): boolean => {
   if (typeof v !== 'object' || v === null) return false;
   const l = v as Record<string, unknown>;
@@ -202,7 +204,7 @@ export function validateRequest(m: Envelope): number {
   const ok = ((): boolean => {
     switch (m.type) {
       case 'FS_CREATE': case 'FS_MKDIR': return isStr(f.path) && isNat(f.mode) && isOptInt(f.uid) && isOptInt(f.gid);
-      case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && isBuf(f.buffer);
+      case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && isNat(f.grant) && isNat(f.bytes);
       case 'FS_TRUNCATE': return isStr(f.path) && isNat(f.length);
       case 'FS_STAT': case 'FS_LSTAT': case 'FS_UNLINK': case 'FS_RMDIR': case 'FS_READLINK': case 'FS_CHDIR': case 'FS_CHROOT': return isStr(f.path);
       case 'FS_GETDENTS': return isStr(f.path) && isNat(f.index) && isNat(f.count);
@@ -214,7 +216,7 @@ export function validateRequest(m: Envelope): number {
       case 'FS_UTIME': return isStr(f.path) && isOptNat(f.atime) && isOptNat(f.mtime);
       case 'FS_OPEN': return isStr(f.path) && isNat(f.flags) && isOptNat(f.mode);
       case 'FS_CLOSE': case 'FS_DUP': case 'FS_FSTAT': case 'FS_FSYNC': return isInt(f.fd);
-      case 'FS_READFD': case 'FS_WRITEFD': return isInt(f.fd) && isBuf(f.buffer);
+      case 'FS_READFD': case 'FS_WRITEFD': return isInt(f.fd) && isNat(f.grant) && isNat(f.bytes);
       case 'FS_LSEEK': return isInt(f.fd) && isInt(f.offset) && isInt(f.whence);
       case 'FS_DUP2': return isInt(f.fd) && isInt(f.fd2);
       case 'FS_FTRUNCATE': return isInt(f.fd) && isNat(f.length);

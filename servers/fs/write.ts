@@ -2,7 +2,8 @@
  * Writing files, as MINIX's write.c. The entry points are:
  *   writeMap(fs, ino, blockIndex, zone)  point a file block at a zone, allocating indirect blocks on the way
  *   freshBlock(fs, zone)          the buffer of a newly allocated zone, zeroed (never stale cached data)
- *   writeFile(fs, ino, position, src)    copy bytes in, allocating zones near the file's others; bytes written
+ *   writeFile(fs, ino, position, src)    copy bytes in (the FS's buffer or a caller's grant, uio.ts), allocating
+ *                                 zones near the file's others; bytes written
  *                                 (fewer than asked when the disk fills after some went in)
  *   truncateInode(fs, ino, size)  shrink: free data zones and the indirect blocks left empty; zero the tail
  * Invariant: bytes past the end of file in its last block are zero, so a
@@ -16,6 +17,7 @@ import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
 import { checkZone, readMap, zonePath } from './read.js';
 import { checkWritable, nowSec, type FsState } from './state.js';
+import { copyinStaged, type UserData } from './uio.js';
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
@@ -68,7 +70,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
   }
 }
 
-export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8Array): Generator<KernelCall, number, any> {
+export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserData): Generator<KernelCall, number, any> {
   checkWritable(fs, `inode ${ino.nr}`);
   const bs = fs.sb.blockSize;
   const limit = Math.min(maxFileBytes(bs), fs.sb.maxSize);
@@ -76,11 +78,21 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8
   const size = ino.d.size;
   let done = 0;
   let lastZone = 0;
+  const scratch = src instanceof Uint8Array ? src : new Uint8Array(bs);
   while (done < src.length) {
     const pos = position + done;
     const index = Math.floor(pos / bs);
     const offset = pos % bs;
     const chunk = Math.min(bs - offset, src.length - done);
+    // The caller's bytes first (one safe copy per block, as rw_chunk): a bad grant stops the write
+    // before this block is allocated or changed; after some bytes went in, a short count.
+    let bytes: Uint8Array;
+    try {
+      bytes = yield* copyinStaged(src, done, chunk, scratch);
+    } catch (err) {
+      if (err instanceof FsError && done > 0) break;
+      throw err;
+    }
     let z = yield* readMap(fs, ino, index);
     let bp: Buf;
     if (z === 0) {
@@ -108,7 +120,7 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: Uint8
     }
     lastZone = z;
     fs.cache.markDirty(bp);
-    bp.data.set(src.subarray(done, done + chunk), offset);
+    bp.data.set(bytes, offset);
     yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
     done += chunk;
   }

@@ -51,7 +51,8 @@ function diskDriver(hw: Hardware): Program {
       hw.schedule(hw.nowNs + seekNs + rotNs + XFER_NS, () => hw.raiseIrq(self, 1));
       const irq = (yield receive(HARDWARE)) as Envelope;
       move('idle', 'DONE');
-      yield send(m.source, { type: 'DEV_REPLY', status: 0, block, data: new Uint8Array(1024), bits: irq.bits });
+      // The block's bytes would move by grant (kernel/grant.ts); this stand-in moves none.
+      yield send(m.source, { type: 'DEV_REPLY', status: 0, block, bits: irq.bits });
     }
   };
 }
@@ -83,7 +84,7 @@ function fileServer(cacheBlocks: number): Program {
         if (r.status !== 0) throw new Error('disk failed');
       }
       lru.push(block);
-      yield send(m.source, { type: 'FS_REPLY', status: 0, bytes: 1024, data: new Uint8Array(1024) });
+      yield send(m.source, { type: 'FS_REPLY', status: 0, bytes: 1024 });
     }
   };
 }

@@ -8,6 +8,7 @@ import { diskDriver } from '../../../drivers/disk/main.js';
 import { formatImage } from '../../../servers/fs/tools/mkfs.js';
 import { fsServer } from '../../../servers/fs/main.js';
 import type { FsReply } from '../../../servers/fs/protocol.js';
+import { lendBuffer, type BufferRequest } from '../../../lib/syscalls/fs.js';
 
 const FSCK = '/usr/sbin/fsck.minix';
 
@@ -27,8 +28,11 @@ describe('the FS server on the disk driver', () => {
     kernel.spawn({
       name: 'client', priority: 7, privileges: userPrivileges(),
       program: function* (): Generator<KernelCall, void, any> {
+        // Reads and writes lend their buffer to FS by grant, as lib/syscalls/fs.ts does.
         const call = function* (m: Message): Generator<KernelCall, FsReply, any> {
-          const r: Envelope<FsReply> | number = yield sendrec(fs, m);
+          const r: Envelope<FsReply> | number = 'buffer' in m
+            ? yield* lendBuffer(fs, m as BufferRequest, function* (g) { return (yield sendrec(fs, g as Message)) as Envelope<FsReply> | number; })
+            : yield sendrec(fs, m);
           if (typeof r === 'number') throw new Error(`sendrec ${r}`);
           statuses.push(r.status);
           return r;

@@ -8,7 +8,9 @@
 import { hardwareOf, Kernel, sendrec, systemPrivileges, type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message, type RunOutcome, type TraceRecord } from '../../../kernel/index.js';
 import { diskDriver, type DiskConfig } from '../../../drivers/disk/main.js';
 import type { OpenDisk } from '../../../drivers/disk/config.js';
-import type { DevReply, IoVecElement } from '../../../drivers/disk/protocol.js';
+import type { DevReply } from '../../../drivers/disk/protocol.js';
+import type { BufferElement } from '../../../servers/fs/device.js';
+import { CPF_READ, CPF_WRITE, grantDirect, revoke } from '../../../lib/grants.js';
 
 export type Client = (ctx: ActorContext, disk: Endpoint) => Generator<KernelCall, unknown, any>;
 
@@ -38,15 +40,33 @@ export function bootDisk(config: DiskConfig, clients: readonly Client[], options
   return { kernel, records, results, outcome, disk: program.disk };
 }
 
+/**
+ * A client's sendrec; a vector of { position, buffer } is sent as the FS
+ * sends it: each buffer granted to the driver for the call, revoked after.
+ */
 export function* devCall(disk: Endpoint, msg: Message): Generator<KernelCall, Envelope<DevReply>, any> {
-  const r: Envelope<DevReply> | number = yield sendrec(disk, msg);
+  const vector = msg.vector as readonly unknown[] | undefined;
+  const grants: number[] = [];
+  let sent: Message = msg;
+  if (Array.isArray(vector) && vector.every((el) => typeof el === 'object' && el !== null && (el as BufferElement).buffer instanceof Uint8Array)) {
+    const access = msg.type === 'DEV_SCATTER' ? CPF_READ : CPF_WRITE;
+    const granted = [];
+    for (const el of vector as BufferElement[]) {
+      const grant = yield* grantDirect(disk, el.buffer, access);
+      grants.push(grant);
+      granted.push({ position: el.position, grant, bytes: el.buffer.length });
+    }
+    sent = { ...msg, vector: granted };
+  }
+  const r: Envelope<DevReply> | number = yield sendrec(disk, sent);
+  for (const g of grants) yield* revoke(g);
   if (typeof r === 'number') throw new Error(`sendrec to the disk failed: ${r}`);
   return r;
 }
 
 export const BLOCK = 1024;
 
-export function block(nr: number, fill = 0): IoVecElement {
+export function block(nr: number, fill = 0): BufferElement {
   return { position: nr * BLOCK, buffer: new Uint8Array(BLOCK).fill(fill) };
 }
 

@@ -117,3 +117,33 @@ process waiter uid=0
     expect(code).toBe(0);
   });
 });
+
+describe('fsync NAME', () => {
+  it('writes the open file to disk before it returns: a power cut right after leaves the data, unlike without it', async () => {
+    const { recordWorkload } = await import('../../../cli/crashtest/record.js');
+    const { parseBootScript } = await import('../../../cli/boot/parse.js');
+    const { readAllFiles } = await import('../../../cli/crashtest/files.js');
+    const { imageAfter } = await import('../../../cli/crashtest/record.js');
+    const script = (fsync: boolean): string => `disk disk0 create=256K block-size=1024 model=ramdisk\nfs root=disk0 cache=64\nprocess init uid=0
+    open f /data O_WRONLY|O_CREAT
+    writefd f "durable"
+    ${fsync ? 'fsync f' : 'echo no-fsync'}
+    echo after
+    expect EBADF fsync nosuch
+    close f
+`;
+    for (const fsync of [true, false]) {
+      const rec = recordWorkload(parseBootScript(script(fsync), 'fsync.boot'), { seed: 1, scriptPath: 'fsync.boot' });
+      expect(rec.exits.map((e) => e.status)).toEqual([0]);
+      const at = rec.console.find((m) => m.text === 'after')!.afterWrites;
+      const files = readAllFiles(imageAfter(rec, at));
+      if (fsync) {
+        expect(rec.syncPoints).toEqual([at]);
+        expect(files instanceof Map && files.has('/data')).toBe(true);
+      } else {
+        expect(rec.syncPoints).toEqual([]);
+        expect(at).toBe(0);
+      }
+    }
+  });
+});

@@ -9,9 +9,13 @@ import { Kernel, sendrec, systemPrivileges, userPrivileges, type ActorContext, t
 import { memoryDiskProgram } from '../../../cli/commands/img.js';
 import { fsServer, type FsConfig } from '../../../servers/fs/main.js';
 import type { FsReply, FsRequest } from '../../../servers/fs/protocol.js';
+import { lendBuffer, type BufferRequest } from '../../../lib/syscalls/fs.js';
 
-export function* call(m: FsRequest): Generator<KernelCall, FsReply, any> {
-  const r: Envelope<FsReply> | number = yield sendrec(fsEndpoint, m as Message);
+/** A request; a read or write may name its buffer, lent to FS by grant for the call (lendBuffer). */
+export function* call(m: FsRequest | BufferRequest): Generator<KernelCall, FsReply, any> {
+  const r: Envelope<FsReply> | number = 'buffer' in m
+    ? yield* lendBuffer(fsEndpoint, m as BufferRequest, function* (g) { return (yield sendrec(fsEndpoint, g as Message)) as Envelope<FsReply> | number; })
+    : yield sendrec(fsEndpoint, m as Message);
   if (typeof r === 'number') throw new Error(`sendrec to fs failed: ${r}`);
   return r;
 }
