@@ -4,14 +4,16 @@
  * modules in cli/commands/ and maps errors to exit codes (DESIGN §6):
  *   0 success, 1 the operation failed, 2 bad usage or bad input.
  * Each subcommand module exports register(program) and throws UsageError or
- * OperationError for a user's mistake; no stack trace unless --debug.
+ * OperationError for a user's mistake; no stack trace unless --debug. Only
+ * the named subcommand's module is loaded (cli/commands/index.ts).
  */
+import { isMainThread } from 'node:worker_threads';
 import { Command, CommanderError } from 'commander';
-import { commandModules } from './commands/index.js';
+import { loadCommandModules, type CommandModule } from './commands/index.js';
 import { exitCodeFor, formatError } from './errors.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+export function buildProgram(commandModules: readonly CommandModule[]): Command {
   const program = new Command('mksim')
     .description('An actor-based simulator of a MINIX-style microkernel')
     .version(VERSION, '-V, --version')
@@ -23,7 +25,7 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(await loadCommandModules(argv));
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -38,12 +40,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-// A reader that closes its end early (`mksim ... | head`) ends the command quietly, as for cat.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') throw err;
-  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-});
+if (isMainThread) {
+  // A reader that closes its end early (`mksim ... | head`) ends the command quietly, as for cat.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+} else {
+  // In the bundle, `boot --wall-limit`'s worker thread (cli/boot/worker.ts)
+  // runs this same file: it must run the worker's side, not the command again.
+  void import('./boot/worker.js');
+}

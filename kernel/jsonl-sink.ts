@@ -11,7 +11,7 @@
  * fields: the same run gives byte-identical files.
  */
 import { closeSync } from 'node:fs';
-import pino from 'pino';
+import { createRequire } from 'node:module';
 import type { Subscription } from 'rxjs';
 import { ByteWriter } from './byte-writer.js';
 import { ChunkWriter } from './chunk-writer.js';
@@ -19,6 +19,9 @@ import { jsonString, toJson } from './json.js';
 import type { MessageRecord, TraceBus, TraceRecord } from './trace.js';
 
 const CHUNK_BYTES = 1 << 18;
+
+/** pino is loaded on the first sink, not with the kernel: a run that does not trace never loads it (issue 20). */
+const loadPino = (): typeof import('pino') => createRequire(import.meta.url)('pino');
 
 /**
  * One record as a JSON line: the text JSON.stringify gives. Message and
@@ -137,7 +140,7 @@ export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
   // pino's destination opens (and creates the folder of) the file; full chunks are
   // written to its descriptor by a worker on the other core (chunk-writer.ts),
   // so encoding and writing overlap. One chunk buffer serves the whole run.
-  const dest = pino.destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
+  const dest = loadPino().destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   const fd = (dest as unknown as { fd: number }).fd;
   const chunks = new ChunkWriter(fd, CHUNK_BYTES);
   const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));

@@ -1,6 +1,7 @@
 /*
  * `mksim bench [NAME] [--json]`: run one benchmark or all, print each
- * result as a table or as one JSON line per benchmark.
+ * result as a table or as one JSON line per benchmark (with `measured`: what
+ * its figures are).
  */
 import type { Command } from 'commander';
 import { benchmarks } from '../../bench/registry.js';
@@ -18,7 +19,8 @@ export function register(program: Command): void {
       for (const b of chosen) {
         const result = await b.run();
         if (opts.json) {
-          process.stdout.write(JSON.stringify(result) + '\n');
+          // Every line names what it measured: the benchmark's description.
+          process.stdout.write(JSON.stringify({ ...result, measured: b.description }) + '\n');
         } else {
           process.stdout.write(`${b.name}: ${b.description}\n`);
           const width = Math.max(...Object.keys(result).map((k) => k.length));

@@ -9,8 +9,8 @@
  * can stop (cli/boot/worker.ts); the output is the same.
  */
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { relative } from 'node:path';
+import { packagePath } from '../package-root.js';
 import type { Command } from 'commander';
 import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '../../kernel/index.js';
 import { auditLog } from '../../lib/avc/log.js';
@@ -23,7 +23,7 @@ import { UsageError } from '../errors.js';
 import { bootInWorker } from '../boot/worker.js';
 
 /** The built-in default: the package's examples/hello.boot. */
-export const DEFAULT_SCRIPT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'hello.boot');
+export const DEFAULT_SCRIPT = packagePath('examples', 'hello.boot');
 
 export interface BootCommandOptions {
   seed?: string;

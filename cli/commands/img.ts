@@ -13,8 +13,7 @@
  * the fs benchmark use it); the commands run the real driver on the file.
  */
 import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.js';
 import type { Command } from 'commander';
 import {
   ANY, EINVAL, errnoName, hardwareOf, Kernel, kernelCall, receive, send, sendrec, systemPrivileges, userPrivileges,
@@ -272,7 +271,7 @@ function fsConfigOf(opts: ImgOptions): Partial<FsConfig> {
 }
 
 /** The policy `img label` uses unless --policy names another: the package's base policy. */
-export const DEFAULT_POLICY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'examples', 'policy', 'base.conf');
+export const DEFAULT_POLICY = packagePath('examples', 'policy', 'base.conf');
 
 export function register(program: Command): void {
   const img = program.command('img').description('work on a MINIX V3 image through a booted FS server');
