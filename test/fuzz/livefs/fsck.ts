@@ -8,13 +8,20 @@
  */
 import { spawnSync } from 'node:child_process';
 
-/** A guard on the external tool (wall time; the simulation itself never reads the clock). */
-const FSCK_TIMEOUT_MS = 20_000;
+/**
+ * A guard on the external tool (wall time; the simulation itself never reads the clock). A first
+ * timeout is retried with a longer one: on a loaded machine a healthy check can miss 20 s (seed
+ * 20261008 was once counted as a destruction that way), while a looping fsck misses both.
+ */
+const FSCK_TIMEOUTS_MS = [20_000, 120_000] as const;
 
 export function fsckMinix(path: string): { status: number; findings: string[] } {
-  const r = spawnSync('fsck.minix', ['-f', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: FSCK_TIMEOUT_MS });
+  let r = spawnSync('fsck.minix', ['-f', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: FSCK_TIMEOUTS_MS[0] });
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+    r = spawnSync('fsck.minix', ['-f', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: FSCK_TIMEOUTS_MS[1] });
+  }
   // util-linux fsck.minix can loop on a corrupt directory tree: a finding like any other.
-  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { status: -1, findings: [`fsck.minix did not finish within ${FSCK_TIMEOUT_MS / 1000} s`] };
+  if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') return { status: -1, findings: [`fsck.minix did not finish within ${FSCK_TIMEOUTS_MS[1] / 1000} s`] };
   if (r.error !== undefined) throw r.error;
   // fsck.minix prints "bad directory: size < 32" without a newline: split it from the next finding.
   const findings = `${r.stdout}\n${r.stderr}`.replace(/size < 32(?=\S)/g, 'size < 32\n').split('\n').map((l) => l.trim())
