@@ -337,12 +337,21 @@ export function doSenda(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message):
   env.source = caller.endpoint;
   const cause = caller.causeId;
   if (k.trace.on) k.traceMessage('send', id, caller.name, dst.name, env.type, cause, env, 0, true);
-  if (accepts(dst, caller.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
-    deliver(k, dst, env, id, caller.name, cause);
+  const r = deliverOrQueue(k, caller, dst, env, id, cause);
+  return r === OK ? OK : k.callError(caller, 'senda', ENOSPC, dstEp);
+}
+
+/**
+ * The asynchronous half shared by senda and kernelSend: hand env to dst if it is
+ * waiting for `from` (and not for a reply), else queue it FIFO, bounded (-ENOSPC).
+ */
+function deliverOrQueue(k: Kernel, from: Proc, dst: Proc, env: Envelope, id: number, cause: number): number {
+  if (accepts(dst, from.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
+    deliver(k, dst, env, id, from.name, cause);
     return OK;
   }
-  if (dst.asyncCount >= MAX_ASYNC_PER_RECEIVER) return k.callError(caller, 'senda', ENOSPC, dstEp);
-  const node: AsyncMessage = { source: caller, msg: env, id, cause, next: null };
+  if (dst.asyncCount >= MAX_ASYNC_PER_RECEIVER) return -ENOSPC;
+  const node: AsyncMessage = { source: from, msg: env, id, cause, next: null };
   if (dst.asyncTail === null) dst.asyncHead = node;
   else dst.asyncTail.next = node;
   dst.asyncTail = node;
@@ -387,15 +396,5 @@ export function kernelSend(k: Kernel, from: Proc, dst: Proc, msg: Message): numb
   const env = msg as Envelope;
   env.source = from.endpoint;
   if (k.trace.on) k.traceMessage('send', id, from.name, dst.name, msg.type, 0, msg, 0, true);
-  if (accepts(dst, from.endpoint) && (dst.miscFlags & MF_REPLY_PEND) === 0) {
-    deliver(k, dst, env, id, from.name, 0);
-    return OK;
-  }
-  if (dst.asyncCount >= MAX_ASYNC_PER_RECEIVER) return -ENOSPC;
-  const node: AsyncMessage = { source: from, msg: env, id, cause: 0, next: null };
-  if (dst.asyncTail === null) dst.asyncHead = node;
-  else dst.asyncTail.next = node;
-  dst.asyncTail = node;
-  dst.asyncCount++;
-  return OK;
+  return deliverOrQueue(k, from, dst, env, id, 0);
 }
