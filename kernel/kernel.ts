@@ -18,6 +18,7 @@
  * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
+import { CopyPlans } from './copy.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
@@ -150,6 +151,8 @@ export class Kernel {
   /** What ActorContext.random hands out: the same PRNG, draws only. */
   private readonly randomView: RandomSource;
   readonly events = new EventQueue();
+  /** Per-shape message copiers (copy.ts): every message is copied at the send. */
+  readonly copyPlans = new CopyPlans();
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
   /** Every process's grant table, and the grant/safecopy kernel calls. */
