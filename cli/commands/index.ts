@@ -24,6 +24,7 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<CommandModule>> =
   ['clock', () => import('./clock.js')],
   ['crashtest', () => import('./crashtest.js')],
   ['lab', () => import('./lab.js')],
+  ['sweep', () => import('./sweep.js')],
 ]);
 
 /**
