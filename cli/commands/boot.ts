@@ -102,10 +102,10 @@ export interface BootRun {
   readonly stderr: string[];
 }
 
-/** Boot and run a script; output goes to the write callbacks as it happens. */
+/** Boot and run a script (its text read from scriptPath unless given); output goes to the write callbacks as it happens. */
 export function bootScript(
   scriptPath: string, opts: BootCommandOptions, out: (line: string) => void, err: (line: string) => void,
-  onKernel?: (kernel: Kernel) => void,
+  onKernel?: (kernel: Kernel) => void, scriptText?: string,
 ): number {
   const seed = parseSeed(opts.seed);
   const untilNs = opts.until === undefined ? undefined : parseDurationNs(opts.until);
@@ -117,7 +117,7 @@ export function bootScript(
   const maxStepsPerInstant = parseStepBudget(opts.stepBudget);
   if (opts.trace !== undefined) checkOutputFile('--trace', opts.trace);
   if (opts.audit !== undefined) checkOutputFile('--audit', opts.audit);
-  const script = addFaults(applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
+  const script = addFaults(applyOverrides(parseBootScript(scriptText ?? readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
   const system = buildSystem(script, { seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}) }, (kernel) => {
     kernel.onConsole((proc, text) => {
