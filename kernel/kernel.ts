@@ -372,6 +372,7 @@ export class Kernel {
 
   makeReady(p: Proc): void {
     if (p.rtsFlags !== 0 || !p.alive) return;
+    if (!p.inReadyQueue) p.readySinceNs = this.nowNs;
     this.runQueues.enqueue(p);
   }
 
@@ -622,7 +623,13 @@ export class Kernel {
   /** Run p until it blocks, exits, is preempted, or an event falls due. */
   private dispatch(p: Proc, untilNs: number): void {
     if (p !== this.current) {
-      if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current?.name ?? null, to: p.name });
+      const from = this.current;
+      // Switched out still ready (its quantum ran out, or a higher priority came): it waits from now.
+      const preempted = from !== null && from.alive && from.inReadyQueue;
+      if (preempted) from.readySinceNs = this.nowNs;
+      if (this.trace.on) {
+        this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: from?.name ?? null, to: p.name, waitNs: this.nowNs - p.readySinceNs, preempted: preempted ? true : undefined });
+      }
       this.current = p;
       this.onDispatch?.(p);
       this.contextSwitchesTotal++;
