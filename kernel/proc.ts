@@ -55,6 +55,8 @@ export class Proc {
   nextReady: Proc | null = null;
   inReadyQueue = false;
   cpuTimeNs = 0;
+  /** When it last became ready, or was switched out still ready (the `waitNs` of its next sched record). */
+  readySinceNs = 0;
   /** Remaining ns of a work() call; 0 when none. */
   workLeftNs = 0;
 

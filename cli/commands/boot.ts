@@ -1,12 +1,13 @@
 /*
  * `mksim boot [SCRIPT] [--seed N] [--trace FILE] [--until D] [--trace-detail full]
- *   [--wall-limit D] [--step-budget N]`:
+ *   [--wall-limit D] [--step-budget N] [--break WHEN]`:
  * boot a system from a script, print what its processes print (prefixed by
  * process name), and exit 0 when every process exited 0 and every
  * expectation held, 1 otherwise, 2 on a malformed script.
  *   bootScript(path, opts, out, err)   run in this thread; returns the exit code
  * With --wall-limit the same run happens in a worker thread that the command
- * can stop (cli/boot/worker.ts); the output is the same.
+ * can stop (cli/boot/worker.ts); the output is the same. With --break a
+ * debugger stops the run there and prompts (cli/debug/, docs/debugging.md).
  */
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -21,6 +22,9 @@ import { addFaults, applyOverrides } from '../boot/overrides.js';
 import { parseBootScript } from '../boot/parse.js';
 import { UsageError } from '../errors.js';
 import { bootInWorker } from '../boot/worker.js';
+import { stdinLines, stdoutWrite } from '../debug/prompt.js';
+import { attachDebugger } from '../debug/session.js';
+import { parseBreak } from '../debug/when.js';
 
 /** The built-in default: the package's examples/hello.boot. */
 export const DEFAULT_SCRIPT = packagePath('examples', 'hello.boot');
@@ -35,6 +39,8 @@ export interface BootCommandOptions {
   audit?: string;
   wallLimit?: string;
   stepBudget?: string;
+  /** --break WHEN (repeatable): the debugger's break conditions (the command's, not bootScript's). */
+  break?: string[];
 }
 
 /** Longest --wall-limit (a day; Node's timers stop at about 24.8 days). */
@@ -188,11 +194,20 @@ export function register(program: Command): void {
     .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .option('--wall-limit <duration>', 'stop after this much wall-clock time (e.g. 30s), naming the process that was running; exit 1')
     .option('--step-budget <n>', 'steps at one virtual time before a zero-time loop is stopped (default 1000000)')
+    .option('--break <when>', 'stop at WHEN and prompt (repeatable): a virtual time (10ms), a message type (FS_OPEN), an actor (fs) or a message id (42)', (v: string, acc: string[] = []) => [...acc, v])
     .action(async (scriptPath: string, opts: BootCommandOptions, command: Command) => {
       const out = (l: string): void => { process.stdout.write(l + '\n'); };
       const err = (l: string): void => { process.stderr.write(l + '\n'); };
       const wallLimitNs = parseWallLimitNs(opts.wallLimit);
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
+      const breaks = (opts.break ?? []).map(parseBreak);
+      if (breaks.length > 0) {
+        if (wallLimitNs !== undefined) throw new UsageError('--break and --wall-limit do not go together: a prompt waits for the user');
+        // The prompt writes synchronously; so must the console lines, to keep their order.
+        const outNow = (l: string): void => stdoutWrite(l + '\n');
+        process.exitCode = bootScript(scriptPath, opts, outNow, err, (k) => { attachDebugger(k, breaks, { input: stdinLines(), write: stdoutWrite }); });
+        return;
+      }
       process.exitCode = wallLimitNs === undefined
         ? bootScript(scriptPath, opts, out, err)
         : await bootInWorker(scriptPath, opts, wallLimitNs, debug, out, err);
