@@ -3,7 +3,7 @@
  *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap]
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
- *   mksim trace export FILE --format perfetto|mermaid|html [-o OUT] [--max N]
+ *   mksim trace export FILE --format perfetto|chrome|mermaid|html [-o OUT] [--max N]
  * Entry points for tests: viewTrace, statsTrace, diffTrace, exportTrace.
  */
 import { basename } from 'node:path';
@@ -17,6 +17,7 @@ import { HtmlExport } from '../trace/html.js';
 import { DEFAULT_MERMAID_MAX, MermaidExport } from '../trace/mermaid.js';
 import { openOutput, type Output } from '../trace/output.js';
 import { PerfettoExport } from '../trace/perfetto.js';
+import { ChromeExport } from '../trace/chrome.js';
 import { createProgress } from '../trace/progress.js';
 import { iterateTrace } from '../trace/reader.js';
 import { formatStats, TraceStats } from '../trace/stats.js';
@@ -45,7 +46,9 @@ export interface ExportFlags extends FilterFlags {
   max?: string;
 }
 
-const EXPORT_FORMATS = ['perfetto', 'mermaid', 'html'] as const;
+const EXPORT_FORMATS = ['perfetto', 'chrome', 'mermaid', 'html'] as const;
+/** Bytes an export gathers before it writes (and waits for the output to drain). */
+const EXPORT_FLUSH_BYTES = 1 << 18;
 
 export function filterOptions(flags: FilterFlags): FilterOptions {
   return {
@@ -138,13 +141,34 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
   if (!(Number.isSafeInteger(max) && max > 0)) throw new UsageError(`--max must be a positive integer, got '${flags.max}'`);
   const filter = new TraceFilter(filterOptions(flags));
   const progress = createProgress(`export ${format}`, { unit: 'bytes' });
+  // Streaming formats hand their output to `emit` as they go; it is written (with
+  // backpressure) between records, so memory stays bounded whatever the trace's size.
+  let pending: (string | Uint8Array)[] = [];
+  let pendingBytes = 0;
+  const emit = (chunk: string | Uint8Array): void => {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+  };
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const chunks = pending;
+    pending = [];
+    pendingBytes = 0;
+    if (out.closed) return;
+    if (typeof chunks[0] === 'string') await out.write((chunks as string[]).join(''));
+    else await out.write(Buffer.concat(chunks as Uint8Array[]));
+  };
   let onRecord: (rec: TraceRecord) => void;
   let finish: () => Iterable<string>;
-  if (format === 'perfetto') {
-    const p = new PerfettoExport();
+  if (format === 'perfetto' || format === 'chrome') {
+    const p = format === 'perfetto' ? new PerfettoExport(emit) : new ChromeExport(emit);
     onRecord = (rec) => { if (rec.ev === 'header' || filter.accepts(rec)) p.add(rec); };
-    finish = () => p.chunks();
+    finish = () => {
+      p.finish();
+      return [];
+    };
   } else if (format === 'mermaid') {
+    // Bounded by itself: at most --max lines and Mermaid's 50,000 characters are kept.
     const m = new MermaidExport({ max });
     onRecord = (rec) => {
       m.observe(rec);
@@ -162,15 +186,17 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
       if (filter.pastWindow(rec)) break;
       count++;
       onRecord(rec);
+      if (pendingBytes >= EXPORT_FLUSH_BYTES) {
+        await flush();
+        if (out.closed) return count;
+      }
     }
   } finally {
     progress.finish();
   }
   checkMatched(filter, path);
-  for (const chunk of finish()) {
-    await out.write(chunk);
-    if (out.closed) break;
-  }
+  for (const chunk of finish()) emit(chunk);
+  await flush();
   return count;
 }
 
@@ -228,7 +254,7 @@ export function register(program: Command): void {
 
   addFilterOptions(trace
     .command('export')
-    .description('export to Perfetto (Chrome trace JSON), a Mermaid sequence diagram, or a self-contained HTML viewer')
+    .description('export to Perfetto (protobuf), Chrome trace JSON, a Mermaid sequence diagram, or a self-contained HTML viewer')
     .argument('<file>', 'trace file')
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('-o, --output <file>', 'write here instead of standard output')
