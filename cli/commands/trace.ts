@@ -1,6 +1,6 @@
 /*
  * `mksim trace`: read, summarise, compare and export traces (docs/tracing.md).
- *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap]
+ *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap] [--follow]
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
  *   mksim trace export FILE --format perfetto|chrome|mermaid|html [-o OUT] [--max N]
@@ -19,6 +19,7 @@ import { openOutput, type Output } from '../trace/output.js';
 import { PerfettoExport } from '../trace/perfetto.js';
 import { ChromeExport } from '../trace/chrome.js';
 import { createProgress } from '../trace/progress.js';
+import { followTrace } from '../trace/follow.js';
 import { iterateTrace } from '../trace/reader.js';
 import { formatStats, TraceStats } from '../trace/stats.js';
 import { TraceView } from '../trace/view.js';
@@ -38,6 +39,8 @@ export interface ViewFlags extends FilterFlags {
   width?: string;
   /** false: never cut a line (--no-wrap). */
   wrap?: boolean;
+  /** Keep reading as the file grows, until Ctrl-C (tail -f). */
+  follow?: boolean;
 }
 
 export interface ExportFlags extends FilterFlags {
@@ -90,26 +93,32 @@ export function viewWidth(flags: ViewFlags, out: Output, columns = process.stdou
   return out.isTTY && typeof columns === 'number' && columns > 0 ? Math.max(40, columns) : undefined;
 }
 
-/** The text view, line by line, into `out`. */
-export async function viewTrace(path: string, flags: ViewFlags, out: Output): Promise<void> {
+/** The text view, line by line, into `out`; with follow, until the signal aborts. */
+export async function viewTrace(path: string, flags: ViewFlags, out: Output, signal?: AbortSignal): Promise<void> {
   const filter = new TraceFilter(filterOptions(flags));
   const view = new TraceView({ all: flags.all === true, colour: flags.color ?? colourWanted(out), widthCols: viewWidth(flags, out) });
+  const records: AsyncIterable<TraceRecord | null> = flags.follow === true
+    ? followTrace(path, { signal: signal ?? new AbortController().signal, onNote: (text) => process.stderr.write(text + '\n') })
+    : iterateTrace(path);
   let chunk = '';
-  for await (const rec of iterateTrace(path)) {
+  for await (const rec of records) {
+    // null: a followed trace has caught up with its writer; show what there is.
+    if (rec === null || chunk.length >= 1 << 16) {
+      await out.write(chunk);
+      chunk = '';
+      if (out.closed) return;
+      if (rec === null) continue;
+    }
     if (filter.pastWindow(rec)) break;
     view.observe(rec);
     if (!filter.accepts(rec)) continue;
     const line = view.format(rec);
     if (line === null) continue;
     chunk += line + '\n';
-    if (chunk.length >= 1 << 16) {
-      await out.write(chunk);
-      chunk = '';
-      if (out.closed) return;
-    }
   }
   await out.write(chunk);
-  checkMatched(filter, path);
+  // A followed run was stopped by the user: a filter matching nothing yet is no error.
+  if (flags.follow !== true) checkMatched(filter, path);
 }
 
 export async function statsTrace(path: string, flags: FilterFlags & { json?: boolean }): Promise<string> {
@@ -224,9 +233,21 @@ export function register(program: Command): void {
     .option('--color', 'colour even when not on a terminal')
     .option('--no-color', 'never colour')
     .option('--width <n>', 'cut payloads so a line fits in N columns (default: the terminal\'s width)')
-    .option('--no-wrap', 'never cut a line: every payload in full'))
+    .option('--no-wrap', 'never cut a line: every payload in full')
+    .option('--follow', 'keep showing records as a running boot writes them, until Ctrl-C (as tail -f)'))
     .action(async (file: string, flags: ViewFlags) => {
-      await withOutput(undefined, (out) => viewTrace(file, flags, out));
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      if (flags.follow === true) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
+      try {
+        await withOutput(undefined, (out) => viewTrace(file, flags, out, stop.signal));
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
     });
 
   addFilterOptions(trace
