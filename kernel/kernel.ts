@@ -23,6 +23,7 @@ import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
 import { clearGrants, GrantTables } from './grant.js';
 import { registerGetinfo } from './getinfo.js';
+import { Mmu } from './mmu.js';
 import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
@@ -154,6 +155,8 @@ export class Kernel {
   readonly hardwareEndpoint: Endpoint = HARDWARE;
   /** Every process's grant table, and the grant/safecopy kernel calls. */
   readonly grants: GrantTables;
+  /** Page tables and physical memory; the vm_* kernel calls (mmu.ts). */
+  readonly mmu: Mmu;
 
   /** Emit `block` records too (trace detail 'full'); off by default, they are implied by sched records. */
   traceBlocking = false;
@@ -207,6 +210,8 @@ export class Kernel {
     this.grants = new GrantTables(this);
     this.randomView = randomSource(this.random);
     registerGetinfo(this);
+    this.mmu = new Mmu(this);
+    this.mmu.register();
   }
 
   // ---- process table -------------------------------------------------------
