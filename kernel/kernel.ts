@@ -25,6 +25,7 @@ import { EventQueue, type TimedEvent } from './event-queue.js';
 import { DumpRegistry } from './debug.js';
 import { clearGrants, GrantTables } from './grant.js';
 import { registerGetinfo } from './getinfo.js';
+import { Mmu } from './mmu.js';
 import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
@@ -164,6 +165,8 @@ export class Kernel {
   readonly hardwareEndpoint: Endpoint = HARDWARE;
   /** Every process's grant table, and the grant/safecopy kernel calls. */
   readonly grants: GrantTables;
+  /** Page tables and physical memory; the vm_* kernel calls (mmu.ts). */
+  readonly mmu: Mmu;
 
   /** Dumps actors offer of their own tables, for the debugger (kernel/debug.ts). */
   readonly dumps = new DumpRegistry();
@@ -220,6 +223,8 @@ export class Kernel {
     this.grants = new GrantTables(this);
     this.randomView = randomSource(this.random);
     registerGetinfo(this);
+    this.mmu = new Mmu(this);
+    this.mmu.register();
   }
 
   // ---- process table -------------------------------------------------------
