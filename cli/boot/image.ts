@@ -44,12 +44,19 @@ import type { ClockMode } from '../../tasks/clock/config.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import { SIGNAL_NAMES } from '../../lib/shell/commands.js';
 import type { BootScript, Directive, ProcessBlock } from './script.js';
+import { PluginLoader } from '../../lib/plugin/loader.js';
+import { studentProgram } from '../../lib/plugin/program.js';
+import { UNWATCHED, type CodeWatch } from '../../lib/plugin/watch.js';
+import { PROGRAM_KIND } from './plugin-kinds.js';
 
 export interface BootOptions {
   readonly seed: number;
   readonly scriptPath: string;
   /** The kernel's runaway guard (KernelConfig.maxStepsPerInstant); default the kernel's. */
   readonly maxStepsPerInstant?: number;
+  /** Students' code: the stack of a crash (`--debug`), and who watches for a call that never returns. */
+  readonly debug?: boolean;
+  readonly watch?: CodeWatch;
 }
 
 export interface ProcessExit {
@@ -167,6 +174,8 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
 
   const init = initBlock(script);
   for (const [name, program] of builtinPrograms()) kernel.programs.set(name, program);
+  const plugins = new PluginLoader({ baseDir: scriptDir, watch: options.watch ?? UNWATCHED, debug: options.debug === true });
+  loadPrograms(script, plugins, kernel);
   // A process block may take a built-in's name: the script's own program wins.
   for (const block of script.processes) {
     kernel.programs.set(block.name, userProgram(blockMain(block, report, block === init)));
@@ -317,6 +326,17 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),
     close: () => { for (const c of closers) c(); },
   };
+}
+
+/** `program NAME FILE`: a student's module as a program, run by spawn, exec and `#!mksim NAME` like a built-in. */
+function loadPrograms(script: BootScript, plugins: PluginLoader, kernel: Kernel): void {
+  for (const d of script.directives.filter((x) => x.keyword === 'program')) {
+    const [name, file] = d.positional as [string, string];
+    const block = script.processes.find((p) => p.name === name);
+    if (block !== undefined) throw new ParseError(`program ${name}: a process block has that name too (line ${block.pos.line})`, d.pos);
+    const { value, origin } = plugins.load(PROGRAM_KIND, file, d.pos);
+    kernel.programs.set(name, studentProgram(value, origin));
+  }
 }
 
 /** Names that spawn, wait and kill give must be programs the kernel can start (kill also takes self or a pid). */

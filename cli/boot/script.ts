@@ -13,7 +13,10 @@ import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
 import { REPLACEMENT_NAMES } from '../../servers/vm/policies/index.js';
 
-export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list';
+export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
+
+/** A `plugin` value names a built-in (one of `values`) or a student's module file with one of these extensions. */
+export const PLUGIN_FILE_PATTERN = /\.(mjs|js|ts)$/;
 
 export interface KeySpec {
   readonly kind: ValueKind;
@@ -162,6 +165,11 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       'ipc-cost': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of one kernel call' },
       'context-switch': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of a context switch' },
     },
+  },
+  // Students' code (docs/extending.md): programs by name; policies are the plugin-valued keys above.
+  program: {
+    positional: ['name', 'file'], repeatable: true, summary: 'program NAME FILE.mjs|.js|.ts (default export function* (sys))',
+    keys: {},
   },
   fault: {
     positional: ['target'], repeatable: true,
