@@ -37,11 +37,11 @@ export function runqView(k: Kernel): string {
 export function cacheView(k: Kernel): string {
   const fsName = k.dumps.offering('cache')[0];
   if (fsName === undefined) return 'no buffer cache (no FS server is mounted)';
-  const c = k.dumps.call(fsName, 'cache') as Record<string, unknown> & { lruFront: number[]; dirtyBlocks: number[] };
+  const c = k.dumps.call(fsName, 'cache') as Record<string, unknown> & { lruFront: number[]; dirtyBlocks: number[]; freeBuffers: number };
   return [
     `${fsName}: ${c.buffers} buffers of ${c.blockSize} bytes: ${c.valid} valid, ${c.dirty} dirty, ${c.held} held${c.readOnly === true ? ' (read-only)' : ''}`,
     `  hits ${c.hits}  misses ${c.misses}  evictions ${c.evictions}  flushes ${c.flushes}  blocks read ${c.blocksRead}  written ${c.blocksWritten}`,
-    `  LRU front (next to evict): ${c.lruFront.length === 0 ? '-' : c.lruFront.join(' ')}`,
+    `  LRU: ${c.freeBuffers} free buffers first, then (next to evict) ${c.lruFront.length === 0 ? '-' : c.lruFront.join(' ')}`,
     `  dirty blocks: ${c.dirtyBlocks.length === 0 ? '-' : c.dirtyBlocks.join(' ')}`,
   ].join('\n');
 }

@@ -25,7 +25,8 @@ export function offerFsDumps(ctx: ActorContext, fs: FsState, driver: string): vo
     const lru = fs.cache.lruOrder();
     return {
       buffers: fs.cache.bufs.length, blockSize: fs.cache.blockSize, valid, dirty, held, ...fs.cache.stats,
-      lruFront: lru.slice(0, LRU_SHOWN).filter((nr) => nr >= 0),
+      freeBuffers: lru.filter((nr) => nr < 0).length,
+      lruFront: lru.filter((nr) => nr >= 0).slice(0, LRU_SHOWN),
       dirtyBlocks: fs.cache.bufs.filter((b) => b.dirty).map((b) => b.blockNr).sort((a, b) => a - b).slice(0, LRU_SHOWN),
       readOnly: fs.readOnly,
     };
