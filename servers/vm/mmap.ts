@@ -52,7 +52,7 @@ export function* doMmap(s: VmState, m: Envelope<VmMmap>): Gen<Message | null> {
   const startVpage = vp.nextMmapVpage;
   vp.regions.push({ name: m.name, kind: 'anon', startVpage, pages, prot: m.prot, modified: false, file: null });
   vp.nextMmapVpage += pages;
-  vmTrace(s, 'mmap', { pid: vp.name, region: m.name, addr: startVpage * s.pageSize, pages, prot: protText(m.prot) });
+  vmTrace(s, 'mmap', { process: vp.name, region: m.name, addr: startVpage * s.pageSize, pages, prot: protText(m.prot) });
   return vmReply(0, { addr: startVpage * s.pageSize });
 }
 
@@ -71,7 +71,7 @@ export function* doMprotect(s: VmState, m: Envelope<VmMprotect>): Gen<Message | 
     if (vpage >= region.startVpage && vpage < region.startVpage + region.pages) entries.push(pageEntry(s, vp, vpage));
   }
   yield* writeMap(vp.endpoint, entries);
-  vmTrace(s, 'mprotect', { pid: vp.name, region: region.name, from: protText(from), to: protText(m.prot) });
+  vmTrace(s, 'mprotect', { process: vp.name, region: region.name, from: protText(from), to: protText(m.prot) });
   return vmReply(0);
 }
 
