@@ -28,6 +28,8 @@ export function* doPagefaults(s: VmState, m: Envelope<PageFaultMessage>): Gen<Me
   vmTrace(s, 'fault', { process: vp.name, addr: m.addr, vpage, write: m.write, region: region?.name ?? null });
   if (region === undefined || region.prot === 0) { yield* killSegv(s, vp, `bad address 0x${m.addr.toString(16)}`); return null; }
   if (m.write && (region.prot & PROT_WRITE) === 0) { yield* killSegv(s, vp, `store to ${region.name} (${protText(region.prot)})`); return null; }
+  // A store to a private file mapping makes the page an anonymous copy (Linux: the vma gets an anon_vma): execmod applies.
+  if (m.write && region.file !== null) region.modified = true;
   const r = yield* mapPf(s, vp, region, vpage, m.write);
   if (r < 0) { yield* killSegv(s, vp, `pagefault not handled (${r})`); return null; }
   yield kernelCall('vm_clearpf', { endpoint: vp.endpoint, status: 0 });
