@@ -2,7 +2,8 @@
  * Trace statistics, gathered in one streaming pass.
  *   TraceStats         add(rec) for each record, then result()
  *   StatsResult        messages per actor pair and per type, round-trip latency
- *                      percentiles per request type, buffer cache, AVC cache, disk, AVC denials, timers
+ *                      percentiles per request type, buffer cache, AVC cache, disk, AVC denials, timers,
+ *                      and the VM server's paging per process (`vm` records)
  *   formatStats(r)     the aligned tables `mksim trace stats` prints
  *   isAvcDenial(rec)   how an avc record says "denied"
  *   isAvcCacheRecord(rec)  a `cache` record of the AVC (lib/avc) rather than the FS buffer cache
@@ -45,7 +46,21 @@ export interface StatsResult {
   readonly errors: { errors: number; faults: number; byErr: Record<string, number> };
   /** Per process, in spawn order: CPU, ready-wait, response, turnaround, switches, signal latency (sched-stats.ts). */
   readonly sched: ProcSchedRow[];
+  /** Paging per process, from the VM server's `vm` records (servers/vm), in process-name order. */
+  readonly vm: VmRow[];
 }
+
+export interface VmRow {
+  readonly process: string;
+  readonly faults: number;
+  readonly evictions: number;
+  readonly swapouts: number;
+  readonly swapins: number;
+  readonly cows: number;
+}
+
+/** The `vm` record ops a row counts, by the row's field. */
+const VM_OPS: Readonly<Record<string, keyof Omit<VmRow, 'process'>>> = { fault: 'faults', evict: 'evictions', swapout: 'swapouts', swapin: 'swapins', cow: 'cows' };
 
 export function isAvcCacheRecord(rec: TraceRecord): boolean {
   return rec.ev === 'cache' && rec.cache === 'avc';
@@ -96,6 +111,7 @@ export class TraceStats {
   private latenessMaxNs: number | null = null;
   private readonly errs = new Map<string, number>();
   private readonly schedStats = new SchedStats();
+  private readonly vmRows = new Map<string, { -readonly [K in keyof VmRow]: VmRow[K] }>();
 
   add(rec: TraceRecord): void {
     this.records++;
@@ -147,6 +163,14 @@ export class TraceStats {
       case 'error':
         increment(this.errs, String(rec.err));
         break;
+      case 'vm': {
+        const field = typeof rec.op === 'string' && Object.hasOwn(VM_OPS, rec.op) ? VM_OPS[rec.op]! : null;
+        if (field === null || typeof rec.process !== 'string') break;
+        let row = this.vmRows.get(rec.process);
+        if (row === undefined) this.vmRows.set(rec.process, (row = { process: rec.process, faults: 0, evictions: 0, swapouts: 0, swapins: 0, cows: 0 }));
+        row[field]++;
+        break;
+      }
     }
   }
 
@@ -194,6 +218,7 @@ export class TraceStats {
       ticks: { ...this.ticks },
       errors: { errors: this.kinds.get('error') ?? 0, faults: this.kinds.get('fault') ?? 0, byErr: Object.fromEntries(this.errs) },
       sched: this.schedStats.result(this.lastNs),
+      vm: [...this.vmRows.values()].map((r) => ({ ...r })).sort((a, b) => (a.process < b.process ? -1 : a.process > b.process ? 1 : 0)),
     };
   }
 }
@@ -248,6 +273,10 @@ export function formatStats(r: StatsResult, maxRows = 20): string {
   }
   const errs = Object.entries(r.errors.byErr);
   if (errs.length > 0) sections.push('Failed calls per error\n' + formatTable(['error', 'calls'], errs.map(([e, n]) => [e, String(n)])));
+  if (r.vm.length > 0) {
+    sections.push('Paging per process (VM)\n' + formatTable(['process', 'faults', 'evictions', 'swapouts', 'swapins', 'cow'],
+      limit(r.vm).map((v) => [v.process, String(v.faults), String(v.evictions), String(v.swapouts), String(v.swapins), String(v.cows)])) + more(r.vm.length));
+  }
   sections.push('Records per kind\n' + formatTable(['kind', 'records'], Object.entries(r.kinds).map(([k, n]) => [k, String(n)])));
   return sections.join('\n\n') + '\n';
 }

@@ -77,7 +77,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
   // Memory (the VM server; lib/shell/vm-commands.ts).
   brk: { args: ['size'], required: 1, summary: 'brk SIZE: grow the heap by SIZE bytes (K, M suffixes), as sbrk' },
-  mmap: { args: ['name', 'size', 'prot'], required: 3, summary: 'mmap NAME SIZE PROT: an anonymous mapping named NAME (PROT: r, rw, rx, rwx, none)' },
+  mmap: { args: ['name', 'size', 'prot', 'path'], required: 3, summary: 'mmap NAME SIZE PROT [FILE]: a private mapping named NAME, anonymous or of FILE (PROT: r, rw, rx, rwx, none)' },
   mprotect: { args: ['name', 'prot'], required: 2, summary: 'mprotect REGION PROT: new rights for text, heap, stack or a mapping' },
   ref: { args: ['rest'], required: 1, summary: 'ref [--write] [REGION] PAGES...: load (store) one byte of each page of REGION (default heap), in order' },
   vmstat: { args: [], required: 0, summary: 'vmstat: print this process\'s faults, evictions, swapins, swapouts and resident pages' },
