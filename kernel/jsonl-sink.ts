@@ -38,12 +38,15 @@ export function serializeRecord(rec: TraceRecord): string {
     if (m.re !== undefined) out += ',"re":' + m.re;
     if (m.async !== undefined) out += ',"async":' + m.async;
     if (m.msg !== undefined) out += ',"msg":' + toJson(m.msg);
+    // A run of several hosts: the host view adds `host` last (TraceBus.hostView).
+    if (m.host !== undefined) out += ',"host":' + jsonString(m.host as string);
     return out + '}\n';
   }
   if (ev === 'sched') {
     const from = rec.from as string | null;
     const to = rec.to as string | null;
-    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to)) + '}\n';
+    const host = rec.host === undefined ? '' : ',"host":' + jsonString(rec.host as string);
+    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to)) + host + '}\n';
   }
   return toJson(rec) + '\n';
 }
@@ -89,6 +92,7 @@ const K_MSG = bytesOf(',"msg":');
 const K_END = bytesOf('}\n');
 const K_SCHED = bytesOf(',"ev":"sched","from":');
 const K_TO = bytesOf(',"to":');
+const K_HOST = bytesOf(',"host":');
 /** Room for a message record's constant parts and numbers; strings check their own. */
 const FIXED_BYTES = 160;
 
@@ -109,6 +113,7 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
     if (m.async !== undefined) { w.reserve(FIXED_BYTES); w.put(K_ASYNC); w.value(m.async); }
     if (m.msg !== undefined) { w.reserve(FIXED_BYTES); w.put(K_MSG); w.value(m.msg); }
     w.reserve(FIXED_BYTES);
+    if (m.host !== undefined) { w.put(K_HOST); w.string(m.host as string); w.reserve(FIXED_BYTES); }
     w.put(K_END);
     return;
   }
@@ -122,6 +127,7 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
     w.put(K_TO);
     if (rec.to === null) w.put(K_NULL); else w.string(rec.to as string);
     w.reserve(FIXED_BYTES);
+    if (rec.host !== undefined) { w.put(K_HOST); w.string(rec.host as string); w.reserve(FIXED_BYTES); }
     w.put(K_END);
     return;
   }
