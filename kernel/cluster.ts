@@ -1,13 +1,15 @@
 /*
  * Several hosts in one run (DESIGN §2, hosts): each a Kernel with its own
  * process table and CPU, all on one virtual timeline and in one event order.
- *   new Cluster(hosts)        the hosts, in script order (their order breaks ties)
+ *   new Cluster(hosts, lookaheadNs)   the hosts, in script order (their order breaks ties), and the
+ *                             least delay of anything one host does to another (the shortest link latency)
  *   run({ untilNs })          advance the host furthest behind until all are idle, stopped or at the deadline
  *   stop(reason), stopReason  end the whole run (every host's workload is done, or one host stopped)
  *   nowNs                     the run's virtual time: the furthest any host has got
  * Each host's CPU runs while its time is the earliest of all (ties: script
- * order), up to the next host's time, as a conservative discrete-event
- * simulation does. A host can only affect another by scheduling an event on
+ * order), up to the next host's time and at most the lookahead past its own
+ * (a frame it sends then can reach a host that was idle), as a conservative
+ * discrete-event simulation (Chandy-Misra) does. A host can only affect another by scheduling an event on
  * it (a frame on a link) at or after its own time, so no host ever sees an
  * event in its past except by one kernel call's cost (a step's charge can
  * carry a host past its bound); the link clamps such an arrival to the
@@ -26,8 +28,9 @@ const MAX_IDLE_SWITCHES = 1_000_000;
 export class Cluster {
   private stopRequested: string | null = null;
 
-  constructor(readonly hosts: readonly ClusterHost[]) {
+  constructor(readonly hosts: readonly ClusterHost[], readonly lookaheadNs = Infinity) {
     if (hosts.length === 0) throw new RangeError('a cluster needs at least one host');
+    if (!(lookaheadNs >= 1)) throw new RangeError(`cluster lookahead must be at least 1 ns, got ${lookaheadNs}`);
   }
 
   stop(reason: string): void {
@@ -70,7 +73,7 @@ export class Cluster {
       const k = hosts[first]!.kernel;
       const beforeNs = k.nowNs;
       // At a tie the first host takes at least one step (its bound is one ns on), then the other catches up.
-      const boundNs = Math.min(untilNs, Math.max(secondNs, k.nowNs + 1));
+      const boundNs = Math.min(untilNs, Math.max(Math.min(secondNs, k.nowNs + this.lookaheadNs), k.nowNs + 1));
       const outcome = k.run({ untilNs: boundNs });
       if (outcome === 'stopped') return 'stopped';
       if (k.nowNs === beforeNs && outcome === 'idle') {

@@ -13,7 +13,7 @@ import {
   Cluster, hardwareOf, Kernel, Prng, TraceBus, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
   type ImageEntry, type KernelConfig, type Proc, type RunOutcome,
 } from '../../kernel/index.js';
-import { buildNetwork } from './network.js';
+import { buildNetwork, withRamDisk } from './network.js';
 import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
 import * as securityCalls from '../../lib/syscalls/security.js';
@@ -213,14 +213,16 @@ function buildHosts(script: BootScript, options: BootOptions, beforeLoad?: Befor
   const builds: HostBuild[] = [];
   const done = new Set<string>();
   let cluster: Cluster | null = null;
-  const network = buildNetwork(script, hostBlocks, root.fork());
+  const network = buildNetwork(script, root.fork());
+  const linked = new Set(script.directives.filter((d) => d.keyword === 'link').flatMap((d) => d.positional));
   for (const [i, h] of hostBlocks.entries()) {
     const seed = root.nextU32();
-    const kernel = new Kernel(kernelConfig(h.script, { ...options, seed }), bus.hostView(h.name));
+    const hostScript = withRamDisk(h, linked.has(h.name));
+    const kernel = new Kernel(kernelConfig(hostScript, { ...options, seed }), bus.hostView(h.name));
     hosts.push({ name: h.name, kernel });
     const hasUsers = h.script.processes.length > 0;
     if (!hasUsers) done.add(h.name);
-    builds.push(buildHost(h.script, { ...options, seed }, kernel, report, {
+    builds.push(buildHost(hostScript, { ...options, seed }, kernel, report, {
       host: h.name, header: i === 0, headerSeed: options.seed,
       headerConfig: { hosts: hostBlocks.map((b) => ({ name: b.name, addr: b.addrText, ...configSummary(b.script) })), links: network.summary() },
       // The run ends when every host's last user process has exited.
@@ -231,8 +233,8 @@ function buildHosts(script: BootScript, options: BootOptions, beforeLoad?: Befor
       extraEntries: (k) => network.entriesFor(h, k),
     }, beforeLoad));
   }
-  cluster = new Cluster(hosts);
-  network.attach(hosts);
+  cluster = new Cluster(hosts, network.lookaheadNs);
+  network.attach();
   const find = (name: string): { host: string; proc: string } => {
     const slash = name.indexOf('/');
     return { host: name.slice(0, slash), proc: name.slice(slash + 1) };
