@@ -13,7 +13,7 @@
 import { hardwareOf, systemPrivileges, type ImageEntry, type Kernel, type Prng } from '../../kernel/index.js';
 import { netDriver } from '../../drivers/net/main.js';
 import { Link, Nic } from '../../drivers/net/wire.js';
-import { inetServer, type InetConfig } from '../../servers/inet/main.js';
+import { inetServer } from '../../servers/inet/main.js';
 import type { BootScript, Directive, HostBlock } from './script.js';
 
 export interface NetworkLink {
@@ -39,7 +39,7 @@ export const DEFAULT_LINK = { latencyNs: 1_000_000, bitsPerSecond: 100_000_000, 
 const DRIVER_PRIORITY = 1;
 const INET_PRIORITY = 4;
 
-export function buildNetwork(script: BootScript, prng: Prng, inetHooks?: (host: HostBlock) => InetConfig['hooks']): Network {
+export function buildNetwork(script: BootScript, prng: Prng): Network {
   const links: NetworkLink[] = script.directives.filter((d) => d.keyword === 'link').map((d) => ({
     a: d.positional[0]!, b: d.positional[1]!,
     latencyNs: (d.values.get('latency') as number | undefined) ?? DEFAULT_LINK.latencyNs,
@@ -56,10 +56,9 @@ export function buildNetwork(script: BootScript, prng: Prng, inetHooks?: (host: 
       if (!links.some((l) => l.a === host.name || l.b === host.name)) return [];
       const nic = new Nic(host.name, host.addr, hardwareOf(kernel));
       cards.set(host.name, nic);
-      const hooks = inetHooks?.(host);
       return [
         { name: 'eth0', priority: DRIVER_PRIORITY, privileges: systemPrivileges(), program: netDriver(nic) },
-        { name: 'inet', priority: INET_PRIORITY, privileges: systemPrivileges(), program: inetServer({ addr: host.addr, driver: 'eth0', ...(hooks !== undefined ? { hooks } : {}) }) },
+        { name: 'inet', priority: INET_PRIORITY, privileges: systemPrivileges(), program: inetServer({ addr: host.addr, driver: 'eth0' }) },
       ];
     },
     attach() {

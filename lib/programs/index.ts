@@ -10,8 +10,9 @@ import { passwd } from './passwd.js';
 import { sh } from './sh.js';
 import { latency, spinner } from './signals.js';
 import { cat, cp, ls } from './utils.js';
+import { httpd } from './httpd.js';
 
-const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner };
+const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner, httpd };
 
 export function builtinPrograms(): Map<string, Program> {
   return new Map(Object.entries(MAINS).map(([name, main]) => [name, userProgram(main)]));

@@ -1,6 +1,7 @@
 /*
  * The INET server (MINIX's inet, or lwip in MINIX 3.4): sockets over the
- * host's network driver. FS forwards each socket call (INET_CALL) and hears
+ * host's network driver, with labeled networking when the host runs a
+ * security server (security.ts). FS forwards each socket call (INET_CALL) and hears
  * its outcome by INET_DONE; frames come and go through the driver.
  *   inetServer(config)   the Program: serve calls and frames; after each, send the
  *                        frames and outcomes it produced (senda: INET never blocks
@@ -12,14 +13,13 @@ import { serve, type Handler } from '../../lib/server.js';
 import { newInetState, type InetState } from './socket.js';
 import { ALLOW_ALL, inetCallTable, type InetHooks } from './table.js';
 import { nextTimerNs, tcpTimers } from './tcp.js';
+import { inetMac } from './security.js';
 
 export interface InetConfig {
   /** This host's IPv4 address. */
   readonly addr: number;
   /** The network driver's process name. */
   readonly driver: string;
-  /** MAC hooks (labeled networking); none: every call allowed. */
-  readonly hooks?: (ctx: ActorContext) => InetHooks;
 }
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -27,7 +27,8 @@ type Gen<T> = Generator<KernelCall, T, any>;
 export function inetServer(config: InetConfig) {
   return function* inetMain(ctx: ActorContext): Gen<void> {
     const st = newInetState(ctx, config.addr);
-    const hooks = config.hooks?.(ctx) ?? ALLOW_ALL;
+    // With a security server on the host: labeled networking (security.ts).
+    const hooks = (yield* inetMac(ctx)) ?? ALLOW_ALL;
     const fs = (): number => ctx.endpointOf('fs');
     const table = inetCallTable(st, hooks, fs);
     // After each message: what it produced goes out, and the alarm follows the timers.
@@ -42,6 +43,7 @@ export function inetServer(config: InetConfig) {
       // The clock's alarm: retransmit what timed out.
       onNotify: withFlush(function* (m: Envelope) {
         if (m.source === ctx.endpointOf('clock')) tcpTimers(st, ctx.nowNs());
+        else hooks.onNotify?.(m);
         return null;
       }),
     });

@@ -26,6 +26,8 @@ export interface InetHooks {
   check(m: InetCall, s: Socket | null): Gen<number>;
   /** MAC for a frame arriving for socket s (recv_msg, recvfrom, labeled IPsec): false drops it. */
   checkInput(frame: DlRecv['frame'], s: Socket | null): Gen<boolean>;
+  /** A notification from the security server (a policy reload, a mode change). */
+  onNotify?(m: Envelope): void;
 }
 
 export const ALLOW_ALL: InetHooks = {
