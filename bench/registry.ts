@@ -9,6 +9,7 @@ import { fsBenchmark } from './fs.js';
 import { ticklessBenchmark } from './tickless.js';
 import { diskBenchmark } from './disk.js';
 import { vmBenchmark } from './vm.js';
+import { netBenchmark } from './net.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -21,4 +22,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, vmBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, vmBenchmark, netBenchmark];

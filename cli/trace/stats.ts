@@ -48,6 +48,8 @@ export interface StatsResult {
   readonly sched: ProcSchedRow[];
   /** Paging per process, from the VM server's `vm` records (servers/vm), in process-name order. */
   readonly vm: VmRow[];
+  /** A run of several hosts: per host, its records, messages and frames on the wire (absent for one host). */
+  readonly hosts?: HostRow[];
 }
 
 export interface VmRow {
@@ -61,6 +63,8 @@ export interface VmRow {
 
 /** The `vm` record ops a row counts, by the row's field. */
 const VM_OPS: Readonly<Record<string, keyof Omit<VmRow, 'process'>>> = { fault: 'faults', evict: 'evictions', swapout: 'swapouts', swapin: 'swapins', cow: 'cows' };
+
+export interface HostRow { host: string; records: number; messages: number; framesSent: number; framesDropped: number; framesDelivered: number }
 
 export function isAvcCacheRecord(rec: TraceRecord): boolean {
   return rec.ev === 'cache' && rec.cache === 'avc';
@@ -98,7 +102,7 @@ export class TraceStats {
   private readonly kinds = new Map<string, number>();
   private readonly pairs = new Map<string, number>();
   private readonly types = new Map<string, number>();
-  private readonly requests = new Map<number, { t: number; type: string }>();
+  private readonly requests = new Map<number | string, { t: number; type: string }>();
   private readonly latencies = new Map<string, number[]>();
   private readonly cacheOps = new Map<string, number>();
   private readonly avcCacheOps = new Map<string, number>();
@@ -112,20 +116,36 @@ export class TraceStats {
   private readonly errs = new Map<string, number>();
   private readonly schedStats = new SchedStats();
   private readonly vmRows = new Map<string, { -readonly [K in keyof VmRow]: VmRow[K] }>();
+  private readonly hostRows = new Map<string, HostRow>();
 
   add(rec: TraceRecord): void {
     this.records++;
     this.firstNs ??= rec.t;
     this.lastNs = rec.t;
     increment(this.kinds, rec.ev);
+    // Several hosts: actors are host/name, and message ids are per host (each kernel counts its own).
+    const host = typeof rec.host === 'string' ? rec.host : null;
+    const row = host === null ? null : this.hostRow(host);
+    if (row !== null) {
+      row.records++;
+      if (rec.ev === 'net') {
+        if (rec.op === 'send') row.framesSent++;
+        else if (rec.op === 'drop') row.framesDropped++;
+        else if (rec.op === 'deliver') row.framesDelivered++;
+      }
+    }
     if (isNewMessage(rec)) {
-      increment(this.pairs, `${rec.src}\u0000${rec.dst}`);
+      const at = host === null ? '' : `${host}/`;
+      if (row !== null) row.messages++;
+      increment(this.pairs, `${at}${rec.src}\u0000${at}${rec.dst}`);
       increment(this.types, rec.type);
-      if (rec.ev === 'send' && rec.async !== true) this.requests.set(rec.id, { t: rec.t, type: rec.type });
+      const idKey = host === null ? rec.id : `${host}:${rec.id}`;
+      if (rec.ev === 'send' && rec.async !== true) this.requests.set(idKey, { t: rec.t, type: rec.type });
       else if (rec.ev === 'reply' && typeof rec.re === 'number') {
-        const req = this.requests.get(rec.re);
+        const reKey = host === null ? rec.re : `${host}:${rec.re}`;
+        const req = this.requests.get(reKey);
         if (req !== undefined) {
-          this.requests.delete(rec.re);
+          this.requests.delete(reKey);
           let list = this.latencies.get(req.type);
           if (list === undefined) this.latencies.set(req.type, (list = []));
           list.push(rec.t - req.t);
@@ -174,6 +194,12 @@ export class TraceStats {
     }
   }
 
+  private hostRow(host: string): HostRow {
+    let row = this.hostRows.get(host);
+    if (row === undefined) this.hostRows.set(host, row = { host, records: 0, messages: 0, framesSent: 0, framesDropped: 0, framesDelivered: 0 });
+    return row;
+  }
+
   result(): StatsResult {
     const hits = this.cacheOps.get('hit') ?? 0;
     const misses = this.cacheOps.get('miss') ?? 0;
@@ -219,6 +245,7 @@ export class TraceStats {
       errors: { errors: this.kinds.get('error') ?? 0, faults: this.kinds.get('fault') ?? 0, byErr: Object.fromEntries(this.errs) },
       sched: this.schedStats.result(this.lastNs),
       vm: [...this.vmRows.values()].map((r) => ({ ...r })).sort((a, b) => (a.process < b.process ? -1 : a.process > b.process ? 1 : 0)),
+      ...(this.hostRows.size > 0 ? { hosts: [...this.hostRows.values()].map((h) => ({ ...h })) } : {}),
     };
   }
 }
@@ -260,6 +287,10 @@ export function formatStats(r: StatsResult, maxRows = 20): string {
   const limit = <T>(rows: T[]): T[] => rows.slice(0, maxRows);
   const more = (n: number): string => (n > maxRows ? `\n(${n - maxRows} more rows; --json has them all)` : '');
   sections.push('Summary\n' + formatTable(['figure', 'value'], headlineFigures(r).map(([name, v, unit]) => [name, formatFigure(v, unit)])));
+  if (r.hosts !== undefined) {
+    sections.push('Per host\n' + formatTable(['host', 'records', 'messages', 'frames sent', 'dropped', 'delivered'],
+      r.hosts.map((h) => [h.host, String(h.records), String(h.messages), String(h.framesSent), String(h.framesDropped), String(h.framesDelivered)])));
+  }
   sections.push('Messages per actor pair\n' + formatTable(['src', 'dst', 'messages'],
     limit(r.messages.byPair).map((p) => [p.src, p.dst, String(p.count)])) + more(r.messages.byPair.length));
   sections.push('Messages per type\n' + formatTable(['type', 'messages'],
