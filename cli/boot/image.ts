@@ -48,6 +48,12 @@ export interface BootOptions {
   readonly scriptPath: string;
   /** The kernel's runaway guard (KernelConfig.maxStepsPerInstant); default the kernel's. */
   readonly maxStepsPerInstant?: number;
+  /**
+   * Keep every console line in report.output (default true, for tests and tools that read it
+   * after the run). `mksim boot` streams lines through kernel.onConsole instead and keeps none:
+   * a run that prints a million lines must not hold them all in memory.
+   */
+  readonly keepOutput?: boolean;
 }
 
 export interface ProcessExit {
@@ -61,6 +67,7 @@ export interface BootReport {
   readonly exits: ProcessExit[];
   expectationsHeld: number;
   readonly expectationFailures: string[];
+  /** Console lines, "proc: text", when BootOptions.keepOutput (the default); empty under `mksim boot`. */
   readonly output: string[];
   /** System processes (servers, drivers, tasks) that faulted, in order. */
   readonly systemFaults: { readonly name: string; readonly reason: string }[];
@@ -149,8 +156,9 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const kernel = new Kernel(kernelConfig(script, options));
   registerSystemCalls(kernel);
   const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
+  const keepOutput = options.keepOutput ?? true;
   kernel.onConsole((proc, text) => {
-    report.output.push(`${proc}: ${text}`);
+    if (keepOutput) report.output.push(`${proc}: ${text}`);
     if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
   });
   const userProcs = new Set<Proc>();

@@ -119,7 +119,8 @@ export function bootScript(
   if (opts.audit !== undefined) checkOutputFile('--audit', opts.audit);
   const script = addFaults(applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
-  const system = buildSystem(script, { seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}) }, (kernel) => {
+  // Console lines go to `out` as they are printed (onConsole below); the report keeps none of them.
+  const system = buildSystem(script, { seed, scriptPath, keepOutput: false, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}) }, (kernel) => {
     kernel.onConsole((proc, text) => {
       for (const line of text.split('\n')) out(`${proc}: ${line}`);
     });
