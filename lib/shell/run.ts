@@ -15,6 +15,7 @@ import { SIGNAL_NAMES, signalNumber } from './commands.js';
 import { parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { securityCommands } from './security-commands.js';
+import { vmCommands } from './vm-commands.js';
 import { ownValue } from '../own.js';
 
 export interface CommandHooks {
@@ -70,7 +71,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
 const notYet: CommandImpl = function* () { return -ENOSYS; };
 
 function impl(name: string): CommandImpl {
-  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? notYet;
+  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? ownValue(vmCommands, name) ?? notYet;
 }
 
 /** What a run of commands has come to: whether any failed (an expect that held is no failure). */
