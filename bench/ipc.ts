@@ -4,8 +4,10 @@
  * count of events between two xstate v5 actors (the naive design) and two
  * bare generators passing messages (the ceiling of the generator model);
  * what the message copy costs (kernel/copy.ts); and safe copies through a
- * grant beside a plain memcpy.
+ * grant beside a plain memcpy; a boot script's system call (scriptCallNs)
+ * beside the raw kernel round trip it rides on (rawRoundTripNs).
  *   ipcBenchmark   { msgsPerSec, tracedMsgsPerSec, xstateSendsPerSec, generatorMsgsPerSec,
+ *                    rawRoundTripNs, scriptCallNs, scriptCallRatio,
  *                    copyNsPerMsg, nestedCopyNsPerMsg, copyShare,
  *                    safecopiesPerSec, safecopyMBps, memcpyMBps, grantRevokesPerSec }
  */
@@ -18,9 +20,13 @@ import {
   ANY, CPF_READ, Kernel, kernelCall, receive, send, sendrec, systemPrivileges, userPrivileges, type Envelope,
 } from '../kernel/index.js';
 import { CopyPlans } from '../kernel/copy.js';
+import { parseBootScript } from '../cli/boot/parse.js';
+import { buildSystem } from '../cli/boot/image.js';
 import type { Benchmark } from './registry.js';
 
 const MESSAGES = 2_000_000;
+/** System calls a script makes for scriptCallNs. */
+const SCRIPT_CALLS = 300_000;
 
 /** One client sendrec-ing a server; returns the messages routed and the wall ms it took. */
 export function pingPong(messages: number, tracePath: string | null): { messages: number; wallMs: number } {
@@ -88,6 +94,47 @@ export function generatorPingPong(messages: number): number {
   const wallMs = performance.now() - start;
   if (pongs !== messages / 2) throw new Error(`generator baseline lost messages: ${pongs}`);
   return wallMs;
+}
+
+/**
+ * A boot script whose init makes `calls` system calls with one command,
+ * `repeat N lseek f 0` (FS_LSEEK: a system call whose server work is a few
+ * field reads), through the whole system as `mksim boot` builds it: the
+ * command interpreter, lib/syscalls, the user runtime, the FS's call table.
+ */
+export function scriptCallScript(calls: number): string {
+  return [
+    'disk disk0 create=1M block-size=1024 model=ramdisk',
+    'fs root=disk0 cache=64',
+    'process init uid=0',
+    '    open f /f O_RDWR|O_CREAT',
+    `    repeat ${calls} lseek f 0`,
+    '    close f',
+    '',
+  ].join('\n');
+}
+
+/** Wall ms of booting and running scriptCallScript(calls); throws unless init exited 0. */
+export function scriptCallRun(calls: number): number {
+  const script = parseBootScript(scriptCallScript(calls), 'bench-syscall.boot');
+  const start = performance.now();
+  const system = buildSystem(script, { seed: 1, scriptPath: 'bench-syscall.boot' });
+  system.kernel.run();
+  const wallMs = performance.now() - start;
+  system.close();
+  const init = system.report.exits.find((e) => e.name === 'init');
+  if (init === undefined || init.status !== 0) throw new Error(`syscall bench: init did not exit 0: ${system.report.output.join(' | ')}`);
+  return wallMs;
+}
+
+/**
+ * Wall ns of one script system call: the difference of two runs that differ
+ * only in the repeat count, so the boot and the shutdown cancel out.
+ */
+export function scriptCallNs(calls: number): number {
+  const few = scriptCallRun(calls / 10);
+  const many = scriptCallRun(calls + calls / 10);
+  return Math.max(0, ((many - few) * 1e6) / calls);
 }
 
 const perSec = (count: number, wallMs: number): number => Math.round(count / (wallMs / 1000));
@@ -175,7 +222,7 @@ const mbps = (bytes: number, ms: number): number => Math.round((bytes / (1 << 20
 
 export const ipcBenchmark: Benchmark = {
   name: 'ipc',
-  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file, vs xstate v5 actor sends and bare generator ping-pong messages; the message copy per message; 4 KiB safe copies through a grant vs memcpy, grant+revoke pairs',
+  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file, vs xstate v5 actor sends and bare generator ping-pong messages; the message copy per message; a boot script system call (repeat N lseek) vs the raw sendrec round trip; 4 KiB safe copies through a grant vs memcpy, grant+revoke pairs',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mksim-bench-'));
     try {
@@ -193,6 +240,11 @@ export const ipcBenchmark: Benchmark = {
       const copyNsPerMsg = copyNs(MESSAGES, FLAT);
       const nestedCopyNsPerMsg = copyNs(MESSAGES / 4, NESTED);
       const msgsPerSec = perSec(plain.messages, plain.wallMs);
+      // The script system call beside the raw round trip (two messages), measured back to back.
+      scriptCallNs(100_000);
+      const rawRoundTrip = pingPong(SCRIPT_CALLS * 2, null);
+      const scriptNs = scriptCallNs(SCRIPT_CALLS);
+      const rawRoundTripNs = (rawRoundTrip.wallMs * 1e6) / (rawRoundTrip.messages / 2);
       safecopyRun(50_000);
       memcpyMs(50_000);
       const copies = 500_000;
@@ -204,6 +256,9 @@ export const ipcBenchmark: Benchmark = {
         tracedMsgsPerSec: perSec(traced.messages, traced.wallMs),
         xstateSendsPerSec: perSec(MESSAGES / 4, xstateMs),
         generatorMsgsPerSec: perSec(MESSAGES, generatorMs),
+        rawRoundTripNs: Math.round(rawRoundTripNs),
+        scriptCallNs: Math.round(scriptNs),
+        scriptCallRatio: Math.round((scriptNs / rawRoundTripNs) * 100) / 100,
         copyNsPerMsg: Math.round(copyNsPerMsg * 10) / 10,
         nestedCopyNsPerMsg: Math.round(nestedCopyNsPerMsg * 10) / 10,
         // The part of the untraced ping-pong's wall time spent copying messages.

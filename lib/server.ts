@@ -30,10 +30,13 @@ export interface ServeOptions {
 
 export function* serve(table: CallTable, options: ServeOptions = {}): Generator<KernelCall, never, any> {
   const errorType = options.errorReplyType ?? 'REPLY';
+  // The table's own entries in a Map, made once: a lookup per request that never reaches Object.prototype.
+  const handlers = new Map<string, Handler<any>>();
+  for (const type of Object.keys(table)) handlers.set(type, ownValue(table, type)!);
   for (;;) {
     const m: Envelope | number = yield receive(ANY);
     if (typeof m === 'number') continue;
-    let handler: Handler<any> | undefined = typeof m.type === 'string' ? ownValue(table, m.type) : undefined;
+    let handler: Handler<any> | undefined = typeof m.type === 'string' ? handlers.get(m.type) : undefined;
     if (handler === undefined && m.type === NOTIFY) handler = options.onNotify;
     if (handler === undefined) {
       if (m.type !== NOTIFY && !isReply(m)) yield sendnb(m.source, { type: errorType, status: -EBADCALL } as Message);

@@ -56,6 +56,12 @@ export interface BootOptions {
   readonly scriptPath: string;
   /** The kernel's runaway guard (KernelConfig.maxStepsPerInstant); default the kernel's. */
   readonly maxStepsPerInstant?: number;
+  /**
+   * Keep every console line in report.output (default true, for tests and tools that read it
+   * after the run). `mksim boot` streams lines through kernel.onConsole instead and keeps none:
+   * a run that prints a million lines must not hold them all in memory.
+   */
+  readonly keepOutput?: boolean;
   /** Students' code: the stack of a crash (`--debug`), and who watches for a call that never returns. */
   readonly debug?: boolean;
   readonly watch?: CodeWatch;
@@ -72,6 +78,7 @@ export interface BootReport {
   readonly exits: ProcessExit[];
   expectationsHeld: number;
   readonly expectationFailures: string[];
+  /** Console lines, "proc: text", when BootOptions.keepOutput (the default); empty under `mksim boot`. */
   readonly output: string[];
   /** System processes (servers, drivers, tasks) that faulted, in order. */
   readonly systemFaults: { readonly name: string; readonly reason: string }[];
@@ -271,8 +278,9 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
   const scriptDir = dirname(resolve(options.scriptPath));
   registerSystemCalls(kernel);
   const who = (proc: string): string => (role.host === null ? proc : `${role.host}/${proc}`);
+  const keepOutput = options.keepOutput ?? true;
   kernel.onConsole((proc, text) => {
-    report.output.push(`${who(proc)}: ${text}`);
+    if (keepOutput) report.output.push(`${who(proc)}: ${text}`);
     if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${who(proc)}: ${text}`);
   });
   const userProcs = new Set<Proc>();

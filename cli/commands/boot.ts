@@ -130,9 +130,10 @@ export function bootScript(
   if (opts.audit !== undefined) checkOutputFile('--audit', opts.audit);
   const script = addFaults(applyOverrides(parseBootScript(scriptText ?? readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
+  // Console lines go to `out` as they are printed (onConsole below); the report keeps none of them.
   let auditStarted = false;
   const system = buildSystem(script, {
-    seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}), debug: opts.debug === true, ...(watch !== undefined ? { watch } : {}),
+    seed, scriptPath, keepOutput: false, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}), debug: opts.debug === true, ...(watch !== undefined ? { watch } : {}),
   }, (kernel, host) => {
     // Several hosts: a process's lines are prefixed host/process.
     const prefix = host === null ? '' : `${host}/`;

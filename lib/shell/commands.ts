@@ -115,6 +115,8 @@ export interface SimpleCommand {
   readonly args: readonly string[];
   /** Column of each argument, for errors found after parsing (spawn of an unknown program). */
   readonly argColumns: readonly number[];
+  /** Each argument's value when its kind is a number (int, count, mode, duration: parsed once, here), else null. */
+  readonly values: readonly (number | null)[];
   readonly flags: Readonly<Record<string, number | true>>;
   readonly pos: SourcePosition;
 }
@@ -232,7 +234,18 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if ((head.text === 'write' || head.text === 'writefd' || head.text === 'send') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
     fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
   }
-  return { kind: 'simple', name: head.text, args, argColumns, flags, pos: at(head) };
+  const values = args.map((text, i) => argValue(spec.args[i], text));
+  return { kind: 'simple', name: head.text, args, argColumns, values, flags, pos: at(head) };
+}
+
+/** A numeric argument's value (checkArg has checked it), so the interpreter parses nothing per run. */
+function argValue(kind: ArgKind | undefined, text: string): number | null {
+  switch (kind) {
+    case 'int': case 'count': return parseIntStrict(text);
+    case 'mode': return parseMode(text);
+    case 'duration': return parseDurationNs(text);
+    default: return null;
+  }
 }
 
 /** Bounds of the memory commands: a mapping or heap step of at most 1 GiB, page numbers below 2^20, 100000 pages a line. */

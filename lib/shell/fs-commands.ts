@@ -10,9 +10,8 @@
 import { EBADF, EINVAL } from '../../kernel/errno.js';
 import * as fs from '../syscalls/fs.js';
 import type { FsStat } from '../../servers/fs/protocol.js';
-import type { UserProcess } from '../user/process.js';
+import type { SysGen, UserProcess } from '../user/process.js';
 import type { CommandImpl } from './run.js';
-import { parseIntStrict, parseMode } from './values.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -40,6 +39,9 @@ export function openFlags(text: string): number {
 
 const LOCK_TYPES: Readonly<Record<string, number>> = { rd: fs.F_RDLCK, wr: fs.F_WRLCK, un: fs.F_UNLCK };
 
+/** A command's outcome known without a system call, as the generator commands return. */
+function* result(status: number): SysGen<number> { return status; }
+
 /** The descriptor a script named, or -EBADF. */
 function fdOf(proc: UserProcess, name: string): number {
   return proc.fdsByName.get(name) ?? -EBADF;
@@ -62,11 +64,11 @@ function printStat(proc: UserProcess, path: string, r: FsStat | number): number 
 
 export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   *mkdir(proc, c) {
-    return yield* fs.mkdir(proc, c.args[0]!, c.args[1] === undefined ? 0o755 : parseMode(c.args[1])!);
+    return yield* fs.mkdir(proc, c.args[0]!, c.args[1] === undefined ? 0o755 : c.values[1]!);
   },
-  *rmdir(proc, c) { return yield* fs.rmdir(proc, c.args[0]!); },
-  *rm(proc, c) { return yield* fs.unlink(proc, c.args[0]!); },
-  *sync(proc) { return yield* fs.sync(proc); },
+  rmdir(proc, c) { return fs.rmdir(proc, c.args[0]!); },
+  rm(proc, c) { return fs.unlink(proc, c.args[0]!); },
+  sync(proc) { return fs.sync(proc); },
   *write(proc, c) {
     const r = yield* fs.writeFile(proc, c.args[0]!, textOrBytes(c, 1), { append: c.flags.append === true });
     return r < 0 ? r : 0;
@@ -87,13 +89,13 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   // stat follows a symbolic link (stat(2)); lstat describes the link itself (lstat(2)).
   *stat(proc, c) { return printStat(proc, c.args[0]!, yield* fs.stat(proc, c.args[0]!)); },
   *lstat(proc, c) { return printStat(proc, c.args[0]!, yield* fs.lstat(proc, c.args[0]!)); },
-  *cd(proc, c) { return yield* fs.chdir(proc, c.args[0]!); },
+  cd(proc, c) { return fs.chdir(proc, c.args[0]!); },
   *ln(proc, c) {
     const [target, name] = [c.args[0]!, c.args[1]!];
     return c.flags.s === true ? yield* fs.symlink(proc, target, name) : yield* fs.link(proc, target, name);
   },
-  *mv(proc, c) { return yield* fs.rename(proc, c.args[0]!, c.args[1]!); },
-  *chmod(proc, c) { return yield* fs.chmod(proc, c.args[1]!, parseMode(c.args[0]!)!); },
+  mv(proc, c) { return fs.rename(proc, c.args[0]!, c.args[1]!); },
+  chmod(proc, c) { return fs.chmod(proc, c.args[1]!, c.values[0]!); },
   *chown(proc, c) {
     const [uid, gid] = c.args[0]!.split(':');
     return yield* fs.chown(proc, c.args[1]!, Number(uid), gid === undefined ? -1 : Number(gid));
@@ -105,7 +107,7 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
   },
   *read(proc, c) {
     const fd = fdOf(proc, c.args[0]!);
-    const want = parseIntStrict(c.args[1]!)!;
+    const want = c.values[1]!;
     if (fd < 0) return fd;
     if (want < 0) return -EINVAL;
     const buffer = new Uint8Array(want);
@@ -118,9 +120,10 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
     if (fd < 0) return fd;
     return yield* fs.writeAll(proc, fd, textOrBytes(c, 1));
   },
-  *lseek(proc, c) {
+  // Not a generator itself: the system call's generator is the command's (one frame per call).
+  lseek(proc, c) {
     const fd = fdOf(proc, c.args[0]!);
-    return fd < 0 ? fd : yield* fs.lseek(proc, fd, parseIntStrict(c.args[1]!)!, fs.SEEK_SET);
+    return fd < 0 ? result(fd) : fs.lseek(proc, fd, c.values[1]!, fs.SEEK_SET);
   },
   *fsync(proc, c) {
     const fd = fdOf(proc, c.args[0]!);
@@ -145,8 +148,8 @@ export const fsCommands: Readonly<Record<string, CommandImpl>> = {
     const type = LOCK_TYPES[c.args[1]!];
     if (fd < 0) return fd;
     if (type === undefined) return -EINVAL;
-    const start = c.args[2] === undefined ? 0 : parseIntStrict(c.args[2])!;
-    const len = c.args[3] === undefined ? 0 : parseIntStrict(c.args[3])!;
+    const start = c.values[2] ?? 0;
+    const len = c.values[3] ?? 0;
     return yield* fs.lock(proc, fd, { type, whence: fs.SEEK_SET, start, len }, c.flags.wait === true);
   },
 };

@@ -12,7 +12,7 @@ import * as pm from '../syscalls/pm.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 import type { Command, SimpleCommand } from './commands.js';
 import { SIGNAL_NAMES, signalNumber } from './commands.js';
-import { parseDurationNs, parseIntStrict } from './values.js';
+import { parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { securityCommands } from './security-commands.js';
 import { vmCommands } from './vm-commands.js';
@@ -34,10 +34,10 @@ export type CommandImpl = (proc: UserProcess, c: SimpleCommand) => SysGen<number
 
 const processCommands: Readonly<Record<string, CommandImpl>> = {
   *echo(proc, c) { proc.print(c.args.join(' ')); return 0; },
-  *spin(proc, c) { yield* proc.spin(parseDurationNs(c.args[0]!)!); return 0; },
-  *nice(proc, c) { return yield* pm.setpriority(proc, { nice: parseIntStrict(c.args[0]!)! }); },
-  *sleep(proc, c) { return yield* pm.nanosleep(proc, parseDurationNs(c.args[0]!)!); },
-  *alarm(proc, c) { return yield* pm.alarm(proc, parseDurationNs(c.args[0]!)!); },
+  *spin(proc, c) { yield* proc.spin(c.values[0]!); return 0; },
+  *nice(proc, c) { return yield* pm.setpriority(proc, { nice: c.values[0]! }); },
+  *sleep(proc, c) { return yield* pm.nanosleep(proc, c.values[0]!); },
+  *alarm(proc, c) { return yield* pm.alarm(proc, c.values[0]!); },
   // pause returns when a caught signal's handler has run: EINTR is its normal outcome.
   *pause(proc) { const r = yield* pm.pause(proc); return r === -EINTR ? 0 : r; },
   *spawn(proc, c) {
@@ -65,7 +65,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
     return yield* pm.kill(proc, pid, sig);
   },
   *exec(proc, c) { return yield* pm.exec(proc, c.args[0]!, c.args.slice(1)); },
-  *exit(_proc, c) { throw new ExitRequest(c.args[0] === undefined ? 0 : parseIntStrict(c.args[0])!); },
+  *exit(_proc, c) { throw new ExitRequest(c.values[0] ?? 0); },
 };
 
 /** A command the language declares but this build does not implement. */
@@ -75,22 +75,42 @@ function impl(name: string): CommandImpl {
   return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? ownValue(vmCommands, name) ?? ownValue(netCommands, name) ?? notYet;
 }
 
-function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean): SysGen<{ status: number; failed: boolean }> {
+/** What a run of commands has come to: whether any failed (an expect that held is no failure). */
+interface RunState { failed: boolean }
+
+/**
+ * Run one command: its status (>= 0, or a negated errno); a failure sets
+ * st.failed. A simple command is its implementation's generator alone (no
+ * frame of its own), and `repeat` of a simple command loops over that
+ * generator directly: a script's system call runs in as few generator frames
+ * as the call has (issue 20).
+ */
+function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean, st: RunState): SysGen<number> {
   switch (cmd.kind) {
     case 'simple': {
       const status = yield* impl(cmd.name)(proc, cmd);
-      if (status < 0 && !quiet) proc.print(`${cmd.name}: ${errnoName(status)}`);
-      return { status, failed: status < 0 };
+      if (status < 0) {
+        st.failed = true;
+        if (!quiet) proc.print(`${cmd.name}: ${errnoName(status)}`);
+      }
+      return status;
     }
     case 'repeat': {
-      let failed = false;
       let status = 0;
-      for (let i = 0; i < cmd.count; i++) {
-        const r = yield* runOne(proc, cmd.command, hooks, quiet);
-        failed ||= r.failed;
-        status = r.status;
+      const inner = cmd.command;
+      if (inner.kind === 'simple') {
+        const run = impl(inner.name);
+        for (let i = 0; i < cmd.count; i++) {
+          status = yield* run(proc, inner);
+          if (status < 0) {
+            st.failed = true;
+            if (!quiet) proc.print(`${inner.name}: ${errnoName(status)}`);
+          }
+        }
+        return status;
       }
-      return { status, failed };
+      for (let i = 0; i < cmd.count; i++) status = yield* runOne(proc, inner, hooks, quiet, st);
+      return status;
     }
     case 'trap': {
       const sig = signalNumber(cmd.signal);
@@ -99,34 +119,38 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
         ? yield* pm.sigaction(proc, sig, action)
         : yield* pm.sigaction(proc, sig, function* (p: UserProcess) {
           if (action === 'print') p.print(`caught ${SIGNAL_NAMES[sig]}`);
-          else yield* runOne(p, action, hooks, false);
+          // A handler's own failure is printed but is not the block's (its state is its own).
+          else yield* runOne(p, action, hooks, false, { failed: false });
         });
-      if (status < 0 && !quiet) proc.print(`trap: ${errnoName(status)}`);
-      return { status, failed: status < 0 };
+      if (status < 0) {
+        st.failed = true;
+        if (!quiet) proc.print(`trap: ${errnoName(status)}`);
+      }
+      return status;
     }
     case 'expect': {
-      const r = yield* runOne(proc, cmd.command, hooks, true);
+      // The command's own failure is what expect checks: it counts only through the verdict.
+      const before = st.failed;
+      const status = yield* runOne(proc, cmd.command, hooks, true, st);
       const wanted = cmd.expected === 'ok' ? 0 : errnoByName[cmd.expected]!;
-      const held = wanted === 0 ? r.status >= 0 : r.status === -wanted;
-      const got = r.status >= 0 ? 'ok' : errnoName(r.status);
+      const held = wanted === 0 ? status >= 0 : status === -wanted;
+      const got = status >= 0 ? 'ok' : errnoName(status);
       const where = `${cmd.pos.file}:${cmd.pos.line}`;
       hooks.expectation(proc.name, held, `expected ${cmd.expected}, got ${got}`, where);
       if (!held) proc.print(`expectation failed at ${where}: expected ${cmd.expected}, got ${got}`);
-      return { status: r.status, failed: !held };
+      st.failed = before || !held;
+      return status;
     }
   }
 }
 
 export function* runCommands(proc: UserProcess, commands: readonly Command[], hooks: CommandHooks): SysGen<number> {
-  let anyFailed = false;
+  const st: RunState = { failed: false };
   try {
-    for (const cmd of commands) {
-      const r = yield* runOne(proc, cmd, hooks, false);
-      anyFailed ||= r.failed;
-    }
+    for (const cmd of commands) yield* runOne(proc, cmd, hooks, false, st);
   } catch (e) {
     if (e instanceof ExitRequest) return e.code;
     throw e;
   }
-  return anyFailed ? 1 : 0;
+  return st.failed ? 1 : 0;
 }

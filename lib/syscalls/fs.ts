@@ -44,15 +44,15 @@ export function* lendBuffer<R>(fsEp: Endpoint, m: BufferRequest, call: (m: FsReq
   return yield* lending(fsEp, buffer, access, (grant) => call({ ...rest, grant, bytes: buffer.length } as FsRequest));
 }
 
-function* fsCall(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<FsReply | number> {
-  const r = yield* proc.call('fs', msg);
-  if (typeof r === 'number') return r;
-  return r as unknown as FsReply;
+// The calls below return the generator of proc.call or proc.status itself (they are not
+// generators of their own): a system call runs one generator frame, not three (issue 20).
+
+function fsCall(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<FsReply | number> {
+  return proc.call('fs', msg) as SysGen<unknown> as SysGen<FsReply | number>;
 }
 
-function* fsStatus(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<number> {
-  const r = yield* fsCall(proc, msg);
-  return typeof r === 'number' ? r : r.status;
+function fsStatus(proc: UserProcess, msg: { type: string; [k: string]: unknown }): SysGen<number> {
+  return proc.status('fs', msg);
 }
 
 /** A call whose reply carries one result field. */
@@ -64,64 +64,64 @@ function* fsField<K extends keyof FsReply>(proc: UserProcess, msg: { type: strin
 
 // Descriptors.
 
-export function* open(proc: UserProcess, path: string, flags: number, mode = 0o666): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_OPEN', path, flags, mode });
+export function open(proc: UserProcess, path: string, flags: number, mode = 0o666): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_OPEN', path, flags, mode });
 }
 
-export function* creat(proc: UserProcess, path: string, mode: number): SysGen<number> {
-  return yield* open(proc, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+export function creat(proc: UserProcess, path: string, mode: number): SysGen<number> {
+  return open(proc, path, O_WRONLY | O_CREAT | O_TRUNC, mode);
 }
 
-export function* close(proc: UserProcess, fd: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_CLOSE', fd });
+export function close(proc: UserProcess, fd: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_CLOSE', fd });
 }
 
 /** Read into buffer at the descriptor's position: bytes read, 0 at end of file. */
-export function* read(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return yield* lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_READFD', fd, buffer }, (m) => fsStatus(proc, m));
+export function read(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
+  return lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_READFD', fd, buffer }, (m) => fsStatus(proc, m));
 }
 
-export function* write(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return yield* lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_WRITEFD', fd, buffer }, (m) => fsStatus(proc, m));
+export function write(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
+  return lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_WRITEFD', fd, buffer }, (m) => fsStatus(proc, m));
 }
 
-export function* lseek(proc: UserProcess, fd: number, offset: number, whence = SEEK_SET): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_LSEEK', fd, offset, whence });
+export function lseek(proc: UserProcess, fd: number, offset: number, whence = SEEK_SET): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_LSEEK', fd, offset, whence });
 }
 
-export function* dup(proc: UserProcess, fd: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_DUP', fd });
+export function dup(proc: UserProcess, fd: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_DUP', fd });
 }
 
-export function* dup2(proc: UserProcess, fd: number, fd2: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_DUP2', fd, fd2 });
+export function dup2(proc: UserProcess, fd: number, fd2: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_DUP2', fd, fd2 });
 }
 
-export function* fstat(proc: UserProcess, fd: number): SysGen<FsStat | number> {
-  return yield* fsField(proc, { type: 'FS_FSTAT', fd }, 'stat');
+export function fstat(proc: UserProcess, fd: number): SysGen<FsStat | number> {
+  return fsField(proc, { type: 'FS_FSTAT', fd }, 'stat');
 }
 
-export function* ftruncate(proc: UserProcess, fd: number, length: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_FTRUNCATE', fd, length });
+export function ftruncate(proc: UserProcess, fd: number, length: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_FTRUNCATE', fd, length });
 }
 
-export function* fsync(proc: UserProcess, fd: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_FSYNC', fd });
+export function fsync(proc: UserProcess, fd: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_FSYNC', fd });
 }
 
 /** F_DUPFD, F_GETFD, F_SETFD, F_GETFL, F_SETFL: the result or -errno. */
-export function* fcntl(proc: UserProcess, fd: number, cmd: number, arg = 0): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_FCNTL', fd, cmd, arg });
+export function fcntl(proc: UserProcess, fd: number, cmd: number, arg = 0): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_FCNTL', fd, cmd, arg });
 }
 
 /** F_GETLK: the lock in the way (type F_UNLCK if none) or -errno. */
-export function* getlk(proc: UserProcess, fd: number, lock: FsFlock): SysGen<FsFlock | number> {
-  return yield* fsField(proc, { type: 'FS_FCNTL', fd, cmd: F_GETLK, lock }, 'lock');
+export function getlk(proc: UserProcess, fd: number, lock: FsFlock): SysGen<FsFlock | number> {
+  return fsField(proc, { type: 'FS_FCNTL', fd, cmd: F_GETLK, lock }, 'lock');
 }
 
 /** F_SETLK (or F_SETLKW with wait: blocks until the lock is granted). */
-export function* lock(proc: UserProcess, fd: number, lock: FsFlock, wait = false): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_FCNTL', fd, cmd: wait ? F_SETLKW : F_SETLK, lock });
+export function lock(proc: UserProcess, fd: number, lock: FsFlock, wait = false): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_FCNTL', fd, cmd: wait ? F_SETLKW : F_SETLK, lock });
 }
 
 /** [read end, write end] or -errno. */
@@ -140,71 +140,71 @@ export function* mkdir(proc: UserProcess, path: string, mode: number, owner?: { 
   return yield* chown(proc, path, owner.uid, owner.gid);
 }
 
-export function* rmdir(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_RMDIR', path });
+export function rmdir(proc: UserProcess, path: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_RMDIR', path });
 }
 
-export function* unlink(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_UNLINK', path });
+export function unlink(proc: UserProcess, path: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_UNLINK', path });
 }
 
-export function* link(proc: UserProcess, path: string, path2: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_LINK', path, path2 });
+export function link(proc: UserProcess, path: string, path2: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_LINK', path, path2 });
 }
 
-export function* rename(proc: UserProcess, from: string, to: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_RENAME', path: from, path2: to });
+export function rename(proc: UserProcess, from: string, to: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_RENAME', path: from, path2: to });
 }
 
-export function* symlink(proc: UserProcess, target: string, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_SYMLINK', target, path });
+export function symlink(proc: UserProcess, target: string, path: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_SYMLINK', target, path });
 }
 
-export function* readlink(proc: UserProcess, path: string): SysGen<string | number> {
-  return yield* fsField(proc, { type: 'FS_READLINK', path }, 'link');
+export function readlink(proc: UserProcess, path: string): SysGen<string | number> {
+  return fsField(proc, { type: 'FS_READLINK', path }, 'link');
 }
 
-export function* stat(proc: UserProcess, path: string): SysGen<FsStat | number> {
-  return yield* fsField(proc, { type: 'FS_STAT', path }, 'stat');
+export function stat(proc: UserProcess, path: string): SysGen<FsStat | number> {
+  return fsField(proc, { type: 'FS_STAT', path }, 'stat');
 }
 
-export function* lstat(proc: UserProcess, path: string): SysGen<FsStat | number> {
-  return yield* fsField(proc, { type: 'FS_LSTAT', path }, 'stat');
+export function lstat(proc: UserProcess, path: string): SysGen<FsStat | number> {
+  return fsField(proc, { type: 'FS_LSTAT', path }, 'stat');
 }
 
-export function* truncate(proc: UserProcess, path: string, length: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_TRUNCATE', path, length });
+export function truncate(proc: UserProcess, path: string, length: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_TRUNCATE', path, length });
 }
 
-export function* chdir(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_CHDIR', path });
+export function chdir(proc: UserProcess, path: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_CHDIR', path });
 }
 
-export function* chroot(proc: UserProcess, path: string): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_CHROOT', path });
+export function chroot(proc: UserProcess, path: string): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_CHROOT', path });
 }
 
-export function* chmod(proc: UserProcess, path: string, mode: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_CHMOD', path, mode });
+export function chmod(proc: UserProcess, path: string, mode: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_CHMOD', path, mode });
 }
 
 /** uid or gid -1: unchanged. */
-export function* chown(proc: UserProcess, path: string, uid: number, gid: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_CHOWN', path, uid, gid });
+export function chown(proc: UserProcess, path: string, uid: number, gid: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_CHOWN', path, uid, gid });
 }
 
 /** Times in seconds; none: now. */
-export function* utime(proc: UserProcess, path: string, times?: { atime: number; mtime: number }): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_UTIME', path, ...times });
+export function utime(proc: UserProcess, path: string, times?: { atime: number; mtime: number }): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_UTIME', path, ...times });
 }
 
 /** The previous mask. */
-export function* umask(proc: UserProcess, mask: number): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_UMASK', mask });
+export function umask(proc: UserProcess, mask: number): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_UMASK', mask });
 }
 
-export function* sync(proc: UserProcess): SysGen<number> {
-  return yield* fsStatus(proc, { type: 'FS_SYNC' });
+export function sync(proc: UserProcess): SysGen<number> {
+  return fsStatus(proc, { type: 'FS_SYNC' });
 }
 
 /** Every entry of a directory, '.' and '..' included. */

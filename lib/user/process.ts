@@ -64,10 +64,12 @@ export class UserProcess {
     return typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>);
   }
 
-  /** A system call whose reply status is the result (>= 0) or -errno. */
+  /** A system call whose reply status is the result (>= 0) or -errno (call's body, not a call of it: one generator frame). */
   *status(server: string, msg: Message): SysGen<number> {
-    const r = yield* this.call(server, msg);
-    return typeof r === 'number' ? r : r.status;
+    const reply: Envelope | number = yield sendrec(this.ctx.endpointOf(server), msg);
+    const pending = this.takePending();
+    if (pending !== null) yield* this.runHandlers(pending);
+    return typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>).status;
   }
 
   /** Spend CPU time; a caught signal interrupts it, runs, and the work goes on. */

@@ -35,13 +35,25 @@ export const MODIFYING_CALLS: ReadonlySet<string> = new Set([
   'FS_CHMOD', 'FS_CHOWN', 'FS_UTIME', 'FS_OPEN', 'FS_WRITEFD', 'FS_FTRUNCATE', 'FS_SETFILECON',
 ]);
 
-function guard<M extends Message>(fs: FsState, h: (m: Envelope<M>) => Gen<Message | null>): Handler<M> {
+function guard<M extends Message>(fs: FsState, type: string, h: (m: Envelope<M>) => Gen<Message | null>): Handler<M> {
+  return guardUser(fs, type, (m) => h(m));
+}
+
+/**
+ * A handler wrapped in the request discipline: an undo log around a call
+ * that changes the file system (rolled back on FsError), the error reply,
+ * the put/put check. With `user`, the handler acts for the caller's Fproc.
+ * One generator per request (issue 20): the Fproc lookup and the handler's
+ * own generator are the only others, and the lookup is one only the first time.
+ */
+function guardUser<M extends Message>(fs: FsState, type: string, h: (m: Envelope<M>, p: Fproc) => Gen<Message | null>, user = false): Handler<M> {
+  const undoable = MODIFYING_CALLS.has(type);
   return function* (m) {
-    const undoable = MODIFYING_CALLS.has(m.type);
     if (undoable) startUndo(fs);
     let reply: Message | null;
     try {
-      reply = yield* h(m);
+      const p = user ? fs.procs.byEndpoint.get(m.source) ?? (yield* procOf(fs, m.source)) : (null as unknown as Fproc);
+      reply = yield* h(m, p);
     } catch (err) {
       if (!(err instanceof FsError)) throw err;
       checkHolds(fs, m.type);
@@ -171,20 +183,18 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
 export function fsCallTable(fs: FsState): CallTable {
   const table: Record<string, Handler<any>> = {};
   for (const [type, call] of Object.entries(userCalls(fs)) as [string, UserCall<FsRequestType & FsRequest['type']>][]) {
-    table[type] = guard(fs, function* (m: Envelope<FsRequest>) {
-      return yield* call(m as never, yield* procOf(fs, m.source));
-    });
+    table[type] = guardUser(fs, type, (m: Envelope<FsRequest>, p: Fproc) => call(m as never, p), true);
   }
-  const fromPm = <M extends Message>(h: (m: Envelope<M>) => Gen<Message>): Handler<M> => guard(fs, function* (m: Envelope<M>) {
+  const fromPm = <M extends Message>(type: string, h: (m: Envelope<M>) => Gen<Message>): Handler<M> => guard(fs, type, function* (m: Envelope<M>) {
     if (fs.ctx !== null && m.source !== fs.ctx.endpointOf('pm')) return fsReply(-EPERM, { message: `${m.type} comes only from pm` });
     return yield* h(m);
   });
-  table.FS_PM_FORK = fromPm((m) => pmFork(fs, m as never));
-  table.FS_PM_EXIT = fromPm((m) => pmExit(fs, m as never));
-  table.FS_PM_SETUID = fromPm((m) => pmSetuid(fs, m as never));
-  table.FS_PM_EXEC = fromPm((m) => pmExec(fs, m as never));
-  table.FS_PM_UNPAUSE = fromPm((m) => pmUnpause(fs, m as never));
-  table.FS_PM_SETCON = fromPm((m) => pmSetcon(fs, m as never));
+  table.FS_PM_FORK = fromPm('FS_PM_FORK', (m) => pmFork(fs, m as never));
+  table.FS_PM_EXIT = fromPm('FS_PM_EXIT', (m) => pmExit(fs, m as never));
+  table.FS_PM_SETUID = fromPm('FS_PM_SETUID', (m) => pmSetuid(fs, m as never));
+  table.FS_PM_EXEC = fromPm('FS_PM_EXEC', (m) => pmExec(fs, m as never));
+  table.FS_PM_UNPAUSE = fromPm('FS_PM_UNPAUSE', (m) => pmUnpause(fs, m as never));
+  table.FS_PM_SETCON = fromPm('FS_PM_SETCON', (m) => pmSetcon(fs, m as never));
   // Socket descriptors go to INET (socket.ts).
   Object.assign(table, socketCalls(fs));
   return table;
@@ -204,40 +214,41 @@ const isFlock = (v: unknown): boolean => {
 
 /** Field checks per request type: a malformed message gets EINVAL before any handler runs. */
 export function validateRequest(m: Envelope): number {
-  const f = m as Envelope & Record<string, unknown>;
-  const ok = ((): boolean => {
-    switch (m.type) {
-      case 'FS_CREATE': case 'FS_MKDIR': return isStr(f.path) && isNat(f.mode) && isOptInt(f.uid) && isOptInt(f.gid);
-      case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && isNat(f.grant) && isNat(f.bytes);
-      case 'FS_TRUNCATE': return isStr(f.path) && isNat(f.length);
-      case 'FS_STAT': case 'FS_LSTAT': case 'FS_UNLINK': case 'FS_RMDIR': case 'FS_READLINK': case 'FS_CHDIR': case 'FS_CHROOT': return isStr(f.path);
-      case 'FS_GETDENTS': return isStr(f.path) && isNat(f.index) && isNat(f.count);
-      case 'FS_LINK': case 'FS_RENAME': return isStr(f.path) && isStr(f.path2);
-      case 'FS_SYMLINK': return isStr(f.target) && isStr(f.path);
-      case 'FS_CHMOD': return isStr(f.path) && isNat(f.mode);
-      case 'FS_CHOWN': return isStr(f.path) && isInt(f.uid) && isInt(f.gid);
-      case 'FS_UMASK': return isNat(f.mask);
-      case 'FS_UTIME': return isStr(f.path) && isOptNat(f.atime) && isOptNat(f.mtime);
-      case 'FS_OPEN': return isStr(f.path) && isNat(f.flags) && isOptNat(f.mode);
-      case 'FS_CLOSE': case 'FS_DUP': case 'FS_FSTAT': case 'FS_FSYNC': return isInt(f.fd);
-      case 'FS_READFD': case 'FS_WRITEFD': return isInt(f.fd) && isNat(f.grant) && isNat(f.bytes);
-      case 'FS_LSEEK': return isInt(f.fd) && isInt(f.offset) && isInt(f.whence);
-      case 'FS_DUP2': return isInt(f.fd) && isInt(f.fd2);
-      case 'FS_FTRUNCATE': return isInt(f.fd) && isNat(f.length);
-      case 'FS_FCNTL': return isInt(f.fd) && isInt(f.cmd) && isOptInt(f.arg) && (f.lock === undefined || isFlock(f.lock));
-      case 'FS_PM_FORK': return isInt(f.parent) && isInt(f.child) && isInt(f.pid) && isNat(f.uid) && isNat(f.gid);
-      case 'FS_PM_EXIT': case 'FS_PM_UNPAUSE': return isInt(f.endpoint);
-      case 'FS_PM_SETUID': return isInt(f.endpoint) && isNat(f.uid) && isNat(f.gid);
-      case 'FS_PM_EXEC': return isInt(f.endpoint) && isStr(f.path);
-      case 'FS_GETFILECON': return isStr(f.path);
-      case 'FS_SETFILECON': return isStr(f.path) && isStr(f.context);
-      case 'FS_SETFSCREATE': return f.context === null || isStr(f.context);
-      case 'FS_PM_SETCON': return isInt(f.endpoint) && isStr(f.context) && (f.exec === undefined || typeof f.exec === 'boolean');
-      case 'FS_SOCKET': return f.kind === 'stream' || f.kind === 'dgram';
-      case 'FS_SOCKCALL': return isInt(f.fd) && isStr(f.op) && isOptNat(f.port) && isOptNat(f.addr) && (f.data === undefined || isStr(f.data)) && isOptNat(f.bytes);
-      case 'INET_DONE': return isInt(f.proc) && isInt(f.fd) && isInt(f.status);
-      default: return true;
-    }
-  })();
-  return ok ? 0 : EINVAL;
+  return fieldsOk(m as Envelope & Record<string, unknown>) ? 0 : EINVAL;
+}
+
+/** A plain function, not a closure made per request. */
+function fieldsOk(f: Envelope & Record<string, unknown>): boolean {
+  switch (f.type) {
+    case 'FS_CREATE': case 'FS_MKDIR': return isStr(f.path) && isNat(f.mode) && isOptInt(f.uid) && isOptInt(f.gid);
+    case 'FS_READ': case 'FS_WRITE': return isStr(f.path) && isNat(f.position) && isNat(f.grant) && isNat(f.bytes);
+    case 'FS_TRUNCATE': return isStr(f.path) && isNat(f.length);
+    case 'FS_STAT': case 'FS_LSTAT': case 'FS_UNLINK': case 'FS_RMDIR': case 'FS_READLINK': case 'FS_CHDIR': case 'FS_CHROOT': return isStr(f.path);
+    case 'FS_GETDENTS': return isStr(f.path) && isNat(f.index) && isNat(f.count);
+    case 'FS_LINK': case 'FS_RENAME': return isStr(f.path) && isStr(f.path2);
+    case 'FS_SYMLINK': return isStr(f.target) && isStr(f.path);
+    case 'FS_CHMOD': return isStr(f.path) && isNat(f.mode);
+    case 'FS_CHOWN': return isStr(f.path) && isInt(f.uid) && isInt(f.gid);
+    case 'FS_UMASK': return isNat(f.mask);
+    case 'FS_UTIME': return isStr(f.path) && isOptNat(f.atime) && isOptNat(f.mtime);
+    case 'FS_OPEN': return isStr(f.path) && isNat(f.flags) && isOptNat(f.mode);
+    case 'FS_CLOSE': case 'FS_DUP': case 'FS_FSTAT': case 'FS_FSYNC': return isInt(f.fd);
+    case 'FS_READFD': case 'FS_WRITEFD': return isInt(f.fd) && isNat(f.grant) && isNat(f.bytes);
+    case 'FS_LSEEK': return isInt(f.fd) && isInt(f.offset) && isInt(f.whence);
+    case 'FS_DUP2': return isInt(f.fd) && isInt(f.fd2);
+    case 'FS_FTRUNCATE': return isInt(f.fd) && isNat(f.length);
+    case 'FS_FCNTL': return isInt(f.fd) && isInt(f.cmd) && isOptInt(f.arg) && (f.lock === undefined || isFlock(f.lock));
+    case 'FS_PM_FORK': return isInt(f.parent) && isInt(f.child) && isInt(f.pid) && isNat(f.uid) && isNat(f.gid);
+    case 'FS_PM_EXIT': case 'FS_PM_UNPAUSE': return isInt(f.endpoint);
+    case 'FS_PM_SETUID': return isInt(f.endpoint) && isNat(f.uid) && isNat(f.gid);
+    case 'FS_PM_EXEC': return isInt(f.endpoint) && isStr(f.path);
+    case 'FS_GETFILECON': return isStr(f.path);
+    case 'FS_SETFILECON': return isStr(f.path) && isStr(f.context);
+    case 'FS_SETFSCREATE': return f.context === null || isStr(f.context);
+    case 'FS_PM_SETCON': return isInt(f.endpoint) && isStr(f.context) && (f.exec === undefined || typeof f.exec === 'boolean');
+    case 'FS_SOCKET': return f.kind === 'stream' || f.kind === 'dgram';
+    case 'FS_SOCKCALL': return isInt(f.fd) && isStr(f.op) && isOptNat(f.port) && isOptNat(f.addr) && (f.data === undefined || isStr(f.data)) && isOptNat(f.bytes);
+    case 'INET_DONE': return isInt(f.proc) && isInt(f.fd) && isInt(f.status);
+    default: return true;
+  }
 }
