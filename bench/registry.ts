@@ -8,6 +8,7 @@ import { ipcBenchmark } from './ipc.js';
 import { fsBenchmark } from './fs.js';
 import { ticklessBenchmark } from './tickless.js';
 import { diskBenchmark } from './disk.js';
+import { traceBenchmark } from './trace.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -20,4 +21,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, traceBenchmark];

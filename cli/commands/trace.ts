@@ -216,6 +216,8 @@ async function withOutput(path: string | undefined, body: (out: Output) => Promi
   } finally {
     await out.close();
   }
+  // `mksim bench trace` measures each command's peak memory in its own process.
+  if (process.env.MKSIM_REPORT_MAXRSS === '1') process.stderr.write(`maxRSS=${process.resourceUsage().maxRSS}\n`);
 }
 
 export function register(program: Command): void {
