@@ -10,6 +10,7 @@ import { ticklessBenchmark } from './tickless.js';
 import { diskBenchmark } from './disk.js';
 import { vmBenchmark } from './vm.js';
 import { netBenchmark } from './net.js';
+import { traceBenchmark } from './trace.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -22,4 +23,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, vmBenchmark, netBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, vmBenchmark, netBenchmark, traceBenchmark];

@@ -4,6 +4,7 @@
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
  *   mksim trace export FILE --format perfetto|chrome|mermaid|html [-o OUT] [--max N]
+ *   mksim trace export FILE --format timeline -o DIR            a viewer for any size: index.html + chunks
  * Entry points for tests: viewTrace, statsTrace, diffTrace, exportTrace.
  */
 import { basename } from 'node:path';
@@ -23,6 +24,7 @@ import { followTrace } from '../trace/follow.js';
 import { iterateTrace } from '../trace/reader.js';
 import { formatStats, TraceStats } from '../trace/stats.js';
 import { TraceView } from '../trace/view.js';
+import { TimelineExport, type TimelineMeta } from '../trace/timeline.js';
 
 export interface FilterFlags {
   actor?: string[];
@@ -49,7 +51,7 @@ export interface ExportFlags extends FilterFlags {
   max?: string;
 }
 
-const EXPORT_FORMATS = ['perfetto', 'chrome', 'mermaid', 'html'] as const;
+const EXPORT_FORMATS = ['perfetto', 'chrome', 'mermaid', 'html', 'timeline'] as const;
 /** Bytes an export gathers before it writes (and waits for the output to drain). */
 const EXPORT_FLUSH_BYTES = 1 << 18;
 
@@ -143,6 +145,7 @@ export async function diffTrace(pathA: string, pathB: string, flags: { json?: bo
 /** Write an export of the trace at `path` to `out`; returns the number of records read. */
 export async function exportTrace(path: string, flags: ExportFlags, out: Output): Promise<number> {
   const format = flags.format;
+  if (format === 'timeline') throw new UsageError('--format timeline writes a directory: give -o DIR');
   if (format === undefined || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${format ?? ''}'`);
   }
@@ -209,6 +212,29 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
   return count;
 }
 
+/** The timeline viewer: a directory, written chunk by chunk as the trace is read. */
+export async function exportTimeline(path: string, flags: ExportFlags): Promise<TimelineMeta> {
+  if (flags.output === undefined) throw new UsageError('--format timeline writes a directory: give -o DIR');
+  const filter = new TraceFilter(filterOptions(flags));
+  const progress = createProgress('export timeline', { unit: 'bytes' });
+  let timeline: TimelineExport;
+  try {
+    timeline = new TimelineExport(flags.output);
+  } catch (err) {
+    throw new OperationError(`cannot write ${flags.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  try {
+    for await (const rec of iterateTrace(path, { onBytes: (done, total) => progress.update(done, total) })) {
+      if (filter.pastWindow(rec)) break;
+      if (rec.ev === 'header' || filter.accepts(rec)) timeline.add(rec);
+    }
+  } finally {
+    progress.finish();
+  }
+  checkMatched(filter, path);
+  return timeline.finish(basename(path));
+}
+
 async function withOutput(path: string | undefined, body: (out: Output) => Promise<void>): Promise<void> {
   const out = openOutput(path);
   try {
@@ -216,6 +242,8 @@ async function withOutput(path: string | undefined, body: (out: Output) => Promi
   } finally {
     await out.close();
   }
+  // `mksim bench trace` measures each command's peak memory in its own process.
+  if (process.env.MKSIM_REPORT_MAXRSS === '1') process.stderr.write(`maxRSS=${process.resourceUsage().maxRSS}\n`);
 }
 
 export function register(program: Command): void {
@@ -281,6 +309,10 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'write here instead of standard output')
     .option('--max <n>', `mermaid: most lines in the diagram (default ${DEFAULT_MERMAID_MAX})`))
     .action(async (file: string, flags: ExportFlags) => {
+      if (flags.format === 'timeline') {
+        await exportTimeline(file, flags);
+        return;
+      }
       await withOutput(flags.output, async (out) => {
         await exportTrace(file, flags, out);
       });

@@ -293,13 +293,33 @@ export const VIEWER_SCRIPT = String.raw`
   }
   function goTo(i) {
     var k = S.vis.indexOf(i);
-    if (k < 0) return;
+    if (k < 0) {
+      // A chain link to a message the filters hide: say so (and offer to show it) rather than do nothing.
+      var m = M[i], note = $('chain-note');
+      var text = '#' + m[5] + ' ' + types[m[4]] + ' (' + lanes[m[2]] + ' → ' + lanes[m[3]] + ') is hidden by the filters. ';
+      if (!note) { $('details').insertAdjacentHTML('afterbegin', '<p id="chain-note" class="hint"></p>'); note = $('chain-note'); }
+      note.textContent = text;
+      note.insertAdjacentHTML('beforeend', '<a data-show="' + i + '">show it</a>');
+      return;
+    }
     diagram.scrollTop = yOfRow(k) - diagram.clientHeight / 2;
     select(i);
+  }
+  function showHidden(i) {
+    var m = M[i];
+    [[S.laneOn, m[2], 'actor-' + lanes[m[2]]], [S.laneOn, m[3], 'actor-' + lanes[m[3]]], [S.typeOn, m[4], 'type-' + types[m[4]]]].forEach(function (f) {
+      f[0][f[1]] = true;
+      var box = document.querySelector('input[name="' + CSS.escape(f[2]) + '"]');
+      if (box) box.checked = true;
+    });
+    applyFilters();
+    goTo(i);
   }
   $('details').addEventListener('click', function (e) {
     var a = e.target.closest('a[data-goto]');
     if (a) goTo(+a.dataset.goto);
+    var show = e.target.closest('a[data-show]');
+    if (show) showHidden(+show.dataset.show);
   });
   svg.addEventListener('click', function (e) {
     if (S.dragged) return;

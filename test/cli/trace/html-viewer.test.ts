@@ -118,6 +118,21 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chr
     expect(errors).toEqual([]);
   });
 
+  it('a chain link to a message the filters hide says so and offers to show it (issue 19 finding 1)', async () => {
+    await page.goto('file://' + (await htmlFile(join(FIXTURES, 'small.jsonl'))));
+    await page.waitForSelector('.msg');
+    await page.locator('input[data-kind="type"][name="type-READ"]').uncheck();
+    await page.locator('.msg[data-type="DEV_READ"]').first().click();
+    const cause = page.locator('#chain-up a[data-goto]').first();
+    expect(await cause.textContent()).toMatch(/^#1 alice → fs READ$/);
+    await cause.click();
+    expect(await page.textContent('#chain-note')).toBe('#1 READ (alice → fs) is hidden by the filters. show it');
+    await page.locator('#chain-note a[data-show]').click();
+    expect(await page.locator('input[name="type-READ"]').isChecked()).toBe(true);
+    expect(await page.textContent('#payload')).toContain('"block": 14');
+    expect(errors).toEqual([]);
+  });
+
   it('the exported small fixture opens with the Mermaid-escaped message intact', async () => {
     await page.goto('file://' + (await htmlFile(join(FIXTURES, 'small.jsonl'))));
     await page.waitForSelector('.msg');

@@ -1,0 +1,173 @@
+/*
+ * Export a trace as a timeline viewer for any size: a directory with index.html,
+ * meta.js and chunks/NNNNNN.js, each chunk CHUNK_ROWS messages in a compact binary
+ * form (base64 in a script, which a page opened from file:// may load where fetch
+ * may not). The page loads only the chunks in view (cli/trace/timeline-viewer.ts).
+ *   TimelineExport(dir)    add(rec) for each record (in order), then finish(title)
+ *   ROW_BYTES, CHUNK_ROWS  the row layout: f64 tSendNs, f64 tDeliverNs (-1: not delivered),
+ *                          f64 id, f64 cause (-1: none), u16 src lane, u16 dst lane, u16 type, u8 kind, u8 0
+ * Rows are kept until the chunk after theirs is full, so a delivery later than
+ * that leaves its row's tDeliverNs at -1 (memory stays two chunks, whatever the size).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TraceRecord } from '../../kernel/index.js';
+import { extraFields } from './format.js';
+import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './html.js';
+import { isMessage, isNewMessage } from './records.js';
+import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
+
+export const ROW_BYTES = 40;
+export const CHUNK_ROWS = 1 << 16;
+const MAX_NAMES = 1 << 16;
+
+export interface TimelineMeta {
+  readonly title: string;
+  readonly header: Record<string, unknown> | null;
+  readonly lanes: string[];
+  readonly types: string[];
+  readonly total: number;
+  readonly chunkRows: number;
+  /** Per chunk: first send time, last send time, first id, latest delivery. */
+  readonly chunks: [number, number, number, number][];
+  readonly endNs: number;
+}
+
+interface Chunk {
+  readonly nr: number;
+  readonly buf: Buffer;
+  rows: number;
+  firstNs: number;
+  lastNs: number;
+  firstId: number;
+  maxEndNs: number;
+}
+
+export class TimelineExport {
+  private readonly laneIndex = new Map<string, number>();
+  private readonly typeIndex = new Map<string, number>();
+  private readonly meta: { lanes: string[]; types: string[]; chunks: [number, number, number, number][]; header: Record<string, unknown> | null; endNs: number; total: number } =
+    { lanes: [], types: [], chunks: [], header: null, endNs: 0, total: 0 };
+  /** The chunk being filled and the one before it (still open for deliveries). */
+  private current: Chunk;
+  private previous: Chunk | null = null;
+  /** Where an undelivered message's row is: chunk number and row. */
+  private readonly rowOf = new Map<number, { chunk: Chunk; row: number }>();
+
+  constructor(private readonly dir: string) {
+    mkdirSync(join(dir, 'chunks'), { recursive: true });
+    this.current = this.newChunk(0);
+  }
+
+  private newChunk(nr: number): Chunk {
+    return { nr, buf: Buffer.alloc(CHUNK_ROWS * ROW_BYTES), rows: 0, firstNs: 0, lastNs: 0, firstId: 0, maxEndNs: 0 };
+  }
+
+  private intern(index: Map<string, number>, list: string[], name: string): number {
+    let i = index.get(name);
+    if (i === undefined) {
+      if (list.length >= MAX_NAMES) return MAX_NAMES - 1;
+      i = list.length;
+      index.set(name, i);
+      list.push(name);
+    }
+    return i;
+  }
+
+  add(rec: TraceRecord): void {
+    this.meta.endNs = rec.t;
+    if (rec.ev === 'header') {
+      this.meta.header ??= extraFields(rec);
+      return;
+    }
+    if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.intern(this.laneIndex, this.meta.lanes, rec.proc);
+    if (isNewMessage(rec)) {
+      const c = this.current;
+      const at = c.rows * ROW_BYTES;
+      const kind = rec.ev === 'reply' ? KIND_REPLY : rec.ev === 'notify' ? KIND_NOTIFY : rec.async === true ? KIND_ASYNC : KIND_SEND;
+      c.buf.writeDoubleLE(rec.t, at);
+      c.buf.writeDoubleLE(-1, at + 8);
+      c.buf.writeDoubleLE(rec.id, at + 16);
+      c.buf.writeDoubleLE(rec.cause ?? -1, at + 24);
+      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, rec.src), at + 32);
+      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, rec.dst), at + 34);
+      c.buf.writeUInt16LE(this.intern(this.typeIndex, this.meta.types, rec.type), at + 36);
+      c.buf.writeUInt8(kind, at + 38);
+      if (c.rows === 0) {
+        c.firstNs = rec.t;
+        c.firstId = rec.id;
+      }
+      c.lastNs = rec.t;
+      c.maxEndNs = Math.max(c.maxEndNs, rec.t);
+      this.rowOf.set(rec.id, { chunk: c, row: c.rows });
+      c.rows++;
+      this.meta.total++;
+      if (c.rows === CHUNK_ROWS) this.rotate();
+      return;
+    }
+    if (isMessage(rec)) {
+      const where = this.rowOf.get(rec.id);
+      if (where === undefined) return;
+      this.rowOf.delete(rec.id);
+      where.chunk.buf.writeDoubleLE(rec.t, where.row * ROW_BYTES + 8);
+      where.chunk.maxEndNs = Math.max(where.chunk.maxEndNs, rec.t);
+    }
+  }
+
+  private rotate(): void {
+    if (this.previous !== null) this.flush(this.previous);
+    this.previous = this.current;
+    this.current = this.newChunk(this.current.nr + 1);
+  }
+
+  private flush(c: Chunk): void {
+    // Its undelivered rows stay at -1: forget them, so the map stays bounded.
+    for (let r = 0; r < c.rows; r++) this.rowOf.delete(c.buf.readDoubleLE(r * ROW_BYTES + 16));
+    const data = c.buf.subarray(0, c.rows * ROW_BYTES).toString('base64');
+    writeFileSync(join(this.dir, 'chunks', chunkName(c.nr)), `mksimChunk(${c.nr},"${data}");\n`);
+    this.meta.chunks[c.nr] = [c.firstNs, c.lastNs, c.firstId, c.maxEndNs];
+  }
+
+  finish(title: string): TimelineMeta {
+    if (this.previous !== null) this.flush(this.previous);
+    if (this.current.rows > 0) this.flush(this.current);
+    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta };
+    writeFileSync(join(this.dir, 'meta.js'), `mksimMeta(${JSON.stringify(meta).replace(/<\//g, '<\\/')});\n`);
+    writeFileSync(join(this.dir, 'index.html'), page(title));
+    return meta;
+  }
+}
+
+export function chunkName(nr: number): string {
+  return `${String(nr).padStart(6, '0')}.js`;
+}
+
+function page(title: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · mksim timeline</title>
+<style>${TIMELINE_CSS}</style>
+</head>
+<body>
+<header id="bar">
+  <strong>mksim timeline</strong> <span id="title">${escapeHtml(title)}</span>
+  <span class="spacer"></span>
+  <button id="first" title="first message (Home)">⇤</button>
+  <button id="zoom-out" title="zoom out (-)">−</button><button id="zoom-in" title="zoom in (+)">+</button><button id="fit" title="whole trace (0)">fit</button>
+  <button id="last" title="last message (End)">⇥</button>
+  <label>go to <input id="goto" size="10" placeholder="#id"></label>
+  <span id="status" aria-live="polite"></span>
+</header>
+<main>
+  <div id="view" tabindex="0"><canvas id="canvas"></canvas></div>
+  <aside id="details"><p class="hint">Click an arrow for its message. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
+</main>
+<script>${TIMELINE_SCRIPT}</script>
+<script src="meta.js"></script>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,121 @@
+/*
+ * The timeline viewer (trace export --format timeline -o DIR) in headless Chromium
+ * (Debian's chromium, driven by playwright-core): tracks per actor, arrows on a time
+ * axis, chunks loaded on demand, and a 2,000,000-message trace whose last message is
+ * reached (issue 19 item 3, finding 1). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1.
+ */
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeTrace } from '../../../bench/trace-synth.js';
+import { exportTimeline } from '../../../cli/commands/trace.js';
+import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
+import { FIXTURES, tempDir } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'img') : tempDir();
+
+interface Timeline {
+  state: { drawn: unknown[]; selected: { id: number } | null; laneTop: number };
+  goToId(id: number): void;
+  goToLast(): void;
+  meta(): { total: number; lanes: string[]; chunks: unknown[] } | null;
+  loadedChunks(): number;
+}
+const tl = 'window.mksimTimeline';
+
+describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in Chromium)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mksim-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      viewport: { width: 1400, height: 700 },
+    });
+    page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await context.route(/^(?!file:)/, (route) => {
+      errors.push(`network request: ${route.request().url()}`);
+      return route.abort();
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  const settled = (): Promise<unknown> => page.waitForFunction(() => {
+    const v = (window as unknown as { mksimTimeline?: Timeline }).mksimTimeline;
+    return v !== undefined && v.meta() !== null && document.getElementById('view')!.dataset.loading === '0' && v.state.drawn.length > 0;
+  }, undefined, { timeout: 30_000 });
+
+  it('draws the small trace as arrows between actor tracks; a cause link goes there, or says it was filtered out', async () => {
+    const dir = tempDir();
+    const meta = await exportTimeline(join(FIXTURES, 'small.jsonl'), { format: 'timeline', output: dir });
+    expect(meta.total).toBe(60);
+    expect(meta.lanes).toEqual(expect.arrayContaining(['clock', 'disk', 'fs', 'alice', 'bob']));
+    await page.goto('file://' + join(dir, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await settled();
+    expect(await page.textContent('#status')).toContain('of 60 messages drawn');
+    // DEV_READ #2 was caused by alice's READ #1.
+    await page.evaluate(`${tl}.goToId(2)`);
+    await page.waitForFunction(() => document.querySelector('#details h3')?.textContent === '#2 DEV_READ');
+    expect(await page.textContent('#details')).toMatch(/from\s*fs\s*to\s*disk/);
+    await page.locator('#details a[data-id="1"]').click();
+    await page.waitForFunction(() => document.querySelector('#details h3')?.textContent === '#1 READ');
+    expect(await page.textContent('#details')).toContain('nothing: a root');
+    await page.screenshot({ path: join(SHOTS, 'trace-timeline-small.png') });
+
+    // Only the DEV_READs exported: the READ that caused one is not in the export, and its link says so.
+    const late = tempDir();
+    await exportTimeline(join(FIXTURES, 'small.jsonl'), { format: 'timeline', output: late, type: ['DEV_READ'] });
+    await page.goto('file://' + join(late, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await settled();
+    await page.evaluate(`${tl}.goToId(2)`);
+    await page.waitForFunction(() => document.querySelector('#details h3')?.textContent === '#2 DEV_READ');
+    await page.locator('#details a[data-id="1"]').click();
+    await page.waitForSelector('#chain-note');
+    expect(await page.textContent('#chain-note')).toBe('message #1 is not in this export (left out by its filters, or never sent)');
+    await page.evaluate(`${tl}.goToId(999999)`);
+    await page.waitForSelector('#chain-note');
+    expect(await page.textContent('#chain-note')).toContain('#999999 is not in this export');
+    expect(errors).toEqual([]);
+  });
+
+  it('opens 2,000,000 messages, loads only the chunks in view, and reaches the last message', async () => {
+    const dir = tempDir();
+    const timeline = new TimelineExport(dir);
+    const made = synthesizeTrace({ messages: 2_000_000, clients: 12 }, (rec) => timeline.add(rec));
+    const meta = timeline.finish('2M');
+    expect(meta.total).toBe(made.messages);
+    expect(meta.chunks.length).toBe(Math.ceil(made.messages / CHUNK_ROWS));
+    // No one file holds the trace: the page and its index are small, the chunks bounded.
+    expect(statSync(join(dir, 'index.html')).size).toBeLessThan(100_000);
+    for (const f of readdirSync(join(dir, 'chunks')).slice(0, 3)) expect(statSync(join(dir, 'chunks', f)).size).toBeLessThan(CHUNK_ROWS * 40 * 1.4 + 100);
+
+    await page.goto('file://' + join(dir, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await settled();
+    expect(await page.textContent('#status')).toContain('of 2,000,000 messages drawn');
+    // 15 actors in 700 px: the lanes past the window are reached by scrolling, names kept at the left.
+    await page.locator('#view').focus();
+    await page.keyboard.press('End');
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent?.startsWith(`#${id} `) === true, made.messages);
+    await settled();
+    expect(await page.evaluate(`${tl}.state.selected.id`)).toBe(made.messages);
+    expect(await page.evaluate(`${tl}.loadedChunks()`)).toBeLessThanOrEqual(12);
+    expect(await page.textContent('#details')).toContain('READ_REPLY');
+    // Follow its chain back to the request it answers.
+    await page.locator('#details a[data-id]').click();
+    await page.waitForFunction(() => /READ$/.test(document.querySelector('#details h3')?.textContent ?? ''));
+    await settled();
+    await page.screenshot({ path: join(SHOTS, 'trace-timeline-2m.png') });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
