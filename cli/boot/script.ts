@@ -11,6 +11,7 @@
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
+import { REPLACEMENT_NAMES } from '../../servers/fs/replacement.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
 
@@ -106,7 +107,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 
 export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
   disk: {
-    positional: ['name'], repeatable: true, summary: 'disk NAME [image=PATH] [create=SIZE] [block-size=N] [model=NAME|FILE.json] [sched=fcfs|sstf|look|clook]',
+    positional: ['name'], repeatable: true, summary: 'disk NAME [image=PATH] [create=SIZE] [block-size=N] [model=NAME|FILE.json] [sched=fcfs|sstf|look|clook|FILE]',
     keys: {
       image: { kind: 'path', summary: 'image file (in memory when absent)' },
       create: { kind: 'size', min: 1, max: MAX_DISK_BYTES, summary: 'make a fresh image of this size (and a file system on it)' },
@@ -114,16 +115,17 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       'block-size': { kind: 'int', min: 512, max: 32_768, summary: 'file system block size for create (1024 or 4096)' },
       inodes: { kind: 'int', summary: 'inode count for create' },
       model: { kind: 'path', summary: 'timing model: hp97560, ramdisk, or a JSON file' },
-      sched: { kind: 'word', values: ['fcfs', 'sstf', 'look', 'clook'], summary: 'request scheduling policy' },
+      sched: { kind: 'plugin', values: ['fcfs', 'sstf', 'look', 'clook'], summary: 'request scheduling policy (or a student\'s .mjs/.js/.ts)' },
     },
   },
   fs: {
-    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps', 'trust-links'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps] [trust-links]',
+    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps', 'trust-links'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [replacement=lru|FILE] [readonly] [trust-bitmaps] [trust-links]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
       cache: { kind: 'int', min: MIN_CACHE_BUFFERS, max: MAX_CACHE_BUFFERS, summary: 'buffer cache size in blocks' },
       robust: onOff,
       elevator: onOff,
+      replacement: { kind: 'plugin', values: REPLACEMENT_NAMES, summary: 'buffer-cache replacement: lru (MINIX\'s, the default) or a student\'s .mjs/.js/.ts' },
       context: { kind: 'context', summary: 'mount-wide security context' },
     },
   },
@@ -143,9 +145,9 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   sched: {
-    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}`,
+    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}|FILE`,
     keys: {
-      policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
+      policy: { kind: 'plugin', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
     },
   },
   cpu: {
