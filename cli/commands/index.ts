@@ -23,6 +23,7 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<CommandModule>> =
   ['audit2allow', () => import('./audit2allow.js')],
   ['clock', () => import('./clock.js')],
   ['crashtest', () => import('./crashtest.js')],
+  ['new', () => import('./new.js')],
 ]);
 
 /**
