@@ -74,6 +74,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   setcon: { args: ['context'], required: 1, summary: 'setcon CONTEXT: take a new context now (process:setcurrent + dyntransition)' },
   setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
+  nprocs: { args: [], required: 0, summary: 'nprocs: print how many processes PM knows' },
 };
 
 export { SIGNAL_NAMES };

@@ -32,6 +32,7 @@ export type CommandImpl = (proc: UserProcess, c: SimpleCommand) => SysGen<number
 
 const processCommands: Readonly<Record<string, CommandImpl>> = {
   *echo(proc, c) { proc.print(c.args.join(' ')); return 0; },
+  *nprocs(proc) { const n = yield* pm.getnprocs(proc); if (n >= 0) proc.print(`${n} processes`); return n; },
   *spin(proc, c) { yield* proc.spin(parseDurationNs(c.args[0]!)!); return 0; },
   *nice(proc, c) { return yield* pm.setpriority(proc, { nice: parseIntStrict(c.args[0]!)! }); },
   *sleep(proc, c) { return yield* pm.nanosleep(proc, parseDurationNs(c.args[0]!)!); },
