@@ -48,6 +48,10 @@ import { UNWATCHED, type CodeWatch } from '../../lib/plugin/watch.js';
 import { CACHE_REPLACEMENT_KIND, CPU_SCHED_KIND, DISK_SCHED_KIND, loadPolicy, PROGRAM_KIND, type PolicyKind } from './plugin-kinds.js';
 import { PLUGIN_FILE_PATTERN } from './script.js';
 import { REPLACEMENTS } from '../../servers/fs/replacement.js';
+import { readerProgram } from '../../servers/reader/main.js';
+
+/** A reader's unit: a page, as `dd bs=4k`. */
+const READER_BLOCK_BYTES = 4096;
 
 export interface BootOptions {
   readonly seed: number;
@@ -256,6 +260,20 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
         ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
         ...(fsLine?.words.includes('trust-links') ? { trustLinks: true } : {}),
+      }),
+    });
+  }
+  for (const r of script.directives.filter((d) => d.keyword === 'reader')) {
+    const name = r.positional[0]!;
+    const disk = r.values.get('disk') as string | undefined;
+    if (disk === undefined || !disks.some((d) => d.positional[0] === disk)) {
+      throw new ParseError(disk === undefined ? `reader ${name} needs disk=DISK` : `reader ${name}: disk=${disk}: no disk of that name`, r.keyPos.get('disk') ?? r.pos);
+    }
+    entries.push({
+      name, priority: PRIORITY.fs, privileges: systemPrivileges(),
+      program: readerProgram({
+        driver: disk, requests: (r.values.get('requests') as number | undefined) ?? 200, depth: (r.values.get('depth') as number | undefined) ?? 8,
+        blockBytes: READER_BLOCK_BYTES, seed: options.seed ^ 0x4ead,
       }),
     });
   }

@@ -12,6 +12,7 @@ import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
 import { REPLACEMENT_NAMES } from '../../servers/fs/replacement.js';
+import { MAX_READER_DEPTH, MAX_READER_REQUESTS } from '../../servers/reader/main.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
 
@@ -156,6 +157,15 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum of user processes' },
       'ipc-cost': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of one kernel call' },
       'context-switch': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of a context switch' },
+    },
+  },
+  // A raw reader of a disk with several reads in flight (servers/reader/main.ts): the disk-scheduling lab.
+  reader: {
+    positional: ['name'], repeatable: true, summary: 'reader NAME disk=DISK [requests=N] [depth=N]',
+    keys: {
+      disk: { kind: 'word', summary: 'the disk to read' },
+      requests: { kind: 'int', min: 1, max: MAX_READER_REQUESTS, summary: 'reads of random 4 KiB blocks (default 200)' },
+      depth: { kind: 'int', min: 1, max: MAX_READER_DEPTH, summary: 'reads in flight at once (default 8)' },
     },
   },
   // Students' code (docs/extending.md): programs by name; policies are the plugin-valued keys above.

@@ -126,11 +126,13 @@ describe('disk sched=FILE', () => {
   ].join('\n'));
   file('wrong.mjs', 'export default { name: "wrong", choose() { return 0; } };\n');
 
-  it('loads and runs a student\'s disk policy (its effect end to end: examples/disk-sched.boot)', () => {
-    const script = (s: string) => `disk disk0 create=4M sched=${s}\nprocess init\n    write --bytes 20000 /a\n    sync\n    cat /a\n`;
+  it('a student\'s SSTF serves a full queue exactly as the built-in; FCFS differently (a raw reader keeps 8 reads in flight)', () => {
+    const script = (s: string) => `disk disk0 create=64M sched=${s}\nreader r0 disk=disk0 requests=60 depth=8\n`;
     const sstf = run(script('sstf'), 'disk');
     expect(sstf.code).toBe(0);
+    expect(sstf.records.length).toBeGreaterThan(60);
     expect(run(script('sstf-copy.ts'), 'disk').records).toEqual(sstf.records);
+    expect(run(script('fcfs'), 'disk').records).not.toEqual(sstf.records);
   });
 
   it('a policy without the kind\'s method is refused at its export, exit 2', () => {
