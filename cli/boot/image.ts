@@ -31,6 +31,8 @@ import { formatImage } from '../../servers/fs/tools/mkfs.js';
 import { securityServer } from '../../servers/security/main.js';
 import { pmServer } from '../../servers/pm/main.js';
 import { schedServer } from '../../servers/sched/main.js';
+import { vmServer } from '../../servers/vm/main.js';
+import { replacementPolicy } from '../../servers/vm/policies/index.js';
 import { policyNamed } from '../../servers/sched/policies.js';
 import { rsServer, type ServiceSpec } from '../../servers/rs/main.js';
 import { withSef, DEFAULT_REQUEST_DEADLINE_NS } from '../../servers/rs/sef.js';
@@ -96,7 +98,7 @@ export interface BootedSystem {
 export const WORKLOAD_DONE = 'every user process has exited';
 
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
-export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, sched: 3, fs: 4, security: 4 } as const;
+export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, sched: 3, vm: 3, fs: 4, security: 4 } as const;
 
 export function directive(script: BootScript, keyword: string): Directive | undefined {
   return script.directives.find((d) => d.keyword === keyword);
@@ -219,6 +221,24 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
       throw new ParseError(`fault names '${f.positional[0]}', which is not a disk of this script`, f.pos);
     }
   }
+  // VM (MINIX 3): address spaces, paging, swap; before PM, which tells it of init's context at start.
+  const vmLine = directive(script, 'vm');
+  const swapDisk = vmLine?.values.get('swap') as string | undefined;
+  if (vmLine !== undefined) {
+    const pageSize = (vmLine.values.get('page-size') as number | undefined) ?? 4096;
+    if ((pageSize & (pageSize - 1)) !== 0) throw new ParseError(`vm page-size=${pageSize}: not a power of two`, vmLine.keyPos.get('page-size') ?? vmLine.pos);
+    if (swapDisk !== undefined && !disks.some((d) => d.positional[0] === swapDisk)) {
+      throw new ParseError(`vm swap=${swapDisk}: no disk of that name`, vmLine.keyPos.get('swap') ?? vmLine.pos);
+    }
+    entries.push({
+      name: 'vm', priority: PRIORITY.vm, privileges: systemPrivileges(),
+      program: vmServer({
+        frames: (vmLine.values.get('frames') as number | undefined) ?? 64, pageSize,
+        policy: replacementPolicy((vmLine.values.get('replacement') as string | undefined) ?? 'clock')!,
+        swapDriver: swapDisk ?? null,
+      }),
+    });
+  }
   entries.push({
     name: 'pm', priority: PRIORITY.pm, privileges: systemPrivileges(),
     program: pmServer({
@@ -242,8 +262,10 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     entries.push({ name: 'rs', priority: PRIORITY.rs, privileges: systemPrivileges(), program: rsServer({ services: services.map((s) => s.spec) }) });
   }
   const fsLine = directive(script, 'fs');
-  if (fsLine !== undefined || disks.length > 0) {
-    const root = (fsLine?.values.get('root') as string | undefined) ?? disks[0]?.positional[0];
+  // The swap disk holds no file system.
+  const fsDisks = disks.filter((d) => d.positional[0] !== swapDisk);
+  if (fsLine !== undefined || fsDisks.length > 0) {
+    const root = (fsLine?.values.get('root') as string | undefined) ?? fsDisks[0]?.positional[0];
     if (root === undefined || !disks.some((d) => d.positional[0] === root)) {
       throw new ParseError(root === undefined ? 'fs needs a disk: add a `disk NAME ...` line' : `fs root=${root}: no disk of that name`, fsLine?.keyPos.get('root') ?? fsLine!.pos);
     }

@@ -11,8 +11,9 @@
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
-import { REPLACEMENT_NAMES } from '../../servers/fs/replacement.js';
+import { CACHE_REPLACEMENT_NAMES } from '../../servers/fs/replacement.js';
 import { MAX_READER_DEPTH, MAX_READER_REQUESTS } from '../../servers/reader/main.js';
+import { REPLACEMENT_NAMES } from '../../servers/vm/policies/index.js';
 
 export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
 
@@ -126,7 +127,7 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       cache: { kind: 'int', min: MIN_CACHE_BUFFERS, max: MAX_CACHE_BUFFERS, summary: 'buffer cache size in blocks' },
       robust: onOff,
       elevator: onOff,
-      replacement: { kind: 'plugin', values: REPLACEMENT_NAMES, summary: 'buffer-cache replacement: lru (MINIX\'s, the default) or a student\'s .mjs/.js/.ts' },
+      replacement: { kind: 'plugin', values: CACHE_REPLACEMENT_NAMES, summary: 'buffer-cache replacement: lru (MINIX\'s, the default) or a student\'s .mjs/.js/.ts' },
       context: { kind: 'context', summary: 'mount-wide security context' },
     },
   },
@@ -149,6 +150,15 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}|FILE`,
     keys: {
       policy: { kind: 'plugin', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
+    },
+  },
+  vm: {
+    positional: [], repeatable: false, summary: `vm [frames=N] [page-size=N] [replacement=${REPLACEMENT_NAMES.join('|')}] [swap=DISK]`,
+    keys: {
+      frames: { kind: 'int', min: 1, max: 65_536, summary: 'physical frames (default 64)' },
+      'page-size': { kind: 'int', min: 512, max: 65_536, summary: 'page size in bytes, a power of two (default 4096)' },
+      replacement: { kind: 'word', values: REPLACEMENT_NAMES, summary: 'page-replacement policy (default clock)' },
+      swap: { kind: 'word', summary: 'a disk of this script used as swap space (not the file system\'s)' },
     },
   },
   cpu: {

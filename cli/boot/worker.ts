@@ -167,7 +167,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
         nowView[0] = kernel.nowNs;
         Atomics.store(lengthView, 0, written);
       };
-    }, sharedWatch(input.shared, send));
+    }, undefined, sharedWatch(input.shared, send));
   } catch (e) {
     // As cli/main.ts reports an error of the in-thread run.
     send({ stream: 'err', line: formatError(e, input.debug) });

@@ -32,4 +32,4 @@ export interface CacheReplacement {
 export const lruReplacement: CacheReplacement = { name: 'lru', victim: () => 0 };
 
 export const REPLACEMENTS: Readonly<Record<string, CacheReplacement>> = { lru: lruReplacement };
-export const REPLACEMENT_NAMES = Object.keys(REPLACEMENTS);
+export const CACHE_REPLACEMENT_NAMES = Object.keys(REPLACEMENTS);
