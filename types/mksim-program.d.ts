@@ -98,6 +98,8 @@ export interface SysCalls {
   getuid(): Call<number>;
   setuid(uid: number): Call<number>;
   setgid(gid: number): Call<number>;
+  /** How many processes PM knows. */
+  getnprocs(): Call<number>;
   setpriority(params: { nice?: number; priority?: number; quantumNs?: number }): Call<number>;
   // Security (the SELinux-style server).
   getcon(): Call<string | number>;

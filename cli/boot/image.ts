@@ -49,7 +49,13 @@ import type { BootScript, Directive, ProcessBlock } from './script.js';
 import { PluginLoader } from '../../lib/plugin/loader.js';
 import { studentProgram } from '../../lib/plugin/program.js';
 import { UNWATCHED, type CodeWatch } from '../../lib/plugin/watch.js';
-import { PROGRAM_KIND } from './plugin-kinds.js';
+import { CACHE_REPLACEMENT_KIND, CPU_SCHED_KIND, DISK_SCHED_KIND, loadPolicy, PROGRAM_KIND, type PolicyKind } from './plugin-kinds.js';
+import { PLUGIN_FILE_PATTERN } from './script.js';
+import { REPLACEMENTS } from '../../servers/fs/replacement.js';
+import { readerProgram } from '../../servers/reader/main.js';
+
+/** A reader's unit: a page, as `dd bs=4k`. */
+const READER_BLOCK_BYTES = 4096;
 
 export interface BootOptions {
   readonly seed: number;
@@ -321,7 +327,8 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
   const services: { spec: ServiceSpec; plan: ServiceFaultPlan }[] = [];
   for (const d of disks) {
     const name = d.positional[0]!;
-    const driver = atDirective(d, () => diskDriver(diskConfig(d, faults, scriptDir), hardware));
+    const sched = policyFrom(d, 'sched', DISK_SCHED_KIND, plugins, report, name);
+    const driver = atDirective(d, () => diskDriver({ ...diskConfig(d, faults, scriptDir), ...(sched !== undefined ? { sched } : {}) }, hardware));
     closers.push(() => driver.disk.image.close());
     openDisks.set(name, driver.disk);
     const mine = faults.filter((f) => f.positional[0] === name);
@@ -367,7 +374,7 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
   entries.push({
     name: 'sched', priority: PRIORITY.sched, privileges: systemPrivileges(),
     program: schedServer({
-      policy: policyNamed((sched?.values.get('policy') as string | undefined) ?? 'minix')!,
+      policy: (sched === undefined ? undefined : policyFrom(sched, 'policy', CPU_SCHED_KIND, plugins, report, 'sched')) ?? policyNamed((sched?.values.get('policy') as string | undefined) ?? 'minix')!,
       // Its own PRNG (lottery draws), derived from the boot seed so every run with this seed draws the same.
       seed: options.seed ^ 0x5c4ed,
     }),
@@ -392,9 +399,24 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
         ...(v?.has('robust') ? { robust: v.get('robust') as boolean } : {}),
         ...(v?.has('elevator') ? { elevator: v.get('elevator') as boolean } : {}),
         ...(v?.has('context') ? { context: v.get('context') as string } : {}),
+        ...(fsLine !== undefined && v?.has('replacement') ? { replacement: policyFrom(fsLine, 'replacement', CACHE_REPLACEMENT_KIND, plugins, report, 'fs') ?? REPLACEMENTS[v.get('replacement') as string]! } : {}),
         ...(fsLine?.words.includes('readonly') ? { readOnly: true } : {}),
         ...(fsLine?.words.includes('trust-bitmaps') ? { trustBitmaps: true } : {}),
         ...(fsLine?.words.includes('trust-links') ? { trustLinks: true } : {}),
+      }),
+    });
+  }
+  for (const r of script.directives.filter((d) => d.keyword === 'reader')) {
+    const name = r.positional[0]!;
+    const disk = r.values.get('disk') as string | undefined;
+    if (disk === undefined || !disks.some((d) => d.positional[0] === disk)) {
+      throw new ParseError(disk === undefined ? `reader ${name} needs disk=DISK` : `reader ${name}: disk=${disk}: no disk of that name`, r.keyPos.get('disk') ?? r.pos);
+    }
+    entries.push({
+      name, priority: PRIORITY.fs, privileges: systemPrivileges(),
+      program: readerProgram({
+        driver: disk, requests: (r.values.get('requests') as number | undefined) ?? 200, depth: (r.values.get('depth') as number | undefined) ?? 8,
+        blockBytes: READER_BLOCK_BYTES, seed: options.seed ^ 0x4ead,
       }),
     });
   }
@@ -446,6 +468,17 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),
     close: () => { for (const c of closers) c(); },
   };
+}
+
+/**
+ * A policy key naming a student's file (`sched=my.ts`): the policy behind its
+ * shield, whose first fault is a system error of the run (exit 1); a
+ * built-in's name: undefined (the caller looks it up).
+ */
+function policyFrom<T extends object>(d: Directive, key: string, kind: PolicyKind<T>, plugins: PluginLoader, report: BootReport, who: string): T | undefined {
+  const value = d.values.get(key);
+  if (typeof value !== 'string' || !PLUGIN_FILE_PATTERN.test(value)) return undefined;
+  return loadPolicy(plugins, kind, value, d.keyPos.get(key) ?? d.pos, (message) => report.systemErrors.push(`${who}: ${kind.title} ${message}`));
 }
 
 /** `program NAME FILE`: a student's module as a program, run by spawn, exec and `#!mksim NAME` like a built-in. */

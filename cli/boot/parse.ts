@@ -225,7 +225,7 @@ function parseDirectiveWith(spec: DirectiveSpec, tokens: readonly Token[], base:
         if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) || t.text.length > MAX_NAME_CHARS) {
           fail(`'${shorten(t.text)}' is not a valid ${what} (letters, digits, _ . -; at most ${MAX_NAME_CHARS} characters)`, t);
         }
-        if ((head.text === 'disk' || head.text === 'program') && RESERVED_NAMES.has(t.text.toLowerCase())) fail(`'${t.text}' is a system process's name; call the ${head.text} something else`, t);
+        if ((head.text === 'disk' || head.text === 'program' || head.text === 'reader') && RESERVED_NAMES.has(t.text.toLowerCase())) fail(`'${t.text}' is a system process's name; call the ${head.text} something else`, t);
         positional.push(t.text);
         argColumns.push(t.column);
       } else if (spec.words?.includes(t.text)) {

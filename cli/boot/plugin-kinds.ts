@@ -13,6 +13,10 @@ import { isGeneratorFunction, type StudentMain } from '../../lib/plugin/program.
 import type { PluginKind, PluginLoader } from '../../lib/plugin/loader.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { shieldPolicy } from '../../lib/plugin/shield.js';
+import { DISK_SCHEDULERS, type DiskScheduler } from '../../drivers/disk/queue.js';
+import { lruReplacement, type CacheReplacement } from '../../servers/fs/replacement.js';
+import { minixPolicy } from '../../servers/sched/minix.js';
+import { MIN_USER_Q, type BalanceChange, type Decision, type SchedPolicy } from '../../servers/sched/policy.js';
 
 function describe(v: unknown): string {
   if (typeof v === 'function') return `is a plain function${v.name ? ` (${v.name})` : ''}, not a generator function (write function*)`;
@@ -61,3 +65,55 @@ export function loadPolicy<T extends object>(
   const { value, origin } = loader.load(policyKind(kind), file, at);
   return shieldPolicy(value, kind.fallback, { methods: kind.methods, origin, onFault });
 }
+
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? JSON.stringify(v).slice(0, 80) : String(v));
+
+/** An index into the array that is the call's first argument. */
+function indexOf(what: string) {
+  return (result: unknown, args: readonly unknown[]): string | null => {
+    const n = (args[0] as readonly unknown[]).length;
+    return Number.isInteger(result) && (result as number) >= 0 && (result as number) < n ? null : `returned ${show(result)}, not an index of the ${n} ${what} (0..${n - 1})`;
+  };
+}
+
+function decision(result: unknown): string | null {
+  const d = result as Partial<Decision> | null;
+  if (typeof d !== 'object' || d === null) return `returned ${show(result)}, not { priority, quantumNs }`;
+  if (!(Number.isSafeInteger(d.priority) && d.priority! >= 0 && d.priority! <= MIN_USER_Q)) return `returned priority ${show(d.priority)}, not a queue 0..${MIN_USER_Q}`;
+  if (!(Number.isSafeInteger(d.quantumNs) && d.quantumNs! >= 1)) return `returned quantumNs ${show(d.quantumNs)}, not an integer >= 1`;
+  return null;
+}
+
+export const DISK_SCHED_KIND: PolicyKind<DiskScheduler> = {
+  title: 'disk scheduling policy', directive: 'disk NAME sched=FILE',
+  methods: { pick: indexOf('pending requests') },
+  fallback: DISK_SCHEDULERS.fcfs,
+};
+
+export const CACHE_REPLACEMENT_KIND: PolicyKind<CacheReplacement> = {
+  title: 'buffer-cache replacement policy', directive: 'fs replacement=FILE',
+  methods: { victim: indexOf('free buffers') },
+  fallback: lruReplacement,
+};
+
+export const CPU_SCHED_KIND: PolicyKind<SchedPolicy> = {
+  title: 'CPU scheduling policy', directive: 'sched policy=FILE',
+  methods: {
+    init: decision,
+    noQuantum: decision,
+    balance: (result) => (Array.isArray(result) && result.every((c) => decision(c) === null && Number.isSafeInteger((c as BalanceChange).endpoint))
+      ? null : `returned ${show(result)}, not an array of { endpoint, priority, quantumNs }`),
+  },
+  optional: ['balance'],
+  fallback: minixPolicy,
+};
+
+/**
+ * Every policy kind by the directive key that names it. The VM server's
+ * page replacement (`vm replacement=FILE`) is one more entry here.
+ */
+export const POLICY_KINDS = {
+  'disk.sched': DISK_SCHED_KIND,
+  'fs.replacement': CACHE_REPLACEMENT_KIND,
+  'sched.policy': CPU_SCHED_KIND,
+} as const;

@@ -12,6 +12,8 @@
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
+import { CACHE_REPLACEMENT_NAMES } from '../../servers/fs/replacement.js';
+import { MAX_READER_DEPTH, MAX_READER_REQUESTS } from '../../servers/reader/main.js';
 import { REPLACEMENT_NAMES } from '../../servers/vm/policies/index.js';
 
 
@@ -122,7 +124,7 @@ export const RESERVED_NAMES: ReadonlySet<string> = new Set([
 
 export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
   disk: {
-    positional: ['name'], repeatable: true, summary: 'disk NAME [image=PATH] [create=SIZE] [block-size=N] [model=NAME|FILE.json] [sched=fcfs|sstf|look|clook]',
+    positional: ['name'], repeatable: true, summary: 'disk NAME [image=PATH] [create=SIZE] [block-size=N] [model=NAME|FILE.json] [sched=fcfs|sstf|look|clook|FILE]',
     keys: {
       image: { kind: 'path', summary: 'image file (in memory when absent)' },
       create: { kind: 'size', min: 1, max: MAX_DISK_BYTES, summary: 'make a fresh image of this size (and a file system on it)' },
@@ -130,16 +132,17 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       'block-size': { kind: 'int', min: 512, max: 32_768, summary: 'file system block size for create (1024 or 4096)' },
       inodes: { kind: 'int', summary: 'inode count for create' },
       model: { kind: 'path', summary: 'timing model: hp97560, ramdisk, or a JSON file' },
-      sched: { kind: 'word', values: ['fcfs', 'sstf', 'look', 'clook'], summary: 'request scheduling policy' },
+      sched: { kind: 'plugin', values: ['fcfs', 'sstf', 'look', 'clook'], summary: 'request scheduling policy (or a student\'s .mjs/.js/.ts)' },
     },
   },
   fs: {
-    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps', 'trust-links'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [readonly] [trust-bitmaps] [trust-links]',
+    positional: [], repeatable: false, words: ['readonly', 'trust-bitmaps', 'trust-links'], summary: 'fs root=DISK [cache=N] [robust=on|off] [elevator=on|off] [replacement=lru|FILE] [readonly] [trust-bitmaps] [trust-links]',
     keys: {
       root: { kind: 'word', summary: 'the disk holding the root file system' },
       cache: { kind: 'int', min: MIN_CACHE_BUFFERS, max: MAX_CACHE_BUFFERS, summary: 'buffer cache size in blocks' },
       robust: onOff,
       elevator: onOff,
+      replacement: { kind: 'plugin', values: CACHE_REPLACEMENT_NAMES, summary: 'buffer-cache replacement: lru (MINIX\'s, the default) or a student\'s .mjs/.js/.ts' },
       context: { kind: 'context', summary: 'mount-wide security context' },
     },
   },
@@ -159,9 +162,9 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   sched: {
-    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}`,
+    positional: [], repeatable: false, summary: `sched policy=${POLICY_NAMES.join('|')}|FILE`,
     keys: {
-      policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
+      policy: { kind: 'plugin', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
     },
   },
   vm: {
@@ -179,6 +182,15 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       quantum: { kind: 'duration', min: MIN_QUANTUM_NS, summary: 'scheduling quantum of user processes' },
       'ipc-cost': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of one kernel call' },
       'context-switch': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of a context switch' },
+    },
+  },
+  // A raw reader of a disk with several reads in flight (servers/reader/main.ts): the disk-scheduling lab.
+  reader: {
+    positional: ['name'], repeatable: true, summary: 'reader NAME disk=DISK [requests=N] [depth=N]',
+    keys: {
+      disk: { kind: 'word', summary: 'the disk to read' },
+      requests: { kind: 'int', min: 1, max: MAX_READER_REQUESTS, summary: 'reads of random 4 KiB blocks (default 200)' },
+      depth: { kind: 'int', min: 1, max: MAX_READER_DEPTH, summary: 'reads in flight at once (default 8)' },
     },
   },
   // Students' code (docs/extending.md): programs by name; policies are the plugin-valued keys above.

@@ -26,6 +26,7 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<CommandModule>> =
   ['lab', () => import('./lab.js')],
   ['sweep', () => import('./sweep.js')],
   ['grade', () => import('./grade.js')],
+  ['new', () => import('./new.js')],
 ]);
 
 /**

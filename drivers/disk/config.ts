@@ -11,7 +11,7 @@ import { fail } from './errors.js';
 import { checkFaults, type DiskFault } from './faults.js';
 import { createFileImage, memoryImage, openFileImage, type DiskImage } from './image.js';
 import { capacityBytes, loadModel, type DiskModel } from './model.js';
-import { SCHED_POLICIES, type SchedPolicy } from './queue.js';
+import { SCHED_POLICIES, type DiskScheduler, type SchedPolicy } from './queue.js';
 
 export interface DiskCpuCost {
   /** Decoding and queueing a request. */
@@ -35,7 +35,8 @@ export interface DiskConfig {
   readonly blockSize?: number;
   /** A built-in model's name, a .json file's path, or a model object. */
   readonly model?: string | DiskModel;
-  readonly sched?: SchedPolicy;
+  /** A built-in's name, or a policy object (a student's, from `sched=FILE`). */
+  readonly sched?: SchedPolicy | DiskScheduler;
   readonly faults?: readonly DiskFault[];
   readonly cpu?: Partial<DiskCpuCost>;
   /** Bound on queued requests; more get EAGAIN. */
@@ -55,7 +56,7 @@ export interface OpenDisk {
   readonly model: DiskModel;
   readonly image: DiskImage;
   readonly blockSize: number;
-  readonly sched: SchedPolicy;
+  readonly sched: SchedPolicy | DiskScheduler;
   readonly faults: readonly DiskFault[];
   readonly cpu: DiskCpuCost;
   readonly queueLimit: number;
@@ -70,7 +71,7 @@ export function openDisk(config: DiskConfig): OpenDisk {
     fail(`disk ${name}: block-size must be a power of two of at least the sector size ${model.sectorBytes}, got ${blockSize}`);
   }
   const sched = config.sched ?? 'fcfs';
-  if (!Object.hasOwn(SCHED_POLICIES, sched)) fail(`disk ${name}: sched must be one of ${Object.keys(SCHED_POLICIES).join(', ')}, got '${sched}'`);
+  if (typeof sched === 'string' && !Object.hasOwn(SCHED_POLICIES, sched)) fail(`disk ${name}: sched must be one of ${Object.keys(SCHED_POLICIES).join(', ')}, got '${sched}'`);
   const faults = config.faults ?? [];
   checkFaults(faults, name);
   const cpu: DiskCpuCost = { ...DEFAULT_DISK_CPU, ...config.cpu };

@@ -34,6 +34,8 @@ export interface DiskRequest extends Schedulable {
   /** The request message's id: the cause of the completion interrupt in the trace. */
   readonly causeId: number;
   readonly arrivalNs: number;
+  /** The caller's tag (an asynchronous request's), echoed in the reply. */
+  readonly id?: number;
   readonly done: number[];
   status: number;
 }

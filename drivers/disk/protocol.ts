@@ -21,8 +21,9 @@ export interface IoVecElement {
 
 export interface DevOpen extends Message { readonly type: 'DEV_OPEN'; readonly minor: number }
 export interface DevClose extends Message { readonly type: 'DEV_CLOSE'; readonly minor: number }
-export interface DevGather extends Message { readonly type: 'DEV_GATHER'; readonly minor: number; readonly vector: readonly IoVecElement[] }
-export interface DevScatter extends Message { readonly type: 'DEV_SCATTER'; readonly minor: number; readonly vector: readonly IoVecElement[] }
+/** `id`: the caller's tag for an asynchronous request, echoed in the reply (MINIX's bdev_id_t of bdev_gather_asyn). */
+export interface DevGather extends Message { readonly type: 'DEV_GATHER'; readonly minor: number; readonly vector: readonly IoVecElement[]; readonly id?: number }
+export interface DevScatter extends Message { readonly type: 'DEV_SCATTER'; readonly minor: number; readonly vector: readonly IoVecElement[]; readonly id?: number }
 export type IoctlRequest = 'GEOMETRY' | 'STATISTICS' | 'SIZE';
 export interface DevIoctl extends Message { readonly type: 'DEV_IOCTL'; readonly minor: number; readonly request: IoctlRequest }
 
@@ -34,6 +35,8 @@ export interface DevReply extends Message {
   readonly status: number;
   /** For GATHER/SCATTER: bytes transferred per vector element. */
   readonly done?: readonly number[];
+  /** The request's `id`, when it had one. */
+  readonly id?: number;
   /** For IOCTL: the answer (geometry, statistics, size in bytes). */
   readonly data?: Readonly<Record<string, number | string>>;
 }

@@ -82,6 +82,7 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
     seq: state.nextSeq++,
     causeId: state.ctx.causeId,
     arrivalNs: state.ctx.nowNs(),
+    ...(typeof m.id === 'number' ? { id: m.id } : {}),
   };
   if (!queue.push(request)) return { type: 'DEV_REPLY', status: -EAGAIN, done } satisfies DevReply;
   stats.queueDepthMax = Math.max(stats.queueDepthMax, queue.length);
@@ -109,7 +110,7 @@ export function onInterrupt(state: DriverState): Handler {
     // Start the next request before replying, so the mechanism does not wait on IPC.
     startNext(state);
     if (!r.write) yield* copyToCaller(r.source, r.vector, r.grants, r.done);
-    yield send(r.source, { type: 'DEV_REPLY', status: r.status, done: r.done } satisfies DevReply);
+    yield send(r.source, { type: 'DEV_REPLY', status: r.status, done: r.done, ...(r.id !== undefined ? { id: r.id } : {}) } satisfies DevReply);
     return null;
   };
 }

@@ -21,7 +21,8 @@ export interface ShieldSpec {
 
 export function shieldPolicy<T extends object>(policy: T, fallback: T, spec: ShieldSpec): T {
   let faulted = false;
-  const shielded: Record<string, unknown> = { ...(fallback as Record<string, unknown>), ...(policy as Record<string, unknown>) };
+  // The student's own members only: a method it leaves out (an optional one) stays out, not the fallback's.
+  const shielded: Record<string, unknown> = { ...(policy as Record<string, unknown>) };
   const { origin } = spec;
   for (const [name, check] of Object.entries(spec.methods)) {
     const own = (policy as Record<string, unknown>)[name];

@@ -75,6 +75,7 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   setcon: { args: ['context'], required: 1, summary: 'setcon CONTEXT: take a new context now (process:setcurrent + dyntransition)' },
   setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
+  nprocs: { args: [], required: 0, summary: 'nprocs: print how many processes PM knows' },
   // Memory (the VM server; lib/shell/vm-commands.ts).
   brk: { args: ['size'], required: 1, summary: 'brk SIZE: grow the heap by SIZE bytes (K, M suffixes), as sbrk' },
   mmap: { args: ['name', 'size', 'prot', 'path'], required: 3, summary: 'mmap NAME SIZE PROT [FILE]: a private mapping named NAME, anonymous or of FILE (PROT: r, rw, rx, rwx, none)' },

@@ -34,6 +34,7 @@ export type CommandImpl = (proc: UserProcess, c: SimpleCommand) => SysGen<number
 
 const processCommands: Readonly<Record<string, CommandImpl>> = {
   *echo(proc, c) { proc.print(c.args.join(' ')); return 0; },
+  *nprocs(proc) { const n = yield* pm.getnprocs(proc); if (n >= 0) proc.print(`${n} processes`); return n; },
   *spin(proc, c) { yield* proc.spin(c.values[0]!); return 0; },
   *nice(proc, c) { return yield* pm.setpriority(proc, { nice: c.values[0]! }); },
   *sleep(proc, c) { return yield* pm.nanosleep(proc, c.values[0]!); },

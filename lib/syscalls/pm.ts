@@ -2,7 +2,7 @@
  * System calls served by the process manager, as generator functions over
  * a UserProcess: `const pid = yield* fork(proc, 'alice')`.
  *   fork, exec, exit, waitpid, kill, sigaction, sigprocmask, pause, alarm,
- *   nanosleep, getpid, getppid, getuid, setuid, setgid,
+ *   nanosleep, getpid, getppid, getuid, setuid, setgid, getnprocs,
  *   setpriority ({ nice } or { priority, quantumNs }: the process's scheduling)
  * Each returns its result (>= 0) or -errno.
  */
@@ -83,4 +83,9 @@ export function* setuid(proc: UserProcess, uid: number): SysGen<number> {
 
 export function* setgid(proc: UserProcess, gid: number): SysGen<number> {
   return yield* proc.status('pm', { type: 'PM_SETGID', gid });
+}
+
+/** How many processes PM knows. */
+export function* getnprocs(proc: UserProcess): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_GETNPROCS' });
 }

@@ -11,10 +11,13 @@
  * Lists: hash chains on the low bits of the block number (every valid
  * buffer), and one doubly linked LRU list of the buffers nobody holds
  * (count 0), front = next to evict. All operations are O(1) but the sort.
+ * Replacement (replacement.ts): LRU takes the front; another policy is shown
+ * the free list as FreeBuffer copies and names the victim (O(buffers) a miss).
  */
 import { EIO, type ActorContext, type KernelCall } from '../../kernel/index.js';
 import type { BlockDevice, BufferElement } from './device.js';
 import { FsError } from './errors.js';
+import { lruReplacement, type CacheReplacement } from './replacement.js';
 
 export const enum GetMode {
   /** Read the block from the device on a miss. */
@@ -60,6 +63,10 @@ export class Buf {
   next: Buf | null = null;
   hashNext: Buf | null = null;
   onLru = false;
+  /** For replacement policies (replacement.ts FreeBuffer): get_block calls since loaded, the last one's and the load's access count. */
+  uses = 0;
+  lastUse = 0;
+  loadedAt = 0;
   constructor(readonly index: number, readonly data: Uint8Array) {}
 }
 
@@ -72,6 +79,8 @@ export interface CacheOptions {
   readonly elevator: boolean;
   /** For `cache` trace records. */
   readonly ctx?: ActorContext | null;
+  /** Which free buffer a miss takes (default MINIX's LRU). */
+  readonly replacement?: CacheReplacement;
 }
 
 export interface CacheStats {
@@ -106,6 +115,8 @@ export class BufferCache {
   onWriteFailure: ((blockNr: number, status: number) => void) | null = null;
   /** After stopWrites() nothing more is written: dirty buffers stay dirty (errors=remount-ro). */
   private writesStopped = false;
+  /** get_block calls so far: the clock of the replacement counters. */
+  private accesses = 0;
 
   constructor(readonly dev: BlockDevice, readonly options: CacheOptions) {
     if (!(options.buffers >= 4)) throw new RangeError(`cache needs at least 4 buffers, got ${options.buffers}`);
@@ -195,19 +206,20 @@ export class BufferCache {
 
   *getBlock(blockNr: number, mode: GetMode = GetMode.NORMAL): Generator<KernelCall, Buf, any> {
     const hit = this.find(blockNr);
+    this.accesses++;
     if (hit !== null) {
       if (hit.count === 0) this.lruRemove(hit);
       hit.count++;
+      hit.uses++;
+      hit.lastUse = this.accesses;
       this.stats.hits++;
       if (this.tracing) this.trace('hit', { block: blockNr });
       return hit;
     }
     this.stats.misses++;
     if (this.tracing) this.trace('miss', { block: blockNr });
-    let b = this.front;
-    if (b === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
-    // Writing has stopped (a write failed for good): the dirty buffers stay, and reads take a clean one.
-    if (this.writesStopped) while (b !== null && b.dirty) b = b.next;
+    if (this.front === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
+    let b = this.victim();
     if (b === null) throw new FsError(EIO, `no clean buffer to read block ${blockNr} into: writing has stopped and all ${this.bufs.length} are dirty`);
     if (b.dirty) {
       // Avoid hysteresis: one dirty victim flushes the whole device, in block order.
@@ -224,6 +236,8 @@ export class BufferCache {
     b.count = 1;
     b.dirty = false;
     b.valid = true;
+    b.uses = 1;
+    b.lastUse = b.loadedAt = this.accesses;
     this.hashInsert(b);
     if (mode === GetMode.NORMAL) {
       const r = yield* this.dev.transfer(false, [{ position: blockNr * this.blockSize, buffer: b.data }]);
@@ -243,6 +257,26 @@ export class BufferCache {
     // A block the caller will overwrite unread has no known old image for the undo log.
     if (this.undo !== null && mode === GetMode.NO_READ) this.undo.noteBlock(b, false);
     return b;
+  }
+
+  /**
+   * The free buffer a miss reuses: the LRU front, or the policy's choice
+   * among the free buffers. Writing has stopped (a write failed for good):
+   * the dirty buffers stay, and only clean ones are offered.
+   */
+  private victim(): Buf | null {
+    const policy = this.options.replacement ?? lruReplacement;
+    if (policy === lruReplacement) {
+      let b = this.front;
+      if (this.writesStopped) while (b !== null && b.dirty) b = b.next;
+      return b;
+    }
+    const candidates: Buf[] = [];
+    for (let b = this.front; b !== null && candidates.length < this.bufs.length; b = b.next) if (!(this.writesStopped && b.dirty)) candidates.push(b);
+    if (candidates.length === 0) return null;
+    const i = policy.victim(candidates.map((b) => Object.freeze({ blockNr: b.blockNr, dirty: b.dirty, uses: b.uses, lastUse: b.lastUse, loadedAt: b.loadedAt })));
+    // An answer that is not an index (a shielded student policy reports it) takes the LRU front.
+    return candidates[Number.isInteger(i) && i >= 0 && i < candidates.length ? i : 0]!;
   }
 
   private invalidate(b: Buf): void {

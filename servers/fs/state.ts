@@ -13,6 +13,7 @@ import type { FilpTable } from './filp.js';
 import type { FprocTable } from './fproc.js';
 import type { LockTable } from './lock.js';
 import type { BufferCache } from './cache.js';
+import type { CacheReplacement } from './replacement.js';
 import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
 import type { Geometry, NameCache, Superblock } from './layout.js';
@@ -40,6 +41,8 @@ export interface FsConfig {
   readonly epochSec?: number;
   /** The `context=` mount option: every inode has this label, and none may be relabelled. */
   readonly context?: string;
+  /** Which free buffer a cache miss takes (replacement.ts; default MINIX's LRU). */
+  readonly replacement?: CacheReplacement;
   /** Mount read-only (MINIX `mount -r`): modifying calls fail with EROFS and nothing is written. */
   readonly readOnly?: boolean;
   /** Mount even if the bitmaps contradict the inode table (bitcheck.ts); allocation still checks each bit. */

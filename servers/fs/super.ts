@@ -67,6 +67,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     robust: config.robust ?? DEFAULT_FS_CONFIG.robust,
     elevator: config.elevator ?? DEFAULT_FS_CONFIG.elevator,
     ctx,
+    ...(config.replacement !== undefined ? { replacement: config.replacement } : {}),
   });
   const fs: FsState = {
     ctx, dev, sb, g: geometryOf(sb), cache,

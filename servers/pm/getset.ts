@@ -1,9 +1,9 @@
 /*
  * Identity calls (MINIX's getset.c): getpid/getppid, getuid/geteuid,
- * setuid, setgid. The file system learns of new credentials.
+ * setuid, setgid, getnprocs (docs/extending.md's example). The file system learns of new credentials.
  */
 import { EINVAL, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
-import type { PmGetpid, PmGetuid, PmSetgid, PmSetuid } from './protocol.js';
+import type { PmGetnprocs, PmGetpid, PmGetuid, PmSetgid, PmSetuid } from './protocol.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -16,6 +16,10 @@ export function* doGetpid(pm: PmState, m: Envelope<PmGetpid>): Gen<Message | nul
 export function* doGetuid(pm: PmState, m: Envelope<PmGetuid>): Gen<Message | null> {
   const p = pm.procs.byEndpoint(m.source);
   return p === undefined ? pmReply(-EINVAL) : pmReply(p.uid, p.euid, p.gid);
+}
+
+export function* doGetnprocs(pm: PmState, _m: Envelope<PmGetnprocs>): Gen<Message | null> {
+  return pmReply(pm.procs.size);
 }
 
 export function* doSetuid(pm: PmState, m: Envelope<PmSetuid>): Gen<Message | null> {

@@ -36,6 +36,8 @@ export interface PmGetpid extends Message { readonly type: 'PM_GETPID' }
 export interface PmGetuid extends Message { readonly type: 'PM_GETUID' }
 export interface PmSetuid extends Message { readonly type: 'PM_SETUID'; readonly uid: number }
 export interface PmSetgid extends Message { readonly type: 'PM_SETGID'; readonly gid: number }
+/** How many processes PM knows (zombies included): the worked example of docs/extending.md. */
+export interface PmGetnprocs extends Message { readonly type: 'PM_GETNPROCS' }
 /** The caller's security context (reply: context). */
 export interface PmGetcon extends Message { readonly type: 'PM_GETCON' }
 /** Take a new context now (process:setcurrent + dyntransition), or keep the one the caller has (init at boot). */
@@ -47,7 +49,7 @@ export interface PmNewrole extends Message { readonly type: 'PM_NEWROLE'; readon
 
 export type PmRequest =
   | PmFork | PmExec | PmExit | PmWait | PmKill | PmSigaction | PmSigprocmask | PmSigsuspend
-  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmSetexeccon | PmNewrole | PmSetpriority;
+  | PmAlarm | PmSleep | PmGetpid | PmGetuid | PmSetuid | PmSetgid | PmGetcon | PmSetcon | PmSetexeccon | PmNewrole | PmSetpriority | PmGetnprocs;
 
 /**
  * setpriority(2) and mksim's process-block scheduling in one call: a nice

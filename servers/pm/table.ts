@@ -4,7 +4,7 @@
 import type { CallTable } from '../../lib/server.js';
 import { doExec } from './exec.js';
 import { doExit, doFork, doWait } from './forkexit.js';
-import { doGetpid, doGetuid, doSetgid, doSetuid } from './getset.js';
+import { doGetnprocs, doGetpid, doGetuid, doSetgid, doSetuid } from './getset.js';
 import { doFsSignal, doVmSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
 import { doGetcon, doNewrole, doSetcon, doSetexeccon } from './security.js';
 import type { PmState } from './state.js';
@@ -27,6 +27,7 @@ export function pmCallTable(pm: PmState): CallTable {
     PM_GETUID: (m) => doGetuid(pm, m),
     PM_SETUID: (m) => doSetuid(pm, m),
     PM_SETGID: (m) => doSetgid(pm, m),
+    PM_GETNPROCS: (m) => doGetnprocs(pm, m),
     PM_GETCON: (m) => doGetcon(pm, m),
     PM_SETCON: (m) => doSetcon(pm, m),
     PM_SETEXECCON: (m) => doSetexeccon(pm, m),
