@@ -9,7 +9,7 @@
  * nobody defines) are ParseErrors at the script's line: exit 2 before the run.
  */
 import {
-  hardwareOf, Kernel, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
+  hardwareOf, Kernel, kernelTaskAccessOf, loadImage, registerSystemCalls, SYSTEM_CHANNEL, systemPrivileges, userPrivileges, USER_Q,
   type ImageEntry, type KernelConfig, type Proc,
 } from '../../kernel/index.js';
 import { runCommands } from '../../lib/shell/run.js';
@@ -64,7 +64,7 @@ export interface BootReport {
   readonly output: string[];
   /** System processes (servers, drivers, tasks) that faulted, in order. */
   readonly systemFaults: { readonly name: string; readonly reason: string }[];
-  /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
+  /** Errors system processes logged (SYSTEM_CHANNEL, severity error: the FS could not mount, or turned read-only): the run failed. */
   readonly systemErrors: string[];
 }
 
@@ -149,9 +149,12 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   const kernel = new Kernel(kernelConfig(script, options));
   registerSystemCalls(kernel);
   const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
-  kernel.onConsole((proc, text) => {
-    report.output.push(`${proc}: ${text}`);
-    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
+  kernel.onConsole((proc, text) => { report.output.push(`${proc}: ${text}`); });
+  // A failure is what a system process says it is, at severity error in the system log, not what its console text looks like.
+  kernel.log.subscribe(SYSTEM_CHANNEL, (entry) => {
+    if (entry.fields.severity === 'error' && kernel.processes().some((p) => p.name === entry.writer && p.priv.system)) {
+      report.systemErrors.push(`${entry.writer}: ${entry.text}`);
+    }
   });
   const userProcs = new Set<Proc>();
   kernel.onExit((p, _code, fault) => {
