@@ -90,6 +90,11 @@ describe('mksim sweep', () => {
       expect(r.stderr).toContain(text);
       expect(r.stderr).not.toContain('    at ');
     }
+    // Runs sharing one image file would see each other's writes: refused, with the line.
+    writeFileSync(join(dir, 'file-disk.boot'), `disk disk0 image=${join(dir, 'shared.img')} create=1M\nprocess init\n    echo hi\n`);
+    const shared = mksim('sweep', join(dir, 'file-disk.boot'), '--seeds', '1..2');
+    expect(shared.code).toBe(2);
+    expect(shared.stderr).toMatch(/file-disk\.boot:1:1: disk disk0 names an image file/);
     writeFileSync(join(dir, 'junk.jsonl'), 'not json\n');
     expect(mksim('sweep', 'merge', join(dir, 'junk.jsonl')).code).toBe(1);
   }, SLOW_MS);
