@@ -25,6 +25,7 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<CommandModule>> =
   ['crashtest', () => import('./crashtest.js')],
   ['lab', () => import('./lab.js')],
   ['sweep', () => import('./sweep.js')],
+  ['grade', () => import('./grade.js')],
 ]);
 
 /**
