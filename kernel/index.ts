@@ -29,6 +29,6 @@ export type { PendingSignals } from './kernel.js';
 export { hardwareOf, kernelTaskAccessOf } from './hardware.js';
 export type { Hardware, KernelTaskAccess } from './hardware.js';
 export type { GetinfoRequest, ProcInfo } from './getinfo.js';
-export { SystemLog, MAX_LOG_ENTRIES } from './syslog.js';
-export type { LogEntry, LogListener } from './syslog.js';
+export { SystemLog, MAX_LOG_ENTRIES, SYSTEM_CHANNEL } from './syslog.js';
+export type { LogEntry, LogListener, Severity } from './syslog.js';
 export type { TimedEvent } from './event-queue.js';

@@ -277,7 +277,7 @@ export class Kernel {
       },
       get causeId() { return p.causeId; },
       random: this.randomView,
-      log: (channel, text, fields) => { this.log.write(channel, this.nowNs, text, fields); },
+      log: (channel, text, fields) => { this.log.write(channel, this.nowNs, text, fields, p.name); },
       print: (text) => this.consoleWrite(p.name, text),
       takeSignals: () => {
         if (p.sigPending === 0) return null;
@@ -306,12 +306,12 @@ export class Kernel {
    * exec has no reply), and the new program starts when the process next runs.
    * Notifications and senda messages already pending for it stay, as in MINIX.
    */
-  replaceProgram(p: Proc, program: Program, args: readonly string[] = []): void {
+  replaceProgram(p: Proc, program: Program, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): void {
     clearIpc(this, p);
     p.workLeftNs = 0;
     p.result = undefined;
     clearGrants(this, p);
-    p.gen = program(this.contextFor(p, args, {}));
+    p.gen = program(this.contextFor(p, args, env));
     this.makeReady(p);
   }
 

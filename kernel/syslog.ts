@@ -5,8 +5,16 @@
  *   SystemLog.write(channel, tNs, text, fields)   append an entry; numbered per channel (audit_serial)
  *   SystemLog.entries(channel)                     entries so far, oldest first (bounded)
  *   SystemLog.subscribe(channel, listener)         called on each new entry of the channel
+ *   SYSTEM_CHANNEL, Severity                       the `system` channel: a server's own errors
+ *                                                  (fields.severity), which fail a boot run
+ * Every entry names its writer (the process, or `kernel`), as syslog's tag.
  * One instance per Kernel, so two systems in one Node process never share a log.
  */
+
+/** The channel a system process reports its own trouble on (the FS's mount failure, its remount read-only). */
+export const SYSTEM_CHANNEL = 'system';
+/** syslog(3)'s levels, the three mksim uses; `error` on SYSTEM_CHANNEL from a system process fails `mksim boot`. */
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface LogEntry {
   /** 1, 2, ... per channel (Linux's audit serial). */
@@ -15,6 +23,8 @@ export interface LogEntry {
   readonly tNs: number;
   readonly text: string;
   readonly fields: Readonly<Record<string, unknown>>;
+  /** Who wrote it: a process's name, or `kernel`. */
+  readonly writer: string;
 }
 
 export type LogListener = (entry: LogEntry) => void;
@@ -44,9 +54,9 @@ export class SystemLog {
     return c;
   }
 
-  write(channel: string, tNs: number, text: string, fields: Readonly<Record<string, unknown>> = {}): LogEntry {
+  write(channel: string, tNs: number, text: string, fields: Readonly<Record<string, unknown>> = {}, writer = 'kernel'): LogEntry {
     const c = this.channel(channel);
-    const entry: LogEntry = { serial: ++c.serial, tNs, text, fields };
+    const entry: LogEntry = { serial: ++c.serial, tNs, text, fields, writer };
     c.entries.push(entry);
     if (c.entries.length > MAX_LOG_ENTRIES) c.entries.shift();
     for (const listener of c.listeners) listener(entry);

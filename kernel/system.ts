@@ -3,7 +3,7 @@
  * system task implements them (do_fork.c, do_exec.c, do_exit.c, ...).
  *   sys_fork    { name, program, env?, priority?, quantumNs? } -> child endpoint (child held until sys_resume)
  *   sys_resume  { endpoint } -> OK: let a forked child run
- *   sys_exec    { endpoint, program, args? } -> OK: the process runs a new program
+ *   sys_exec    { endpoint, program, args?, env? } -> OK: the process runs a new program (env: execve's envp)
  *   sys_exit    { endpoint, code } -> OK: remove the process
  *   sys_sigsend { endpoint, signal } -> OK: mark a signal pending for the process's runtime
  *   sys_stop / sys_cont { endpoint } -> OK: hold or release a process (SIGSTOP / SIGCONT)
@@ -67,7 +67,11 @@ export function registerSystemCalls(k: Kernel): void {
     const program = k.programs.get(args.program as string);
     if (program === undefined) return -EINVAL;
     const argv = args.args;
-    k.replaceProgram(p, program, Array.isArray(argv) ? argv.map(String) : []);
+    const env = args.env;
+    const envp = env !== null && typeof env === 'object' && !Array.isArray(env)
+      ? Object.fromEntries(Object.entries(env as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+      : {};
+    k.replaceProgram(p, program, Array.isArray(argv) ? argv.map(String) : [], envp);
     return OK;
   });
 

@@ -10,7 +10,7 @@
  * nobody defines) are ParseErrors at the script's line: exit 2 before the run.
  */
 import {
-  Cluster, hardwareOf, Kernel, Prng, TraceBus, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
+  Cluster, hardwareOf, Kernel, Prng, TraceBus, kernelTaskAccessOf, loadImage, registerSystemCalls, SYSTEM_CHANNEL, systemPrivileges, userPrivileges, USER_Q,
   type ImageEntry, type KernelConfig, type Proc, type RunOutcome,
 } from '../../kernel/index.js';
 import { buildNetwork, withRamDisk } from './network.js';
@@ -88,7 +88,7 @@ export interface BootReport {
   readonly output: string[];
   /** System processes (servers, drivers, tasks) that faulted, in order. */
   readonly systemFaults: { readonly name: string; readonly reason: string }[];
-  /** Console lines of system processes that start `error:` (the FS turned read-only): the run failed. */
+  /** Errors system processes logged (SYSTEM_CHANNEL, severity error: the FS could not mount, or turned read-only): the run failed. */
   readonly systemErrors: string[];
 }
 
@@ -285,9 +285,12 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
   registerSystemCalls(kernel);
   const who = (proc: string): string => (role.host === null ? proc : `${role.host}/${proc}`);
   const keepOutput = options.keepOutput ?? true;
-  kernel.onConsole((proc, text) => {
-    if (keepOutput) report.output.push(`${who(proc)}: ${text}`);
-    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${who(proc)}: ${text}`);
+  kernel.onConsole((proc, text) => { if (keepOutput) report.output.push(`${who(proc)}: ${text}`); });
+  // A failure is what a system process says it is, at severity error in the system log, not what its console text looks like.
+  kernel.log.subscribe(SYSTEM_CHANNEL, (entry) => {
+    if (entry.fields.severity === 'error' && kernel.processes().some((p) => p.name === entry.writer && p.priv.system)) {
+      report.systemErrors.push(`${who(entry.writer)}: ${entry.text}`);
+    }
   });
   const userProcs = new Set<Proc>();
   kernel.onExit((p, _code, fault) => {

@@ -43,10 +43,22 @@ function parseFormat(format: string | undefined, out: string | undefined): 'json
   return format;
 }
 
-/** Every value of every axis is checked against its directive now: a typo is exit 2 before any run. */
+/**
+ * Every value of every axis is checked against its directive now: a typo is exit 2 before any run.
+ * A disk backed by a host file is refused: the runs would write one file in turn (or at once),
+ * each seeing the last one's changes, and the rows would depend on the order.
+ */
 function checkSettings(scriptPath: string, axes: readonly Axis[]): void {
   const script = parseBootScript(readScript(scriptPath), scriptPath);
-  for (const a of axes) for (const v of a.values) applyOverrides(script, [`${a.key}=${v}`]);
+  const variants = [script, ...axes.flatMap((a) => a.values.map((v) => applyOverrides(script, [`${a.key}=${v}`])))];
+  for (const s of variants) {
+    for (const d of s.directives) {
+      if (d.keyword === 'disk' && d.values.has('image')) {
+        throw new UsageError(`${d.pos.file}:${d.pos.line}:${d.pos.column}: disk ${d.positional[0] ?? ''} names an image file (image=${String(d.values.get('image')).slice(0, 60)}): `
+          + 'a sweep\'s runs would all write that one file; give the disk create=SIZE without image= (a fresh in-memory image per run)');
+      }
+    }
+  }
 }
 
 /** Where rows go: a file (created or truncated) or stdout. */

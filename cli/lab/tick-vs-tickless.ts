@@ -2,10 +2,14 @@
  * The tick-vs-tickless lab (docs/labs/tick-vs-tickless.md): what ten idle
  * guests' clocks cost their host, periodic vs tickless, as `mksim clock
  * guests` measures it, without its wall-time column (the only figure that varies).
+ * Then a busy system (examples/signal-latency.boot: two spinners and the alarm
+ * measurer) per clock: clock interrupts, idle ones, quantum-end events, quanta ended.
  *   tickVsTicklessLab   the registry entry
  */
 import { guestsRun, type GuestsRow } from '../commands/clock.js';
 import type { ClockMode } from '../../tasks/clock/config.js';
+import { TraceStats } from '../trace/stats.js';
+import { examplePath, runBoot } from './boot-run.js';
 import { mdTable } from './markdown.js';
 import { lineChart } from './svg.js';
 import type { LabSpec } from './types.js';
@@ -21,6 +25,23 @@ const COLUMNS = [
 
 const table = (rows: readonly GuestsRow[]): string =>
   mdTable(COLUMNS, rows.map((r) => [r.mode, r.guests, r.hz, r.simulatedSec, n(r.hostTimerEvents), n(r.hostEventsPerSec), n(r.idleTicks), n(r.timersFired)]));
+
+const BUSY_CLOCKS = [
+  { label: 'tickless', sets: ['clock.mode=tickless'] },
+  { label: 'periodic HZ=1000', sets: ['clock.mode=periodic', 'clock.hz=1000'] },
+  { label: 'periodic HZ=100', sets: ['clock.mode=periodic', 'clock.hz=100'] },
+] as const;
+
+/** A busy system's clock: `mksim trace stats` clock interrupts, `tick` records with quantum: true, `quantum` records. */
+function busyRow(clock: (typeof BUSY_CLOCKS)[number]): (string | number)[] {
+  const run = runBoot(examplePath('signal-latency.boot'), { sets: [...clock.sets], records: true });
+  const stats = new TraceStats();
+  for (const r of run.records) stats.add(r);
+  const { ticks } = stats.result();
+  const quantumEnds = run.records.filter((r) => r.ev === 'tick' && r.quantum === true).length;
+  const quanta = run.records.filter((r) => r.ev === 'quantum').length;
+  return [clock.label, ticks.total, ticks.idle, clock.label === 'tickless' ? quantumEnds : '(ticks)', quanta];
+}
 
 export const tickVsTicklessLab: LabSpec = {
   name: 'tick-vs-tickless',
@@ -45,6 +66,13 @@ export const tickVsTicklessLab: LabSpec = {
         { name: 'results', title: '10 guests, HZ=1000, 100 ms timers, 60 simulated s', text: table(main) },
         { name: 'hz', title: 'The cost of periodic guests scales with HZ', text: table(rows.filter((r) => r.mode === 'periodic')) },
         { name: 'idle', title: 'Two guests with no timer at all, 10 s', text: table(idle) },
+        {
+          name: 'busy', title: 'A busy system: examples/signal-latency.boot (two spinners, the alarm measurer)',
+          text: mdTable(
+            [{ title: 'clock' }, { title: 'clock interrupts', align: 'right' }, { title: 'idle (no timer due)', align: 'right' }, { title: 'quantum-end events', align: 'right' }, { title: 'quanta ended', align: 'right' }],
+            BUSY_CLOCKS.map(busyRow),
+          ),
+        },
       ],
       data: { rows: rows.map(strip), idle: idle.map(strip) },
       plot,

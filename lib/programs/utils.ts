@@ -1,10 +1,11 @@
 /*
  * Small file utilities as programs: ls, cat, cp. Each takes its operands
  * from argv and prints errors as `prog: path: ERRNO`.
- *   ls [PATH...], cat PATH..., cp FROM TO
+ *   ls [PATH...], cat [PATH...], cp FROM TO
+ * cat with no operand copies its standard input (fd 0: a pipe after `dup2 r 0`) until end of file.
  */
 import { errnoName } from '../../kernel/errno.js';
-import { readdir, readFile, writeFile } from '../syscalls/fs.js';
+import { read, readdir, readFile, writeFile } from '../syscalls/fs.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
 export function* ls(proc: UserProcess): SysGen<number> {
@@ -18,7 +19,22 @@ export function* ls(proc: UserProcess): SysGen<number> {
   return status;
 }
 
+/** Reads of standard input cat makes at most (a bound on a writer that never closes). */
+const MAX_STDIN_READS = 1 << 16;
+
 export function* cat(proc: UserProcess): SysGen<number> {
+  if (proc.ctx.args.length === 0) {
+    const buffer = new Uint8Array(4096);
+    let text = '';
+    for (let i = 0; i < MAX_STDIN_READS; i++) {
+      const n = yield* read(proc, 0, buffer);
+      if (n < 0) { proc.print(`cat: standard input: ${errnoName(n)}`); return 1; }
+      if (n === 0) break;
+      text += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    if (text.length > 0) proc.print(text.endsWith('\n') ? text.slice(0, -1) : text);
+    return 0;
+  }
   let status = 0;
   for (const path of proc.ctx.args) {
     const r = yield* readFile(proc, path);

@@ -76,6 +76,11 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
   nprocs: { args: [], required: 0, summary: 'nprocs: print how many processes PM knows' },
+  // Coursework (issue 18): umask, dup2, the last waited child's status, getpid.
+  umask: { args: ['mode'], required: 0, summary: 'umask [MODE]: set the file-creation mask (as MINIX do_umask), or print it' },
+  dup2: { args: ['name', 'int'], required: 2, maxInt: { 1: 255 }, summary: 'dup2 NAME FD: make descriptor FD a copy of NAME (dup2 w 1: standard output into w)' },
+  status: { args: [], required: 0, summary: 'status: print the wait status of the last child waited for' },
+  getpid: { args: [], required: 0, summary: "getpid: print this process's pid" },
   // Memory (the VM server; lib/shell/vm-commands.ts).
   brk: { args: ['size'], required: 1, summary: 'brk SIZE: grow the heap by SIZE bytes (K, M suffixes), as sbrk' },
   mmap: { args: ['name', 'size', 'prot', 'path'], required: 3, summary: 'mmap NAME SIZE PROT [FILE]: a private mapping named NAME, anonymous or of FILE (PROT: r, rw, rx, rwx, none)' },
@@ -120,11 +125,13 @@ export interface SimpleCommand {
   readonly values: readonly (number | null)[];
   readonly flags: Readonly<Record<string, number | true>>;
   readonly pos: SourcePosition;
+  /** `> PATH` or `>> PATH` at the end of the line: the command's standard output goes to PATH. */
+  readonly redirect?: { readonly path: string; readonly append: boolean };
 }
 
 export interface ExpectCommand {
   readonly kind: 'expect';
-  /** 'ok' or an errno name such as EACCES. */
+  /** 'ok', an errno name such as EACCES, or status=N / status=SIGNAL (the waited child's status). */
   readonly expected: string;
   readonly command: Command;
   readonly pos: SourcePosition;
@@ -162,7 +169,11 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if (head.text === 'expect' && !head.quoted) {
     const what = tokens[1];
     if (what === undefined) return fail('expect needs an outcome (ok or an errno such as EACCES) and a command', undefined, lineEnd);
-    if (what.text !== 'ok' && ownValue(errnoByName, what.text) === undefined) fail(`unknown errno '${what.text}' (use ok, or a name such as EACCES, ENOENT)`, what);
+    if (what.text.startsWith('status=')) {
+      const v = what.text.slice('status='.length);
+      const code = parseIntStrict(v);
+      if (!(code !== null && code >= 0 && code <= 255) && !(isSignalName(v) && v.startsWith('SIG'))) fail(`expect status=N needs an exit code 0..255 or a signal name such as SIGTERM, got '${shorten(what.text)}'`, what);
+    } else if (what.text !== 'ok' && ownValue(errnoByName, what.text) === undefined) fail(`unknown errno '${what.text}' (use ok, status=N, or a name such as EACCES, ENOENT)`, what);
     if (tokens.length < 3) fail('expect needs a command after the outcome', undefined, lineEnd);
     return { kind: 'expect', expected: what.text, command: parseCommand(tokens.slice(2), base, depth + 1), pos: at(head) };
   }
@@ -191,6 +202,20 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if (spec === undefined || head.quoted) {
     const near = closest(head.text, [...Object.keys(COMMAND_SPECS), 'expect', 'repeat', 'trap']);
     return fail(`unknown command '${shorten(head.text)}'${near ? ` (did you mean '${near}'?)` : ''}`, head);
+  }
+  // `> PATH`, `>> PATH` (or `>PATH`) end a command: its standard output goes to PATH, as in sh.
+  let redirect: { path: string; append: boolean } | undefined;
+  const at_ = tokens.findIndex((t, i) => i > 0 && !t.quoted && t.text.startsWith('>'));
+  if (at_ > 0) {
+    const t = tokens[at_]!;
+    const append = t.text.startsWith('>>');
+    const inline = t.text.slice(append ? 2 : 1);
+    const path = inline !== '' ? inline : tokens[at_ + 1]?.text;
+    if (path === undefined || path === '' || path.startsWith('>')) fail(`a redirection needs a file after ${append ? '>>' : '>'}`, t, lineEnd);
+    const end = inline !== '' ? at_ + 1 : at_ + 2;
+    if (end < tokens.length) fail(`a redirection comes last on the line`, tokens[end]);
+    redirect = { path: path!, append };
+    tokens = tokens.slice(0, at_);
   }
   const flags: Record<string, number | true> = {};
   const args: string[] = [];
@@ -236,7 +261,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
   }
   const values = args.map((text, i) => argValue(spec.args[i], text));
-  return { kind: 'simple', name: head.text, args, argColumns, values, flags, pos: at(head) };
+  return { kind: 'simple', name: head.text, args, argColumns, values, flags, pos: at(head), ...(redirect !== undefined ? { redirect } : {}) };
 }
 
 /** A numeric argument's value (checkArg has checked it), so the interpreter parses nothing per run. */

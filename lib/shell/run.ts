@@ -7,12 +7,14 @@
  * it was under `expect`; `expect E cmd` holds when cmd fails with E (or
  * succeeds, for `expect ok`).
  */
-import { errnoByName, errnoName, EINTR, ENOSYS, EINVAL, ESRCH } from '../../kernel/errno.js';
+import { errnoByName, errnoName, EBADF, ECHILD, EINTR, ENOSYS, EINVAL, ESRCH } from '../../kernel/errno.js';
+import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
+import * as fs from '../syscalls/fs.js';
 import * as pm from '../syscalls/pm.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 import type { Command, SimpleCommand } from './commands.js';
 import { SIGNAL_NAMES, signalNumber } from './commands.js';
-import { parseIntStrict } from './values.js';
+import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { securityCommands } from './security-commands.js';
 import { vmCommands } from './vm-commands.js';
@@ -53,7 +55,40 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
       pid = proc.childrenByName.get(c.args[0]) ?? -1;
       if (pid < 0) return -ESRCH;
     }
-    const [r] = yield* pm.waitpid(proc, pid);
+    const [r, status] = yield* pm.waitpid(proc, pid);
+    if (r >= 0) proc.lastWait = { name: c.args[0] ?? [...proc.childrenByName].find(([, p]) => p === r)?.[0] ?? `pid ${r}`, status };
+    return r;
+  },
+  *status(proc) {
+    if (proc.lastWait === null) return -ECHILD;
+    proc.print(`${proc.lastWait.name}: ${describeWaitStatus(proc.lastWait.status)}`);
+    return 0;
+  },
+  *getpid(proc) {
+    const pid = yield* pm.getpid(proc);
+    if (pid >= 0) proc.print(String(pid));
+    return pid;
+  },
+  // As the shell's umask: with a mode, set it (MINIX do_umask returns the old one); without, print it
+  // (read by setting and restoring it: there is no call that only reads the mask).
+  *umask(proc, c) {
+    if (c.args[0] !== undefined) {
+      const old = yield* fs.umask(proc, parseMode(c.args[0])!);
+      return old < 0 ? old : 0;
+    }
+    const old = yield* fs.umask(proc, 0);
+    if (old < 0) return old;
+    const r = yield* fs.umask(proc, old);
+    if (r >= 0) proc.print(old.toString(8).padStart(4, '0'));
+    return r < 0 ? r : 0;
+  },
+  *dup2(proc, c) {
+    const fd = proc.fdsByName.get(c.args[0]!) ?? -EBADF;
+    if (fd < 0) return fd;
+    const target = parseIntStrict(c.args[1]!)!;
+    const r = yield* fs.dup2(proc, fd, target);
+    // fd 1 is standard output: what this process (and what it execs) prints goes there from now on.
+    if (r >= 0 && target === 1) proc.stdoutFd = 1;
     return r;
   },
   *kill(proc, c) {
@@ -65,7 +100,8 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
     if (sig < 0) return -EINVAL;
     return yield* pm.kill(proc, pid, sig);
   },
-  *exec(proc, c) { return yield* pm.exec(proc, c.args[0]!, c.args.slice(1)); },
+  // The new program gets the descriptor names and standard output (execve's envp).
+  *exec(proc, c) { return yield* pm.exec(proc, c.args[0]!, c.args.slice(1), proc.forkEnv()); },
   *exit(_proc, c) { throw new ExitRequest(c.values[0] ?? 0); },
 };
 
@@ -89,24 +125,18 @@ interface RunState { failed: boolean }
 function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean, st: RunState): SysGen<number> {
   switch (cmd.kind) {
     case 'simple': {
-      const status = yield* impl(cmd.name)(proc, cmd);
-      if (status < 0) {
-        st.failed = true;
-        if (!quiet) proc.print(`${cmd.name}: ${errnoName(status)}`);
-      }
+      const status = cmd.redirect === undefined ? yield* impl(cmd.name)(proc, cmd) : yield* redirected(proc, cmd, cmd.redirect);
+      noteStatus(proc, cmd.name, status, quiet, st);
       return status;
     }
     case 'repeat': {
       let status = 0;
       const inner = cmd.command;
-      if (inner.kind === 'simple') {
+      if (inner.kind === 'simple' && inner.redirect === undefined) {
         const run = impl(inner.name);
         for (let i = 0; i < cmd.count; i++) {
           status = yield* run(proc, inner);
-          if (status < 0) {
-            st.failed = true;
-            if (!quiet) proc.print(`${inner.name}: ${errnoName(status)}`);
-          }
+          noteStatus(proc, inner.name, status, quiet, st);
         }
         return status;
       }
@@ -132,10 +162,20 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
     case 'expect': {
       // The command's own failure is what expect checks: it counts only through the verdict.
       const before = st.failed;
+      if (cmd.expected.startsWith('status=')) proc.lastWait = null;
       const status = yield* runOne(proc, cmd.command, hooks, true, st);
-      const wanted = cmd.expected === 'ok' ? 0 : errnoByName[cmd.expected]!;
-      const held = wanted === 0 ? status >= 0 : status === -wanted;
-      const got = status >= 0 ? 'ok' : errnoName(status);
+      let held: boolean;
+      let got: string;
+      if (cmd.expected.startsWith('status=')) {
+        // The command (a wait) must succeed and leave that wait status.
+        const waited = proc.lastWait;
+        got = status < 0 ? errnoName(status) : waited === null ? 'no child waited for' : `status=${shortWaitStatus(waited.status)}`;
+        held = status >= 0 && waited !== null && `status=${shortWaitStatus(waited.status)}` === cmd.expected;
+      } else {
+        const wanted = cmd.expected === 'ok' ? 0 : errnoByName[cmd.expected]!;
+        held = wanted === 0 ? status >= 0 : status === -wanted;
+        got = status >= 0 ? 'ok' : errnoName(status);
+      }
       const where = `${cmd.pos.file}:${cmd.pos.line}`;
       hooks.expectation(proc.name, held, `expected ${cmd.expected}, got ${got}`, where);
       if (!held) proc.print(`expectation failed at ${where}: expected ${cmd.expected}, got ${got}`);
@@ -143,6 +183,47 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
       return status;
     }
   }
+}
+
+/** A simple command's status: a failure sets st.failed and is printed unless quiet. */
+function noteStatus(proc: UserProcess, name: string, status: number, quiet: boolean, st: RunState): void {
+  // A caught signal ends a sleep early: nanosleep returns EINTR to its caller (MINIX's PM replies
+  // EINTR to a process suspended in it, as signal.ts does), which is news, not a failure.
+  if (status >= 0 || (status === -EINTR && name === 'sleep')) return;
+  st.failed = true;
+  if (!quiet) proc.print(`${name}: ${errnoName(status)}`);
+}
+
+/** A wait status as `status` prints it: exit N, or killed by SIGNAL. */
+function describeWaitStatus(status: number): string {
+  return WIFEXITED(status) ? `exit ${WEXITSTATUS(status)}` : `killed by ${SIGNAL_NAMES[WTERMSIG(status)] ?? `signal ${WTERMSIG(status)}`}`;
+}
+
+/** A wait status as `expect status=` spells it: the exit code, or the signal's name. */
+function shortWaitStatus(status: number): string {
+  return WIFEXITED(status) ? String(WEXITSTATUS(status)) : SIGNAL_NAMES[WTERMSIG(status)] ?? String(WTERMSIG(status));
+}
+
+/**
+ * `cmd > PATH` / `cmd >> PATH`: open PATH (created 0666 less the umask, truncated or appended),
+ * point standard output at it for the command, then close it. A child spawned or a program
+ * exec'd under the redirection inherits the descriptor as its standard output.
+ */
+function* redirected(proc: UserProcess, cmd: SimpleCommand, to: { path: string; append: boolean }): SysGen<number> {
+  yield* proc.flushOutput();
+  const fd = yield* fs.open(proc, to.path, fs.O_WRONLY | fs.O_CREAT | (to.append ? fs.O_APPEND : fs.O_TRUNC), 0o666);
+  if (fd < 0) return fd;
+  const saved = proc.stdoutFd;
+  proc.stdoutFd = fd;
+  let status: number;
+  try {
+    status = yield* impl(cmd.name)(proc, cmd);
+    yield* proc.flushOutput();
+  } finally {
+    proc.stdoutFd = saved;
+  }
+  const closed = yield* fs.close(proc, fd);
+  return status < 0 ? status : closed < 0 ? closed : status;
 }
 
 export function* runCommands(proc: UserProcess, commands: readonly Command[], hooks: CommandHooks): SysGen<number> {

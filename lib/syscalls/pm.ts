@@ -18,8 +18,9 @@ export function* setpriority(proc: UserProcess, params: { nice?: number; priorit
   return yield* proc.status('pm', { type: 'PM_SETPRIORITY', ...params });
 }
 
-export function* exec(proc: UserProcess, path: string, args: readonly string[] = []): SysGen<number> {
-  return yield* proc.status('pm', { type: 'PM_EXEC', path, args });
+/** execve: env (envp) reaches the new program; sent only when not empty. */
+export function* exec(proc: UserProcess, path: string, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): SysGen<number> {
+  return yield* proc.status('pm', { type: 'PM_EXEC', path, args, ...(Object.keys(env).length > 0 ? { env } : {}) });
 }
 
 export function* exit(proc: UserProcess, status: number): SysGen<never> {

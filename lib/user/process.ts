@@ -6,7 +6,11 @@
  *   UserProcess.call(server, msg)   a system call: the reply, or -errno
  *   UserProcess.onSignal(sig, fn)   install a handler (program code run in this process)
  *   userProgram(main)               turn a generator over UserProcess into a Program (return = exit)
+ *   UserProcess.print(text)         standard output: the console, or the descriptor stdoutFd (a file or
+ *                                   pipe after dup2 or `>`), written before the next system call and at exit
  */
+import { errnoName } from '../../kernel/errno.js';
+import { writeAll } from '../syscalls/fs.js';
 import {
   sendrec, work, type ActorContext, type Envelope, type KernelCall, type Message, type PendingSignals, type Program, EINTR,
 } from '../../kernel/index.js';
@@ -14,6 +18,10 @@ import {
 export type SysGen<T> = Generator<KernelCall, T, any>;
 
 const FD_ENV_PREFIX = 'fd:';
+/** The environment key naming the descriptor standard output goes to (kept across fork and exec). */
+const STDOUT_ENV = 'stdout';
+/** Output waiting for the next system call: a bound, past which it is written at once. */
+const MAX_PENDING_OUTPUT_BYTES = 64 * 1024;
 
 export type SignalHandler = (proc: UserProcess, signal: number) => SysGen<void>;
 
@@ -28,8 +36,19 @@ export class UserProcess {
   readonly childrenByName = new Map<string, number>();
   /** Descriptors opened by name in scripts. */
   readonly fdsByName = new Map<string, number>();
+  /**
+   * Where standard output goes: null for the console (MINIX's tty, where fd 1
+   * normally points), else a descriptor (fd 1 after `dup2 X 1` or a `>`).
+   */
+  stdoutFd: number | null = null;
+  /** The last child this process waited for: its name (or pid) and wait status. */
+  lastWait: { readonly name: string; readonly status: number } | null = null;
   private readonly handlers = new Map<number, SignalHandler>();
   private delivering = false;
+  private pendingOutput: string[] = [];
+  private pendingOutputBytes = 0;
+  private flushing = false;
+  private droppedOutputLines = 0;
 
   constructor(ctx: ActorContext) {
     this.ctx = ctx;
@@ -37,12 +56,15 @@ export class UserProcess {
     for (const [key, value] of Object.entries(ctx.env)) {
       if (key.startsWith(FD_ENV_PREFIX) && /^\d+$/.test(value)) this.fdsByName.set(key.slice(FD_ENV_PREFIX.length), Number(value));
     }
+    const stdout = ctx.env[STDOUT_ENV];
+    if (stdout !== undefined && /^\d{1,4}$/.test(stdout)) this.stdoutFd = Number(stdout);
   }
 
   /** The fork environment that hands this process's descriptor names to a child. */
   forkEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [name, fd] of this.fdsByName) env[FD_ENV_PREFIX + name] = String(fd);
+    if (this.stdoutFd !== null) env[STDOUT_ENV] = String(this.stdoutFd);
     return env;
   }
 
@@ -51,11 +73,45 @@ export class UserProcess {
   }
 
   print(text: string): void {
-    this.ctx.print(text);
+    if (this.stdoutFd === null) {
+      this.ctx.print(text);
+      return;
+    }
+    // Printing is not a system call (it cannot yield): the line waits for the process's next one.
+    if (this.pendingOutputBytes + text.length + 1 > MAX_PENDING_OUTPUT_BYTES) {
+      this.droppedOutputLines++;
+      return;
+    }
+    this.pendingOutput.push(text + '\n');
+    this.pendingOutputBytes += text.length + 1;
+  }
+
+  /** Write what print() left for standard output; a failure (EPIPE, EBADF) is said on the console. */
+  *flushOutput(): SysGen<void> {
+    if (this.droppedOutputLines > 0) {
+      this.ctx.print(`standard output: ${this.droppedOutputLines} lines lost (more than ${MAX_PENDING_OUTPUT_BYTES} bytes between two system calls)`);
+      this.droppedOutputLines = 0;
+    }
+    if (this.flushing || this.pendingOutput.length === 0) return;
+    const text = this.pendingOutput.join('');
+    this.pendingOutput = [];
+    this.pendingOutputBytes = 0;
+    if (this.stdoutFd === null) {
+      this.ctx.print(text.slice(0, -1));
+      return;
+    }
+    this.flushing = true;
+    try {
+      const r = yield* writeAll(this, this.stdoutFd, new TextEncoder().encode(text));
+      if (r < 0) this.ctx.print(`standard output (fd ${this.stdoutFd}): ${errnoName(r)}`);
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** A system call to a server; runs pending signal handlers before returning. */
   *call(server: string, msg: Message): SysGen<SyscallReply | number> {
+    if (this.pendingOutput.length > 0 && !this.flushing) yield* this.flushOutput();
     const ep = this.ctx.endpointOf(server);
     const reply: Envelope | number = yield sendrec(ep, msg);
     // Checked with a plain call: a generator per system call only to find nothing pending is waste.
@@ -131,6 +187,8 @@ export function userProgram(main: UserMain): Program {
       proc.print(`crashed: ${err instanceof Error ? err.message : String(err)}`);
       code = CRASH_EXIT_CODE;
     }
+    // exit(3) flushes stdio's buffers before _exit.
+    yield* proc.flushOutput();
     yield* proc.status('pm', { type: 'PM_EXIT', status: code });
     // Not reached: the process manager removes the process.
   };

@@ -5,7 +5,7 @@
  *                      with a security server, MAC through an AVC (mac.ts)
  * If the mount fails, every request gets EIO with the mount error as its message.
  */
-import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, SYSTEM_CHANNEL, type ActorContext, type Envelope, type KernelCall, type Severity } from '../../kernel/index.js';
 import { serve } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
 import { driverDevice, sendrecRecovering } from './device.js';
@@ -48,8 +48,9 @@ export function fsServer(config: FsConfig) {
 /** Answer every request with the mount error, so a client can show why. */
 function* mountFailed(ctx: ActorContext, message: string): Generator<KernelCall, never, any> {
   ctx.trace('error', { call: 'mount', message });
-  // On the console too: a line starting `error:` makes `mksim boot` exit 1.
+  // On the console for the user, and in the system log at severity error, which makes `mksim boot` exit 1.
   ctx.print(`error: ${message}`);
+  ctx.log(SYSTEM_CHANNEL, message, { severity: 'error' satisfies Severity });
   for (;;) {
     const m: Envelope | number = yield receive(ANY);
     if (typeof m === 'number' || m.type === NOTIFY) continue;

@@ -13,7 +13,7 @@
  * its device refuses writes, so a missed check cannot reach the disk
  * (the checks themselves: state.ts checkWritable at each modifying call).
  */
-import { EROFS, errnoName, type ActorContext, type KernelCall } from '../../kernel/index.js';
+import { EROFS, errnoName, SYSTEM_CHANNEL, type ActorContext, type KernelCall, type Severity } from '../../kernel/index.js';
 import { checkBitmaps } from './bitcheck.js';
 import { checkLinks } from './linkcheck.js';
 import { BufferCache } from './cache.js';
@@ -125,9 +125,9 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
  * ext's errors=remount-ro: a write failed for good (the cache tried it again
  * WRITE_RETRIES times), so the image on disk can no longer be kept
  * consistent. Write nothing more, so it stays as the last writes left it;
- * every later modifying call fails with EROFS. Said on the console (a line
- * starting `error:`, which makes `mksim boot` exit 1) and in the trace: an
- * `error` record with `call: 'remount-ro'`, the block and the status.
+ * every later modifying call fails with EROFS. Said on the console, in the
+ * system log at severity error (which makes `mksim boot` exit 1) and in the
+ * trace: an `error` record with `call: 'remount-ro'`, the block and the status.
  * MINIX's FS has no such mode: it panics or goes on writing.
  */
 export function remountReadOnly(fs: FsState, blockNr: number, status: number): void {
@@ -136,7 +136,9 @@ export function remountReadOnly(fs: FsState, blockNr: number, status: number): v
   fs.readOnly = true;
   fs.readOnlyCause = `read-only since writing block ${blockNr} failed (${errnoName(status)})`;
   fs.ctx?.trace('error', { call: 'remount-ro', block: blockNr, status, message: fs.readOnlyCause });
-  fs.ctx?.print(`error: writing block ${blockNr} failed (${errnoName(status)}): the file system is now read-only`);
+  const text = `writing block ${blockNr} failed (${errnoName(status)}): the file system is now read-only`;
+  fs.ctx?.print(`error: ${text}`);
+  fs.ctx?.log(SYSTEM_CHANNEL, text, { severity: 'error' satisfies Severity });
 }
 
 export function* syncAll(fs: FsState): Generator<KernelCall, number, any> {

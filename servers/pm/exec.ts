@@ -8,6 +8,7 @@ import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type
 import { programExists } from '../../lib/getinfo.js';
 import type { PmExec } from './protocol.js';
 import { execContext, setContext, type ExecFile } from './security.js';
+import { validEnv } from './forkexit.js';
 import { pmReply, tellVm, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -17,6 +18,9 @@ export const SHEBANG = '#!mksim ';
 export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   const p = pm.procs.byEndpoint(m.source);
   if (p === undefined || typeof m.path !== 'string') return pmReply(-EINVAL);
+  // execve's envp: what the new program finds in its environment (the script's descriptor names).
+  const env = validEnv(m.env);
+  if (env === null) return pmReply(-EINVAL);
   const fs = pm.ctx.endpointOf('fs');
   if (fs === NONE) return pmReply(-ENOSYS);
   const r: Envelope | number = yield sendrec(fs, { type: 'FS_PM_EXEC', endpoint: p.endpoint, path: m.path });
@@ -38,7 +42,7 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   p.program = program;
   // The new program gets a fresh address space (MINIX: exec's new memory from VM).
   yield* tellVm(pm, { type: 'VM_EXEC', endpoint: p.endpoint });
-  const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args });
+  const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args, ...(Object.keys(env).length > 0 ? { env } : {}) });
   if (status < 0) return pmReply(status);
   // As selinux_bprm_creds_for_exec, which clears exec_sid in the new credentials.
   p.execContext = null;

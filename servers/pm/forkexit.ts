@@ -54,7 +54,7 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
 
 /** A fork environment: at most MAX_ENV_ENTRIES short string pairs, or null if malformed. */
 const MAX_ENV_ENTRIES = 256;
-function validEnv(env: unknown): Record<string, string> | null {
+export function validEnv(env: unknown): Record<string, string> | null {
   if (env === undefined) return {};
   if (typeof env !== 'object' || env === null || Array.isArray(env)) return null;
   const entries = Object.entries(env as Record<string, unknown>);

@@ -19,7 +19,7 @@ export interface PmFork extends Message {
   /** Plain strings the child's program starts with (fork's copy of the parent's memory, in miniature). */
   readonly env?: Readonly<Record<string, string>>;
 }
-export interface PmExec extends Message { readonly type: 'PM_EXEC'; readonly path: string; readonly args: readonly string[] }
+export interface PmExec extends Message { readonly type: 'PM_EXEC'; readonly path: string; readonly args: readonly string[]; readonly env?: Readonly<Record<string, string>> }
 export interface PmExit extends Message { readonly type: 'PM_EXIT'; readonly status: number }
 /** pid -1 waits for any child. */
 export interface PmWait extends Message { readonly type: 'PM_WAIT'; readonly pid: number; readonly nohang: boolean }

@@ -10,6 +10,9 @@ import { elevatorLab, type ElevatorRow } from '../../../cli/lab/elevator.js';
 import { expectDocMatches } from '../../support/lab-docs.js';
 import { expectClean } from './procs.js';
 
+/** Each lab or sweep runs whole systems; a loaded machine (2 cores shared) needs room. */
+const SLOW_MS = 240_000;
+
 describe('labs', () => {
   it('buffer cache: the hit ratio of a skewed random-read workload grows with the cache and the run gets faster', () => {
     let images = 0;
@@ -21,7 +24,7 @@ describe('labs', () => {
     expect(rows.at(-1)!.hitRatio).toBeGreaterThan(0.95);
     expect(rows.at(-1)!.readPhaseMs).toBeLessThan(rows[0]!.readPhaseMs / 3);
     expect(result.plot).toMatch(/^<svg [^>]*>[\s\S]*<polyline [^>]*points="[\d., ]+"\/>[\s\S]*<\/svg>\n$/);
-  });
+  }, SLOW_MS);
 
   it('elevator: sorting dirty blocks before a sync cuts head movement; the driver policy cannot reorder a queue of one', () => {
     const result = elevatorLab.run({ onImage: (img) => expectClean(img) });
@@ -33,5 +36,5 @@ describe('labs', () => {
     // One FS, one request at a time: every policy sees a queue of one, so they all match.
     for (const group of [off, on]) for (const r of group) expect(r.seekCyl).toBe(group[0]!.seekCyl);
     expect((result.plot.match(/<rect x=/g) ?? []).length).toBe(8 + 2);
-  });
+  }, SLOW_MS);
 });
