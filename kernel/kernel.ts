@@ -18,12 +18,14 @@
  * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
+import { CopyPlans } from './copy.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
 import { DumpRegistry } from './debug.js';
 import { clearGrants, GrantTables } from './grant.js';
 import { registerGetinfo } from './getinfo.js';
+import { Mmu } from './mmu.js';
 import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
@@ -157,10 +159,14 @@ export class Kernel {
   /** What ActorContext.random hands out: the same PRNG, draws only. */
   private readonly randomView: RandomSource;
   readonly events = new EventQueue();
+  /** Per-shape message copiers (copy.ts): every message is copied at the send. */
+  readonly copyPlans = new CopyPlans();
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
   /** Every process's grant table, and the grant/safecopy kernel calls. */
   readonly grants: GrantTables;
+  /** Page tables and physical memory; the vm_* kernel calls (mmu.ts). */
+  readonly mmu: Mmu;
 
   /** Dumps actors offer of their own tables, for the debugger (kernel/debug.ts). */
   readonly dumps = new DumpRegistry();
@@ -217,6 +223,8 @@ export class Kernel {
     this.grants = new GrantTables(this);
     this.randomView = randomSource(this.random);
     registerGetinfo(this);
+    this.mmu = new Mmu(this);
+    this.mmu.register();
   }
 
   // ---- process table -------------------------------------------------------
