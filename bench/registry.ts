@@ -8,6 +8,8 @@ import { ipcBenchmark } from './ipc.js';
 import { fsBenchmark } from './fs.js';
 import { ticklessBenchmark } from './tickless.js';
 import { diskBenchmark } from './disk.js';
+import { vmBenchmark } from './vm.js';
+import { netBenchmark } from './net.js';
 
 export interface BenchResult {
   readonly bench: string;
@@ -20,4 +22,4 @@ export interface Benchmark {
   run(): Promise<BenchResult>;
 }
 
-export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark];
+export const benchmarks: readonly Benchmark[] = [ipcBenchmark, fsBenchmark, ticklessBenchmark, diskBenchmark, vmBenchmark, netBenchmark];

@@ -26,8 +26,9 @@ export interface SystemImage {
   readonly entries: readonly ImageEntry[];
 }
 
-export function loadImage(k: Kernel, image: SystemImage): Proc[] {
-  if (k.trace.on) {
+/** header false: a second host of a run, whose header the first host wrote. */
+export function loadImage(k: Kernel, image: SystemImage, header = true): Proc[] {
+  if (header && k.trace.on) {
     k.emit({
       seq: 0, t: k.nowNs, ev: 'header', format: 'mksim-trace', version: TRACE_FORMAT_VERSION,
       script: image.script, seed: image.seed, config: image.config,

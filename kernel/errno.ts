@@ -49,6 +49,21 @@ export const ENOTEMPTY = 39;
 export const ELOOP = 40;
 export const ETIME = 62;
 
+// Socket errors (INET). mksim's own numbers, after the POSIX block: names as POSIX, values not MINIX's.
+export const EADDRINUSE = 70;
+export const ECONNREFUSED = 71;
+export const ECONNRESET = 72;
+export const ETIMEDOUT = 73;
+export const ENOTCONN = 74;
+export const EISCONN = 75;
+export const EMSGSIZE = 76;
+export const ENOTSOCK = 77;
+export const ENOPROTOOPT = 78;
+export const EOPNOTSUPP = 79;
+export const ENETUNREACH = 80;
+export const ENOBUFS = 81;
+export const EDESTADDRREQ = 82;
+
 // MINIX kernel IPC errors.
 export const ELOCKED = 101;
 export const EBADCALL = 102;
@@ -64,6 +79,8 @@ export const errnoByName: Readonly<Record<string, number>> = {
   ENOMEM, EACCES, EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL,
   ENFILE, EMFILE, ENOTTY, ETXTBSY, EFBIG, ENOSPC, ESPIPE, EROFS, EMLINK, EPIPE,
   EDOM, ERANGE, EDEADLK, ENAMETOOLONG, ENOLCK, ENOSYS, ENOTEMPTY, ELOOP, ETIME,
+  EADDRINUSE, ECONNREFUSED, ECONNRESET, ETIMEDOUT, ENOTCONN, EISCONN, EMSGSIZE, ENOTSOCK, ENOPROTOOPT,
+  EOPNOTSUPP, ENETUNREACH, ENOBUFS, EDESTADDRREQ,
   ELOCKED, EBADCALL, ECALLDENIED, EDEADSRCDST, ENOTREADY, EBADREQUEST, ETRAPDENIED,
   EDONTREPLY,
 };

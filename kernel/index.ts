@@ -14,6 +14,8 @@ export type { ActorContext, KernelConfig, Program, RunOutcome, SpawnOptions, Ker
 export type { Proc } from './proc.js';
 export { NR_SCHED_QUEUES, TASK_Q, USER_Q, IDLE_Q } from './run-queue.js';
 export { loadImage } from './boot.js';
+export { Cluster } from './cluster.js';
+export type { ClusterHost } from './cluster.js';
 export type { ImageEntry, SystemImage } from './boot.js';
 export { registerSystemCalls } from './system.js';
 export { CPF_READ, CPF_WRITE, MAX_GRANTS, copyCostNs } from './grant.js';

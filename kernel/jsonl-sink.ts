@@ -38,14 +38,18 @@ export function serializeRecord(rec: TraceRecord): string {
     if (m.re !== undefined) out += ',"re":' + m.re;
     if (m.async !== undefined) out += ',"async":' + m.async;
     if (m.msg !== undefined) out += ',"msg":' + toJson(m.msg);
+    // A run of several hosts: the host view adds `host` last (TraceBus.hostView).
+    if (m.host !== undefined) out += ',"host":' + jsonString(m.host as string);
     return out + '}\n';
   }
   if (ev === 'sched') {
     const from = rec.from as string | null;
     const to = rec.to as string | null;
-    // The kernel adds only these, in this order (Kernel.dispatch): waitNs when `to` is a process, preempted when true.
+    // The kernel adds only these, in this order (Kernel.dispatch): waitNs when `to` is a process, preempted when true;
+    // a host's cluster adds host last (kernel/cluster.ts).
+    const host = rec.host === undefined ? '' : ',"host":' + jsonString(rec.host as string);
     return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to))
-      + (rec.waitNs !== undefined ? ',"waitNs":' + (rec.waitNs as number) : '') + (rec.preempted !== undefined ? ',"preempted":' + (rec.preempted as boolean) : '') + '}\n';
+      + (rec.waitNs !== undefined ? ',"waitNs":' + (rec.waitNs as number) : '') + (rec.preempted !== undefined ? ',"preempted":' + (rec.preempted as boolean) : '') + host + '}\n';
   }
   return toJson(rec) + '\n';
 }
@@ -93,6 +97,7 @@ const K_SCHED = bytesOf(',"ev":"sched","from":');
 const K_TO = bytesOf(',"to":');
 const K_WAIT = bytesOf(',"waitNs":');
 const K_PREEMPTED = bytesOf(',"preempted":');
+const K_HOST = bytesOf(',"host":');
 /** Room for a message record's constant parts and numbers; strings check their own. */
 const FIXED_BYTES = 160;
 
@@ -113,6 +118,7 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
     if (m.async !== undefined) { w.reserve(FIXED_BYTES); w.put(K_ASYNC); w.value(m.async); }
     if (m.msg !== undefined) { w.reserve(FIXED_BYTES); w.put(K_MSG); w.value(m.msg); }
     w.reserve(FIXED_BYTES);
+    if (m.host !== undefined) { w.put(K_HOST); w.string(m.host as string); w.reserve(FIXED_BYTES); }
     w.put(K_END);
     return;
   }
@@ -128,6 +134,7 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
     w.reserve(FIXED_BYTES);
     if (rec.waitNs !== undefined) { w.put(K_WAIT); w.value(rec.waitNs); }
     if (rec.preempted !== undefined) { w.put(K_PREEMPTED); w.value(rec.preempted); }
+    if (rec.host !== undefined) { w.put(K_HOST); w.string(rec.host as string); w.reserve(FIXED_BYTES); }
     w.put(K_END);
     return;
   }

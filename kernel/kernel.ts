@@ -13,6 +13,7 @@
  *   schedProc(p, priority, quantumNs) sys_schedule's work (MINIX's sched_proc)
  *   trace                         the TraceBus (kernel.trace.trace$)
  *   onDispatch                    told each process given the CPU (a watchdog's view of who runs)
+ *   nextActivityNs()              when it next has work (a run of several hosts: cluster.ts)
  * Runaway guard: at most maxStepsPerInstant steps (actor resumptions and
  * events fired) at one virtual time; more stops the run, since work that costs
  * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
@@ -153,7 +154,8 @@ function preemptible(p: Proc): boolean {
 
 export class Kernel {
   readonly config: KernelConfig;
-  readonly trace = new TraceBus();
+  /** Its own bus, or its host's view of the run's bus (several hosts: TraceBus.hostView). */
+  readonly trace: TraceBus;
   readonly log = new SystemLog();
   readonly random: Prng;
   /** What ActorContext.random hands out: the same PRNG, draws only. */
@@ -211,7 +213,8 @@ export class Kernel {
   quantaExpiredTotal = 0;
   quantumInterruptsTotal = 0;
 
-  constructor(config: Partial<KernelConfig> = {}) {
+  constructor(config: Partial<KernelConfig> = {}, trace: TraceBus = new TraceBus()) {
+    this.trace = trace;
     this.config = { ...DEFAULT_KERNEL_CONFIG, ...config };
     for (const [k, v] of Object.entries(this.config)) {
       if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`kernel config ${k} must be a non-negative integer, got ${v}`);
@@ -567,6 +570,18 @@ export class Kernel {
   raiseIrq(dst: Endpoint, bits: number, cause = 0): void {
     if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'irq', dst: this.nameOf(dst), bits });
     doNotify(this, null, dst, bits, cause);
+  }
+
+  /**
+   * When this kernel next has something to do: now if a process is ready,
+   * else its next event (Infinity: nothing). A run of several hosts
+   * (cluster.ts) always advances the host that is furthest behind.
+   */
+  nextActivityNs(): number {
+    if (this.stopRequested !== null) return this.nowNs;
+    // A CPU that has just run out of work still owes its idle record, at its own now.
+    if (this.runQueues.count > 0 || this.current !== null) return this.nowNs;
+    return Math.max(this.nowNs, this.events.peekTimeNs());
   }
 
   /** Stop the simulation at the end of the current step (a power cut, a fatal fault). */

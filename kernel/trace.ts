@@ -5,6 +5,7 @@
  *   TraceBus.trace$       the Observable of records
  *   TraceBus.on           is anyone listening? (check before building a record)
  *   TraceBus.emit(rec)    stamp seq and publish a record {t, ev, ...}
+ *   TraceBus.hostView(h)  one host's bus in a run of several: its records carry `host` and go to this bus
  *   summarizePayload(m)   a message's payload as plain JSON (buffers become their length)
  */
 import { Observable, Subject } from 'rxjs';
@@ -35,31 +36,67 @@ export class TraceBus {
   private readonly subject = new Subject<TraceRecord>();
   private seq = 0;
   private subscribers = 0;
+  /** Host views publishing through this bus (hostView); their `on` follows this one's. */
+  private readonly views: TraceBus[] = [];
+  /** For a host view: the run's bus and the host's name; null for a run's own bus. */
+  private readonly parent: TraceBus | null;
+  private readonly host: string;
   /**
    * True while at least one subscriber listens: a plain field, read on every
    * kernel event, kept by the subscribe and teardown of trace$.
    */
   on = false;
-  readonly trace$: Observable<TraceRecord> = new Observable<TraceRecord>((subscriber) => {
+  readonly trace$: Observable<TraceRecord>;
+
+  constructor(parent: TraceBus | null = null, host = '') {
+    this.parent = parent;
+    this.host = host;
+    this.on = parent?.on ?? false;
+    // A host view's subscribers hear the whole run, as the run's bus's do.
+    this.trace$ = parent !== null ? parent.trace$ : this.ownTrace$;
+  }
+
+  private readonly ownTrace$: Observable<TraceRecord> = new Observable<TraceRecord>((subscriber) => {
     const inner = this.subject.subscribe(subscriber);
     this.subscribers++;
-    this.on = true;
+    this.setOn(true);
     return () => {
       inner.unsubscribe();
       this.subscribers--;
-      this.on = this.subscribers > 0;
+      this.setOn(this.subscribers > 0);
     };
   });
 
+  private setOn(on: boolean): void {
+    this.on = on;
+    for (const v of this.views) v.on = on;
+  }
+
+  /**
+   * One host's bus in a run of several hosts (DESIGN §2, hosts): the
+   * host's kernel emits into it; each record gets `host` and is published,
+   * with the run's one seq, on this bus. Subscribe to this bus, not the views.
+   */
+  hostView(host: string): TraceBus {
+    const v = new TraceBus(this, host);
+    this.views.push(v);
+    return v;
+  }
+
   /** Publish a record. The caller builds it with seq 0; the bus stamps the next seq. */
   emit(record: TraceRecord): void {
+    if (this.parent !== null) {
+      record.host = this.host;
+      this.parent.emit(record);
+      return;
+    }
     record.seq = ++this.seq;
     this.subject.next(record);
   }
 
-  /** Number of records emitted so far. */
+  /** Number of records emitted so far (a host view: the run's). */
   get count(): number {
-    return this.seq;
+    return this.parent !== null ? this.parent.count : this.seq;
   }
 
   complete(): void {

@@ -32,6 +32,12 @@ export interface Flock { readonly type: number; readonly whence: number; readonl
 /** A signal handler: runs in the process when the signal is delivered. */
 export type SignalHandler = (sys: Sys, signal: number) => Call<void>;
 
+/** A region of the address space (`sys.region`): its first address, size and rights (PROT_* bits). */
+export interface RegionInfo { readonly addr: number; readonly bytes: number; readonly pageSize: number; readonly prot: number }
+export interface VmStat { readonly faults: number; readonly evictions: number; readonly swapins: number; readonly swapouts: number; readonly resident: number; readonly cows: number }
+/** A socket's kind: a reliable stream or datagrams. */
+export type SockKind = 'stream' | 'dgram';
+
 export interface SysCalls {
   // Descriptors.
   open(path: string, flags: number, mode?: number): Call<number>;
@@ -101,6 +107,32 @@ export interface SysCalls {
   getfilecon(path: string): Call<string | number>;
   setfilecon(path: string, context: string): Call<number>;
   setfscreatecon(context: string | null): Call<number>;
+  // Memory (the VM server, with a `vm` line; docs/vm.md).
+  /** Grow the heap by deltaBytes; the old break. */
+  brk(deltaBytes: number): Call<number>;
+  /** A private mapping named name, anonymous or of file's first bytes; prot is PROT_* bits. */
+  mmap(name: string, bytes: number, prot: number, file?: string): Call<number>;
+  mprotect(name: string, prot: number): Call<number>;
+  region(name: string): Call<RegionInfo | number>;
+  vmstat(): Call<VmStat | number>;
+  /** One byte (or length bytes) at addr; a page fault is served by VM. */
+  load(addr: number, length?: number): Call<number | Uint8Array>;
+  store(addr: number, value: number | Uint8Array): Call<number>;
+  /** Touch one byte of each page of a region, in order. */
+  ref(regionName: string, pages: readonly number[], write: boolean): Call<number>;
+  // Sockets (the INET server; docs/network.md). Addresses are 32-bit numbers.
+  socket(kind: SockKind): Call<number>;
+  bind(fd: number, port: number): Call<number>;
+  listen(fd: number, backlog?: number): Call<number>;
+  accept(fd: number): Call<{ fd: number; addr: number; port: number } | number>;
+  connect(fd: number, addr: number, port: number): Call<number>;
+  send(fd: number, data: string): Call<number>;
+  sendAll(fd: number, data: string): Call<number>;
+  recv(fd: number, bytes: number): Call<string | number>;
+  sendto(fd: number, addr: number, port: number, data: string): Call<number>;
+  recvfrom(fd: number, bytes: number): Call<{ data: string; addr: number; port: number } | number>;
+  /** The connected peer's security context (labeled networking). */
+  getpeercon(fd: number): Call<string | number>;
 }
 
 export interface SysConstants {
@@ -111,6 +143,7 @@ export interface SysConstants {
   readonly F_GETLK: number; readonly F_SETLK: number; readonly F_SETLKW: number; readonly FD_CLOEXEC: number;
   readonly F_RDLCK: number; readonly F_WRLCK: number; readonly F_UNLCK: number;
   readonly IO_CHUNK_BYTES: number; readonly MAX_READ_FILE_BYTES: number;
+  readonly PROT_READ: number; readonly PROT_WRITE: number; readonly PROT_EXEC: number; readonly MAX_SOCK_IO_BYTES: number;
   readonly SIGHUP: number; readonly SIGINT: number; readonly SIGQUIT: number; readonly SIGILL: number; readonly SIGTRAP: number;
   readonly SIGABRT: number; readonly SIGEMT: number; readonly SIGFPE: number; readonly SIGKILL: number; readonly SIGUSR1: number;
   readonly SIGSEGV: number; readonly SIGUSR2: number; readonly SIGPIPE: number; readonly SIGALRM: number; readonly SIGTERM: number;
@@ -123,6 +156,10 @@ export interface SysConstants {
   readonly EFBIG: number; readonly ENOSPC: number; readonly ESPIPE: number; readonly EROFS: number; readonly EMLINK: number;
   readonly EPIPE: number; readonly EDOM: number; readonly ERANGE: number; readonly EDEADLK: number; readonly ENAMETOOLONG: number;
   readonly ENOLCK: number; readonly ENOSYS: number; readonly ENOTEMPTY: number; readonly ELOOP: number; readonly ETIME: number;
+  readonly EADDRINUSE: number; readonly ECONNREFUSED: number; readonly ECONNRESET: number; readonly ETIMEDOUT: number;
+  readonly ENOTCONN: number; readonly EISCONN: number; readonly EMSGSIZE: number; readonly ENOTSOCK: number;
+  readonly ENOPROTOOPT: number; readonly EOPNOTSUPP: number; readonly ENETUNREACH: number; readonly ENOBUFS: number;
+  readonly EDESTADDRREQ: number;
   readonly ELOCKED: number; readonly EBADCALL: number; readonly ECALLDENIED: number; readonly EDEADSRCDST: number;
   readonly ENOTREADY: number; readonly EBADREQUEST: number; readonly ETRAPDENIED: number; readonly EDONTREPLY: number;
 }

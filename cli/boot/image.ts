@@ -3,15 +3,17 @@
  * the system image (tasks, drivers, servers in MINIX's start order), the
  * program table (one program per process block), and the report the boot
  * command prints and turns into an exit code.
- *   buildSystem(script, options)  -> BootedSystem { kernel, report, run, disks }
+ *   buildSystem(script, options)  -> BootedSystem { kernel, hosts, report, run, disks }
+ *   A script of several hosts builds one kernel per host (buildHost each) on one Cluster.
  *   BootReport                    exits, expectations, console output, system processes that faulted
  * Mistakes found here (a missing image, a bad policy, `spawn` of a program
  * nobody defines) are ParseErrors at the script's line: exit 2 before the run.
  */
 import {
-  hardwareOf, Kernel, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
-  type ImageEntry, type KernelConfig, type Proc,
+  Cluster, hardwareOf, Kernel, Prng, TraceBus, kernelTaskAccessOf, loadImage, registerSystemCalls, systemPrivileges, userPrivileges, USER_Q,
+  type ImageEntry, type KernelConfig, type Proc, type RunOutcome,
 } from '../../kernel/index.js';
+import { buildNetwork, withRamDisk } from './network.js';
 import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
 import * as securityCalls from '../../lib/syscalls/security.js';
@@ -78,7 +80,18 @@ export interface BootReport {
 }
 
 export interface BootedSystem {
+  /** The kernel (several hosts: the first host's; run them with run()). */
   readonly kernel: Kernel;
+  /** Every host's kernel in script order (one host: name ''). */
+  readonly hosts: readonly { readonly name: string; readonly kernel: Kernel }[];
+  /** Simulate (one host: its kernel's run; several: the cluster's). */
+  run(options?: { untilNs?: number }): RunOutcome;
+  readonly stopReason: string | null;
+  /** Virtual time reached, and messages sent on every host. */
+  readonly nowNs: number;
+  readonly messagesTotal: number;
+  /** Is this system process running (several hosts: `host/name`)? */
+  isRunning(name: string): boolean;
   readonly report: BootReport;
   /** User processes (by name) still alive: blocked or unfinished. */
   alive(): string[];
@@ -153,23 +166,123 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
   };
 }
 
-export function buildSystem(script: BootScript, options: BootOptions, beforeLoad?: (k: Kernel) => void): BootedSystem {
-  const scriptDir = dirname(resolve(options.scriptPath));
-  const kernel = new Kernel(kernelConfig(script, options));
-  registerSystemCalls(kernel);
+/** Called before each host's image loads: register programs, attach sinks (host: null for a one-host script). */
+export type BeforeLoad = (k: Kernel, host: string | null) => void;
+
+export function buildSystem(script: BootScript, options: BootOptions, beforeLoad?: BeforeLoad): BootedSystem {
+  if (script.hosts !== undefined && script.hosts.length > 0) return buildHosts(script, options, beforeLoad);
   const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
+  const kernel = new Kernel(kernelConfig(script, options));
+  const built = buildHost(script, options, kernel, report, { host: null, header: true, workloadDone: () => kernel.stop(WORKLOAD_DONE) }, beforeLoad);
+  return {
+    ...built,
+    kernel,
+    report,
+    hosts: [{ name: '', kernel }],
+    run: (o) => kernel.run(o),
+    get stopReason() { return kernel.stopReason; },
+    get nowNs() { return kernel.nowNs; },
+    get messagesTotal() { return kernel.messagesTotal; },
+    isRunning: (name) => kernel.procByName(name) !== null,
+  };
+}
+
+/** What one host's build hands back and how the run around it treats it. */
+interface HostBuild {
+  readonly disks: ReadonlyMap<string, OpenDisk>;
+  alive(): string[];
+  close(): void;
+}
+
+interface HostRole {
+  /** The host's name in a run of several (console lines and exits are `host/proc`), or null. */
+  readonly host: string | null;
+  /** Emit the trace header (the first host of a run, or the only one). */
+  readonly header: boolean;
+  /** The host's last user process exited. */
+  readonly workloadDone: () => void;
+  /** Extra system image entries after the servers (a host's network driver and INET). */
+  readonly extraEntries?: (kernel: Kernel) => ImageEntry[];
+  /** The trace header's configuration and seed (several hosts: the whole run's). */
+  readonly headerConfig?: Record<string, unknown>;
+  readonly headerSeed?: number;
+}
+
+/**
+ * Several hosts (DESIGN §2): one kernel each, on one timeline (Cluster), one
+ * trace bus whose records carry `host`, and PRNG seeds derived in host order
+ * from the run's seed, so the run is one deterministic function of the seed.
+ */
+function buildHosts(script: BootScript, options: BootOptions, beforeLoad?: BeforeLoad): BootedSystem {
+  const hostBlocks = script.hosts!;
+  const bus = new TraceBus();
+  const root = new Prng(options.seed);
+  const report: BootReport = { exits: [], expectationsHeld: 0, expectationFailures: [], output: [], systemFaults: [], systemErrors: [] };
+  const hosts: { name: string; kernel: Kernel }[] = [];
+  const builds: HostBuild[] = [];
+  const done = new Set<string>();
+  let cluster: Cluster | null = null;
+  const network = buildNetwork(script, root.fork());
+  const linked = new Set(script.directives.filter((d) => d.keyword === 'link').flatMap((d) => d.positional));
+  for (const [i, h] of hostBlocks.entries()) {
+    const seed = root.nextU32();
+    const hostScript = withRamDisk(h, linked.has(h.name));
+    const kernel = new Kernel(kernelConfig(hostScript, { ...options, seed }), bus.hostView(h.name));
+    hosts.push({ name: h.name, kernel });
+    const hasUsers = h.script.processes.length > 0;
+    if (!hasUsers) done.add(h.name);
+    builds.push(buildHost(hostScript, { ...options, seed }, kernel, report, {
+      host: h.name, header: i === 0, headerSeed: options.seed,
+      headerConfig: { hosts: hostBlocks.map((b) => ({ name: b.name, addr: b.addrText, ...configSummary(b.script) })), links: network.summary() },
+      // The run ends when every host's last user process has exited.
+      workloadDone: () => {
+        done.add(h.name);
+        if (done.size === hostBlocks.length) cluster?.stop(WORKLOAD_DONE);
+      },
+      extraEntries: (k) => network.entriesFor(h, k),
+    }, beforeLoad));
+  }
+  cluster = new Cluster(hosts, network.lookaheadNs);
+  network.attach();
+  const find = (name: string): { host: string; proc: string } => {
+    const slash = name.indexOf('/');
+    return { host: name.slice(0, slash), proc: name.slice(slash + 1) };
+  };
+  const c = cluster;
+  return {
+    kernel: hosts[0]!.kernel,
+    report,
+    hosts,
+    disks: new Map(builds.flatMap((b, i) => [...b.disks].map(([d, v]) => [`${hosts[i]!.name}/${d}`, v] as const))),
+    alive: () => builds.flatMap((b, i) => b.alive().map((n) => `${hosts[i]!.name}/${n}`)),
+    close: () => { for (const b of builds) b.close(); },
+    run: (o) => c.run(o),
+    get stopReason() { return c.stopReason; },
+    get nowNs() { return c.nowNs; },
+    get messagesTotal() { return hosts.reduce((n, h) => n + h.kernel.messagesTotal, 0); },
+    isRunning: (name) => {
+      const { host, proc } = find(name);
+      return hosts.find((h) => h.name === host)?.kernel.procByName(proc) != null;
+    },
+  };
+}
+
+function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, report: BootReport, role: HostRole, beforeLoad?: BeforeLoad): HostBuild {
+  const scriptDir = dirname(resolve(options.scriptPath));
+  registerSystemCalls(kernel);
+  const who = (proc: string): string => (role.host === null ? proc : `${role.host}/${proc}`);
   kernel.onConsole((proc, text) => {
-    report.output.push(`${proc}: ${text}`);
-    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${proc}: ${text}`);
+    report.output.push(`${who(proc)}: ${text}`);
+    if (text.startsWith('error:') && kernel.processes().some((p) => p.name === proc && p.priv.system)) report.systemErrors.push(`${who(proc)}: ${text}`);
   });
   const userProcs = new Set<Proc>();
   kernel.onExit((p, _code, fault) => {
     // A server that throws (a bad configuration it found at start, a bug) is gone for good
     // unless RS restarts it: the boot command says so on the console, not only in the trace.
-    if (fault !== null && p.priv.system) report.systemFaults.push({ name: p.name, reason: fault.message });
-    if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: p.name, status: p.exitCode ?? 0, atNs: kernel.nowNs });
+    if (fault !== null && p.priv.system) report.systemFaults.push({ name: who(p.name), reason: fault.message });
+    if (userProcs.has(p) || !p.priv.system) report.exits.push({ name: who(p.name), status: p.exitCode ?? 0, atNs: kernel.nowNs });
     // The workload is over when the last user process exits; a periodic clock would tick on forever.
-    if (!p.priv.system && !kernel.processes().some((q) => !q.priv.system)) kernel.stop(WORKLOAD_DONE);
+    if (!p.priv.system && !kernel.processes().some((q) => !q.priv.system)) role.workloadDone();
   });
 
   const init = initBlock(script);
@@ -291,6 +404,7 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
       })),
     });
   }
+  entries.push(...(role.extraEntries?.(kernel) ?? []));
   if (init !== undefined) {
     entries.push({
       name: init.name, program: kernel.programs.get(init.name)!, priority: init.priority ?? USER_Q,
@@ -298,16 +412,16 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     });
   }
 
-  beforeLoad?.(kernel);
+  beforeLoad?.(kernel, role.host);
   // spawn NAME forks the program NAME: a block, a built-in or one a test registered. Checked
   // now, so a typo is exit 2 at its line rather than EINVAL halfway through the run.
   for (const block of script.processes) checkProgramNames(block.commands, (name) => kernel.programs.has(name));
   const procs = loadImage(kernel, {
     script: options.scriptPath,
-    seed: options.seed,
-    config: configSummary(script),
+    seed: role.headerSeed ?? options.seed,
+    config: role.headerConfig ?? configSummary(script),
     entries,
-  });
+  }, role.header);
   for (const p of procs) if (!p.priv.system) userProcs.add(p);
   // `clock guests=N`: N guest kernels on this host's timeline, each guest's clock-event
   // device backed by a host hrtimer (the tick-vs-tickless lab; see docs/clock.md).
@@ -321,8 +435,6 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
   for (const s of services) scheduleTimedFaults(kernel, s.spec.label, s.plan);
   return {
     disks: openDisks,
-    kernel,
-    report,
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),
     close: () => { for (const c of closers) c(); },
   };

@@ -14,6 +14,17 @@ import { DIRECTIVE_SPECS, type BootScript, type Directive } from './script.js';
 import { UsageError } from '../errors.js';
 
 export function applyOverrides(script: BootScript, overrides: readonly string[]): BootScript {
+  // Several hosts: HOST.TARGET.KEY=VALUE sets one host's directive, TARGET.KEY=VALUE every host's.
+  if (script.hosts !== undefined && script.hosts.length > 0) {
+    let hosts = script.hosts;
+    for (const text of overrides) {
+      const dot = text.indexOf('.');
+      const named = hosts.find((h) => h.name === text.slice(0, dot));
+      hosts = hosts.map((h) => (named === undefined || h === named
+        ? { ...h, script: applyOverrides({ ...h.script, hosts: [] }, [named === undefined ? text : text.slice(dot + 1)]) } : h));
+    }
+    return { ...script, hosts };
+  }
   let directives = [...script.directives];
   for (const text of overrides) {
     const m = /^([A-Za-z_][A-Za-z0-9_.-]*?)\.([a-z-]+)=(.*)$/.exec(text);

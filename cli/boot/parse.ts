@@ -2,6 +2,9 @@
  * The boot-script parser: lines, # comments, directives with key=value
  * arguments, and process blocks whose commands are indented.
  *   parseBootScript(text, file) -> BootScript, or throws ParseError (file:line:column)
+ *   parseIpv4(text)             a dotted-quad address as a 32-bit number, or null
+ * A script with `host` lines is several hosts: each host's indented body is
+ * parsed as a script of its own (parseBody at the body's indentation).
  * Every value is checked against its directive's spec here, so a script
  * with a typo never boots. The parse is linear in the script's length
  * (names are looked up in maps), and every number has a bound (script.ts).
@@ -11,8 +14,8 @@ import { closest, parseCommand, type Command } from '../../lib/shell/commands.js
 import { tokenizeLine, type Token } from '../../lib/shell/lexer.js';
 import { formatDurationNs, parseDurationNs, parseIntStrict, parseMode, parseSizeBytes } from '../../lib/shell/values.js';
 import {
-  DIRECTIVE_SPECS, MAX_NAME_CHARS, PLUGIN_FILE_PATTERN, MAX_PATH_CHARS, PROCESS_KEYS, RESERVED_NAMES,
-  type BootScript, type Directive, type DirectiveValue, type KeySpec, type ProcessBlock,
+  DIRECTIVE_SPECS, PLUGIN_FILE_PATTERN, LINK_SPEC, MAX_HOSTS, MAX_NAME_CHARS, MAX_PATH_CHARS, PROCESS_KEYS, RESERVED_NAMES,
+  type BootScript, type Directive, type DirectiveSpec, type DirectiveValue, type HostBlock, type KeySpec, type ProcessBlock,
 } from './script.js';
 import { ownValue } from '../../lib/own.js';
 
@@ -28,6 +31,118 @@ interface PendingProcess {
 export function parseBootScript(text: string, file: string): BootScript {
   const lines = text.split('\n');
   if (lines.length > MAX_SCRIPT_LINES) throw new ParseError(`script longer than ${MAX_SCRIPT_LINES} lines`, { file, line: MAX_SCRIPT_LINES, column: 1 });
+  const hostLine = (raw: string): boolean => /^host([ \t]|$)/.test(raw);
+  if (lines.some(hostLine)) return parseHosts(lines, file);
+  return parseBody(lines, lines.map((_, i) => i), 0, file);
+}
+
+/** Leading blanks of a line (its indentation, in characters). */
+function indentOf(line: string): number {
+  return line.length - line.replace(/^[ \t]+/, '').length;
+}
+
+/**
+ * A script of several hosts: at the top only `host NAME addr=A.B.C.D` (its
+ * directives and process blocks indented under it, their commands deeper)
+ * and `link A B ...` lines. Each host's body is parsed as a script of its own.
+ */
+function parseHosts(lines: readonly string[], file: string): BootScript {
+  const hosts: HostBlock[] = [];
+  const links: Directive[] = [];
+  const seenHosts = new Map<string, HostBlock>();
+  const seenAddrs = new Map<number, string>();
+  let current: { header: { name: string; addr: number; addrText: string; pos: SourcePosition }; indices: number[]; indent: number } | null = null;
+  const closeHost = (): void => {
+    if (current === null) return;
+    const body = parseBody(lines, current.indices, current.indent, file);
+    const host: HostBlock = { ...current.header, script: body };
+    hosts.push(host);
+    seenHosts.set(host.name, host);
+    current = null;
+  };
+  for (let index = 0; index < lines.length; index++) {
+    const sourceLine = lines[index]!.replace(/\r$/, '');
+    const tokens = tokenizeLine(sourceLine, index + 1, file);
+    if (tokens.length === 0) continue;
+    const base = { file, line: index + 1, sourceLine };
+    const indent = indentOf(sourceLine);
+    if (indent > 0) {
+      if (current === null) throw new ParseError('indented line outside a host (start one with `host NAME addr=A.B.C.D`)', { ...base, column: tokens[0]!.column });
+      const c = current as { indices: number[]; indent: number };
+      if (c.indent === 0) c.indent = indent;
+      if (indent < c.indent) throw new ParseError(`indented less than the host's first line (${c.indent} blanks)`, { ...base, column: tokens[0]!.column });
+      c.indices.push(index);
+      continue;
+    }
+    closeHost();
+    const head = tokens[0]!;
+    if (head.text === 'host' && !head.quoted) {
+      if (hosts.length >= MAX_HOSTS) throw new ParseError(`more than ${MAX_HOSTS} hosts`, { ...base, column: head.column });
+      const header = parseHostHeader(tokens, base, seenHosts, seenAddrs);
+      seenAddrs.set(header.addr, header.name);
+      current = { header, indices: [], indent: 0 };
+      continue;
+    }
+    if (head.text === 'link' && !head.quoted) {
+      links.push(parseDirectiveWith(LINK_SPEC, tokens, base, new Set()));
+      continue;
+    }
+    throw new ParseError(`'${shorten(head.text)}' at the top of a script with hosts: only host and link lines go there (indent it under a host)`, { ...base, column: head.column });
+  }
+  closeHost();
+  const names = new Set(hosts.map((h) => h.name));
+  const pairs = new Set<string>();
+  for (const l of links) {
+    const [a, b] = l.positional as [string, string];
+    for (const [i, h] of [a, b].entries()) {
+      if (!names.has(h)) throw new ParseError(`link names '${shorten(h)}', which is not a host of this script`, { ...l.pos, column: l.argColumns?.[i] ?? l.pos.column });
+    }
+    if (a === b) throw new ParseError(`link ${a} ${b}: a link joins two different hosts`, l.pos);
+    const key = [a, b].sort().join(' ');
+    if (pairs.has(key)) throw new ParseError(`link ${a} ${b} given twice`, l.pos);
+    pairs.add(key);
+  }
+  return { file, directives: links, processes: [], hosts };
+}
+
+function parseHostHeader(
+  tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: ReadonlyMap<string, HostBlock>, addrs: ReadonlyMap<number, string>,
+): { name: string; addr: number; addrText: string; pos: SourcePosition } {
+  const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
+  const nameTok = tokens[1];
+  if (nameTok === undefined) return fail('host needs a name (usage: host NAME addr=A.B.C.D)', undefined);
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(nameTok.text) || nameTok.text.length > MAX_NAME_CHARS) {
+    fail(`'${shorten(nameTok.text)}' is not a host name (letters, digits, _ and -; at most ${MAX_NAME_CHARS} characters)`, nameTok);
+  }
+  if (seen.has(nameTok.text)) fail(`host ${nameTok.text} is defined twice`, nameTok);
+  let addr = -1;
+  let addrText = '';
+  for (const t of tokens.slice(2)) {
+    const eq = t.text.indexOf('=');
+    const key = eq < 0 ? t.text : t.text.slice(0, eq);
+    if (key !== 'addr' || eq < 0) fail(`unexpected '${shorten(t.text)}' (usage: host NAME addr=A.B.C.D)`, t);
+    if (addr >= 0) fail('addr given twice', t);
+    addrText = t.text.slice(eq + 1);
+    const v = parseIpv4(addrText);
+    if (v === null) fail(`addr=${shorten(addrText)}: not an IPv4 address such as 10.0.0.2`, { ...t, column: t.column + eq + 1 });
+    if (addrs.has(v!)) fail(`addr=${addrText} is host ${addrs.get(v!)}'s address already`, { ...t, column: t.column + eq + 1 });
+    addr = v!;
+  }
+  if (addr < 0) fail(`host ${nameTok.text} needs addr=A.B.C.D`, undefined);
+  return { name: nameTok.text, addr, addrText, pos: positionOf(base, tokens[0]) };
+}
+
+/** A dotted-quad IPv4 address as a 32-bit unsigned integer, or null. */
+export function parseIpv4(text: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (m === null) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
+}
+
+/** The directives and process blocks of lines[indices], whose own lines are indented by baseIndent. */
+function parseBody(lines: readonly string[], indices: readonly number[], baseIndent: number, file: string): BootScript {
   const directives: Directive[] = [];
   const processes: ProcessBlock[] = [];
   const blockNames = new Set<string>();
@@ -38,14 +153,14 @@ export function parseBootScript(text: string, file: string): BootScript {
     current = null;
   };
 
-  for (let index = 0; index < lines.length; index++) {
+  for (const index of indices) {
     const raw = lines[index]!;
     const lineNr = index + 1;
     const sourceLine = raw.replace(/\r$/, '');
     const tokens = tokenizeLine(sourceLine, lineNr, file);
     if (tokens.length === 0) continue;
     const base = { file, line: lineNr, sourceLine };
-    const indented = /^[ \t]/.test(sourceLine);
+    const indented = baseIndent === 0 ? /^[ \t]/.test(sourceLine) : indentOf(sourceLine) > baseIndent;
     if (indented) {
       if (current === null) {
         throw new ParseError('indented command outside a process block (start one with `process NAME`)', { ...base, column: tokens[0]!.column });
@@ -81,12 +196,18 @@ function positionOf(base: Omit<SourcePosition, 'column'>, t: Token | undefined, 
 
 function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: ReadonlySet<string>): Directive {
   const head = tokens[0]!;
-  const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
   const spec = ownValue(DIRECTIVE_SPECS, head.text);
   if (spec === undefined || head.quoted) {
     const near = closest(head.text, [...Object.keys(DIRECTIVE_SPECS), 'process']);
-    return fail(`unknown directive '${shorten(head.text)}'${near ? ` (did you mean '${near}'?)` : ''}; a process's commands must be indented`, head);
+    throw new ParseError(`unknown directive '${shorten(head.text)}'${near ? ` (did you mean '${near}'?)` : ''}; a process's commands must be indented`, positionOf(base, head));
   }
+  return parseDirectiveWith(spec, tokens, base, seen);
+}
+
+function parseDirectiveWith(spec: DirectiveSpec, tokens: readonly Token[], base: Omit<SourcePosition, 'column'>, seen: ReadonlySet<string>): Directive {
+  const head = tokens[0]!;
+  const fail = (msg: string, t: Token | undefined): never => { throw new ParseError(msg, positionOf(base, t, (base.sourceLine?.length ?? 0) + 1)); };
+  const argColumns: number[] = [];
   if (!spec.repeatable && seen.has(head.text)) fail(`${head.text} may appear only once`, head);
   const positional: string[] = [];
   const words: string[] = [];
@@ -106,6 +227,7 @@ function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'co
         }
         if ((head.text === 'disk' || head.text === 'program') && RESERVED_NAMES.has(t.text.toLowerCase())) fail(`'${t.text}' is a system process's name; call the ${head.text} something else`, t);
         positional.push(t.text);
+        argColumns.push(t.column);
       } else if (spec.words?.includes(t.text)) {
         words.push(t.text);
       } else {
@@ -126,7 +248,7 @@ function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'co
     keyPos.set(key, valuePos);
   }
   if (positional.length < spec.positional.length) fail(`${head.text} needs a ${spec.positional[positional.length]} (usage: ${spec.summary})`, undefined);
-  return { keyword: head.text, positional, words, values, keyPos, pos: positionOf(base, head) };
+  return { keyword: head.text, positional, words, values, keyPos, pos: positionOf(base, head), argColumns };
 }
 
 export function parseValue(text: string, spec: KeySpec, key: string, pos: SourcePosition): DirectiveValue {
@@ -167,6 +289,16 @@ export function parseValue(text: string, spec: KeySpec, key: string, pos: Source
       if (PLUGIN_FILE_PATTERN.test(text)) return parseValue(text, { kind: 'path', summary: spec.summary }, key, pos);
       if (spec.values !== undefined && !spec.values.includes(text)) fail(`expected one of ${spec.values.join(', ')}, or a .mjs, .js or .ts file`);
       return text;
+    case 'fraction': {
+      const v = /^(0|[1-9]\d*)?(\.\d+)?$/.test(text) && text !== '.' ? Number(text) : NaN;
+      return bounded(Number.isFinite(v) ? v : fail('not a fraction such as 0.01'), String);
+    }
+    case 'bitrate': {
+      const m = /^(\d+)(k|K|M|G)?(bit|bps)?$/.exec(text);
+      const scale = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 } as const;
+      const v = m === null ? NaN : Number(m[1]) * (m[2] === undefined ? 1 : scale[m[2] as keyof typeof scale]);
+      return bounded(Number.isSafeInteger(v) ? v : fail('not a bit rate such as 100Mbit, 10Mbit or 1Gbit'), String);
+    }
     case 'path':
       if (text.length > MAX_PATH_CHARS) fail(`a path of ${text.length} characters (at most ${MAX_PATH_CHARS})`);
       if (text.includes('\0')) fail('a path may not hold a NUL character');

@@ -3,6 +3,7 @@
  *   BootScript       { file, directives, processes }
  *   Directive        one configuration line (disk, fs, clock, security, cpu, fault, ...)
  *   ProcessBlock     `process NAME key=value...` and its indented commands
+ *   HostBlock        `host NAME addr=A.B.C.D` and its indented directives and process blocks
  *   DIRECTIVE_SPECS  the keys each directive takes, their value kinds and bounds
  *   RESERVED_NAMES   system process names a process block or disk may not take
  * Every number has a bound here, checked at parse time with the value's
@@ -13,10 +14,10 @@ import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
 import { REPLACEMENT_NAMES } from '../../servers/vm/policies/index.js';
 
-export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
 
 /** A `plugin` value names a built-in (one of `values`) or a student's module file with one of these extensions. */
 export const PLUGIN_FILE_PATTERN = /\.(mjs|js|ts)$/;
+export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin' | 'fraction' | 'bitrate';
 
 export interface KeySpec {
   readonly kind: ValueKind;
@@ -49,6 +50,8 @@ export interface Directive {
   /** Where each key's value starts, for errors found later (a missing image file). */
   readonly keyPos: ReadonlyMap<string, SourcePosition>;
   readonly pos: SourcePosition;
+  /** Columns of the positional words (errors about a name found later: a link's host). */
+  readonly argColumns?: readonly number[];
 }
 
 export interface ProcessBlock {
@@ -69,6 +72,18 @@ export interface BootScript {
   readonly file: string;
   readonly directives: readonly Directive[];
   readonly processes: readonly ProcessBlock[];
+  /** Several hosts (`host` lines): each its own system; the top level then holds only `link` lines. Empty: one host. */
+  readonly hosts?: readonly HostBlock[];
+}
+
+/** A host of a run of several: its address and its own script (directives and process blocks). */
+export interface HostBlock {
+  readonly name: string;
+  /** IPv4 address as a 32-bit unsigned integer, and as written. */
+  readonly addr: number;
+  readonly addrText: string;
+  readonly script: BootScript;
+  readonly pos: SourcePosition;
 }
 
 const onOff = { kind: 'bool', summary: 'on or off' } as const;
@@ -184,6 +199,19 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
 };
+
+/** Directives of a multi-host script's top level (a host's own are DIRECTIVE_SPECS). */
+export const LINK_SPEC: DirectiveSpec = {
+  positional: ['host', 'host'], repeatable: true, summary: 'link HOST HOST [latency=D] [bandwidth=RATE] [loss=P]',
+  keys: {
+    latency: { kind: 'duration', min: 1_000, max: 10_000_000_000, summary: 'one-way propagation delay (at least 1us)' },
+    bandwidth: { kind: 'bitrate', min: 1_000, max: 100_000_000_000, summary: 'bits per second, e.g. 100Mbit, 1Gbit' },
+    loss: { kind: 'fraction', min: 0, max: 0.9, summary: 'probability that a frame is lost (seeded), 0 to 0.9' },
+  },
+};
+
+/** Hosts in one run, and the longest host name. */
+export const MAX_HOSTS = 64;
 
 export const PROCESS_KEYS: Readonly<Record<string, KeySpec>> = {
   uid: { kind: 'int', max: MAX_ID, summary: 'user id' },

@@ -17,7 +17,7 @@ import { attachJsonlSink, type JsonlSink, type Kernel, type RunOutcome } from '.
 import { auditLog } from '../../lib/avc/log.js';
 import { createProgress } from '../trace/progress.js';
 import { parseDurationNs } from '../../lib/shell/values.js';
-import { buildSystem, describeStatus, WORKLOAD_DONE } from '../boot/image.js';
+import { buildSystem, describeStatus, WORKLOAD_DONE, type BootedSystem } from '../boot/image.js';
 import { addFaults, applyOverrides } from '../boot/overrides.js';
 import { parseBootScript } from '../boot/parse.js';
 import { DIRECTIVE_SPECS, PLUGIN_FILE_PATTERN } from '../boot/script.js';
@@ -130,41 +130,46 @@ export function bootScript(
   if (opts.audit !== undefined) checkOutputFile('--audit', opts.audit);
   const script = addFaults(applyOverrides(parseBootScript(scriptText ?? readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
+  let auditStarted = false;
   const system = buildSystem(script, {
     seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}), debug: opts.debug === true, ...(watch !== undefined ? { watch } : {}),
-  }, (kernel) => {
+  }, (kernel, host) => {
+    // Several hosts: a process's lines are prefixed host/process.
+    const prefix = host === null ? '' : `${host}/`;
     kernel.onConsole((proc, text) => {
-      for (const line of text.split('\n')) out(`${proc}: ${line}`);
+      for (const line of text.split('\n')) out(`${prefix}${proc}: ${line}`);
     });
     kernel.traceBlocking = opts.traceDetail === 'full';
-    if (opts.trace !== undefined) sink = openOutput('--trace', opts.trace, () => attachJsonlSink(kernel.trace, opts.trace!));
+    // Every host's bus publishes on the run's one bus: one sink hears them all.
+    if (opts.trace !== undefined && sink === null) sink = openOutput('--trace', opts.trace, () => attachJsonlSink(kernel.trace, opts.trace!));
     // AVC audit records: diagnostics on stderr, or the lines of an audit.log with --audit FILE.
-    if (opts.audit !== undefined) openOutput('--audit', opts.audit, () => writeFileSync(opts.audit!, ''));
+    if (opts.audit !== undefined && !auditStarted) openOutput('--audit', opts.audit, () => writeFileSync(opts.audit!, ''));
+    auditStarted = true;
     auditLog(kernel.log).subscribe((line) => (opts.audit !== undefined ? appendFileSync(opts.audit, line + '\n') : err(line)));
     onKernel?.(kernel);
   });
   let outcome;
   try {
-    outcome = runWithProgress(system.kernel, untilNs);
+    outcome = runWithProgress(system, untilNs);
   } finally {
     (sink as JsonlSink | null)?.close();
     system.close();
   }
-  const { report, kernel } = system;
+  const { report } = system;
   const failedExits = report.exits.filter((e) => e.status !== 0);
   const alive = system.alive();
   // A system process that faulted and is not running again (RS did not restart it): say why.
-  const lostServers = report.systemFaults.filter((f) => kernel.procByName(f.name) === null);
+  const lostServers = report.systemFaults.filter((f) => !system.isRunning(f.name));
   for (const f of lostServers) err(`mksim: server ${f.name} faulted: ${f.reason}`);
   for (const e of failedExits) err(`mksim: ${e.name} ended with ${describeStatus(e.status)}`);
   for (const f of report.expectationFailures) err(`mksim: expectation failed: ${f}`);
   for (const e of report.systemErrors) err(`mksim: system error: ${e}`);
-  const stoppedEarly = outcome === 'stopped' && kernel.stopReason !== WORKLOAD_DONE;
-  if (stoppedEarly) err(`mksim: simulation stopped: ${kernel.stopReason}`);
+  const stoppedEarly = outcome === 'stopped' && system.stopReason !== WORKLOAD_DONE;
+  if (stoppedEarly) err(`mksim: simulation stopped: ${system.stopReason}`);
   if (alive.length > 0 && outcome === 'idle') err(`mksim: still blocked when nothing more could happen: ${alive.join(', ')}`);
-  const virtualMs = (kernel.nowNs / 1e6).toFixed(3);
+  const virtualMs = (system.nowNs / 1e6).toFixed(3);
   err(`mksim: ${report.exits.length} process${report.exits.length === 1 ? '' : 'es'} exited, ${report.expectationsHeld} expectation${report.expectationsHeld === 1 ? '' : 's'} held, `
-    + `${kernel.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
+    + `${system.messagesTotal} messages, ${virtualMs} ms virtual time (seed ${seed})`);
   const ok = failedExits.length === 0 && report.expectationFailures.length === 0 && report.systemErrors.length === 0
     && (alive.length === 0 || outcome === 'until') && !stoppedEarly && lostServers.length === 0;
   return ok ? 0 : 1;
@@ -189,14 +194,14 @@ export function loadsStudentCode(scriptPath: string, opts: BootCommandOptions): 
 /** Slices of virtual time between progress updates: running in slices leaves the run unchanged. */
 const PROGRESS_SLICES = 100;
 
-function runWithProgress(kernel: Kernel, untilNs: number | undefined): RunOutcome {
-  if (untilNs === undefined) return kernel.run();
+function runWithProgress(system: BootedSystem, untilNs: number | undefined): RunOutcome {
+  if (untilNs === undefined) return system.run();
   const progress = createProgress('booting');
   const sliceNs = Math.max(1, Math.ceil(untilNs / PROGRESS_SLICES));
   let outcome: RunOutcome = 'until';
-  while (kernel.nowNs < untilNs) {
-    outcome = kernel.run({ untilNs: Math.min(untilNs, kernel.nowNs + sliceNs) });
-    progress.update(Math.min(kernel.nowNs, untilNs), untilNs);
+  while (system.nowNs < untilNs) {
+    outcome = system.run({ untilNs: Math.min(untilNs, system.nowNs + sliceNs) });
+    progress.update(Math.min(system.nowNs, untilNs), untilNs);
     if (outcome !== 'until') break;
   }
   progress.finish();

@@ -2,7 +2,8 @@
  * Trace statistics, gathered in one streaming pass.
  *   TraceStats         add(rec) for each record, then result()
  *   StatsResult        messages per actor pair and per type, round-trip latency
- *                      percentiles per request type, buffer cache, AVC cache, disk, AVC denials, timers
+ *                      percentiles per request type, buffer cache, AVC cache, disk, AVC denials, timers,
+ *                      and the VM server's paging per process (`vm` records)
  *   formatStats(r)     the aligned tables `mksim trace stats` prints
  *   isAvcDenial(rec)   how an avc record says "denied"
  *   isAvcCacheRecord(rec)  a `cache` record of the AVC (lib/avc) rather than the FS buffer cache
@@ -45,7 +46,25 @@ export interface StatsResult {
   readonly errors: { errors: number; faults: number; byErr: Record<string, number> };
   /** Per process, in spawn order: CPU, ready-wait, response, turnaround, switches, signal latency (sched-stats.ts). */
   readonly sched: ProcSchedRow[];
+  /** Paging per process, from the VM server's `vm` records (servers/vm), in process-name order. */
+  readonly vm: VmRow[];
+  /** A run of several hosts: per host, its records, messages and frames on the wire (absent for one host). */
+  readonly hosts?: HostRow[];
 }
+
+export interface VmRow {
+  readonly process: string;
+  readonly faults: number;
+  readonly evictions: number;
+  readonly swapouts: number;
+  readonly swapins: number;
+  readonly cows: number;
+}
+
+/** The `vm` record ops a row counts, by the row's field. */
+const VM_OPS: Readonly<Record<string, keyof Omit<VmRow, 'process'>>> = { fault: 'faults', evict: 'evictions', swapout: 'swapouts', swapin: 'swapins', cow: 'cows' };
+
+export interface HostRow { host: string; records: number; messages: number; framesSent: number; framesDropped: number; framesDelivered: number }
 
 export function isAvcCacheRecord(rec: TraceRecord): boolean {
   return rec.ev === 'cache' && rec.cache === 'avc';
@@ -83,7 +102,7 @@ export class TraceStats {
   private readonly kinds = new Map<string, number>();
   private readonly pairs = new Map<string, number>();
   private readonly types = new Map<string, number>();
-  private readonly requests = new Map<number, { t: number; type: string }>();
+  private readonly requests = new Map<number | string, { t: number; type: string }>();
   private readonly latencies = new Map<string, number[]>();
   private readonly cacheOps = new Map<string, number>();
   private readonly avcCacheOps = new Map<string, number>();
@@ -96,20 +115,37 @@ export class TraceStats {
   private latenessMaxNs: number | null = null;
   private readonly errs = new Map<string, number>();
   private readonly schedStats = new SchedStats();
+  private readonly vmRows = new Map<string, { -readonly [K in keyof VmRow]: VmRow[K] }>();
+  private readonly hostRows = new Map<string, HostRow>();
 
   add(rec: TraceRecord): void {
     this.records++;
     this.firstNs ??= rec.t;
     this.lastNs = rec.t;
     increment(this.kinds, rec.ev);
+    // Several hosts: actors are host/name, and message ids are per host (each kernel counts its own).
+    const host = typeof rec.host === 'string' ? rec.host : null;
+    const row = host === null ? null : this.hostRow(host);
+    if (row !== null) {
+      row.records++;
+      if (rec.ev === 'net') {
+        if (rec.op === 'send') row.framesSent++;
+        else if (rec.op === 'drop') row.framesDropped++;
+        else if (rec.op === 'deliver') row.framesDelivered++;
+      }
+    }
     if (isNewMessage(rec)) {
-      increment(this.pairs, `${rec.src}\u0000${rec.dst}`);
+      const at = host === null ? '' : `${host}/`;
+      if (row !== null) row.messages++;
+      increment(this.pairs, `${at}${rec.src}\u0000${at}${rec.dst}`);
       increment(this.types, rec.type);
-      if (rec.ev === 'send' && rec.async !== true) this.requests.set(rec.id, { t: rec.t, type: rec.type });
+      const idKey = host === null ? rec.id : `${host}:${rec.id}`;
+      if (rec.ev === 'send' && rec.async !== true) this.requests.set(idKey, { t: rec.t, type: rec.type });
       else if (rec.ev === 'reply' && typeof rec.re === 'number') {
-        const req = this.requests.get(rec.re);
+        const reKey = host === null ? rec.re : `${host}:${rec.re}`;
+        const req = this.requests.get(reKey);
         if (req !== undefined) {
-          this.requests.delete(rec.re);
+          this.requests.delete(reKey);
           let list = this.latencies.get(req.type);
           if (list === undefined) this.latencies.set(req.type, (list = []));
           list.push(rec.t - req.t);
@@ -147,7 +183,21 @@ export class TraceStats {
       case 'error':
         increment(this.errs, String(rec.err));
         break;
+      case 'vm': {
+        const field = typeof rec.op === 'string' && Object.hasOwn(VM_OPS, rec.op) ? VM_OPS[rec.op]! : null;
+        if (field === null || typeof rec.process !== 'string') break;
+        let row = this.vmRows.get(rec.process);
+        if (row === undefined) this.vmRows.set(rec.process, (row = { process: rec.process, faults: 0, evictions: 0, swapouts: 0, swapins: 0, cows: 0 }));
+        row[field]++;
+        break;
+      }
     }
+  }
+
+  private hostRow(host: string): HostRow {
+    let row = this.hostRows.get(host);
+    if (row === undefined) this.hostRows.set(host, row = { host, records: 0, messages: 0, framesSent: 0, framesDropped: 0, framesDelivered: 0 });
+    return row;
   }
 
   result(): StatsResult {
@@ -194,6 +244,8 @@ export class TraceStats {
       ticks: { ...this.ticks },
       errors: { errors: this.kinds.get('error') ?? 0, faults: this.kinds.get('fault') ?? 0, byErr: Object.fromEntries(this.errs) },
       sched: this.schedStats.result(this.lastNs),
+      vm: [...this.vmRows.values()].map((r) => ({ ...r })).sort((a, b) => (a.process < b.process ? -1 : a.process > b.process ? 1 : 0)),
+      ...(this.hostRows.size > 0 ? { hosts: [...this.hostRows.values()].map((h) => ({ ...h })) } : {}),
     };
   }
 }
@@ -235,6 +287,10 @@ export function formatStats(r: StatsResult, maxRows = 20): string {
   const limit = <T>(rows: T[]): T[] => rows.slice(0, maxRows);
   const more = (n: number): string => (n > maxRows ? `\n(${n - maxRows} more rows; --json has them all)` : '');
   sections.push('Summary\n' + formatTable(['figure', 'value'], headlineFigures(r).map(([name, v, unit]) => [name, formatFigure(v, unit)])));
+  if (r.hosts !== undefined) {
+    sections.push('Per host\n' + formatTable(['host', 'records', 'messages', 'frames sent', 'dropped', 'delivered'],
+      r.hosts.map((h) => [h.host, String(h.records), String(h.messages), String(h.framesSent), String(h.framesDropped), String(h.framesDelivered)])));
+  }
   sections.push('Messages per actor pair\n' + formatTable(['src', 'dst', 'messages'],
     limit(r.messages.byPair).map((p) => [p.src, p.dst, String(p.count)])) + more(r.messages.byPair.length));
   sections.push('Messages per type\n' + formatTable(['type', 'messages'],
@@ -248,6 +304,10 @@ export function formatStats(r: StatsResult, maxRows = 20): string {
   }
   const errs = Object.entries(r.errors.byErr);
   if (errs.length > 0) sections.push('Failed calls per error\n' + formatTable(['error', 'calls'], errs.map(([e, n]) => [e, String(n)])));
+  if (r.vm.length > 0) {
+    sections.push('Paging per process (VM)\n' + formatTable(['process', 'faults', 'evictions', 'swapouts', 'swapins', 'cow'],
+      limit(r.vm).map((v) => [v.process, String(v.faults), String(v.evictions), String(v.swapouts), String(v.swapins), String(v.cows)])) + more(r.vm.length));
+  }
   sections.push('Records per kind\n' + formatTable(['kind', 'records'], Object.entries(r.kinds).map(([k, n]) => [k, String(n)])));
   return sections.join('\n\n') + '\n';
 }

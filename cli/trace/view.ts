@@ -38,9 +38,14 @@ const TIME_WIDTH = 12;
 const ACTOR_WIDTH = 8;
 const TYPE_WIDTH = 10;
 
+function idKey(rec: TraceRecord, id: number): number | string {
+  return typeof rec.host === 'string' ? `${rec.host}:${id}` : id;
+}
+
 export class TraceView {
   private readonly c: Palette;
-  private readonly sentNs = new Map<number, number>();
+  /** Send times by message id (several hosts: host:id, each kernel numbers its own). */
+  private readonly sentNs = new Map<number | string, number>();
 
   constructor(private readonly options: ViewOptions = {}) {
     this.c = palette(options.colour === true);
@@ -52,8 +57,8 @@ export class TraceView {
    */
   observe(rec: TraceRecord): void {
     if (rec.ev === 'send' && rec.async !== true) {
-      if (this.sentNs.size >= MAX_PENDING_REQUESTS) this.sentNs.delete(this.sentNs.keys().next().value as number);
-      this.sentNs.set(rec.id as number, rec.t);
+      if (this.sentNs.size >= MAX_PENDING_REQUESTS) this.sentNs.delete(this.sentNs.keys().next().value as number | string);
+      this.sentNs.set(idKey(rec, rec.id as number), rec.t);
     }
   }
 
@@ -76,8 +81,9 @@ export class TraceView {
     const c = this.c;
     const arrow = m.ev === 'reply' ? '=>' : m.ev === 'notify' ? '~>' : m.ev === 'deliver' ? '<-' : m.async === true ? '->>' : '->';
     const arrowColour = m.ev === 'reply' ? c.green : m.ev === 'notify' ? c.yellow : m.ev === 'deliver' ? c.dim : c.blue;
-    // A delivery reads from the receiver's side: `dst <- src`.
-    const [left, right] = m.ev === 'deliver' ? [m.dst, m.src] : [m.src, m.dst];
+    // A delivery reads from the receiver's side: `dst <- src`. Several hosts: actors are host/name.
+    const at = typeof m.host === 'string' ? `${m.host}/` : '';
+    const [left, right] = m.ev === 'deliver' ? [at + m.dst, at + m.src] : [at + m.src, at + m.dst];
     const parts = [
       `${c.cyan}${left.padEnd(ACTOR_WIDTH)}${c.reset} ${arrowColour}${arrow.padEnd(3)}${c.reset} ${c.cyan}${right.padEnd(ACTOR_WIDTH)}${c.reset}`,
       `${c.bold}${m.type.padEnd(TYPE_WIDTH)}${c.reset}`,
@@ -85,8 +91,8 @@ export class TraceView {
     const tail = [`#${m.id}`];
     if (m.cause !== null) tail.push(`cause #${m.cause}`);
     if (m.ev === 'reply' && typeof m.re === 'number') {
-      const sentNs = this.sentNs.get(m.re);
-      this.sentNs.delete(m.re);
+      const sentNs = this.sentNs.get(idKey(m, m.re));
+      this.sentNs.delete(idKey(m, m.re));
       tail.push(sentNs === undefined ? `re #${m.re}` : `re #${m.re}, rtt ${c.green}${formatUs(m.t - sentNs)} µs${c.reset}`);
     }
     const head = `${time} ${parts.join(' ')}`;
@@ -99,7 +105,8 @@ export class TraceView {
   private event(time: string, rec: TraceRecord): string {
     const c = this.c;
     const kind = rec.ev === 'fault' || rec.ev === 'error' ? `${c.red}[${rec.ev}]${c.reset}` : `${c.magenta}[${rec.ev}]${c.reset}`;
-    const who = typeof rec.proc === 'string' ? `${c.cyan}${rec.proc}${c.reset}: ` : '';
+    const at = typeof rec.host === 'string' ? `${rec.host}/` : '';
+    const who = typeof rec.proc === 'string' ? `${c.cyan}${at}${rec.proc}${c.reset}: ` : at !== '' ? `${c.cyan}${rec.host}${c.reset}: ` : '';
     const head = `${time} ${kind} ${who}`;
     return `${head}${this.eventBody(rec, visibleLength(head))}`;
   }
@@ -123,8 +130,10 @@ export class TraceView {
       }
       case 'irq':
         return `hardware ~> ${rec.dst} bits=${formatValue(rec.bits)}`;
+      case 'net':
+        return `${rec.op} ${rec.src}:${rec.sport} > ${rec.dst}:${rec.dport} ${rec.proto} ${fields(extraFields(rec, ['proc', 'host', 'op', 'src', 'sport', 'dst', 'dport', 'proto']), 0, 120)}`;
       default:
-        return fields(extraFields(rec, ['proc']), 0, 120);
+        return fields(extraFields(rec, ['proc', 'host']), 0, 120);
     }
   }
 }

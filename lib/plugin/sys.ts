@@ -14,11 +14,13 @@ import * as signals from '../../kernel/signal.js';
 import * as fsCalls from '../syscalls/fs.js';
 import * as pmCalls from '../syscalls/pm.js';
 import * as securityCalls from '../syscalls/security.js';
+import * as vmCalls from '../syscalls/vm.js';
+import * as netCalls from '../syscalls/net.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
 /** Exports of lib/syscalls that are not calls of a process (they take no process first). */
-const NOT_CALLS: ReadonlySet<string> = new Set(['lendBuffer']);
-const MODULES: readonly Readonly<Record<string, unknown>>[] = [fsCalls, pmCalls, securityCalls];
+const NOT_CALLS: ReadonlySet<string> = new Set(['lendBuffer', 'parseHostPort']);
+const MODULES: readonly Readonly<Record<string, unknown>>[] = [fsCalls, pmCalls, securityCalls, vmCalls, netCalls];
 
 type Bound<F> = F extends (proc: UserProcess, ...args: infer A) => infer R ? (...args: A) => R : never;
 type CallsOf<M> = { [K in keyof M as M[K] extends (proc: UserProcess, ...args: never[]) => unknown ? K : never]: Bound<M[K]> };
@@ -27,11 +29,11 @@ type NumbersOf<M> = { [K in keyof M as M[K] extends number ? K : never]: number 
 /** A signal handler in a student's program: it gets `sys` (never the process's runtime) and the signal. */
 export type SysSignalHandler = (sys: Sys, signal: number) => SysGen<void>;
 
-export type SysCalls = Omit<CallsOf<typeof fsCalls> & CallsOf<typeof pmCalls> & CallsOf<typeof securityCalls>, 'sigaction'> & {
+export type SysCalls = Omit<CallsOf<typeof fsCalls> & CallsOf<typeof pmCalls> & CallsOf<typeof securityCalls> & CallsOf<typeof vmCalls> & CallsOf<typeof netCalls>, 'sigaction'> & {
   sigaction(signal: number, action: SysSignalHandler | 'ignore' | 'default'): SysGen<number>;
 };
 
-export type Sys = SysCalls & NumbersOf<typeof fsCalls> & NumbersOf<typeof signals> & Omit<NumbersOf<typeof errno>, 'OK'> & {
+export type Sys = SysCalls & NumbersOf<typeof fsCalls> & NumbersOf<typeof vmCalls> & NumbersOf<typeof netCalls> & NumbersOf<typeof signals> & Omit<NumbersOf<typeof errno>, 'OK'> & {
   /** Write a line to the console (prefixed by the process's name). */
   print(text: string): void;
   /** The program's arguments (exec's or spawn's words after the program's name). */
@@ -50,7 +52,7 @@ export const SYSCALL_NAMES: readonly string[] = MODULES
 
 export function makeSys(proc: UserProcess): Sys {
   const sys: Record<string, unknown> = {};
-  for (const m of [fsCalls, signals, errno] as readonly Readonly<Record<string, unknown>>[]) {
+  for (const m of [fsCalls, vmCalls, netCalls, signals, errno] as readonly Readonly<Record<string, unknown>>[]) {
     for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && k !== 'OK') sys[k] = v;
   }
   for (const m of MODULES) {

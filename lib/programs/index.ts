@@ -11,8 +11,9 @@ import { sh } from './sh.js';
 import { smbd } from './smbd.js';
 import { latency, spinner } from './signals.js';
 import { cat, cp, ls } from './utils.js';
+import { httpd } from './httpd.js';
 
-const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner, smbd };
+const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner, smbd, httpd };
 
 export function builtinPrograms(): Map<string, Program> {
   return new Map(Object.entries(MAINS).map(([name, main]) => [name, userProgram(main)]));

@@ -17,7 +17,7 @@ import { ownValue } from '../own.js';
 
 /** Kinds of positional argument. */
 export type ArgKind = 'path' | 'text' | 'name' | 'target' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest'
-  | 'size' | 'prot';
+  | 'size' | 'prot' | 'as' | 'port' | 'hostport';
 
 export interface CommandSpec {
   readonly args: readonly ArgKind[];
@@ -77,10 +77,20 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
   // Memory (the VM server; lib/shell/vm-commands.ts).
   brk: { args: ['size'], required: 1, summary: 'brk SIZE: grow the heap by SIZE bytes (K, M suffixes), as sbrk' },
-  mmap: { args: ['name', 'size', 'prot'], required: 3, summary: 'mmap NAME SIZE PROT: an anonymous mapping named NAME (PROT: r, rw, rx, rwx, none)' },
+  mmap: { args: ['name', 'size', 'prot', 'path'], required: 3, summary: 'mmap NAME SIZE PROT [FILE]: a private mapping named NAME, anonymous or of FILE (PROT: r, rw, rx, rwx, none)' },
   mprotect: { args: ['name', 'prot'], required: 2, summary: 'mprotect REGION PROT: new rights for text, heap, stack or a mapping' },
   ref: { args: ['rest'], required: 1, summary: 'ref [--write] [REGION] PAGES...: load (store) one byte of each page of REGION (default heap), in order' },
   vmstat: { args: [], required: 0, summary: 'vmstat: print this process\'s faults, evictions, swapins, swapouts and resident pages' },
+  // Sockets (lib/shell/net-commands.ts): descriptors named like open's.
+  listen: { args: ['port', 'as', 'name'], required: 3, summary: 'listen PORT as NAME: a stream socket listening on PORT, named NAME' },
+  accept: { args: ['name', 'as', 'name'], required: 3, summary: 'accept LISTENER as NAME: wait for a connection on LISTENER, named NAME' },
+  connect: { args: ['hostport', 'as', 'name'], required: 3, summary: 'connect A.B.C.D:PORT as NAME: a stream socket connected there, named NAME' },
+  send: { args: ['name', 'text'], required: 1, flags: { bytes: 'int' }, maxInt: { bytes: MAX_IO_BYTES }, summary: 'send NAME TEXT | send NAME --bytes N: send every byte on a connected socket' },
+  recv: { args: ['name', 'int'], required: 2, maxInt: { 1: 65_536 }, summary: 'recv NAME N: receive up to N bytes (one call) and print them' },
+  udp: { args: ['port', 'as', 'name'], required: 3, summary: 'udp PORT as NAME: a datagram socket bound to PORT (0: any), named NAME' },
+  sendto: { args: ['name', 'hostport', 'text'], required: 3, summary: 'sendto NAME A.B.C.D:PORT TEXT: one datagram' },
+  recvfrom: { args: ['name', 'int'], required: 2, maxInt: { 1: 65_536 }, summary: 'recvfrom NAME N: wait for a datagram and print its sender and text' },
+  getpeercon: { args: ['name'], required: 1, summary: "getpeercon NAME: print the connected peer's security context (labeled networking)" },
 };
 
 export { SIGNAL_NAMES };
@@ -218,7 +228,8 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   }
   if (head.text === 'ref') checkRef(tokens.slice(1), fail);
   if (head.text === 'writefd' && args.length < 2 && flags.bytes === undefined) fail('writefd needs TEXT or --bytes N', undefined, lineEnd);
-  if ((head.text === 'write' || head.text === 'writefd') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
+  if (head.text === 'send' && args.length < 2 && flags.bytes === undefined) fail('send needs TEXT or --bytes N', undefined, lineEnd);
+  if ((head.text === 'write' || head.text === 'writefd' || head.text === 'send') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
     fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
   }
   return { kind: 'simple', name: head.text, args, argColumns, flags, pos: at(head) };
@@ -286,6 +297,19 @@ function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: T
       return;
     case 'name':
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not a name (letters, digits, _ . -)`, t);
+      return;
+    case 'as':
+      if (t.text !== 'as' || t.quoted) fail(`${cmd}: expected the word 'as' before the name, got '${shorten(t.text)}'`, t);
+      return;
+    case 'port': {
+      const n = parseIntStrict(t.text);
+      if (n === null || n < 0 || n > 65_535) fail(`${cmd}: '${shorten(t.text)}' is not a port (0..65535)`, t);
+      return;
+    }
+    case 'hostport':
+      if (!/^(\d{1,3}\.){3}\d{1,3}:\d{1,5}$/.test(t.text) || t.text.split(/[.:]/).slice(0, 4).some((x) => Number(x) > 255) || !(Number(t.text.split(':')[1]) >= 1 && Number(t.text.split(':')[1]) <= 65_535)) {
+        fail(`${cmd}: '${shorten(t.text)}' is not an address and port such as 10.0.0.2:80`, t);
+      }
       return;
     case 'target':
       if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) && !/^\d+$/.test(t.text)) fail(`${cmd}: '${shorten(t.text)}' is not a process name or pid`, t);

@@ -16,6 +16,7 @@ import { parseDurationNs, parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { securityCommands } from './security-commands.js';
 import { vmCommands } from './vm-commands.js';
+import { netCommands } from './net-commands.js';
 import { ownValue } from '../own.js';
 
 export interface CommandHooks {
@@ -71,7 +72,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
 const notYet: CommandImpl = function* () { return -ENOSYS; };
 
 function impl(name: string): CommandImpl {
-  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? ownValue(vmCommands, name) ?? notYet;
+  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? ownValue(vmCommands, name) ?? ownValue(netCommands, name) ?? notYet;
 }
 
 function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean): SysGen<{ status: number; failed: boolean }> {

@@ -1,7 +1,7 @@
 /*
  * The memory commands of the language: system calls to the VM server and
  * loads and stores through the MMU (lib/syscalls/vm.ts).
- *   vmCommands   brk SIZE, mmap NAME SIZE PROT, mprotect REGION PROT, ref [--write] [REGION] PAGES..., vmstat
+ *   vmCommands   brk SIZE, mmap NAME SIZE PROT [FILE], mprotect REGION PROT, ref [--write] [REGION] PAGES..., vmstat
  * vmstat prints `vmstat: faults=N evictions=N swapins=N swapouts=N resident=N`.
  */
 import * as vm from '../syscalls/vm.js';
@@ -15,7 +15,7 @@ export const vmCommands: Readonly<Record<string, CommandImpl>> = {
     return r < 0 ? r : 0;
   },
   *mmap(proc, c) {
-    const r = yield* vm.mmap(proc, c.args[0]!, parseSizeBytes(c.args[1]!)!, protFromText(c.args[2]!));
+    const r = yield* vm.mmap(proc, c.args[0]!, parseSizeBytes(c.args[1]!)!, protFromText(c.args[2]!), c.args[3]);
     return r < 0 ? r : 0;
   },
   *mprotect(proc, c) { return yield* vm.mprotect(proc, c.args[0]!, protFromText(c.args[1]!)); },

@@ -2,7 +2,7 @@
  * System calls served by the VM server, and memory accesses, for TypeScript
  * programs and the shell: `const addr = yield* mmap(proc, 'buf', 65536, PROT_READ | PROT_WRITE)`.
  *   brk(proc, deltaBytes)            grow (shrink) the heap: the new break, or -errno
- *   mmap(proc, name, bytes, prot)    a named anonymous mapping: its address, or -errno
+ *   mmap(proc, name, bytes, prot, file?)   a named private mapping (anonymous, or of a file): its address, or -errno
  *   mprotect(proc, name, prot)       new rights for a region (text, heap, stack or a mapping's name)
  *   region(proc, name)               { addr, bytes, pageSize, prot } or -errno
  *   vmstat(proc)                     this process's counters (faults, evictions, swapins, swapouts, resident)
@@ -16,6 +16,7 @@
 import { EINVAL, kernelCall } from '../../kernel/index.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, type VmReply } from '../../servers/vm/protocol.js';
 import type { SysGen, UserProcess } from '../user/process.js';
+import * as fs from './fs.js';
 
 export { PROT_EXEC, PROT_READ, PROT_WRITE };
 
@@ -33,8 +34,14 @@ export function* brk(proc: UserProcess, deltaBytes: number): SysGen<number> {
   return typeof r === 'number' ? r : (r.addr as number);
 }
 
-export function* mmap(proc: UserProcess, name: string, bytes: number, prot: number): SysGen<number> {
-  const r = yield* vmCall(proc, { type: 'VM_MMAP', name, bytes, prot });
+/** With `file`, a private mapping of the file's first bytes: opened here first, so the FS checks this process may read it. */
+export function* mmap(proc: UserProcess, name: string, bytes: number, prot: number, file?: string): SysGen<number> {
+  if (file !== undefined) {
+    const fd = yield* fs.open(proc, file, fs.O_RDONLY);
+    if (fd < 0) return fd;
+    yield* fs.close(proc, fd);
+  }
+  const r = yield* vmCall(proc, { type: 'VM_MMAP', name, bytes, prot, ...(file !== undefined ? { file } : {}) });
   return typeof r === 'number' ? r : (r.addr as number);
 }
 

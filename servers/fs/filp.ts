@@ -22,6 +22,8 @@ export class Filp {
   pos = 0;
   /** MAC (mac.ts macFileOpened): the opener's context, the inode's label and the AVC generation at open; null: none. */
   sec: { sid: string; isid: string; pseqno: number } | null = null;
+  /** A socket descriptor: INET's socket id (socket.ts); -1: not a socket. */
+  sock = -1;
   constructor(public flags: number, readonly ino: Inode | null, readonly pipe: Pipe | null) {}
 }
 

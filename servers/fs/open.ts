@@ -18,6 +18,7 @@ import { releaseLocks } from './lock.js';
 import { macCreate, macFileOpened } from './mac.js';
 import { DirOp, isSymlink, lastDir, lookup, searchDir } from './path.js';
 import { closePipeEnd } from './pipe.js';
+import { closeSocket } from './socket.js';
 import { need, needMac, R_BIT, W_BIT, X_BIT } from './protect.js';
 import { O_ACCMODE, O_APPEND, O_CREAT, O_EXCL, O_NONBLOCK, O_RDONLY, O_RDWR, O_TRUNC, O_WRONLY } from './protocol.js';
 import { checkWritable, ROOT_WHO, type FsState, type Who } from './state.js';
@@ -194,4 +195,5 @@ export function* closeFd(fs: FsState, proc: Fproc, fd: number): Generator<Kernel
   fs.filps.free(filp);
   if (filp.pipe !== null) yield* closePipeEnd(fs, filp);
   if (filp.ino !== null) yield* putLong(fs, filp.ino);
+  if (filp.sock >= 0) yield* closeSocket(fs, filp);
 }

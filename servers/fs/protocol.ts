@@ -172,6 +172,10 @@ export interface FsReply extends Message {
   readonly context?: string | null;
   /** FS_PM_EXEC: the device the file is on, for audit lines. */
   readonly dev?: string;
+  /** A socket call (servers/inet/protocol.ts): recv's bytes, recvfrom's and accept's peer address and port. */
+  readonly data?: string;
+  readonly addr?: number;
+  readonly port?: number;
 }
 
 export function fsReply(status: number, fields: Partial<Omit<FsReply, 'type' | 'status'>> = {}): FsReply {

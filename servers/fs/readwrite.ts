@@ -6,7 +6,7 @@
  *   seekFd(proc, fd, offset, whence)   lseek: the new position; ESPIPE on a pipe, EINVAL before byte 0
  *   rwPath(fs, who, path, position, buffer, write)   FS_READ/FS_WRITE: one transfer on a path, with permission checks
  */
-import { EBADF, EINVAL, EISDIR, ESPIPE, type KernelCall } from '../../kernel/index.js';
+import { EBADF, EINVAL, EISDIR, EOPNOTSUPP, ESPIPE, type KernelCall } from '../../kernel/index.js';
 import { FsError } from './errors.js';
 import { mayRead, mayWrite } from './filp.js';
 import { getFd, type Fproc } from './fproc.js';
@@ -26,7 +26,8 @@ export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData):
   const { filp } = getFd(proc, fd);
   if (!mayRead(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for reading`);
   if (filp.pipe !== null) return yield* pipeRead(fs, proc, filp, buffer);
-  const ino = filp.ino!;
+  if (filp.ino === null) throw new FsError(EOPNOTSUPP, `descriptor ${fd} is a socket (use recv)`);
+  const ino = filp.ino;
   if (isDir(ino.d.mode)) throw new FsError(EISDIR, `descriptor ${fd} is a directory (use getdents)`);
   yield* macFileRevalidate(fs, proc, filp, false, `read descriptor ${fd}`);
   const n = yield* readFile(fs, ino, filp.pos, buffer);
@@ -38,7 +39,8 @@ export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData)
   const { filp } = getFd(proc, fd);
   if (!mayWrite(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for writing`);
   if (filp.pipe !== null) return yield* pipeWrite(fs, proc, filp, buffer);
-  const ino = filp.ino!;
+  if (filp.ino === null) throw new FsError(EOPNOTSUPP, `descriptor ${fd} is a socket (use send)`);
+  const ino = filp.ino;
   yield* macFileRevalidate(fs, proc, filp, true, `write descriptor ${fd}`);
   if (filp.flags & O_APPEND) filp.pos = ino.d.size;
   if (buffer.length === 0) return 0;
@@ -49,7 +51,7 @@ export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData)
 
 export function seekFd(proc: Fproc, fd: number, offset: number, whence: number): number {
   const { filp } = getFd(proc, fd);
-  if (filp.pipe !== null) throw new FsError(ESPIPE, `descriptor ${fd} is a pipe`);
+  if (filp.pipe !== null || filp.ino === null) throw new FsError(ESPIPE, `descriptor ${fd} is a pipe or socket`);
   const base = whence === SEEK_SET ? 0 : whence === SEEK_CUR ? filp.pos : whence === SEEK_END ? filp.ino!.d.size : NaN;
   if (Number.isNaN(base)) throw new FsError(EINVAL, `lseek: bad whence ${whence}`);
   const pos = base + offset;

@@ -7,7 +7,7 @@
  * A handler returns null when it suspended the caller (a pipe, F_SETLKW):
  * the reply comes when another call revives it.
  */
-import { EBADF, EINVAL, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { EBADF, EINVAL, EOPNOTSUPP, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import { isInt, type CallTable, type Handler } from '../../lib/server.js';
 import { changeMode, changeOwner, setTimes } from './attr.js';
 import { FsError } from './errors.js';
@@ -22,6 +22,7 @@ import { readFd, rwPath, seekFd, writeFd } from './readwrite.js';
 import { getFileCon, pmSetcon, setFileCon, setFsCreate } from './secattr.js';
 import { changeDir, readDirEntries, statFs, statInode, statPath } from './stadir.js';
 import { syncAll } from './super.js';
+import { socketCalls } from './socket.js';
 import { rollBack, startUndo, stopUndo } from './undo.js';
 import type { FsState } from './state.js';
 import type { GrantData } from './uio.js';
@@ -141,7 +142,8 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
         const t = filp.pipe.ctimeSec;
         return fsReply(0, { stat: { ino: 0, mode: 0o010600, nlinks: 1, uid: p.uid, gid: p.gid, size: filp.pipe.length, atime: t, mtime: t, ctime: t, zones: 0 } });
       }
-      return fsReply(0, { stat: yield* statInode(fs, filp.ino!) });
+      if (filp.ino === null) throw new FsError(EOPNOTSUPP, `descriptor ${m.fd} is a socket`);
+      return fsReply(0, { stat: yield* statInode(fs, filp.ino) });
     },
     *FS_FTRUNCATE(m, p) {
       const { filp } = getFd(p, m.fd);
@@ -183,6 +185,8 @@ export function fsCallTable(fs: FsState): CallTable {
   table.FS_PM_EXEC = fromPm((m) => pmExec(fs, m as never));
   table.FS_PM_UNPAUSE = fromPm((m) => pmUnpause(fs, m as never));
   table.FS_PM_SETCON = fromPm((m) => pmSetcon(fs, m as never));
+  // Socket descriptors go to INET (socket.ts).
+  Object.assign(table, socketCalls(fs));
   return table;
 }
 
@@ -229,6 +233,9 @@ export function validateRequest(m: Envelope): number {
       case 'FS_SETFILECON': return isStr(f.path) && isStr(f.context);
       case 'FS_SETFSCREATE': return f.context === null || isStr(f.context);
       case 'FS_PM_SETCON': return isInt(f.endpoint) && isStr(f.context) && (f.exec === undefined || typeof f.exec === 'boolean');
+      case 'FS_SOCKET': return f.kind === 'stream' || f.kind === 'dgram';
+      case 'FS_SOCKCALL': return isInt(f.fd) && isStr(f.op) && isOptNat(f.port) && isOptNat(f.addr) && (f.data === undefined || isStr(f.data)) && isOptNat(f.bytes);
+      case 'INET_DONE': return isInt(f.proc) && isInt(f.fd) && isInt(f.status);
       default: return true;
     }
   })();

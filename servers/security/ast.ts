@@ -55,7 +55,10 @@ export type Statement =
   | { kind: 'user'; pos: Pos; name: Name; roles: NameSet }
   | { kind: 'sidContext'; pos: Pos; name: Name; context: SecurityContextAst }
   | { kind: 'fsUse'; pos: Pos; behavior: 'xattr' | 'task' | 'trans'; fs: Name; context: SecurityContextAst }
-  | { kind: 'genfscon'; pos: Pos; fs: Name; path: string; context: SecurityContextAst };
+  | { kind: 'genfscon'; pos: Pos; fs: Name; path: string; context: SecurityContextAst }
+  | { kind: 'portcon'; pos: Pos; protocol: Name; low: number; high: number; context: SecurityContextAst }
+  | { kind: 'netifcon'; pos: Pos; name: Name; ifContext: SecurityContextAst; msgContext: SecurityContextAst }
+  | { kind: 'nodecon'; pos: Pos; addr: number; mask: number; addrText: string; context: SecurityContextAst };
 
 export interface PolicyAst {
   readonly file: string;

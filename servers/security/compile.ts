@@ -36,6 +36,9 @@ class Compiler {
   readonly initialSids = new Map<string, SecurityContext | null>();
   readonly fsUse: CompiledPolicy['fsUse'][number][] = [];
   readonly genfs: CompiledPolicy['genfs'][number][] = [];
+  readonly portcon: CompiledPolicy['portcon'][number][] = [];
+  readonly netifcon: CompiledPolicy['netifcon'][number][] = [];
+  readonly nodecon: CompiledPolicy['nodecon'][number][] = [];
 
   constructor(private readonly ast: PolicyAst, private readonly text: string) {}
 
@@ -82,6 +85,7 @@ class Compiler {
       permissiveTypes: this.permissiveTypes, roleTypes: this.roleTypes, roleAllow: this.roleAllow,
       roleTransitions: this.roleTransitions, users: this.users, avtab: this.avtab, typeTransitions: this.typeTransitions,
       namedTransitions: this.namedTransitions, initialSids: this.initialSids, fsUse: this.fsUse, genfs: this.genfs,
+      portcon: this.portcon, netifcon: this.netifcon, nodecon: this.nodecon,
     };
   }
 
@@ -386,6 +390,19 @@ class Compiler {
         if (this.genfs.some((g) => g.fs === s.fs.name && g.path === s.path)) throw this.err(`duplicate genfs entry for ${s.fs.name} ${s.path}`, s.fs.pos);
         this.genfs.push({ fs: s.fs.name, path: s.path, context: this.context(policy, s.context) });
       }
+    }
+    // checkpolicy refuses the same port range, interface or node twice (ocontext duplicates).
+    for (const s of this.of('portcon')) {
+      if (this.portcon.some((p) => p.protocol === s.protocol.name && p.low === s.low && p.high === s.high)) throw this.err(`duplicate portcon entry for ${s.protocol.name} ${s.low}-${s.high}`, s.pos);
+      this.portcon.push({ protocol: s.protocol.name as 'tcp' | 'udp', low: s.low, high: s.high, context: this.context(policy, s.context) });
+    }
+    for (const s of this.of('netifcon')) {
+      if (this.netifcon.some((n) => n.name === s.name.name)) throw this.err(`duplicate netifcon entry for ${s.name.name}`, s.name.pos);
+      this.netifcon.push({ name: s.name.name, ifContext: this.context(policy, s.ifContext), msgContext: this.context(policy, s.msgContext) });
+    }
+    for (const s of this.of('nodecon')) {
+      if (this.nodecon.some((n) => n.addr === s.addr && n.mask === s.mask)) throw this.err(`duplicate nodecon entry for ${s.addrText}`, s.pos);
+      this.nodecon.push({ addr: s.addr, mask: s.mask, context: this.context(policy, s.context) });
     }
   }
 }

@@ -1,7 +1,7 @@
 /*
  * The policy.conf parser: checkpolicy's grammar for a non-MLS base policy,
  * with its section order (classes, initial SIDs, commons, access vectors,
- * TE and RBAC statements, users, SID contexts, fs_use_*, genfscon).
+ * TE and RBAC statements, users, SID contexts, fs_use_*, genfscon, portcon, netifcon, nodecon).
  *   parsePolicy(text, file)   -> PolicyAst, or throws ParseError at file:line:column
  * Constructs mksim does not model (MLS, booleans, constraints, modules...)
  * are refused by name rather than misread.
@@ -11,13 +11,14 @@ import type { AvRuleKind, Name, NameSet, PolicyAst, Pos, SecurityContextAst, Set
 import { lexPolicy, type PolicyToken } from './lexer.js';
 
 /** Sections in the order checkpolicy requires them. */
-const enum Section { Classes, Sids, Commons, AccessVectors, TeRbac, Users, SidContexts, FsUse, Genfs }
+const enum Section { Classes, Sids, Commons, AccessVectors, TeRbac, Users, SidContexts, FsUse, Genfs, Portcon, Netifcon, Nodecon }
 const SECTION_NAMES = ['class declarations', 'initial sid declarations', 'common definitions', 'class permission definitions',
-  'type enforcement and role rules', 'user declarations', 'initial sid contexts', 'fs_use statements', 'genfscon statements'];
+  'type enforcement and role rules', 'user declarations', 'initial sid contexts', 'fs_use statements', 'genfscon statements',
+  'portcon statements', 'netifcon statements', 'nodecon statements'];
 
 const UNSUPPORTED: ReadonlySet<string> = new Set(['clone', 'constrain', 'validatetrans', 'roleattribute', 'attribute_role', 'typebounds', 'bool',
   'tunable', 'if', 'type_member', 'type_change', 'range_transition', 'sensitivity', 'dominance', 'category', 'level',
-  'mlsconstrain', 'mlsvalidatetrans', 'module', 'require', 'optional', 'fscon', 'portcon', 'netifcon', 'nodecon',
+  'mlsconstrain', 'mlsvalidatetrans', 'module', 'require', 'optional', 'fscon',
   'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'policycap', 'default_user', 'default_role', 'default_range']);
 
 const TE_RBAC_KEYWORDS: ReadonlySet<string> = new Set(['attribute', 'type', 'typealias', 'typeattribute', 'permissive', 'allow', 'auditallow',
@@ -26,7 +27,7 @@ const TE_RBAC_KEYWORDS: ReadonlySet<string> = new Set(['attribute', 'type', 'typ
 class Parser {
   private i = 0;
   private section = Section.Classes;
-  private readonly counts = new Array<number>(9).fill(0);
+  private readonly counts = new Array<number>(12).fill(0);
   readonly statements: Statement[] = [];
   private readonly lines: string[];
 
@@ -129,6 +130,27 @@ class Parser {
 
   private end(): void { this.expectPunct(';'); }
 
+  private port(): number {
+    const t = this.next();
+    const n = t.kind === 'number' && /^\d+$/.test(t.text) ? Number(t.text) : NaN;
+    if (!(n >= 0 && n <= 65_535)) throw this.syntax(t, 'a port number 0..65535');
+    return n;
+  }
+
+  /** A dotted-quad IPv4 address (four numbers and three dots): its value and its text. */
+  private ipv4(): [number, string] {
+    const parts: number[] = [];
+    const first = this.peek();
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) this.expectPunct('.');
+      const t = this.next();
+      const n = t.kind === 'number' && /^\d+$/.test(t.text) ? Number(t.text) : NaN;
+      if (!(n >= 0 && n <= 255)) throw this.syntax(t, 'an IPv4 address such as 10.0.0.2 (IPv6 is not supported)');
+      parts.push(n);
+    }
+    return [((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0, parts.join('.') || first.text];
+  }
+
   /** Enter a section, refusing statements that come after a later section started. */
   private enter(section: Section, at: PolicyToken): void {
     if (section < this.section) {
@@ -227,6 +249,35 @@ class Parser {
         if (pathTok.kind !== 'path') throw this.syntax(pathTok, 'a path');
         if (this.isPunct('-')) throw this.error('genfscon file type qualifiers are not supported', this.pos(this.peek()));
         push({ kind: 'genfscon', pos, fs, path: pathTok.text, context: this.context() });
+        return;
+      }
+      // Network contexts (checkpolicy's net_contexts: port, then netif, then node).
+      case 'portcon': {
+        this.enter(Section.Portcon, t);
+        this.next();
+        const protocol = this.ident('a protocol (tcp or udp)');
+        if (protocol.name !== 'tcp' && protocol.name !== 'udp') throw this.error(`unknown protocol ${protocol.name} (tcp or udp)`, protocol.pos);
+        const low = this.port();
+        let high = low;
+        if (this.isPunct('-')) { this.next(); high = this.port(); }
+        if (high < low) throw this.error(`port range ${low}-${high} is backwards`, pos);
+        push({ kind: 'portcon', pos, protocol, low, high, context: this.context() });
+        return;
+      }
+      case 'netifcon': {
+        this.enter(Section.Netifcon, t);
+        this.next();
+        const name = this.ident('an interface name');
+        const ifContext = this.context();
+        push({ kind: 'netifcon', pos, name, ifContext, msgContext: this.context() });
+        return;
+      }
+      case 'nodecon': {
+        this.enter(Section.Nodecon, t);
+        this.next();
+        const [addr, addrText] = this.ipv4();
+        const [mask] = this.ipv4();
+        push({ kind: 'nodecon', pos, addr, mask, addrText, context: this.context() });
         return;
       }
     }

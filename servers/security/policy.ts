@@ -54,6 +54,10 @@ export interface CompiledPolicy {
   readonly initialSids: ReadonlyMap<string, SecurityContext | null>;
   readonly fsUse: readonly { fs: string; behavior: 'xattr' | 'task' | 'trans'; context: SecurityContext }[];
   readonly genfs: readonly { fs: string; path: string; context: SecurityContext }[];
+  /** Network contexts in policy order (the first match wins, as Linux's security_port_sid and security_node_sid search). */
+  readonly portcon: readonly { protocol: 'tcp' | 'udp'; low: number; high: number; context: SecurityContext }[];
+  readonly netifcon: readonly { name: string; ifContext: SecurityContext; msgContext: SecurityContext }[];
+  readonly nodecon: readonly { addr: number; mask: number; context: SecurityContext }[];
 }
 
 export const OBJECT_R = 'object_r';

@@ -3,7 +3,7 @@
  * object managers ask for decisions, administrators load policies and
  * switch modes. Contexts travel as `user:role:type` strings.
  *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_EXEC, SEC_CHECK_CONTEXT, SEC_NEWROLE,
- *                 SEC_INITIAL_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE
+ *                 SEC_INITIAL_CONTEXT, SEC_NET_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE
  *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
  *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
  */
@@ -18,13 +18,27 @@ export interface SecCheckContext extends Message { readonly type: 'SEC_CHECK_CON
 export interface SecNewrole extends Message { readonly type: 'SEC_NEWROLE'; readonly scontext: string; readonly role: string }
 /** The context of an initial SID (e.g. `unlabeled`, for files without a label). */
 export interface SecInitialContext extends Message { readonly type: 'SEC_INITIAL_CONTEXT'; readonly sid: string }
+/**
+ * The label of a network object (Linux's security_port_sid, security_node_sid,
+ * security_netif_sid): a port by protocol and number, a node by IPv4 address,
+ * an interface by name; the policy's portcon/nodecon/netifcon, else the
+ * initial SID port/node/netif, else unlabeled.
+ */
+export interface SecNetContext extends Message {
+  readonly type: 'SEC_NET_CONTEXT';
+  readonly object: 'port' | 'node' | 'netif';
+  readonly protocol?: 'tcp' | 'udp';
+  readonly port?: number;
+  readonly addr?: number;
+  readonly name?: string;
+}
 export interface SecLoadPolicy extends Message { readonly type: 'SEC_LOAD_POLICY'; readonly text: string; readonly path: string }
 export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE'; readonly enforcing: boolean }
 export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
 
 export type SecRequest =
   | SecComputeAv | SecComputeCreate | SecExec | SecCheckContext | SecNewrole | SecInitialContext
-  | SecLoadPolicy | SecSetEnforce | SecGetEnforce;
+  | SecLoadPolicy | SecSetEnforce | SecGetEnforce | SecNetContext;
 
 export interface SecReply extends Message {
   readonly type: 'SEC_REPLY';

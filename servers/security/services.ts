@@ -151,3 +151,36 @@ export function newroleContext(policy: CompiledPolicy, scon: SecurityContext, ro
   if (!knownContext(policy, next) || !validContext(policy, next)) return fail(EINVAL);
   return { ok: true, value: next };
 }
+
+/**
+ * The context of a network object, as Linux's security_port_sid (first
+ * portcon whose protocol and range hold the port), security_node_sid (the
+ * nodecon whose masked address matches, most specific mask first, as
+ * checkpolicy orders them) and security_netif_sid; else the initial SID
+ * port, node or netif; else unlabeled; null if the request is malformed.
+ */
+export function netContext(policy: CompiledPolicy, m: { object: string; protocol?: string; port?: number; addr?: number; name?: string }): SecurityContext | null {
+  const fallback = (): SecurityContext | null => policy.initialSids.get(m.object) ?? policy.initialSids.get('unlabeled') ?? null;
+  switch (m.object) {
+    case 'port': {
+      if (typeof m.port !== 'number' || (m.protocol !== 'tcp' && m.protocol !== 'udp')) return null;
+      const hit = policy.portcon.find((p) => p.protocol === m.protocol && p.low <= m.port! && m.port! <= p.high);
+      return hit?.context ?? fallback();
+    }
+    case 'node': {
+      if (typeof m.addr !== 'number') return null;
+      let best: CompiledPolicy['nodecon'][number] | null = null;
+      for (const n of policy.nodecon) {
+        if (((m.addr & n.mask) >>> 0) !== ((n.addr & n.mask) >>> 0)) continue;
+        if (best === null || (n.mask >>> 0) > (best.mask >>> 0)) best = n;
+      }
+      return best?.context ?? fallback();
+    }
+    case 'netif': {
+      if (typeof m.name !== 'string') return null;
+      return policy.netifcon.find((n) => n.name === m.name)?.ifContext ?? fallback();
+    }
+    default:
+      return null;
+  }
+}

@@ -19,9 +19,9 @@ import { currentMode, type ModeActor } from './mode.js';
 import { formatContext, parseContext, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
   SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecInitialContext,
-  type SecLoadPolicy, type SecNewrole, type SecReply, type SecSetEnforce,
+  type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce,
 } from './protocol.js';
-import { computeAv, computeCreate, execDecision, newroleContext } from './services.js';
+import { computeAv, computeCreate, execDecision, netContext, newroleContext } from './services.js';
 
 export interface SecurityState {
   readonly ctx: ActorContext;
@@ -109,6 +109,10 @@ export function securityCallTable(state: SecurityState): CallTable {
     *SEC_INITIAL_CONTEXT(m: Envelope<SecInitialContext>): Gen {
       const c = typeof m.sid === 'string' ? state.policy.initialSids.get(m.sid) : undefined;
       return c === undefined || c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
+    },
+    *SEC_NET_CONTEXT(m: Envelope<SecNetContext>): Gen {
+      const c = netContext(state.policy, m);
+      return c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
     },
     *SEC_LOAD_POLICY(m: Envelope<SecLoadPolicy>): Gen {
       if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);

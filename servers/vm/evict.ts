@@ -90,7 +90,7 @@ function* evictFrame(s: VmState, frame: number): Gen<number> {
     const r = yield* swapWrite(swap, slot, bytes);
     if (r < 0) { swap.unref(slot); return r; }
     first.counters.swapouts++;
-    vmTrace(s, 'swapout', { pid: first.name, vpage: owners[0]!.vpage, frame, slot });
+    vmTrace(s, 'swapout', { process: first.name, vpage: owners[0]!.vpage, frame, slot });
     for (let i = 1; i < owners.length; i++) swap.ref(slot);
   }
   for (const o of owners) {
@@ -107,7 +107,7 @@ function* evictFrame(s: VmState, frame: number): Gen<number> {
   }
   s.policy.onFree(frame);
   first.counters.evictions++;
-  vmTrace(s, 'evict', { pid: first.name, vpage: owners[0]!.vpage, frame, saved: slot >= 0 });
+  vmTrace(s, 'evict', { process: first.name, vpage: owners[0]!.vpage, frame, saved: slot >= 0 });
   return 0;
 }
 

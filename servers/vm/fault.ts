@@ -25,9 +25,11 @@ export function* doPagefaults(s: VmState, m: Envelope<PageFaultMessage>): Gen<Me
   const vpage = Math.floor(m.addr / s.pageSize);
   vp.counters.faults++;
   const region = regionAt(vp, vpage);
-  vmTrace(s, 'fault', { pid: vp.name, addr: m.addr, vpage, write: m.write, region: region?.name ?? null });
+  vmTrace(s, 'fault', { process: vp.name, addr: m.addr, vpage, write: m.write, region: region?.name ?? null });
   if (region === undefined || region.prot === 0) { yield* killSegv(s, vp, `bad address 0x${m.addr.toString(16)}`); return null; }
   if (m.write && (region.prot & PROT_WRITE) === 0) { yield* killSegv(s, vp, `store to ${region.name} (${protText(region.prot)})`); return null; }
+  // A store to a private file mapping makes the page an anonymous copy (Linux: the vma gets an anon_vma): execmod applies.
+  if (m.write && region.file !== null) region.modified = true;
   const r = yield* mapPf(s, vp, region, vpage, m.write);
   if (r < 0) { yield* killSegv(s, vp, `pagefault not handled (${r})`); return null; }
   yield kernelCall('vm_clearpf', { endpoint: vp.endpoint, status: 0 });
@@ -52,7 +54,7 @@ export function* mapPf(s: VmState, vp: VmProc, region: Region, vpage: number, wr
       if (page.swapSlot >= 0) { s.swap?.unref(page.swapSlot); page.swapSlot = -1; }
       s.policy.onMap(frame, { nowNs: s.ctx.nowNs(), nextUse: () => Infinity });
       vp.counters.cows++;
-      vmTrace(s, 'cow', { pid: vp.name, vpage, from: old, frame });
+      vmTrace(s, 'cow', { process: vp.name, vpage, from: old, frame });
       // The last sharer, if one is left alone, may write again without a fault.
       const others = s.frames.owners(old);
       if (others.length === 1) yield* mapPage(s, s.procs.get(others[0]!.endpoint), others[0]!.vpage);
@@ -66,7 +68,7 @@ export function* mapPf(s: VmState, vp: VmProc, region: Region, vpage: number, wr
     if (typeof bytes === 'number') { s.frames.giveBack(frame); return bytes; }
     yield kernelCall('vm_framewrite', { frame, bytes });
     vp.counters.swapins++;
-    vmTrace(s, 'swapin', { pid: vp.name, vpage, frame, slot: page.swapSlot });
+    vmTrace(s, 'swapin', { process: vp.name, vpage, frame, slot: page.swapSlot });
     // Shared with another process's page (a COW page swapped out once): this copy is private now.
     if (s.swap.refCount(page.swapSlot) > 1) { s.swap.unref(page.swapSlot); page.swapSlot = -1; s.frames.dirty[frame] = 1; }
   } else if (region.file !== null) {
@@ -80,12 +82,12 @@ export function* mapPf(s: VmState, vp: VmProc, region: Region, vpage: number, wr
   page.frame = frame;
   s.frames.addOwner(frame, vp.endpoint, vpage);
   s.policy.onMap(frame, { nowNs: s.ctx.nowNs(), nextUse: () => Infinity });
-  vmTrace(s, 'map', { pid: vp.name, vpage, frame, region: region.name });
+  vmTrace(s, 'map', { process: vp.name, vpage, frame, region: region.name });
   return yield* mapPage(s, vp, vpage);
 }
 
 export function* killSegv(s: VmState, vp: VmProc, why: string): Gen<void> {
-  vmTrace(s, 'segv', { pid: vp.name, why });
+  vmTrace(s, 'segv', { process: vp.name, why });
   const signal: VmSignal = { type: 'VM_SIGNAL', endpoint: vp.endpoint, signal: SIGSEGV };
   yield senda(s.ctx.endpointOf('pm'), signal);
   // The access fails if the process survives the signal (caught or ignored).

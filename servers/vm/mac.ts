@@ -1,8 +1,8 @@
 /*
  * VM as an SELinux object manager: the memory execution controls of Linux's
  * security/selinux/hooks.c, asked through VM's own AVC.
- *   macMmap(s, vp, prot)              yield*: file_map_prot_check for an anonymous mapping: PROT_EXEC on
- *                                     an anonymous (or private writable) mapping needs process:execmem
+ *   macMmap(s, vp, prot, file)        yield*: file_map_prot_check: PROT_EXEC on an anonymous (or private
+ *                                     writable file) mapping needs process:execmem; a file needs file:read (+execute)
  *   macMprotect(s, vp, region, prot)  yield*: selinux_file_mprotect: making a region executable that was not
  *                                     needs process:execheap (the heap), process:execstack (the stack),
  *                                     file:execmod (a file mapping written to); then file_map_prot_check
@@ -13,8 +13,8 @@ import { EACCES, NONE, sendrec, type Envelope, type KernelCall } from '../../ker
 import type { SecReply } from '../security/protocol.js';
 import { Avc } from '../../lib/avc/avc.js';
 import { auditSink } from '../../lib/avc/log.js';
-import { PROT_EXEC } from './protocol.js';
-import type { Region } from './region.js';
+import { PROT_EXEC, PROT_WRITE } from './protocol.js';
+import type { FileSource, Region } from './region.js';
 import type { VmState } from './state.js';
 import type { VmProc } from './vmproc.js';
 
@@ -44,11 +44,31 @@ function* processPerm(s: VmState, vp: VmProc, perm: string): Gen<number> {
   return r < 0 ? -EACCES : 0;
 }
 
-/** file_map_prot_check(NULL, prot, shared=0) for mksim's anonymous private mappings. */
-export function* macMmap(s: VmState, vp: VmProc, prot: number): Gen<number> {
+/**
+ * file_map_prot_check(file, prot, shared=0): mksim's mappings are all private. PROT_EXEC on an
+ * anonymous mapping, or on a private file mapping that is also writable, needs process:execmem;
+ * a file mapping needs file:read, and file:execute when executable, on the file.
+ */
+function* fileMapProtCheck(s: VmState, vp: VmProc, prot: number, file: FileSource | null): Gen<number> {
   // "We are making executable an anonymous mapping or a private file mapping that will also be writable."
-  if ((prot & PROT_EXEC) !== 0) return yield* processPerm(s, vp, 'execmem');
-  return 0;
+  if ((prot & PROT_EXEC) !== 0 && (file === null || (prot & PROT_WRITE) !== 0)) {
+    const r = yield* processPerm(s, vp, 'execmem');
+    if (r < 0) return r;
+  }
+  if (file === null) return 0;
+  // "read access is always possible with a mapping"; write matters only for a shared one.
+  return yield* filePerm(s, vp, file, (prot & PROT_EXEC) !== 0 ? ['read', 'execute'] : ['read']);
+}
+
+function* filePerm(s: VmState, vp: VmProc, file: FileSource, perms: readonly string[]): Gen<number> {
+  const m = yield* mac(s);
+  if (m === null || file.context === null) return 0;
+  const r = yield* m.avc.hasPerm(vp.context ?? m.kernelContext, file.context, 'file', perms, { comm: vp.name, path: file.path });
+  return r < 0 ? -EACCES : 0;
+}
+
+export function* macMmap(s: VmState, vp: VmProc, prot: number, file: FileSource | null = null): Gen<number> {
+  return yield* fileMapProtCheck(s, vp, prot, file);
 }
 
 export function* macMprotect(s: VmState, vp: VmProc, region: Region, prot: number): Gen<number> {
@@ -58,9 +78,8 @@ export function* macMprotect(s: VmState, vp: VmProc, region: Region, prot: numbe
     let r = 0;
     if (region.kind === 'heap') r = yield* processPerm(s, vp, 'execheap');
     else if (region.kind === 'stack') r = yield* processPerm(s, vp, 'execstack');
+    else if (region.file !== null && region.modified) r = yield* filePerm(s, vp, region.file, ['execmod']);
     if (r < 0) return r;
   }
-  // file_map_prot_check(vma->vm_file, prot, shared): an anonymous region made executable needs execmem.
-  if ((prot & PROT_EXEC) !== 0 && region.file === null) return yield* processPerm(s, vp, 'execmem');
-  return 0;
+  return yield* fileMapProtCheck(s, vp, prot, region.file);
 }

@@ -1,14 +1,16 @@
 /*
  * The address-space calls of user processes (MINIX's break.c, mmap.c).
  *   doBrk(s, m)       VM_BRK: grow or shrink the heap by deltaBytes, in whole pages (do_brk, real_brk)
- *   doMmap(s, m)      VM_MMAP: a named anonymous private mapping above the last one (do_mmap), MAC: execmem
+ *   doMmap(s, m)      VM_MMAP: a named private mapping, anonymous or of a file's first bytes, above the last
+ *                     one (do_mmap, mmap_file); MAC: execmem, file read/execute
  *   doMprotect(s, m)  VM_MPROTECT: new rights for a region (MAC: execheap, execstack, execmem); entries rewritten
  *   doRegion(s, m)    VM_REGION: where a region is (the shell's `ref REGION` turns page numbers into addresses)
  *   doAdvise(s, m)    VM_ADVISE: the caller's coming references (the optimal policy's oracle)
  *   doInfo(s, m)      VM_INFO: the caller's counters (vmstat)
  */
-import { EEXIST, EINVAL, ENOMEM, ENOENT, ENOSYS, kernelCall, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
+import { EEXIST, EINVAL, ENOMEM, ENOENT, kernelCall, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import { releasePage } from './evict.js';
+import { readFileSource } from './file.js';
 import { macMmap, macMprotect } from './mac.js';
 import { pageEntry, writeMap } from './pagetable.js';
 import {
@@ -40,19 +42,20 @@ export function* doBrk(s: VmState, m: Envelope<VmBrk>): Gen<Message | null> {
 export function* doMmap(s: VmState, m: Envelope<VmMmap>): Gen<Message | null> {
   if (typeof m.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(m.name) || !isInt(m.bytes) || !isInt(m.prot)) return vmReply(-EINVAL);
   if (m.bytes < 1 || m.bytes > MAX_MAP_BYTES || m.prot < 0 || m.prot > 7) return vmReply(-EINVAL);
-  // File mappings need VM to read a file through the FS: not built yet (docs/vm.md).
-  if (m.file !== undefined) return vmReply(-ENOSYS);
+  if (m.file !== undefined && (typeof m.file !== 'string' || m.file.length === 0 || m.file.length > 1024)) return vmReply(-EINVAL);
   const vp = s.procs.get(m.source);
   if (regionNamed(vp, m.name) !== undefined) return vmReply(-EEXIST);
   if (vp.regions.length >= MAX_REGIONS) return vmReply(-ENOMEM);
   const pages = Math.ceil(m.bytes / s.pageSize);
   if ((vp.nextMmapVpage + pages) * s.pageSize > STACK_TOP - 16 * 1024 * 1024) return vmReply(-ENOMEM);
-  const denied = yield* macMmap(s, vp, m.prot);
+  const file = m.file === undefined ? null : yield* readFileSource(s, m.file, pages * s.pageSize);
+  if (typeof file === 'number') return vmReply(file);
+  const denied = yield* macMmap(s, vp, m.prot, file);
   if (denied < 0) return vmReply(denied);
   const startVpage = vp.nextMmapVpage;
-  vp.regions.push({ name: m.name, kind: 'anon', startVpage, pages, prot: m.prot, modified: false, file: null });
+  vp.regions.push({ name: m.name, kind: file === null ? 'anon' : 'file', startVpage, pages, prot: m.prot, modified: false, file });
   vp.nextMmapVpage += pages;
-  vmTrace(s, 'mmap', { pid: vp.name, region: m.name, addr: startVpage * s.pageSize, pages, prot: protText(m.prot) });
+  vmTrace(s, 'mmap', { process: vp.name, region: m.name, addr: startVpage * s.pageSize, pages, prot: protText(m.prot) });
   return vmReply(0, { addr: startVpage * s.pageSize });
 }
 
@@ -71,7 +74,7 @@ export function* doMprotect(s: VmState, m: Envelope<VmMprotect>): Gen<Message | 
     if (vpage >= region.startVpage && vpage < region.startVpage + region.pages) entries.push(pageEntry(s, vp, vpage));
   }
   yield* writeMap(vp.endpoint, entries);
-  vmTrace(s, 'mprotect', { pid: vp.name, region: region.name, from: protText(from), to: protText(m.prot) });
+  vmTrace(s, 'mprotect', { process: vp.name, region: region.name, from: protText(from), to: protText(m.prot) });
   return vmReply(0);
 }
 

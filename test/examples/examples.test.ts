@@ -17,6 +17,11 @@ const EXPECTED: Readonly<Record<string, RegExp[]>> = {
   'fs-tour.boot': [/^alice: line one, line two$/, /^alice: line oneONEine two$/, /^alice: big\.bin: .* size 100000$/, /^init: etc-motd {2}home {2}tmp$/],
   'elevator.boot': [/^init: four 1 MB files on disk/, /^updater: synced$/],
   'tickless.boot': [/^alarmist: alarm$/, /^napper: slept 5 x 40ms$/, /^init: both done$/],
+  'network.boot': [/^server\/httpd: GET \/ HTTP\/1\.0$/, /^client\/browser: HTTP\/1\.0 200 OK: hello from the server$/],
+  'selinux-browsers.boot': [
+    /^intranet\/httpd: GET \/intranet from system_u:system_r:internal_browser_t$/, /^desk\/internal: 200 OK from system_u:system_r:intranet_httpd_t$/,
+    /^internet\/httpd: GET \/internet from system_u:system_r:external_browser_t$/, /^desk\/external: 200 OK from system_u:system_r:internet_httpd_t$/,
+  ],
   'signal-latency.boot': [/^measurer: latency: n=20 period=7000\.0us min=[\d.]+us mean=[\d.]+us max=[\d.]+us$/],
 };
 

@@ -138,3 +138,21 @@ describe('swap', () => {
     expect(statuses.map((s) => WTERMSIG(s))).toEqual([SIGSEGV]);
   });
 });
+
+describe('file mappings', () => {
+  it("a private file mapping reads the file's bytes; a store changes only the process's copy", () => {
+    const seen: string[] = [];
+    const script = 'disk disk0 create=2M model=ramdisk\nfs root=disk0 cache=32\nvm frames=8\nprocess init uid=0\n    write /f "hello, mapped world"\n    spawn p\n    wait p\n    cat /f\n';
+    const { report } = bootVm(script, {
+      p: function* (proc: UserProcess) {
+        const addr = yield* vm.mmap(proc, 'f', PAGE, vm.PROT_READ | vm.PROT_WRITE, '/f');
+        seen.push(new TextDecoder().decode((yield* vm.load(proc, addr, 19)) as Uint8Array));
+        yield* vm.store(proc, addr, 0x4a);
+        seen.push(new TextDecoder().decode((yield* vm.load(proc, addr, 5)) as Uint8Array));
+        return 0;
+      },
+    });
+    expect(seen).toEqual(['hello, mapped world', 'Jello']);
+    expect(report.output).toContain('init: hello, mapped world');
+  });
+});

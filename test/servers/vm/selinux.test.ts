@@ -85,3 +85,29 @@ describe('examples/selinux-samba.boot', () => {
     expect(r.audit.map((l) => /\{ (\w+) \}/.exec(l)![1])).toEqual(['execheap', 'execmem']);
   });
 });
+
+describe('file mappings: file:execute and file:execmod', () => {
+  const fileScript = (commands: readonly string[]) => [
+    'disk disk0 create=2M model=ramdisk', 'fs root=disk0 cache=32', 'clock mode=tickless', 'vm frames=16', 'security policy=policy.conf mode=enforcing',
+    'process init uid=0 context=system_u:system_r:init_t', '    mkdir /srv', '    write /srv/lib.so "ELF text of a library"',
+    '    setfilecon /srv/lib.so system_u:object_r:samba_share_t', '    spawn t', '    wait t',
+    'process t context=system_u:system_r:smbd_t', ...commands.map((c) => `    ${c}`),
+  ].join('\n') + '\n';
+  const perms = (audit: string[]) => audit.map((l) => `${/\{ ([\w ]+) \}/.exec(l)![1]} ${/tclass=(\w+)/.exec(l)![1]}`);
+
+  it('mapping a file needs file:read, and executable file:execute (file_map_prot_check)', () => {
+    const r = bootWith(fileScript(['expect ok mmap lib 8K r /srv/lib.so', 'ref lib 0 1', 'expect EACCES mmap code 8K rx /srv/lib.so', 'expect ENOENT mmap x 8K r /srv/none']), SAMBA);
+    expect(r.code).toBe(0);
+    expect(perms(r.audit)).toEqual(['execute file']);
+    expect(r.audit[0]).toContain('path="/srv/lib.so"');
+  });
+
+  it('a written private file mapping made executable needs file:execmod; an unwritten one only file:execute', () => {
+    const r = bootWith(fileScript([
+      'expect ok mmap clean 8K rw /srv/lib.so', 'expect ok mprotect clean rx',
+      'expect ok mmap rel 8K rw /srv/lib.so', 'ref --write rel 0', 'expect EACCES mprotect rel rx',
+    ]), withRules('allow smbd_t samba_share_t:file execute;'));
+    expect(r.code).toBe(0);
+    expect(perms(r.audit)).toEqual(['execmod file']);
+  });
+});
