@@ -29,6 +29,12 @@ export async function gradeCommand(specPath: string, opts: GradeOptions): Promis
     throw new UsageError(`cannot read grading spec ${specPath}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   const spec = parseSpec(text, specPath);
+  // The instructor's mistake, found before any test runs (a student's missing file is the test's failure).
+  for (const t of spec.tests) {
+    let isFile = false;
+    try { isFile = statSync(t.script).isFile(); } catch { /* reported below */ }
+    if (!isFile) throw new UsageError(`${t.scriptWhere}: boot script ${t.script} does not exist`);
+  }
   const submission = opts.submission !== undefined ? resolve(opts.submission) : spec.submission;
   let isDir = false;
   try { isDir = statSync(submission).isDirectory(); } catch { /* reported below */ }

@@ -24,8 +24,9 @@ export type Check =
 export interface TestSpec {
   readonly name: string;
   readonly points: number;
-  /** Absolute path of the boot script. */
+  /** Absolute path of the boot script, and where the spec names it (file:line:column). */
   readonly script: string;
+  readonly scriptWhere: string;
   /** Files of the submission, relative to it, copied beside the script. */
   readonly files: readonly string[];
   /** The instructor's files the script needs (a base policy, a disk image), relative to the spec, copied beside it. */
@@ -163,7 +164,9 @@ function parseTest(r: Reader, node: Node, what: string, baseDir: string): TestSp
   };
   const name = r.string(need('name'), `${what}: name`);
   const points = r.int(need('points'), `${what}: points`, 0, 1000);
-  const script = resolve(baseDir, r.relPath(need('script'), `${what}: script`));
+  const scriptNode = need('script');
+  const script = resolve(baseDir, r.relPath(scriptNode, `${what}: script`));
+  const scriptWhere = r.where(scriptNode);
   const pathList = (key: string): string[] => {
     const out: string[] = [];
     if (!f.has(key)) return out;
@@ -181,7 +184,7 @@ function parseTest(r: Reader, node: Node, what: string, baseDir: string): TestSp
   if (!isSeq(checksNode) || checksNode.items.length === 0) r.fail(checksNode ?? m, `${what}: checks must be a non-empty list`);
   if (checksNode.items.length > MAX_CHECKS) r.fail(checksNode, `${what}: at most ${MAX_CHECKS} checks`);
   const checks = (checksNode.items as Node[]).map((c) => parseCheck(r, c, `${what} (${shorten(name, 30)})`));
-  return { name, points, script, files, support, seed, untilNs, checks };
+  return { name, points, script, scriptWhere, files, support, seed, untilNs, checks };
 }
 
 const CHECK_KINDS = ['exit', 'output', 'output-match', 'no-output', 'expectations', 'messages', 'latency', 'avc-denials', 'fsck'] as const;

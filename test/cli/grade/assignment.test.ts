@@ -101,3 +101,23 @@ describe('mksim grade: limits', () => {
     expect(r.stdout).toContain('wall-clock limit 2000ms reached; init was running');
   }, 120_000);
 });
+
+describe('mksim grade: the wc assignment (a student\'s program, `program wc wc.mjs`)', () => {
+  const spec = join(process.cwd(), 'examples', 'assignments', 'wc', 'spec.yaml');
+  const base = join(process.cwd(), 'examples', 'assignments', 'wc');
+
+  it('the solution scores 9/9, the skeleton 1/9; a byte-at-a-time reader loses the points of the message bound', () => {
+    const full = mksim('grade', spec, '--submission', join(base, 'solution'), '--json');
+    expect(full.code).toBe(0);
+    expect((JSON.parse(full.stdout) as Report).score).toBe(9);
+    const skeleton = JSON.parse(mksim('grade', spec, '--json').stdout) as Report;
+    expect([skeleton.score, skeleton.total]).toEqual([1, 9]);
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-grade-wc-'));
+    writeFileSync(join(dir, 'wc.mjs'), readFileSync(join(base, 'solution', 'wc.mjs'), 'utf8').replace('new Uint8Array(4096)', 'new Uint8Array(1)'));
+    const slow = JSON.parse(mksim('grade', spec, '--submission', dir, '--json').stdout) as Report;
+    expect(slow.tests.map((t) => t.scored)).toEqual([3, 0, 2, 1]);
+    const bound = slow.tests[1]!.checks.find((c) => c.check.startsWith('messages big -> fs'))!;
+    expect(bound.passed).toBe(false);
+    expect(bound.detail).toBe('10003 messages');
+  }, 180_000);
+});

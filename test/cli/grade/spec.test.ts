@@ -83,4 +83,13 @@ describe('grading spec', () => {
     expect(r.stderr).toContain(`${path}:4:13: test 1: points must be an integer from 0 to 1000`);
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
   });
+
+  it('a boot script that does not exist is the spec\'s mistake: exit 2 at the script line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-grade-spec-'));
+    const path = join(dir, 'spec.yaml');
+    writeFileSync(path, good);
+    const r = mksim('grade', path);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`mksim: ${path}:5:13: boot script ${join(dir, 't.boot')} does not exist\n`);
+  });
 });
