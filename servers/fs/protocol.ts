@@ -172,6 +172,9 @@ export interface FsReply extends Message {
   readonly context?: string | null;
   /** FS_PM_EXEC: the device the file is on, for audit lines. */
   readonly dev?: string;
+  /** FS_PM_EXEC: a set-user-ID (set-group-ID) file's owner (group): the new effective id. */
+  readonly setuid?: number;
+  readonly setgid?: number;
 }
 
 export function fsReply(status: number, fields: Partial<Omit<FsReply, 'type' | 'status'>> = {}): FsReply {
