@@ -51,7 +51,8 @@ if (isMainThread) {
     process.exitCode = code;
   });
 } else {
-  // In the bundle, `boot --wall-limit`'s worker thread (cli/boot/worker.ts)
-  // runs this same file: it must run the worker's side, not the command again.
+  // In the bundle, `boot --wall-limit`'s worker thread (cli/boot/worker.ts) and a
+  // sweep's (cli/sweep/worker.ts) run this same file: each module serves only its own kind.
   void import('./boot/worker.js');
+  void import('./sweep/worker.js');
 }

@@ -3,6 +3,7 @@
  * as MINIX copies every message from the sender's memory into the receiver's
  * (proc.c mini_send -> CopyMess / copy_msg_to_user).
  *   copyMessage(msg)                      the receiver's own copy (source to be set), or null if msg is not plain data
+ *   CopyPlans                             a kernel's cache of per-shape copiers: the same copy, made faster
  *   refuseMessage(k, caller, call, dst, msg)   trace why a message was refused; -EINVAL
  *   MAX_MESSAGE_DEPTH, MAX_MESSAGE_VALUES, MAX_INLINE_BYTES   the bounds of a message
  * A message is plain data: numbers, strings, booleans, null/undefined, plain
@@ -101,6 +102,110 @@ function copyValue(v: unknown, depth: number, budget: Budget): unknown {
     default:
       return REFUSED;
   }
+}
+
+/** At most this many message shapes get a copier per kernel, and this many per message type. */
+export const MAX_COPY_PLANS = 1024;
+export const MAX_PLANS_PER_TYPE = 8;
+
+/** One message shape (its keys in enumeration order) and the copier generated for it. */
+interface CopyPlan {
+  readonly keys: readonly string[];
+  readonly copy: (msg: object) => Envelope | null;
+  next: CopyPlan | null;
+}
+
+/**
+ * A kernel's copy plans: for each message shape seen (its type and its keys in
+ * order), a copier generated once that reads every field by name and builds
+ * the copy as one object literal, so V8 allocates it from a fixed template as
+ * MINIX's CopyMess moves a fixed-size message (proc.c mini_send), instead of
+ * adding the fields one by one. A message matches a plan only when it
+ * enumerates exactly the plan's keys in the plan's order; the copier checks
+ * every value as copyMessage does (nested objects are copied deeply by
+ * copyNested) and gives what copyMessage gives, field order included. Any
+ * other message takes copyMessage and may become a plan. Bounded: at most
+ * MAX_PLANS_PER_TYPE shapes per type and MAX_COPY_PLANS in all; then
+ * copyMessage alone. The cache belongs to one kernel (no module state).
+ */
+export class CopyPlans {
+  private readonly byType = new Map<string, CopyPlan>();
+  private plansTotal = 0;
+
+  /** Shapes that have a copier. */
+  get size(): number {
+    return this.plansTotal;
+  }
+
+  copy(msg: unknown): Envelope | null {
+    if (typeof msg !== 'object' || msg === null) return null;
+    const type = (msg as { type?: unknown }).type;
+    if (typeof type !== 'string') return null;
+    const proto: unknown = Object.getPrototypeOf(msg);
+    if (proto !== Object.prototype && proto !== null) return null;
+    const first = this.byType.get(type);
+    for (let plan: CopyPlan | null = first ?? null; plan !== null; plan = plan.next) {
+      if (sameKeys(msg, plan.keys)) return plan.copy(msg);
+    }
+    const env = copyMessage(msg);
+    if (env !== null && this.plansTotal < MAX_COPY_PLANS) this.addPlan(type, msg, first ?? null);
+    return env;
+  }
+
+  private addPlan(type: string, msg: object, first: CopyPlan | null): void {
+    let count = 0;
+    for (let p = first; p !== null; p = p.next) count++;
+    if (count >= MAX_PLANS_PER_TYPE) return;
+    const keys: string[] = [];
+    for (const key in msg) {
+      // `__proto__` in an object literal sets the prototype: such a message keeps the generic copy.
+      if (key === '__proto__') return;
+      keys.push(key);
+    }
+    const plan: CopyPlan = { keys, copy: compileCopier(keys), next: null };
+    // Appended, so the shape seen first is tried first.
+    if (first === null) this.byType.set(type, plan);
+    else {
+      let last = first;
+      while (last.next !== null) last = last.next;
+      last.next = plan;
+    }
+    this.plansTotal++;
+  }
+}
+
+function sameKeys(msg: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in msg) {
+    if (key !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+}
+
+/**
+ * The copier for one shape. Key names are written as JSON string literals
+ * (no key can break out of them); every value is checked as copyMessage
+ * checks it: functions, symbols and bigints are refused, objects are copied
+ * by copyNested under one budget per message. (No plan has the type NOTIFY:
+ * copyMessage refuses it, so none is ever made.)
+ */
+function compileCopier(keys: readonly string[]): (msg: object) => Envelope | null {
+  const lines: string[] = ['let budget = null;'];
+  const fields: string[] = ['source: 0'];
+  keys.forEach((key, i) => {
+    const name = JSON.stringify(key);
+    lines.push(`let v${i} = m[${name}];`);
+    // The type was checked to be a string before the plan was looked up.
+    if (key !== 'type') lines.push(`if (typeof v${i} === 'object') { if (v${i} !== null) { if (budget === null) budget = { left: MAX_VALUES }; v${i} = nest(v${i}, 1, budget); if (v${i} === REFUSED) return null; } }`
+      + ` else if (typeof v${i} === 'function' || typeof v${i} === 'symbol' || typeof v${i} === 'bigint') return null;`);
+    fields.push(`${name}: v${i}`);
+  });
+  lines.push(`return { ${fields.join(', ')} };`);
+  const factory = new Function('nest', 'REFUSED', 'MAX_VALUES',
+    `'use strict'; return function copyPlan(m) { ${lines.join(' ')} };`) as
+    (nest: typeof copyNested, refused: symbol, maxValues: number) => (msg: object) => Envelope | null;
+  return factory(copyNested, REFUSED, MAX_MESSAGE_VALUES);
 }
 
 /** Why copyMessage refused msg, for the trace (only on the error path). */

@@ -14,7 +14,7 @@
  * Every message is copied at the send (copy.ts), so the receiver's is its own;
  * notifications are built by the kernel at delivery and shared with no one.
  */
-import { copyMessage, refuseMessage } from './copy.js';
+import { refuseMessage } from './copy.js';
 import { ANY, HARDWARE_SLOT, NONE, slotOf, type Endpoint } from './endpoint.js';
 import { ECALLDENIED, EDEADSRCDST, EINVAL, ELOCKED, ENOSPC, ENOTREADY, errnoName, OK } from './errno.js';
 import { NOTIFY, type Envelope, type Message, type Notification } from './message.js';
@@ -59,7 +59,7 @@ function deliver(k: Kernel, dst: Proc, msg: Envelope, id: number, srcName: strin
 
 export function doSend(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message, how: SendHow): IpcOutcome {
   // The receiver's own copy, made now: what the sender changes after the call is its own (copy.ts).
-  const env = copyMessage(msg);
+  const env = k.copyPlans.copy(msg);
   if (env === null) return refuseMessage(k, caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dstEp, msg);
   const dst = k.procOf(dstEp);
   if (dst === null || dst === caller) return k.callError(caller, how === SendHow.Sendrec ? 'sendrec' : 'send', dst === null ? EDEADSRCDST : ELOCKED, dstEp);
@@ -328,7 +328,7 @@ function takeNotification(k: Kernel, caller: Proc, slot: number): Envelope {
 }
 
 export function doSenda(k: Kernel, caller: Proc, dstEp: Endpoint, msg: Message): number {
-  const env = copyMessage(msg);
+  const env = k.copyPlans.copy(msg);
   if (env === null) return refuseMessage(k, caller, 'senda', dstEp, msg);
   const dst = k.procOf(dstEp);
   if (dst === null) return k.callError(caller, 'senda', EDEADSRCDST, dstEp);

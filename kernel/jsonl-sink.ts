@@ -43,7 +43,9 @@ export function serializeRecord(rec: TraceRecord): string {
   if (ev === 'sched') {
     const from = rec.from as string | null;
     const to = rec.to as string | null;
-    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to)) + '}\n';
+    // The kernel adds only these, in this order (Kernel.dispatch): waitNs when `to` is a process, preempted when true.
+    return '{"seq":' + rec.seq + ',"t":' + rec.t + ',"ev":"sched","from":' + (from === null ? 'null' : jsonString(from)) + ',"to":' + (to === null ? 'null' : jsonString(to))
+      + (rec.waitNs !== undefined ? ',"waitNs":' + (rec.waitNs as number) : '') + (rec.preempted !== undefined ? ',"preempted":' + (rec.preempted as boolean) : '') + '}\n';
   }
   return toJson(rec) + '\n';
 }
@@ -89,6 +91,8 @@ const K_MSG = bytesOf(',"msg":');
 const K_END = bytesOf('}\n');
 const K_SCHED = bytesOf(',"ev":"sched","from":');
 const K_TO = bytesOf(',"to":');
+const K_WAIT = bytesOf(',"waitNs":');
+const K_PREEMPTED = bytesOf(',"preempted":');
 /** Room for a message record's constant parts and numbers; strings check their own. */
 const FIXED_BYTES = 160;
 
@@ -122,6 +126,8 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
     w.put(K_TO);
     if (rec.to === null) w.put(K_NULL); else w.string(rec.to as string);
     w.reserve(FIXED_BYTES);
+    if (rec.waitNs !== undefined) { w.put(K_WAIT); w.value(rec.waitNs); }
+    if (rec.preempted !== undefined) { w.put(K_PREEMPTED); w.value(rec.preempted); }
     w.put(K_END);
     return;
   }

@@ -18,11 +18,14 @@
  * no virtual time (ipc-cost=0ns, work(0)) would otherwise never reach --until.
  */
 import { Op, opName, type ActorGenerator, type KernelCall } from './call.js';
+import { CopyPlans } from './copy.js';
 import { ANY, HARDWARE, HARDWARE_SLOT, makeEndpoint, MAX_SLOTS, nextGeneration, NONE, NR_SLOTS, slotOf, type Endpoint } from './endpoint.js';
 import { EBADCALL, ECALLDENIED, EINVAL, errnoName, OK } from './errno.js';
 import { EventQueue, type TimedEvent } from './event-queue.js';
+import { DumpRegistry } from './debug.js';
 import { clearGrants, GrantTables } from './grant.js';
 import { registerGetinfo } from './getinfo.js';
+import { Mmu } from './mmu.js';
 import { awaitReply, BLOCKED, clearEndpoint, clearIpc, doNotify, doReceive, doSend, doSenda, kernelSend, SendHow } from './ipc.js';
 import type { Message } from './message.js';
 import { mayKernelCall, mayUseOp, type Privileges } from './priv.js';
@@ -94,6 +97,12 @@ export interface ActorContext {
    * signal frame MINIX's sys_sigsend pushes for the process to run on return.
    */
   takeSignals(): PendingSignals | null;
+  /**
+   * Offer a read-only dump of this actor's own tables to the debugger
+   * (`mksim boot --break`; kernel/debug.ts). The function must not change
+   * state: it runs while the simulation is paused.
+   */
+  offerDump(topic: string, dump: (arg: string) => unknown): void;
 }
 
 export interface PendingSignals {
@@ -150,10 +159,17 @@ export class Kernel {
   /** What ActorContext.random hands out: the same PRNG, draws only. */
   private readonly randomView: RandomSource;
   readonly events = new EventQueue();
+  /** Per-shape message copiers (copy.ts): every message is copied at the send. */
+  readonly copyPlans = new CopyPlans();
   readonly maxProcs = MAX_SLOTS;
   readonly hardwareEndpoint: Endpoint = HARDWARE;
   /** Every process's grant table, and the grant/safecopy kernel calls. */
   readonly grants: GrantTables;
+  /** Page tables and physical memory; the vm_* kernel calls (mmu.ts). */
+  readonly mmu: Mmu;
+
+  /** Dumps actors offer of their own tables, for the debugger (kernel/debug.ts). */
+  readonly dumps = new DumpRegistry();
 
   /** Emit `block` records too (trace detail 'full'); off by default, they are implied by sched records. */
   traceBlocking = false;
@@ -207,6 +223,8 @@ export class Kernel {
     this.grants = new GrantTables(this);
     this.randomView = randomSource(this.random);
     registerGetinfo(this);
+    this.mmu = new Mmu(this);
+    this.mmu.register();
   }
 
   // ---- process table -------------------------------------------------------
@@ -265,6 +283,7 @@ export class Kernel {
         p.sigGeneratedNs = new Map();
         return taken;
       },
+      offerDump: (topic, dump) => this.dumps.offer(p.name, topic, dump),
     };
   }
 
@@ -358,7 +377,10 @@ export class Kernel {
     clearGrants(this, p);
     p.gen = null;
     this.slots[p.slot] = null;
-    if (this.byName.get(p.name) === p) this.byName.delete(p.name);
+    if (this.byName.get(p.name) === p) {
+      this.byName.delete(p.name);
+      this.dumps.drop(p.name);
+    }
     // `current` keeps naming the exited process: the next sched record says who had the CPU.
     if (this.trace.on) {
       this.emit(fault
@@ -372,6 +394,7 @@ export class Kernel {
 
   makeReady(p: Proc): void {
     if (p.rtsFlags !== 0 || !p.alive) return;
+    if (!p.inReadyQueue) p.readySinceNs = this.nowNs;
     this.runQueues.enqueue(p);
   }
 
@@ -518,6 +541,11 @@ export class Kernel {
     this.makeReady(p);
   }
 
+  /** The process holding the CPU (the debugger's view), or null when idle. */
+  get runningProc(): Proc | null {
+    return this.current;
+  }
+
   /** Ready queues by priority (process names), for tests and statistics. */
   readyQueues(): string[][] {
     return this.runQueues.snapshot();
@@ -622,7 +650,13 @@ export class Kernel {
   /** Run p until it blocks, exits, is preempted, or an event falls due. */
   private dispatch(p: Proc, untilNs: number): void {
     if (p !== this.current) {
-      if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current?.name ?? null, to: p.name });
+      const from = this.current;
+      // Switched out still ready (its quantum ran out, or a higher priority came): it waits from now.
+      const preempted = from !== null && from.alive && from.inReadyQueue;
+      if (preempted) from.readySinceNs = this.nowNs;
+      if (this.trace.on) {
+        this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: from?.name ?? null, to: p.name, waitNs: this.nowNs - p.readySinceNs, preempted: preempted ? true : undefined });
+      }
       this.current = p;
       this.onDispatch?.(p);
       this.contextSwitchesTotal++;

@@ -4,7 +4,7 @@
  * may make.
  *   Privileges            the structure a boot image gives each process
  *   systemPrivileges()    drivers, servers, tasks: every primitive, any target
- *   userPrivileges()      sendrec only, to pm, fs and security (DESIGN §2), and its own grants
+ *   userPrivileges()      sendrec only, to pm, fs, security and vm (DESIGN §2), its own grants, memory accesses
  *   mayUseOp, maySendTo, mayKernelCall   the checks the kernel makes
  */
 import { Op } from './call.js';
@@ -31,9 +31,11 @@ export function userPrivileges(): Privileges {
   return {
     system: false,
     opMask: (1 << Op.Sendrec) | (1 << Op.Work) | (1 << Op.KernelCall),
-    sendTo: new Set(['pm', 'fs', 'security']),
-    // A user process manages its own grant table (MINIX: cpf_grant_direct writes the table in its memory).
-    kernelCalls: new Set(['cpf_grant_direct', 'cpf_revoke']),
+    // vm: libc's mmap, brk and mprotect go to VM directly in MINIX 3 (minix/lib/libc/sys/mmap.c: VM_MMAP).
+    sendTo: new Set(['pm', 'fs', 'security', 'vm']),
+    // A user process manages its own grant table (MINIX: cpf_grant_direct writes the table in its memory);
+    // vm_memref is a load or store through the MMU (mmu.ts): the CPU's work, a kernel call only in the simulation.
+    kernelCalls: new Set(['cpf_grant_direct', 'cpf_revoke', 'vm_memref']),
   };
 }
 

@@ -23,6 +23,8 @@ export const RTS_STOPPED = 0x40;
  * RTS_NO_QUANTUM, set by notify_scheduler).
  */
 export const RTS_NO_QUANTUM = 0x100;
+/** An access faulted and VM has not yet answered (MINIX's RTS_PAGEFAULT, set by the pagefault handler). */
+export const RTS_PAGEFAULT = 0x400;
 /** Misc flag: the process did sendrec and waits for the reply; notifications must not satisfy it. */
 export const MF_REPLY_PEND = 0x1;
 
@@ -55,6 +57,8 @@ export class Proc {
   nextReady: Proc | null = null;
   inReadyQueue = false;
   cpuTimeNs = 0;
+  /** When it last became ready, or was switched out still ready (the `waitNs` of its next sched record). */
+  readySinceNs = 0;
   /** Remaining ns of a work() call; 0 when none. */
   workLeftNs = 0;
 

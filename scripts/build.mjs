@@ -46,6 +46,9 @@ const result = await build({
   write: false,
   logLevel: 'warning',
   plugins: [rxjsAsEsm],
+  // Students' modules are compiled at run time by esbuild itself (lib/plugin/transpile.ts): it is loaded
+  // from node_modules, where its per-platform binary lives, never copied into the bundle.
+  external: ['esbuild'],
   metafile: true,
   // The sources are ES modules: give them import.meta.url in a CommonJS file.
   define: { 'import.meta.url': '__mksimModuleUrl' },

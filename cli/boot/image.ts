@@ -31,6 +31,8 @@ import { formatImage } from '../../servers/fs/tools/mkfs.js';
 import { securityServer } from '../../servers/security/main.js';
 import { pmServer } from '../../servers/pm/main.js';
 import { schedServer } from '../../servers/sched/main.js';
+import { vmServer } from '../../servers/vm/main.js';
+import { replacementPolicy } from '../../servers/vm/policies/index.js';
 import { policyNamed } from '../../servers/sched/policies.js';
 import { rsServer, type ServiceSpec } from '../../servers/rs/main.js';
 import { withSef, DEFAULT_REQUEST_DEADLINE_NS } from '../../servers/rs/sef.js';
@@ -42,12 +44,19 @@ import type { ClockMode } from '../../tasks/clock/config.js';
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import { SIGNAL_NAMES } from '../../lib/shell/commands.js';
 import type { BootScript, Directive, ProcessBlock } from './script.js';
+import { PluginLoader } from '../../lib/plugin/loader.js';
+import { studentProgram } from '../../lib/plugin/program.js';
+import { UNWATCHED, type CodeWatch } from '../../lib/plugin/watch.js';
+import { PROGRAM_KIND } from './plugin-kinds.js';
 
 export interface BootOptions {
   readonly seed: number;
   readonly scriptPath: string;
   /** The kernel's runaway guard (KernelConfig.maxStepsPerInstant); default the kernel's. */
   readonly maxStepsPerInstant?: number;
+  /** Students' code: the stack of a crash (`--debug`), and who watches for a call that never returns. */
+  readonly debug?: boolean;
+  readonly watch?: CodeWatch;
 }
 
 export interface ProcessExit {
@@ -83,7 +92,7 @@ export interface BootedSystem {
 export const WORKLOAD_DONE = 'every user process has exited';
 
 /** Scheduling queues (MINIX: tasks 0, drivers and servers above users). */
-export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, sched: 3, fs: 4, security: 4 } as const;
+export const PRIORITY = { clock: 0, driver: 1, pm: 3, rs: 3, sched: 3, vm: 3, fs: 4, security: 4 } as const;
 
 export function directive(script: BootScript, keyword: string): Directive | undefined {
   return script.directives.find((d) => d.keyword === keyword);
@@ -167,6 +176,8 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
 
   const init = initBlock(script);
   for (const [name, program] of builtinPrograms()) kernel.programs.set(name, program);
+  const plugins = new PluginLoader({ baseDir: scriptDir, watch: options.watch ?? UNWATCHED, debug: options.debug === true });
+  loadPrograms(script, plugins, kernel);
   // A process block may take a built-in's name: the script's own program wins.
   for (const block of script.processes) {
     kernel.programs.set(block.name, userProgram(blockMain(block, report, block === init)));
@@ -205,6 +216,24 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
       throw new ParseError(`fault names '${f.positional[0]}', which is not a disk of this script`, f.pos);
     }
   }
+  // VM (MINIX 3): address spaces, paging, swap; before PM, which tells it of init's context at start.
+  const vmLine = directive(script, 'vm');
+  const swapDisk = vmLine?.values.get('swap') as string | undefined;
+  if (vmLine !== undefined) {
+    const pageSize = (vmLine.values.get('page-size') as number | undefined) ?? 4096;
+    if ((pageSize & (pageSize - 1)) !== 0) throw new ParseError(`vm page-size=${pageSize}: not a power of two`, vmLine.keyPos.get('page-size') ?? vmLine.pos);
+    if (swapDisk !== undefined && !disks.some((d) => d.positional[0] === swapDisk)) {
+      throw new ParseError(`vm swap=${swapDisk}: no disk of that name`, vmLine.keyPos.get('swap') ?? vmLine.pos);
+    }
+    entries.push({
+      name: 'vm', priority: PRIORITY.vm, privileges: systemPrivileges(),
+      program: vmServer({
+        frames: (vmLine.values.get('frames') as number | undefined) ?? 64, pageSize,
+        policy: replacementPolicy((vmLine.values.get('replacement') as string | undefined) ?? 'clock')!,
+        swapDriver: swapDisk ?? null,
+      }),
+    });
+  }
   entries.push({
     name: 'pm', priority: PRIORITY.pm, privileges: systemPrivileges(),
     program: pmServer({
@@ -228,8 +257,10 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     entries.push({ name: 'rs', priority: PRIORITY.rs, privileges: systemPrivileges(), program: rsServer({ services: services.map((s) => s.spec) }) });
   }
   const fsLine = directive(script, 'fs');
-  if (fsLine !== undefined || disks.length > 0) {
-    const root = (fsLine?.values.get('root') as string | undefined) ?? disks[0]?.positional[0];
+  // The swap disk holds no file system.
+  const fsDisks = disks.filter((d) => d.positional[0] !== swapDisk);
+  if (fsLine !== undefined || fsDisks.length > 0) {
+    const root = (fsLine?.values.get('root') as string | undefined) ?? fsDisks[0]?.positional[0];
     if (root === undefined || !disks.some((d) => d.positional[0] === root)) {
       throw new ParseError(root === undefined ? 'fs needs a disk: add a `disk NAME ...` line' : `fs root=${root}: no disk of that name`, fsLine?.keyPos.get('root') ?? fsLine!.pos);
     }
@@ -297,6 +328,17 @@ export function buildSystem(script: BootScript, options: BootOptions, beforeLoad
     alive: () => kernel.processes().filter((p) => !p.priv.system).map((p) => p.name),
     close: () => { for (const c of closers) c(); },
   };
+}
+
+/** `program NAME FILE`: a student's module as a program, run by spawn, exec and `#!mksim NAME` like a built-in. */
+function loadPrograms(script: BootScript, plugins: PluginLoader, kernel: Kernel): void {
+  for (const d of script.directives.filter((x) => x.keyword === 'program')) {
+    const [name, file] = d.positional as [string, string];
+    const block = script.processes.find((p) => p.name === name);
+    if (block !== undefined) throw new ParseError(`program ${name}: a process block has that name too (line ${block.pos.line})`, d.pos);
+    const { value, origin } = plugins.load(PROGRAM_KIND, file, d.pos);
+    kernel.programs.set(name, studentProgram(value, origin));
+  }
 }
 
 /** Names that spawn, wait and kill give must be programs the kernel can start (kill also takes self or a pid). */

@@ -11,7 +11,7 @@ import { closest, parseCommand, type Command } from '../../lib/shell/commands.js
 import { tokenizeLine, type Token } from '../../lib/shell/lexer.js';
 import { formatDurationNs, parseDurationNs, parseIntStrict, parseMode, parseSizeBytes } from '../../lib/shell/values.js';
 import {
-  DIRECTIVE_SPECS, MAX_NAME_CHARS, MAX_PATH_CHARS, PROCESS_KEYS, RESERVED_NAMES,
+  DIRECTIVE_SPECS, MAX_NAME_CHARS, PLUGIN_FILE_PATTERN, MAX_PATH_CHARS, PROCESS_KEYS, RESERVED_NAMES,
   type BootScript, type Directive, type DirectiveValue, type KeySpec, type ProcessBlock,
 } from './script.js';
 import { ownValue } from '../../lib/own.js';
@@ -97,10 +97,14 @@ function parseDirective(tokens: readonly Token[], base: Omit<SourcePosition, 'co
     if (eq < 0 || t.quoted) {
       if (positional.length < spec.positional.length) {
         const what = spec.positional[positional.length]!;
+        if (what === 'file') {
+          positional.push(parseValue(t.text, { kind: 'path', summary: what }, what, positionOf(base, t)) as string);
+          continue;
+        }
         if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(t.text) || t.text.length > MAX_NAME_CHARS) {
           fail(`'${shorten(t.text)}' is not a valid ${what} (letters, digits, _ . -; at most ${MAX_NAME_CHARS} characters)`, t);
         }
-        if (head.text === 'disk' && RESERVED_NAMES.has(t.text.toLowerCase())) fail(`'${t.text}' is a system process's name; call the disk something else (e.g. disk0)`, t);
+        if ((head.text === 'disk' || head.text === 'program') && RESERVED_NAMES.has(t.text.toLowerCase())) fail(`'${t.text}' is a system process's name; call the ${head.text} something else`, t);
         positional.push(t.text);
       } else if (spec.words?.includes(t.text)) {
         words.push(t.text);
@@ -158,6 +162,11 @@ export function parseValue(text: string, spec: KeySpec, key: string, pos: Source
       for (const v of items) bounded(v!, String);
       return items as number[];
     }
+    case 'plugin':
+      // A built-in's name, or a student's module (loaded and checked when the system is built).
+      if (PLUGIN_FILE_PATTERN.test(text)) return parseValue(text, { kind: 'path', summary: spec.summary }, key, pos);
+      if (spec.values !== undefined && !spec.values.includes(text)) fail(`expected one of ${spec.values.join(', ')}, or a .mjs, .js or .ts file`);
+      return text;
     case 'path':
       if (text.length > MAX_PATH_CHARS) fail(`a path of ${text.length} characters (at most ${MAX_PATH_CHARS})`);
       if (text.includes('\0')) fail('a path may not hold a NUL character');

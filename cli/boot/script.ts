@@ -11,8 +11,12 @@
 import type { Command } from '../../lib/shell/commands.js';
 import type { SourcePosition } from '../../lib/parse-error.js';
 import { POLICY_NAMES } from '../../servers/sched/policies.js';
+import { REPLACEMENT_NAMES } from '../../servers/vm/policies/index.js';
 
-export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list';
+export type ValueKind = 'size' | 'duration' | 'int' | 'bool' | 'path' | 'word' | 'context' | 'mode' | 'list' | 'plugin';
+
+/** A `plugin` value names a built-in (one of `values`) or a student's module file with one of these extensions. */
+export const PLUGIN_FILE_PATTERN = /\.(mjs|js|ts)$/;
 
 export interface KeySpec {
   readonly kind: ValueKind;
@@ -145,6 +149,15 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       policy: { kind: 'word', values: POLICY_NAMES, summary: 'the SCHED server\'s policy for user processes (default minix)' },
     },
   },
+  vm: {
+    positional: [], repeatable: false, summary: `vm [frames=N] [page-size=N] [replacement=${REPLACEMENT_NAMES.join('|')}] [swap=DISK]`,
+    keys: {
+      frames: { kind: 'int', min: 1, max: 65_536, summary: 'physical frames (default 64)' },
+      'page-size': { kind: 'int', min: 512, max: 65_536, summary: 'page size in bytes, a power of two (default 4096)' },
+      replacement: { kind: 'word', values: REPLACEMENT_NAMES, summary: 'page-replacement policy (default clock)' },
+      swap: { kind: 'word', summary: 'a disk of this script used as swap space (not the file system\'s)' },
+    },
+  },
   cpu: {
     positional: [], repeatable: false, summary: 'cpu [quantum=D] [ipc-cost=D] [context-switch=D]',
     keys: {
@@ -152,6 +165,11 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
       'ipc-cost': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of one kernel call' },
       'context-switch': { kind: 'duration', max: MAX_CPU_COST_NS, summary: 'CPU time of a context switch' },
     },
+  },
+  // Students' code (docs/extending.md): programs by name; policies are the plugin-valued keys above.
+  program: {
+    positional: ['name', 'file'], repeatable: true, summary: 'program NAME FILE.mjs|.js|.ts (default export function* (sys))',
+    keys: {},
   },
   fault: {
     positional: ['target'], repeatable: true,

@@ -11,13 +11,21 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { exitCodeFor, formatError } from '../errors.js';
 import type { BootCommandOptions } from '../commands/boot.js';
+import type { CodeWatch } from '../../lib/plugin/watch.js';
 
 const MAX_PUBLISHED_NAME_BYTES = 64;
 /** Layout of the shared buffer: name length (Int32), virtual time (Float64), the name's UTF-8 bytes. */
 const NAME_LENGTH_AT = 0;
 const NOW_NS_AT = 8;
 const NAME_AT = 16;
-const SHARED_BYTES = NAME_AT + MAX_PUBLISHED_NAME_BYTES;
+/** Students' code (lib/plugin/watch.ts): the file id running now (0: none) and a count of entries into it. */
+const WATCH_FILE_AT = NAME_AT + MAX_PUBLISHED_NAME_BYTES;
+const WATCH_SEQ_AT = WATCH_FILE_AT + 4;
+const SHARED_BYTES = WATCH_SEQ_AT + 4;
+/** How often the command's thread looks at the worker's student-code brackets. */
+const STALL_POLL_MS = 50;
+/** The default --stall-limit: one call into student code (a program's step, a policy call) that runs this long is a loop. */
+export const DEFAULT_STALL_LIMIT_NS = 10e9;
 
 interface WorkerInput {
   readonly kind: 'mksim-boot';
@@ -27,7 +35,8 @@ interface WorkerInput {
   readonly shared: SharedArrayBuffer;
 }
 
-type WorkerOutput = { readonly stream: 'out' | 'err'; readonly line: string } | { readonly done: number } | { readonly started: true };
+type WorkerOutput = { readonly stream: 'out' | 'err'; readonly line: string } | { readonly done: number } | { readonly started: true }
+  | { readonly fileId: number; readonly path: string };
 
 /** The compiled worker: this file in dist/ (under vitest the source is .ts, which a worker cannot load). */
 function workerUrl(): URL {
@@ -36,8 +45,8 @@ function workerUrl(): URL {
 }
 
 export function bootInWorker(
-  scriptPath: string, opts: BootCommandOptions, wallLimitNs: number, debug: boolean,
-  out: (line: string) => void, err: (line: string) => void,
+  scriptPath: string, opts: BootCommandOptions, wallLimitNs: number | undefined, debug: boolean,
+  out: (line: string) => void, err: (line: string) => void, stallLimitNs = DEFAULT_STALL_LIMIT_NS,
 ): Promise<number> {
   const shared = new SharedArrayBuffer(SHARED_BYTES);
   const input: WorkerInput = { kind: 'mksim-boot', scriptPath, opts, debug, shared };
@@ -48,24 +57,47 @@ export function bootInWorker(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(stallTimer);
       resolvePromise(code);
     };
-    const limitMs = Math.max(1, Math.ceil(wallLimitNs / 1e6));
-    // The clock starts when the worker has loaded the simulator: the limit is the run's, not Node's start-up.
-    let timer: NodeJS.Timeout | undefined;
-    const startTimer = (): NodeJS.Timeout => setTimeout(() => {
+    const stop = (why: (name: string | null, nowNs: number) => string): void => {
+      if (settled) return;
+      clearInterval(stallTimer);
       void worker.terminate().then(() => {
         // Lines the worker sent before it was stopped are delivered before this runs.
         setImmediate(() => {
           const { name, nowNs } = readPublished(shared);
-          err(`mksim: wall-clock limit ${opts.wallLimit} reached; ${name === null ? 'no process had run yet' : `${name} was running`}`
-            + ` (virtual time ${(nowNs / 1e6).toFixed(3)} ms); the simulation was stopped`);
+          err(why(name, nowNs));
           finish(1);
         });
       });
-    }, limitMs);
+    };
+    // Students' code: the same call into one file still running after the stall limit is a loop
+    // that no step budget can see (a `for (;;) {}` never yields to the kernel).
+    const files = new Map<number, string>();
+    const watchView = new Int32Array(shared, WATCH_FILE_AT, 2);
+    let seen = { fileId: 0, seq: -1, sinceMs: 0 };
+    let polledMs = 0;
+    const stallTimer = setInterval(() => {
+      polledMs += STALL_POLL_MS;
+      const fileId = Atomics.load(watchView, 0);
+      const seq = Atomics.load(watchView, 1);
+      if (fileId === 0 || fileId !== seen.fileId || seq !== seen.seq) { seen = { fileId, seq, sinceMs: polledMs }; return; }
+      if ((polledMs - seen.sinceMs) * 1e6 < stallLimitNs) return;
+      const file = files.get(fileId) ?? 'a program or policy';
+      stop((name, nowNs) => `mksim: ${file} ran for ${formatLimit(stallLimitNs)} of wall-clock time without returning (an endless loop?)`
+        + `${name === null ? '' : ` in ${name}`} at virtual time ${(nowNs / 1e6).toFixed(3)} ms; the simulation was stopped (--stall-limit)`);
+    }, STALL_POLL_MS);
+    const limitMs = Math.max(1, Math.ceil((wallLimitNs ?? 0) / 1e6));
+    // The clock starts when the worker has loaded the simulator: the limit is the run's, not Node's start-up.
+    let timer: NodeJS.Timeout | undefined;
+    const startTimer = (): NodeJS.Timeout | undefined => (wallLimitNs === undefined ? undefined : setTimeout(() => {
+      stop((name, nowNs) => `mksim: wall-clock limit ${opts.wallLimit} reached; ${name === null ? 'no process had run yet' : `${name} was running`}`
+        + ` (virtual time ${(nowNs / 1e6).toFixed(3)} ms); the simulation was stopped`);
+    }, limitMs));
     worker.on('message', (m: WorkerOutput) => {
       if ('started' in m) timer = startTimer();
+      else if ('fileId' in m) files.set(m.fileId, m.path);
       else if ('done' in m) finish(m.done);
       else if (m.stream === 'out') out(m.line);
       else err(m.line);
@@ -76,6 +108,37 @@ export function bootInWorker(
     });
     worker.on('exit', () => finish(1));
   });
+}
+
+function formatLimit(ns: number): string {
+  return ns % 1e9 === 0 ? `${ns / 1e9}s` : `${ns / 1e6}ms`;
+}
+
+/** The worker's CodeWatch: brackets in shared memory, file names sent to the command's thread once each. */
+function sharedWatch(shared: SharedArrayBuffer, send: (m: WorkerOutput) => void): CodeWatch {
+  const view = new Int32Array(shared, WATCH_FILE_AT, 2);
+  const ids = new Map<string, number>();
+  return {
+    fileId(path) {
+      let id = ids.get(path);
+      if (id === undefined) {
+        id = ids.size + 1;
+        ids.set(path, id);
+        send({ fileId: id, path });
+      }
+      return id;
+    },
+    enter(id) {
+      const previous = view[0]!;
+      view[1] = view[1]! + 1;
+      Atomics.store(view, 0, id);
+      return previous;
+    },
+    leave(previous) {
+      view[1] = view[1]! + 1;
+      Atomics.store(view, 0, previous);
+    },
+  };
 }
 
 function readPublished(shared: SharedArrayBuffer): { name: string | null; nowNs: number } {
@@ -104,7 +167,7 @@ async function workerMain(input: WorkerInput): Promise<void> {
         nowView[0] = kernel.nowNs;
         Atomics.store(lengthView, 0, written);
       };
-    });
+    }, undefined, sharedWatch(input.shared, send));
   } catch (e) {
     // As cli/main.ts reports an error of the in-thread run.
     send({ stream: 'err', line: formatError(e, input.debug) });

@@ -1,12 +1,13 @@
 /*
  * `mksim boot [SCRIPT] [--seed N] [--trace FILE] [--until D] [--trace-detail full]
- *   [--wall-limit D] [--step-budget N]`:
+ *   [--wall-limit D] [--step-budget N] [--break WHEN]`:
  * boot a system from a script, print what its processes print (prefixed by
  * process name), and exit 0 when every process exited 0 and every
  * expectation held, 1 otherwise, 2 on a malformed script.
  *   bootScript(path, opts, out, err)   run in this thread; returns the exit code
  * With --wall-limit the same run happens in a worker thread that the command
- * can stop (cli/boot/worker.ts); the output is the same.
+ * can stop (cli/boot/worker.ts); the output is the same. With --break a
+ * debugger stops the run there and prompts (cli/debug/, docs/debugging.md).
  */
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -19,8 +20,13 @@ import { parseDurationNs } from '../../lib/shell/values.js';
 import { buildSystem, describeStatus, WORKLOAD_DONE } from '../boot/image.js';
 import { addFaults, applyOverrides } from '../boot/overrides.js';
 import { parseBootScript } from '../boot/parse.js';
+import { DIRECTIVE_SPECS, PLUGIN_FILE_PATTERN } from '../boot/script.js';
 import { UsageError } from '../errors.js';
 import { bootInWorker } from '../boot/worker.js';
+import { stdinLines, stdoutWrite } from '../debug/prompt.js';
+import { attachDebugger } from '../debug/session.js';
+import { parseBreak } from '../debug/when.js';
+import type { CodeWatch } from '../../lib/plugin/watch.js';
 
 /** The built-in default: the package's examples/hello.boot. */
 export const DEFAULT_SCRIPT = packagePath('examples', 'hello.boot');
@@ -35,17 +41,22 @@ export interface BootCommandOptions {
   audit?: string;
   wallLimit?: string;
   stepBudget?: string;
+  /** --break WHEN (repeatable): the debugger's break conditions (the command's, not bootScript's). */
+  break?: string[];
+  stallLimit?: string;
+  /** The global --debug: a crashed student program's own stack frames. */
+  debug?: boolean;
 }
 
 /** Longest --wall-limit (a day; Node's timers stop at about 24.8 days). */
 const MAX_WALL_LIMIT_NS = 86_400 * 1e9;
 
 /** --wall-limit in ns, or undefined when not given; bad values are usage errors naming the flag. */
-export function parseWallLimitNs(text: string | undefined): number | undefined {
+export function parseWallLimitNs(text: string | undefined, flag = '--wall-limit'): number | undefined {
   if (text === undefined) return undefined;
   const ns = parseDurationNs(text);
   if (ns === null || ns < 1_000_000 || ns > MAX_WALL_LIMIT_NS) {
-    throw new UsageError(`--wall-limit must be a duration from 1ms to 86400s, such as 30s, got '${text.length > 40 ? text.slice(0, 39) + '…' : text}'`);
+    throw new UsageError(`${flag} must be a duration from 1ms to 86400s, such as 30s, got '${text.length > 40 ? text.slice(0, 39) + '…' : text}'`);
   }
   return ns;
 }
@@ -102,10 +113,10 @@ export interface BootRun {
   readonly stderr: string[];
 }
 
-/** Boot and run a script; output goes to the write callbacks as it happens. */
+/** Boot and run a script (its text read from scriptPath unless given); output goes to the write callbacks as it happens. */
 export function bootScript(
   scriptPath: string, opts: BootCommandOptions, out: (line: string) => void, err: (line: string) => void,
-  onKernel?: (kernel: Kernel) => void,
+  onKernel?: (kernel: Kernel) => void, scriptText?: string, watch?: CodeWatch,
 ): number {
   const seed = parseSeed(opts.seed);
   const untilNs = opts.until === undefined ? undefined : parseDurationNs(opts.until);
@@ -117,9 +128,11 @@ export function bootScript(
   const maxStepsPerInstant = parseStepBudget(opts.stepBudget);
   if (opts.trace !== undefined) checkOutputFile('--trace', opts.trace);
   if (opts.audit !== undefined) checkOutputFile('--audit', opts.audit);
-  const script = addFaults(applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
+  const script = addFaults(applyOverrides(parseBootScript(scriptText ?? readScript(scriptPath), scriptPath), opts.set ?? []), opts.fault ?? []);
   let sink: JsonlSink | null = null;
-  const system = buildSystem(script, { seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}) }, (kernel) => {
+  const system = buildSystem(script, {
+    seed, scriptPath, ...(maxStepsPerInstant !== undefined ? { maxStepsPerInstant } : {}), debug: opts.debug === true, ...(watch !== undefined ? { watch } : {}),
+  }, (kernel) => {
     kernel.onConsole((proc, text) => {
       for (const line of text.split('\n')) out(`${proc}: ${line}`);
     });
@@ -157,6 +170,22 @@ export function bootScript(
   return ok ? 0 : 1;
 }
 
+/**
+ * Does the script (with its --set overrides) load a student's module: a
+ * `program` line, or a policy key naming a file? A script that does not
+ * parse is not, here: bootScript reports its error.
+ */
+export function loadsStudentCode(scriptPath: string, opts: BootCommandOptions): boolean {
+  let script;
+  try {
+    script = applyOverrides(parseBootScript(readScript(scriptPath), scriptPath), opts.set ?? []);
+  } catch {
+    return false;
+  }
+  return script.directives.some((d) => d.keyword === 'program' || [...d.values].some(([key, v]) =>
+    DIRECTIVE_SPECS[d.keyword]?.keys[key]?.kind === 'plugin' && typeof v === 'string' && PLUGIN_FILE_PATTERN.test(v)));
+}
+
 /** Slices of virtual time between progress updates: running in slices leaves the run unchanged. */
 const PROGRESS_SLICES = 100;
 
@@ -187,14 +216,29 @@ export function register(program: Command): void {
     .option('--fault <spec>', 'inject a fault as a `fault` line would (repeatable), e.g. "disk0 kill-driver nth=3"', (v: string, acc: string[] = []) => [...acc, v])
     .option('--set <target.key=value>', 'override a directive (repeatable), e.g. fs.elevator=off, clock.mode=periodic, disk0.sched=sstf', (v: string, acc: string[] = []) => [...acc, v])
     .option('--wall-limit <duration>', 'stop after this much wall-clock time (e.g. 30s), naming the process that was running; exit 1')
+    .option('--stall-limit <duration>', 'stop the run when one call into a student\'s program or policy runs this long in wall-clock time (default 10s)')
     .option('--step-budget <n>', 'steps at one virtual time before a zero-time loop is stopped (default 1000000)')
+    .option('--break <when>', 'stop at WHEN and prompt (repeatable): a virtual time (10ms), a message type (FS_OPEN), an actor (fs) or a message id (42)', (v: string, acc: string[] = []) => [...acc, v])
     .action(async (scriptPath: string, opts: BootCommandOptions, command: Command) => {
       const out = (l: string): void => { process.stdout.write(l + '\n'); };
       const err = (l: string): void => { process.stderr.write(l + '\n'); };
       const wallLimitNs = parseWallLimitNs(opts.wallLimit);
       const debug = command.optsWithGlobals<{ debug?: boolean }>().debug === true;
-      process.exitCode = wallLimitNs === undefined
-        ? bootScript(scriptPath, opts, out, err)
-        : await bootInWorker(scriptPath, opts, wallLimitNs, debug, out, err);
+      const withDebug = { ...opts, debug };
+      const breaks = (opts.break ?? []).map(parseBreak);
+      if (breaks.length > 0) {
+        if (wallLimitNs !== undefined) throw new UsageError('--break and --wall-limit do not go together: a prompt waits for the user');
+        // The prompt writes synchronously; so must the console lines, to keep their order.
+        // (A student's program that never yields is not watched here: the user at the prompt is.)
+        const outNow = (l: string): void => stdoutWrite(l + '\n');
+        process.exitCode = bootScript(scriptPath, withDebug, outNow, err, (k) => { attachDebugger(k, breaks, { input: stdinLines(), write: stdoutWrite }); });
+        return;
+      }
+      const stallLimitNs = parseWallLimitNs(opts.stallLimit, '--stall-limit');
+      // Students' code may loop without yielding, which only another thread can stop: such a
+      // script runs in the worker, watched (lib/plugin/watch.ts), with or without --wall-limit.
+      process.exitCode = wallLimitNs === undefined && !loadsStudentCode(scriptPath, opts)
+        ? bootScript(scriptPath, withDebug, out, err)
+        : await bootInWorker(scriptPath, withDebug, wallLimitNs, debug, out, err, stallLimitNs);
     });
 }

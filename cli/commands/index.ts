@@ -23,6 +23,9 @@ export const commandLoaders: ReadonlyMap<string, () => Promise<CommandModule>> =
   ['audit2allow', () => import('./audit2allow.js')],
   ['clock', () => import('./clock.js')],
   ['crashtest', () => import('./crashtest.js')],
+  ['lab', () => import('./lab.js')],
+  ['sweep', () => import('./sweep.js')],
+  ['grade', () => import('./grade.js')],
 ]);
 
 /**

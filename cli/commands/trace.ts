@@ -1,9 +1,9 @@
 /*
  * `mksim trace`: read, summarise, compare and export traces (docs/tracing.md).
- *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap]
+ *   mksim trace [view] FILE [--actor A] [--type T] [--from D] [--to D] [--cause ID] [--all] [--width N | --no-wrap] [--follow]
  *   mksim trace stats FILE [--json]
  *   mksim trace diff A B [--json] [--context N]
- *   mksim trace export FILE --format perfetto|mermaid|html [-o OUT] [--max N]
+ *   mksim trace export FILE --format perfetto|chrome|mermaid|html [-o OUT] [--max N]
  * Entry points for tests: viewTrace, statsTrace, diffTrace, exportTrace.
  */
 import { basename } from 'node:path';
@@ -17,7 +17,9 @@ import { HtmlExport } from '../trace/html.js';
 import { DEFAULT_MERMAID_MAX, MermaidExport } from '../trace/mermaid.js';
 import { openOutput, type Output } from '../trace/output.js';
 import { PerfettoExport } from '../trace/perfetto.js';
+import { ChromeExport } from '../trace/chrome.js';
 import { createProgress } from '../trace/progress.js';
+import { followTrace } from '../trace/follow.js';
 import { iterateTrace } from '../trace/reader.js';
 import { formatStats, TraceStats } from '../trace/stats.js';
 import { TraceView } from '../trace/view.js';
@@ -37,6 +39,8 @@ export interface ViewFlags extends FilterFlags {
   width?: string;
   /** false: never cut a line (--no-wrap). */
   wrap?: boolean;
+  /** Keep reading as the file grows, until Ctrl-C (tail -f). */
+  follow?: boolean;
 }
 
 export interface ExportFlags extends FilterFlags {
@@ -45,7 +49,9 @@ export interface ExportFlags extends FilterFlags {
   max?: string;
 }
 
-const EXPORT_FORMATS = ['perfetto', 'mermaid', 'html'] as const;
+const EXPORT_FORMATS = ['perfetto', 'chrome', 'mermaid', 'html'] as const;
+/** Bytes an export gathers before it writes (and waits for the output to drain). */
+const EXPORT_FLUSH_BYTES = 1 << 18;
 
 export function filterOptions(flags: FilterFlags): FilterOptions {
   return {
@@ -87,26 +93,32 @@ export function viewWidth(flags: ViewFlags, out: Output, columns = process.stdou
   return out.isTTY && typeof columns === 'number' && columns > 0 ? Math.max(40, columns) : undefined;
 }
 
-/** The text view, line by line, into `out`. */
-export async function viewTrace(path: string, flags: ViewFlags, out: Output): Promise<void> {
+/** The text view, line by line, into `out`; with follow, until the signal aborts. */
+export async function viewTrace(path: string, flags: ViewFlags, out: Output, signal?: AbortSignal): Promise<void> {
   const filter = new TraceFilter(filterOptions(flags));
   const view = new TraceView({ all: flags.all === true, colour: flags.color ?? colourWanted(out), widthCols: viewWidth(flags, out) });
+  const records: AsyncIterable<TraceRecord | null> = flags.follow === true
+    ? followTrace(path, { signal: signal ?? new AbortController().signal, onNote: (text) => process.stderr.write(text + '\n') })
+    : iterateTrace(path);
   let chunk = '';
-  for await (const rec of iterateTrace(path)) {
+  for await (const rec of records) {
+    // null: a followed trace has caught up with its writer; show what there is.
+    if (rec === null || chunk.length >= 1 << 16) {
+      await out.write(chunk);
+      chunk = '';
+      if (out.closed) return;
+      if (rec === null) continue;
+    }
     if (filter.pastWindow(rec)) break;
     view.observe(rec);
     if (!filter.accepts(rec)) continue;
     const line = view.format(rec);
     if (line === null) continue;
     chunk += line + '\n';
-    if (chunk.length >= 1 << 16) {
-      await out.write(chunk);
-      chunk = '';
-      if (out.closed) return;
-    }
   }
   await out.write(chunk);
-  checkMatched(filter, path);
+  // A followed run was stopped by the user: a filter matching nothing yet is no error.
+  if (flags.follow !== true) checkMatched(filter, path);
 }
 
 export async function statsTrace(path: string, flags: FilterFlags & { json?: boolean }): Promise<string> {
@@ -138,13 +150,34 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
   if (!(Number.isSafeInteger(max) && max > 0)) throw new UsageError(`--max must be a positive integer, got '${flags.max}'`);
   const filter = new TraceFilter(filterOptions(flags));
   const progress = createProgress(`export ${format}`, { unit: 'bytes' });
+  // Streaming formats hand their output to `emit` as they go; it is written (with
+  // backpressure) between records, so memory stays bounded whatever the trace's size.
+  let pending: (string | Uint8Array)[] = [];
+  let pendingBytes = 0;
+  const emit = (chunk: string | Uint8Array): void => {
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+  };
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const chunks = pending;
+    pending = [];
+    pendingBytes = 0;
+    if (out.closed) return;
+    if (typeof chunks[0] === 'string') await out.write((chunks as string[]).join(''));
+    else await out.write(Buffer.concat(chunks as Uint8Array[]));
+  };
   let onRecord: (rec: TraceRecord) => void;
   let finish: () => Iterable<string>;
-  if (format === 'perfetto') {
-    const p = new PerfettoExport();
+  if (format === 'perfetto' || format === 'chrome') {
+    const p = format === 'perfetto' ? new PerfettoExport(emit) : new ChromeExport(emit);
     onRecord = (rec) => { if (rec.ev === 'header' || filter.accepts(rec)) p.add(rec); };
-    finish = () => p.chunks();
+    finish = () => {
+      p.finish();
+      return [];
+    };
   } else if (format === 'mermaid') {
+    // Bounded by itself: at most --max lines and Mermaid's 50,000 characters are kept.
     const m = new MermaidExport({ max });
     onRecord = (rec) => {
       m.observe(rec);
@@ -162,15 +195,17 @@ export async function exportTrace(path: string, flags: ExportFlags, out: Output)
       if (filter.pastWindow(rec)) break;
       count++;
       onRecord(rec);
+      if (pendingBytes >= EXPORT_FLUSH_BYTES) {
+        await flush();
+        if (out.closed) return count;
+      }
     }
   } finally {
     progress.finish();
   }
   checkMatched(filter, path);
-  for (const chunk of finish()) {
-    await out.write(chunk);
-    if (out.closed) break;
-  }
+  for (const chunk of finish()) emit(chunk);
+  await flush();
   return count;
 }
 
@@ -198,9 +233,21 @@ export function register(program: Command): void {
     .option('--color', 'colour even when not on a terminal')
     .option('--no-color', 'never colour')
     .option('--width <n>', 'cut payloads so a line fits in N columns (default: the terminal\'s width)')
-    .option('--no-wrap', 'never cut a line: every payload in full'))
+    .option('--no-wrap', 'never cut a line: every payload in full')
+    .option('--follow', 'keep showing records as a running boot writes them, until Ctrl-C (as tail -f)'))
     .action(async (file: string, flags: ViewFlags) => {
-      await withOutput(undefined, (out) => viewTrace(file, flags, out));
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      if (flags.follow === true) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
+      try {
+        await withOutput(undefined, (out) => viewTrace(file, flags, out, stop.signal));
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
+      }
     });
 
   addFilterOptions(trace
@@ -228,7 +275,7 @@ export function register(program: Command): void {
 
   addFilterOptions(trace
     .command('export')
-    .description('export to Perfetto (Chrome trace JSON), a Mermaid sequence diagram, or a self-contained HTML viewer')
+    .description('export to Perfetto (protobuf), Chrome trace JSON, a Mermaid sequence diagram, or a self-contained HTML viewer')
     .argument('<file>', 'trace file')
     .addOption(new Option('--format <format>', 'output format').choices([...EXPORT_FORMATS]).makeOptionMandatory())
     .option('-o, --output <file>', 'write here instead of standard output')

@@ -39,6 +39,9 @@ export interface CrashReport {
   /** Virtual time during which a power cut would have left a damaged image, and the run's length. */
   readonly damagedNs: number;
   readonly endNs: number;
+  /** Virtual time of the first block write, and how long the image spent in each state from then to the end (point k lasting until the next point). */
+  readonly firstWriteNs: number;
+  readonly verdictNs: Readonly<Record<Verdict, number>>;
 }
 
 /** Sum the intervals of the damaged points: point k holds from write k until the next point (or `endNs`). */
@@ -117,7 +120,13 @@ export function crashTest(script: BootScript, options: { seed: number; scriptPat
   const initial = classifyImage(rec.initial).verdict;
   const atNs = (k: number): number => (k === 0 ? 0 : rec.writes[k - 1]!.atNs);
   const timeline = [{ afterWrites: 0, verdict: initial }, ...points];
+  const verdictNs: Record<Verdict, number> = { clean: 0, repairable: 0, damaged: 0 };
+  points.forEach((p, i) => {
+    const next = points[i + 1];
+    verdictNs[p.verdict] += (next === undefined ? rec.endNs : atNs(next.afterWrites)) - atNs(p.afterWrites);
+  });
   return {
+    firstWriteNs: points.length === 0 ? rec.endNs : atNs(points[0]!.afterWrites), verdictNs,
     robust: robustOf(script), writesTotal: rec.writes.length, syncPoints: rec.syncPoints, points, counts, syncedDataLost,
     workloadOk: rec.exits.length > 0 && rec.exits.every((e) => e.status === 0),
     damagedNs: damagedTimeNs(timeline, atNs, rec.endNs), endNs: rec.endNs,

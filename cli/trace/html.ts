@@ -8,7 +8,7 @@
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields, formatFields } from './format.js';
-import { CACHE_WINDOW, HitWindow } from './perfetto.js';
+import { CACHE_WINDOW, HitWindow } from './hit-window.js';
 import { isMessage, isNewMessage } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './html-viewer.js';

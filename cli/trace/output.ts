@@ -1,7 +1,7 @@
 /*
  * Where the trace commands write: stdout or a file, with backpressure, so a
  * large trace streams instead of piling up in memory.
- *   openOutput(path | undefined)   -> Output { write(text), close() }
+ *   openOutput(path | undefined)   -> Output { write(text | bytes), close() }
  * A closed pipe (`mksim trace big.jsonl | head`) ends the output quietly.
  * One `error` listener for the output's life: a backpressure wait listens for
  * `drain` only, and the error listener wakes it (a listener per wait would pile up).
@@ -10,7 +10,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { OperationError } from '../errors.js';
 
 export interface Output {
-  write(text: string): Promise<void>;
+  /** Text, or bytes for a binary format (perfetto). */
+  write(chunk: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
   /** True once the reader went away (EPIPE): stop producing. */
   readonly closed: boolean;
@@ -45,10 +46,10 @@ export function openOutput(path: string | undefined): Output {
       return closed;
     },
     isTTY: path === undefined && stream.isTTY === true,
-    async write(text) {
+    async write(chunk) {
       check();
       if (closed) return;
-      if (!stream.write(text)) await drained();
+      if (!stream.write(chunk)) await drained();
       check();
     },
     async close() {

@@ -1,99 +1,161 @@
 /*
- * Export to Chrome Trace Event JSON, which Perfetto and chrome://tracing open.
- *   PerfettoExport          add(rec) for each record, then events() / chunks()
- *   ChromeEvent             one trace event (ph M, X, i, C)
- * Layout: one thread track per actor (thread_name metadata, in order of
- * first appearance) plus a `cpu` track of who runs; the handling of a
- * message is a complete (X) slice from its delivery to its handler's last
- * action; each send is a slice inside it; every delivered message is an
- * arrow with flow v2 fields (bind_id = message id, flow_out on the sender's
- * slice, flow_in on the receiver's). State changes are instant events;
- * the buffer cache's and the AVC's hit ratios (apart: two caches) and the
- * disk head's cylinder are counter (C) tracks.
- * ts and dur are in µs (the format's unit), with ns kept as decimals.
+ * Export to Perfetto's native trace format: a stream of TracePacket protobufs
+ * (protos/perfetto/trace/trace_packet.proto in google/perfetto), written as it reads.
+ *   PerfettoExport(write)   add(rec) for each record, then finish(); write(bytes) gets whole packets, ~64 KiB at a time
+ *   PERFETTO_FIELDS         the field numbers used, from Perfetto's published .proto files
+ * Layout: a process track "mksim"; under it a track per actor (a TrackDescriptor
+ * when first seen), a `cpu` track of who runs, and counter tracks for the buffer
+ * cache's and the AVC's hit ratios and the disk head's cylinder. Handling a
+ * message is a slice (SLICE_BEGIN at delivery, SLICE_END at the handler's last
+ * action); a send, notify or reply is an instant carrying the message id in
+ * flow_ids, and its delivery carries it in terminating_flow_ids: Perfetto draws
+ * the arrow. Other records are instants with their fields as debug annotations.
+ * Nothing waits for a later record, so memory stays bounded; zero-length events
+ * of one actor at one instant go to child tracks (cli/trace/lanes.ts).
  */
-import type { TraceRecord } from '../../kernel/index.js';
+import type { MessageRecord, TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
+import { HitWindow } from './hit-window.js';
+import { MAX_SAME_INSTANT_LANES, SameInstantLanes } from './lanes.js';
+import { ProtoWriter } from './protobuf.js';
 import { isMessage, ownerOf } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 
-export interface ChromeEvent {
-  name: string;
-  ph: 'M' | 'X' | 'i' | 'C';
-  pid: number;
-  tid?: number;
-  ts?: number;
-  dur?: number;
-  cat?: string;
-  s?: 't' | 'p' | 'g';
-  args?: Record<string, unknown>;
-  bind_id?: number;
-  flow_in?: boolean;
-  flow_out?: boolean;
-}
-
+/** Field numbers (perfetto.protos.*), each as the .proto declares it. */
+export const PERFETTO_FIELDS = {
+  trace: { packet: 1 },
+  packet: { timestamp: 8, trustedPacketSequenceId: 10, trackEvent: 11, sequenceFlags: 13, trackDescriptor: 60 },
+  track: { uuid: 1, name: 2, process: 3, parentUuid: 5, counter: 8, childOrdering: 11, siblingOrderRank: 12 },
+  process: { pid: 1, processName: 6 },
+  trackEvent: { debugAnnotations: 4, type: 9, trackUuid: 11, categories: 22, name: 23, doubleCounterValue: 44, flowIds: 47, terminatingFlowIds: 48 },
+  debug: { boolValue: 2, intValue: 4, doubleValue: 5, stringValue: 6, legacyJsonValue: 9, name: 10 },
+} as const;
+const F = PERFETTO_FIELDS;
+const TYPE_SLICE_BEGIN = 1;
+const TYPE_SLICE_END = 2;
+const TYPE_INSTANT = 3;
+const TYPE_COUNTER = 4;
+const SEQ_INCREMENTAL_STATE_CLEARED = 1;
+/** TrackDescriptor.ChildTracksOrdering.EXPLICIT: children sorted by sibling_order_rank. */
+const ORDER_EXPLICIT = 3;
+const SEQUENCE_ID = 1;
+/** Packets gathered before they go to write(). */
+const FLUSH_BYTES = 1 << 16;
 const PID = 1;
-const CPU_TID = 1;
-/** Lookups the windowed cache hit ratio covers. */
-export const CACHE_WINDOW = 64;
-/** Records the exporter shows as instants; bookkeeping kinds are left out (the cpu track has sched). */
+
+const PROCESS_UUID = 1;
+const CPU_UUID = 2;
+const COUNTER_UUIDS = { buffer: 3, avc: 4, disk: 5 } as const;
+/** Actor tracks: uuid ACTOR_UUID_BASE + order * LANE_SPAN + lane. */
+const ACTOR_UUID_BASE = 1000;
+const LANE_SPAN = 1 << 10;
+
 const SKIPPED_EVS: ReadonlySet<string> = new Set(['header', 'sched', 'quantum', 'block', 'unblock', 'kcall']);
 
-const us = (ns: number): number => ns / 1000;
-
 interface Track {
-  readonly tid: number;
-  /** The slice of the message being handled, open until the next delivery. */
-  handling: ChromeEvent | null;
-  handlingStartNs: number;
+  readonly name: string;
+  readonly uuid: number;
+  lanes: number;
+  /** Open handling slice: its start, and the latest action inside it. */
+  handling: boolean;
   lastActionNs: number;
 }
 
-/** The hit ratio over the last CACHE_WINDOW lookups of one cache. */
-export class HitWindow {
-  private readonly window: boolean[] = [];
-  private hits = 0;
-
-  /** Record a lookup; returns the ratio over the window. */
-  add(hit: boolean): number {
-    this.window.push(hit);
-    if (hit) this.hits++;
-    if (this.window.length > CACHE_WINDOW && this.window.shift()) this.hits--;
-    return this.hits / this.window.length;
-  }
-}
+type Annotation = readonly [string, unknown];
 
 export class PerfettoExport {
-  private readonly meta: ChromeEvent[] = [{ name: 'process_name', ph: 'M', pid: PID, args: { name: 'mksim' } }];
-  private readonly body: ChromeEvent[] = [];
+  private readonly w = new ProtoWriter();
   private readonly tracks = new Map<string, Track>();
-  /** Send slices waiting for their message's delivery, by message id. */
-  private readonly sendSlices = new Map<number, ChromeEvent>();
   private readonly replyIds = new Set<number>();
-  private cpu: { name: string; startNs: number } | null = null;
-  /** Windowed hit ratios, one per cache: the FS buffer cache and the AVC are different caches. */
+  private readonly lanes = new SameInstantLanes();
   private readonly ratios = { buffer: new HitWindow(), avc: new HitWindow() };
+  private cpuRunning: string | null = null;
   private lastNs = 0;
+  private first = true;
   private finished = false;
-  header: TraceRecord | null = null;
 
-  constructor() {
-    this.addThread('cpu', CPU_TID);
+  constructor(private readonly write: (bytes: Uint8Array) => void) {
+    this.describe(PROCESS_UUID, null, 'mksim', 0, true);
+    this.describe(CPU_UUID, PROCESS_UUID, 'cpu', 0);
+    this.describe(COUNTER_UUIDS.buffer, PROCESS_UUID, 'buffer cache hit ratio', 1, false, true);
+    this.describe(COUNTER_UUIDS.avc, PROCESS_UUID, 'AVC hit ratio', 2, false, true);
+    this.describe(COUNTER_UUIDS.disk, PROCESS_UUID, 'disk head cylinder', 3, false, true);
   }
 
-  private addThread(name: string, tid: number): void {
-    this.meta.push({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name } });
-    this.meta.push({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: tid } });
+  /** One TracePacket, framed as Trace.packet so the file is a valid Trace message. */
+  private packet(timestampNs: number | null, body: (w: ProtoWriter) => void): void {
+    const w = this.w;
+    w.message(F.trace.packet, (p) => {
+      if (timestampNs !== null) p.varint(F.packet.timestamp, timestampNs);
+      p.varint(F.packet.trustedPacketSequenceId, SEQUENCE_ID);
+      if (this.first) p.varint(F.packet.sequenceFlags, SEQ_INCREMENTAL_STATE_CLEARED);
+      this.first = false;
+      body(p);
+    });
+    if (w.length >= FLUSH_BYTES) this.write(w.finish());
+  }
+
+  private describe(uuid: number, parent: number | null, name: string, rank: number, process = false, counter = false): void {
+    this.packet(null, (p) => p.message(F.packet.trackDescriptor, (t) => {
+      t.varint(F.track.uuid, uuid);
+      if (parent !== null) t.varint(F.track.parentUuid, parent);
+      if (process) {
+        t.message(F.track.process, (d) => {
+          d.varint(F.process.pid, PID);
+          d.string(F.process.processName, name);
+        });
+      } else t.string(F.track.name, name);
+      if (counter) t.message(F.track.counter, () => {});
+      t.varint(F.track.childOrdering, ORDER_EXPLICIT);
+      t.int64(F.track.siblingOrderRank, rank);
+    }));
+  }
+
+  private event(ns: number, trackUuid: number, type: number, name: string | null, extra?: (e: ProtoWriter) => void): void {
+    this.packet(ns, (p) => p.message(F.packet.trackEvent, (e) => {
+      e.varint(F.trackEvent.type, type);
+      e.varint(F.trackEvent.trackUuid, trackUuid);
+      if (name !== null) e.string(F.trackEvent.name, name);
+      extra?.(e);
+    }));
   }
 
   private track(actor: string): Track {
     let t = this.tracks.get(actor);
     if (t === undefined) {
-      t = { tid: CPU_TID + 1 + this.tracks.size, handling: null, handlingStartNs: 0, lastActionNs: 0 };
+      const order = this.tracks.size + 1;
+      t = { name: actor, uuid: ACTOR_UUID_BASE + order * LANE_SPAN, lanes: 1, handling: false, lastActionNs: 0 };
       this.tracks.set(actor, t);
-      this.addThread(actor, t.tid);
+      // Rank after cpu and the counters, in order of first appearance.
+      this.describe(t.uuid, PROCESS_UUID, actor, 10 + order);
     }
     return t;
+  }
+
+  /** The track for a zero-length event of t at ns: the actor's own, or a lane (child track) under it. */
+  private zeroTrack(t: Track, ns: number): number {
+    const lane = this.lanes.next(t.uuid, ns);
+    while (t.lanes <= lane) {
+      this.describe(t.uuid + t.lanes, t.uuid, `${t.name} ·${t.lanes + 1}`, t.lanes);
+      t.lanes++;
+    }
+    return t.uuid + lane;
+  }
+
+  /**
+   * A zero-length event: an instant, except on an actor's last lane (more events at one
+   * instant than lanes), where it is a slice that begins and ends at once: Perfetto pops
+   * a finished zero-length slice when a slice begins at the same instant, where instants
+   * stack (SliceTracker::MaybeCloseStack).
+   */
+  private zero(t: Track, ns: number, name: string, body: (e: ProtoWriter) => void): void {
+    const track = this.zeroTrack(t, ns);
+    if (track - t.uuid < MAX_SAME_INSTANT_LANES - 1) {
+      this.event(ns, track, TYPE_INSTANT, name, body);
+      return;
+    }
+    this.event(ns, track, TYPE_SLICE_BEGIN, name, body);
+    this.event(ns, track, TYPE_SLICE_END, null);
   }
 
   private act(t: Track, ns: number): void {
@@ -101,110 +163,121 @@ export class PerfettoExport {
   }
 
   private close(t: Track): void {
-    if (t.handling !== null) t.handling.dur = us(Math.max(t.lastActionNs, t.handlingStartNs) - t.handlingStartNs);
-    t.handling = null;
+    if (!t.handling) return;
+    t.handling = false;
+    this.event(t.lastActionNs, t.uuid, TYPE_SLICE_END, null);
   }
 
   add(rec: TraceRecord): void {
     this.lastNs = rec.t;
-    if (rec.ev === 'header') {
-      this.header ??= rec;
-      return;
-    }
+    if (rec.ev === 'header') return;
     if (isMessage(rec)) {
-      const id = rec.id;
-      if (rec.ev === 'deliver') {
-        const dst = this.track(rec.dst);
-        const slice: ChromeEvent = { name: rec.type, ph: 'X', pid: PID, tid: dst.tid, ts: us(rec.t), dur: 0, cat: 'handle', args: { id, src: rec.src, cause: rec.cause } };
-        if (this.replyIds.delete(id)) {
-          // A reply ends the caller's sendrec: a mark inside what it was handling.
-          slice.name = `got ${rec.type}`;
-          slice.cat = 'reply';
-        } else {
-          this.close(dst);
-          dst.handling = slice;
-          dst.handlingStartNs = rec.t;
-        }
-        this.act(dst, rec.t);
-        this.body.push(slice);
-        const sent = this.sendSlices.get(id);
-        if (sent !== undefined) {
-          this.sendSlices.delete(id);
-          sent.bind_id = id;
-          sent.flow_out = true;
-          slice.bind_id = id;
-          slice.flow_in = true;
-        }
-        return;
-      }
-      if (rec.ev === 'reply') this.replyIds.add(id);
-      const src = this.track(rec.src);
-      this.track(rec.dst);
-      const args: Record<string, unknown> = { id, dst: rec.dst, cause: rec.cause };
-      if (rec.re !== undefined) args.re = rec.re;
-      if (rec.msg !== undefined) args.msg = rec.msg;
-      const slice: ChromeEvent = { name: `${rec.ev} ${rec.type}`, ph: 'X', pid: PID, tid: src.tid, ts: us(rec.t), dur: 0, cat: rec.ev, args };
-      this.act(src, rec.t);
-      this.body.push(slice);
-      this.sendSlices.set(id, slice);
+      this.message(rec);
       return;
     }
     if (rec.ev === 'sched') this.schedule(rec);
     if (rec.ev === 'cache') this.cacheCounter(rec);
     if (rec.ev === 'disk') this.diskCounter(rec);
     if (SKIPPED_EVS.has(rec.ev)) return;
-    const owner = ownerOf(rec);
-    const t = this.track(owner ?? 'kernel');
+    const t = this.track(ownerOf(rec) ?? 'kernel');
     this.act(t, rec.t);
     const name = rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
       : rec.ev === 'log' ? `log: ${String(rec.text).slice(0, 60)}` : rec.ev;
-    this.body.push({ name, ph: 'i', s: 't', pid: PID, tid: t.tid, ts: us(rec.t), cat: rec.ev, args: extraFields(rec) });
+    this.zero(t, rec.t, name, (e) => {
+      e.string(F.trackEvent.categories, rec.ev);
+      annotate(e, Object.entries(extraFields(rec)));
+    });
     if (rec.ev === 'exit' || rec.ev === 'fault') this.close(t);
   }
 
-  private schedule(rec: TraceRecord): void {
-    if (this.cpu !== null && rec.t >= this.cpu.startNs) {
-      this.body.push({ name: this.cpu.name, ph: 'X', pid: PID, tid: CPU_TID, ts: us(this.cpu.startNs), dur: us(rec.t - this.cpu.startNs), cat: 'cpu' });
+  private message(rec: MessageRecord): void {
+    const id = rec.id;
+    if (rec.ev === 'deliver') {
+      const dst = this.track(rec.dst);
+      const annotations: Annotation[] = [['id', id], ['src', rec.src], ['cause', rec.cause]];
+      if (this.replyIds.delete(id)) {
+        // A reply ends the caller's sendrec: a mark inside what it was handling.
+        this.act(dst, rec.t);
+        this.zero(dst, rec.t, `got ${rec.type}`, (e) => {
+          e.string(F.trackEvent.categories, 'reply');
+          e.fixed64(F.trackEvent.terminatingFlowIds, id);
+          annotate(e, annotations);
+        });
+        return;
+      }
+      this.close(dst);
+      dst.handling = true;
+      dst.lastActionNs = rec.t;
+      this.event(rec.t, dst.uuid, TYPE_SLICE_BEGIN, rec.type, (e) => {
+        e.string(F.trackEvent.categories, 'handle');
+        e.fixed64(F.trackEvent.terminatingFlowIds, id);
+        annotate(e, annotations);
+      });
+      return;
     }
-    this.cpu = typeof rec.to === 'string' ? { name: rec.to, startNs: rec.t } : null;
+    if (rec.ev === 'reply') {
+      if (this.replyIds.size >= 1 << 16) this.replyIds.delete(this.replyIds.keys().next().value as number);
+      this.replyIds.add(id);
+    }
+    const src = this.track(rec.src);
+    this.track(rec.dst);
+    this.act(src, rec.t);
+    const annotations: Annotation[] = [['id', id], ['dst', rec.dst], ['cause', rec.cause]];
+    if (rec.re !== undefined) annotations.push(['re', rec.re]);
+    if (rec.msg !== undefined) annotations.push(['msg', rec.msg]);
+    this.zero(src, rec.t, `${rec.ev} ${rec.type}`, (e) => {
+      e.string(F.trackEvent.categories, rec.ev);
+      e.fixed64(F.trackEvent.flowIds, id);
+      annotate(e, annotations);
+    });
+  }
+
+  private schedule(rec: TraceRecord): void {
+    if (this.cpuRunning !== null) this.event(rec.t, CPU_UUID, TYPE_SLICE_END, null);
+    this.cpuRunning = typeof rec.to === 'string' ? rec.to : null;
+    if (this.cpuRunning !== null) this.event(rec.t, CPU_UUID, TYPE_SLICE_BEGIN, this.cpuRunning, (e) => e.string(F.trackEvent.categories, 'cpu'));
+  }
+
+  private counter(ns: number, uuid: number, value: number): void {
+    this.event(ns, uuid, TYPE_COUNTER, null, (e) => e.double(F.trackEvent.doubleCounterValue, value));
   }
 
   private cacheCounter(rec: TraceRecord): void {
     if (rec.op !== 'hit' && rec.op !== 'miss') return;
     const avc = isAvcCacheRecord(rec);
     const ratio = (avc ? this.ratios.avc : this.ratios.buffer).add(rec.op === 'hit');
-    // Perfetto names a counter track "<name> <arg key>"; Catapult shows "<cat>: <name>".
-    this.body.push({ name: avc ? 'AVC' : 'buffer cache', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { 'hit ratio': ratio } });
+    this.counter(rec.t, avc ? COUNTER_UUIDS.avc : COUNTER_UUIDS.buffer, ratio);
   }
 
   private diskCounter(rec: TraceRecord): void {
     if (typeof rec.fromCyl !== 'number' || typeof rec.toCyl !== 'number') return;
     const seekNs = typeof rec.seekNs === 'number' ? rec.seekNs : 0;
-    this.body.push({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { cylinder: rec.fromCyl } });
-    this.body.push({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t + seekNs), args: { cylinder: rec.toCyl } });
+    this.counter(rec.t, COUNTER_UUIDS.disk, rec.fromCyl);
+    this.counter(rec.t + seekNs, COUNTER_UUIDS.disk, rec.toCyl);
   }
 
-  /** Every event: metadata first, then the rest in time order (stable, so a slice precedes those nested in it). */
-  events(): ChromeEvent[] {
-    if (!this.finished) {
-      this.finished = true;
-      for (const t of this.tracks.values()) this.close(t);
-      if (this.cpu !== null) this.schedule({ seq: 0, t: this.lastNs, ev: 'sched', from: this.cpu.name, to: null });
-    }
-    // Sends never delivered keep no flow fields: an arrow needs both ends.
-    const body = this.body.slice().sort((a, b) => a.ts! - b.ts!);
-    return [...this.meta, ...body];
+  /** Close the slices still open. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.tracks.values()) this.close(t);
+    if (this.cpuRunning !== null) this.event(this.lastNs, CPU_UUID, TYPE_SLICE_END, null);
+    this.cpuRunning = null;
+    if (this.w.length > 0) this.write(this.w.finish());
   }
+}
 
-  /** The JSON text in pieces, so a large trace is written without one huge string. */
-  *chunks(): Generator<string> {
-    const events = this.events();
-    yield '{"traceEvents":[\n';
-    const CHUNK = 4096;
-    for (let i = 0; i < events.length; i += CHUNK) {
-      yield events.slice(i, i + CHUNK).map((e) => JSON.stringify(e)).join(',\n') + (i + CHUNK < events.length ? ',\n' : '\n');
-    }
-    const other = this.header === null ? {} : extraFields(this.header);
-    yield `],"displayTimeUnit":"ns","otherData":${JSON.stringify({ generator: 'mksim trace export', ...other })}}\n`;
+/** Fields as DebugAnnotations: numbers, strings and booleans as such, anything else as JSON. */
+function annotate(e: ProtoWriter, fields: Iterable<Annotation>): void {
+  for (const [name, value] of fields) {
+    if (value === undefined) continue;
+    e.message(F.trackEvent.debugAnnotations, (a) => {
+      a.string(F.debug.name, name);
+      if (typeof value === 'string') a.string(F.debug.stringValue, value);
+      else if (typeof value === 'boolean') a.bool(F.debug.boolValue, value);
+      else if (typeof value === 'number' && Number.isSafeInteger(value)) a.int64(F.debug.intValue, value);
+      else if (typeof value === 'number') a.double(F.debug.doubleValue, value);
+      else a.string(F.debug.legacyJsonValue, JSON.stringify(value) ?? 'null');
+    });
   }
 }

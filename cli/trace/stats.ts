@@ -6,9 +6,11 @@
  *   formatStats(r)     the aligned tables `mksim trace stats` prints
  *   isAvcDenial(rec)   how an avc record says "denied"
  *   isAvcCacheRecord(rec)  a `cache` record of the AVC (lib/avc) rather than the FS buffer cache
+ * Per-process scheduling metrics come from sched-stats.ts (StatsResult.sched).
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { isNewMessage } from './records.js';
+import { formatSchedStats, SchedStats, type ProcSchedRow } from './sched-stats.js';
 import { formatNs, formatTable } from './table.js';
 
 export interface LatencyRow {
@@ -41,6 +43,8 @@ export interface StatsResult {
   /** Clock-event interrupts, and those that found no timer due. */
   readonly ticks: { total: number; idle: number };
   readonly errors: { errors: number; faults: number; byErr: Record<string, number> };
+  /** Per process, in spawn order: CPU, ready-wait, response, turnaround, switches, signal latency (sched-stats.ts). */
+  readonly sched: ProcSchedRow[];
 }
 
 export function isAvcCacheRecord(rec: TraceRecord): boolean {
@@ -91,6 +95,7 @@ export class TraceStats {
   private latenessSumNs = 0;
   private latenessMaxNs: number | null = null;
   private readonly errs = new Map<string, number>();
+  private readonly schedStats = new SchedStats();
 
   add(rec: TraceRecord): void {
     this.records++;
@@ -112,6 +117,7 @@ export class TraceStats {
       }
       return;
     }
+    this.schedStats.add(rec);
     switch (rec.ev) {
       case 'cache':
         increment(isAvcCacheRecord(rec) ? this.avcCacheOps : this.cacheOps, String(rec.op));
@@ -187,6 +193,7 @@ export class TraceStats {
       },
       ticks: { ...this.ticks },
       errors: { errors: this.kinds.get('error') ?? 0, faults: this.kinds.get('fault') ?? 0, byErr: Object.fromEntries(this.errs) },
+      sched: this.schedStats.result(this.lastNs),
     };
   }
 }
@@ -235,6 +242,9 @@ export function formatStats(r: StatsResult, maxRows = 20): string {
   if (r.latency.length > 0) {
     sections.push('Round-trip latency per request type\n' + formatTable(['request', 'count', 'mean', 'p50', 'p90', 'p99', 'max'],
       limit(r.latency).map((l) => [l.type, String(l.count), formatNs(l.meanNs), formatNs(l.p50Ns), formatNs(l.p90Ns), formatNs(l.p99Ns), formatNs(l.maxNs)])) + more(r.latency.length));
+  }
+  if (r.sched.length > 0) {
+    sections.push('Scheduling per process\n' + formatSchedStats(limit(r.sched)) + more(r.sched.length));
   }
   const errs = Object.entries(r.errors.byErr);
   if (errs.length > 0) sections.push('Failed calls per error\n' + formatTable(['error', 'calls'], errs.map(([e, n]) => [e, String(n)])));

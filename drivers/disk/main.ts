@@ -27,6 +27,14 @@ export function diskDriver(config: DiskConfig, hw: Hardware): DiskProgram {
   const program = function* (ctx: ActorContext) {
     const device = new DiskDevice(hw, disk, stats);
     device.attach(ctx.self, ctx.name);
+    // For the debugger (kernel/debug.ts): the image's bytes, read without the mechanism's timing or a trace record.
+    ctx.offerDump('read', (arg) => {
+      const [position, length] = arg.split(',').map(Number) as [number, number];
+      if (!(Number.isSafeInteger(position) && Number.isSafeInteger(length) && position >= 0 && length > 0 && length <= 65536 && position + length <= disk.image.sizeBytes)) return null;
+      const out = new Uint8Array(length);
+      disk.image.read(position, out);
+      return out;
+    });
     const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });
   };

@@ -8,10 +8,11 @@ import { userProgram, type UserMain } from '../user/process.js';
 import { init } from './init.js';
 import { passwd } from './passwd.js';
 import { sh } from './sh.js';
+import { smbd } from './smbd.js';
 import { latency, spinner } from './signals.js';
 import { cat, cp, ls } from './utils.js';
 
-const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner };
+const MAINS: Readonly<Record<string, UserMain>> = { init, sh, ls, cat, cp, passwd, latency, spinner, smbd };
 
 export function builtinPrograms(): Map<string, Program> {
   return new Map(Object.entries(MAINS).map(([name, main]) => [name, userProgram(main)]));

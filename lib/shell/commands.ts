@@ -12,11 +12,12 @@ import { errnoByName } from '../../kernel/errno.js';
 import { SIGNAL_NAMES } from '../../kernel/signal.js';
 import { ParseError, shorten, type SourcePosition } from '../parse-error.js';
 import type { Token } from './lexer.js';
-import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
+import { parseDurationNs, parseIntStrict, parseMode, parseSizeBytes } from './values.js';
 import { ownValue } from '../own.js';
 
 /** Kinds of positional argument. */
-export type ArgKind = 'path' | 'text' | 'name' | 'target' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest';
+export type ArgKind = 'path' | 'text' | 'name' | 'target' | 'mode' | 'int' | 'count' | 'duration' | 'owner' | 'openflags' | 'signal' | 'context' | 'rest'
+  | 'size' | 'prot';
 
 export interface CommandSpec {
   readonly args: readonly ArgKind[];
@@ -76,6 +77,12 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   getenforce: { args: [], required: 0, summary: 'getenforce: print Enforcing or Permissive' },
   setenforce: { args: ['text'], required: 1, summary: 'setenforce 1|0|Enforcing|Permissive: switch the mode (root, and security:setenforce)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
+  // Memory (the VM server; lib/shell/vm-commands.ts).
+  brk: { args: ['size'], required: 1, summary: 'brk SIZE: grow the heap by SIZE bytes (K, M suffixes), as sbrk' },
+  mmap: { args: ['name', 'size', 'prot'], required: 3, summary: 'mmap NAME SIZE PROT: an anonymous mapping named NAME (PROT: r, rw, rx, rwx, none)' },
+  mprotect: { args: ['name', 'prot'], required: 2, summary: 'mprotect REGION PROT: new rights for text, heap, stack or a mapping' },
+  ref: { args: ['rest'], required: 1, summary: 'ref [--write] [REGION] PAGES...: load (store) one byte of each page of REGION (default heap), in order' },
+  vmstat: { args: [], required: 0, summary: 'vmstat: print this process\'s faults, evictions, swapins, swapouts and resident pages' },
 };
 
 export { SIGNAL_NAMES };
@@ -211,6 +218,7 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   if (args.length < needed && !(spec.args.includes('rest') && args.length >= Math.min(needed, positional))) {
     fail(`${head.text} needs ${needed} argument${needed === 1 ? '' : 's'} (${spec.summary})`, undefined, lineEnd);
   }
+  if (head.text === 'ref') checkRef(tokens.slice(1), fail);
   if (head.text === 'writefd' && args.length < 2 && flags.bytes === undefined) fail('writefd needs TEXT or --bytes N', undefined, lineEnd);
   if ((head.text === 'write' || head.text === 'writefd') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {
     fail(`${head.text} takes TEXT or --bytes N, not both`, undefined, lineEnd);
@@ -218,8 +226,38 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
   return { kind: 'simple', name: head.text, args, argColumns, flags, pos: at(head) };
 }
 
+/** Bounds of the memory commands: a mapping or heap step of at most 1 GiB, page numbers below 2^20, 100000 pages a line. */
+export const MAX_VM_SIZE_BYTES = 1024 ** 3;
+export const MAX_REF_PAGE = 1 << 20;
+export const MAX_REF_PAGES = 100_000;
+
+/** `ref [--write] [REGION] PAGES...`: the flag first, an optional region name, then page numbers. */
+function checkRef(rest: readonly Token[], fail: (msg: string, t: Token | undefined, col?: number) => never): void {
+  let i = 0;
+  if (rest[i]?.text === '--write') i++;
+  if (rest[i] !== undefined && !/^\d+$/.test(rest[i]!.text)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(rest[i]!.text)) fail(`ref: '${shorten(rest[i]!.text)}' is not a region name or a page number`, rest[i]);
+    i++;
+  }
+  if (i >= rest.length) fail('ref needs at least one page number', undefined);
+  if (rest.length - i > MAX_REF_PAGES) fail(`ref: at most ${MAX_REF_PAGES} pages a line`, rest[i]);
+  for (; i < rest.length; i++) {
+    const n = parseIntStrict(rest[i]!.text);
+    if (n === null || n < 0 || n >= MAX_REF_PAGE) fail(`ref: '${shorten(rest[i]!.text)}' is not a page number (0..${MAX_REF_PAGE - 1})`, rest[i]);
+  }
+}
+
 function checkArg(kind: ArgKind, t: Token, cmd: string, fail: (msg: string, t: Token) => never): void {
   switch (kind) {
+    case 'size': {
+      const bytes = parseSizeBytes(t.text);
+      if (bytes === null || bytes < 1) fail(`${cmd}: '${shorten(t.text)}' is not a size such as 4096, 64K, 1M`, t);
+      if (bytes! > MAX_VM_SIZE_BYTES) fail(`${cmd}: ${t.text} is more than 1G`, t);
+      return;
+    }
+    case 'prot':
+      if (!/^(r?w?x?|none|---)$/.test(t.text) || t.text === '') fail(`${cmd}: '${shorten(t.text)}' is not a protection (r, rw, rx, rwx, none)`, t);
+      return;
     case 'mode':
       if (parseMode(t.text) === null) fail(`${cmd}: '${shorten(t.text)}' is not an octal mode such as 0755`, t);
       return;

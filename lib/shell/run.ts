@@ -15,6 +15,7 @@ import { SIGNAL_NAMES, signalNumber } from './commands.js';
 import { parseDurationNs, parseIntStrict } from './values.js';
 import { fsCommands } from './fs-commands.js';
 import { securityCommands } from './security-commands.js';
+import { vmCommands } from './vm-commands.js';
 import { ownValue } from '../own.js';
 
 export interface CommandHooks {
@@ -70,7 +71,7 @@ const processCommands: Readonly<Record<string, CommandImpl>> = {
 const notYet: CommandImpl = function* () { return -ENOSYS; };
 
 function impl(name: string): CommandImpl {
-  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? notYet;
+  return ownValue(processCommands, name) ?? ownValue(fsCommands, name) ?? ownValue(securityCommands, name) ?? ownValue(vmCommands, name) ?? notYet;
 }
 
 function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: boolean): SysGen<{ status: number; failed: boolean }> {

@@ -9,6 +9,7 @@ import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, type ActorContext, type
 import { serve } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
 import { driverDevice, sendrecRecovering } from './device.js';
+import { offerFsDumps } from './dump.js';
 import { initMac } from './mac.js';
 import { fsReply } from './protocol.js';
 import { MountError, mountDevice } from './super.js';
@@ -35,6 +36,7 @@ export function fsServer(config: FsConfig) {
       return yield* mountFailed(ctx, err.message);
     }
     yield* initMac(fs, ctx, config);
+    offerFsDumps(ctx, fs, config.driver);
     yield* serve(fsCallTable(fs), {
       errorReplyType: 'FS_REPLY', validate: validateRequest,
       // The security server's notification: a policy reload or a mode change flushes the AVC.

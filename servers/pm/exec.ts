@@ -12,7 +12,7 @@ import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type
 import { programExists } from '../../lib/getinfo.js';
 import type { PmExec } from './protocol.js';
 import { execContext, setContext, tellSecurity, type ExecFile } from './security.js';
-import { pmReply, tellFs, type PmState } from './state.js';
+import { pmReply, tellFs, tellVm, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -40,6 +40,8 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   // Caught signals revert to default: their handlers were code of the old program.
   p.actions = p.actions.map((a) => (a === 'catch' ? 'default' : a));
   p.program = program;
+  // The new program gets a fresh address space (MINIX: exec's new memory from VM).
+  yield* tellVm(pm, { type: 'VM_EXEC', endpoint: p.endpoint });
   const status: number = yield kernelCall('sys_exec', { endpoint: p.endpoint, program, args });
   if (status < 0) return pmReply(status);
   // As selinux_bprm_creds_for_exec, which clears exec_sid in the new credentials.

@@ -10,7 +10,7 @@ import { INIT_PID, newMProc, ProcTable } from './mproc.js';
 import { NSIG } from './protocol.js';
 import { pmCallTable } from './table.js';
 import { tellSecurity } from './security.js';
-import { tellFs, type PmConfig, type PmState } from './state.js';
+import { tellFs, tellVm, type PmConfig, type PmState } from './state.js';
 import { onClockNotify } from './time.js';
 import { schedInit } from './schedule.js';
 
@@ -37,6 +37,7 @@ export function pmServer(config: PmConfig) {
       }
       if (init.context !== null) yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: initEp, context: init.context });
       yield* tellSecurity(pm, init);
+      if (init.context !== null) yield* tellVm(pm, { type: 'VM_PM_SETCON', endpoint: initEp, context: init.context });
       yield* schedInit(pm, init, config.initPriority ?? USER_Q, config.initQuantumNs ?? DEFAULT_USER_QUANTUM_NS);
     }
     const clock = ctx.endpointOf('clock');

@@ -20,7 +20,7 @@ import { auditSink } from '../../lib/avc/log.js';
 import type { SecReply } from '../security/protocol.js';
 import type { MProc } from './mproc.js';
 import { SIGCHLD, SIGKILL, SIGSTOP, type PmGetcon, type PmNewrole, type PmSetcon, type PmSetexeccon } from './protocol.js';
-import { pmReply, tellFs, type PmState } from './state.js';
+import { pmReply, tellFs, tellVm, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -99,6 +99,7 @@ export function* setContext(pm: PmState, p: MProc, context: string, exec: boolea
   p.context = context;
   if (pm.ctx.traceOn) pm.ctx.trace('proc', { op: exec ? 'exec-context' : 'setcon', pid: p.pid, from, to: context });
   yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: p.endpoint, context, exec });
+  yield* tellVm(pm, { type: 'VM_PM_SETCON', endpoint: p.endpoint, context });
   yield* tellSecurity(pm, p);
 }
 

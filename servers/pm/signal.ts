@@ -2,6 +2,7 @@
  * Signals (MINIX's signal.c): generation, disposition, masks, delivery.
  *   doKill, doSigaction, doSigprocmask, doSigsuspend   the calls
  *   doFsSignal    FS_SIGNAL from the file system (SIGPIPE), sent asynchronously: no reply
+ *   doVmSignal    VM_SIGNAL from VM (SIGSEGV for a bad access), likewise
  *   sigProc(pm, p, sig)   generate a signal for p: ignore, hold (blocked), stop,
  *                         terminate, or mark it for p's handler and wake p with EINTR
  * A caught signal is delivered when the target next runs: the kernel marks
@@ -16,6 +17,7 @@ import {
 import { exitProc } from './forkexit.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 import type { FsSignal } from '../fs/protocol.js';
+import type { VmSignal } from '../vm/protocol.js';
 import { capable, checkSignal } from './security.js';
 import { cancelSleep } from './time.js';
 
@@ -110,6 +112,15 @@ function* deliverUnblocked(pm: PmState, p: MProc): Gen<void> {
       yield* sigProc(pm, p, sig);
     }
   }
+}
+
+/** VM kills a process that faulted on a bad address (SIGSEGV); sent with senda, so no reply. */
+export function* doVmSignal(pm: PmState, m: Envelope<VmSignal>): Gen<Message | null> {
+  if (m.source !== pm.ctx.endpointOf('vm')) return pmReply(-EPERM);
+  if (!validSignal(m.signal)) return null;
+  const p = pm.procs.byEndpoint(m.endpoint);
+  if (p !== undefined) yield* sigProc(pm, p, m.signal);
+  return null;
 }
 
 /** The file system asks for a signal (SIGPIPE to a writer); it sent with senda, so no reply. */

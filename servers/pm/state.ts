@@ -3,6 +3,7 @@
  *   PmState          the table, the context, the configuration
  *   pmReply(status)  the reply message
  *   tellFs(pm, msg)  inform the file system of a process event (fork, exit, setuid, ...)
+ *   tellVm(pm, msg)  inform VM of fork, exit, exec and a new context (MINIX's PM: vm_fork, vm_exit)
  */
 import { NONE, sendrec, type ActorContext, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { ProcTable } from './mproc.js';
@@ -42,6 +43,14 @@ export function pmReply(status: number, value?: number, value2?: number): PmRepl
  * Tell the file system about a process event and wait for its answer, as
  * MINIX's PM does with VFS. A system booted without a file system skips it.
  */
+/** As tellFs, for the VM server (absent when the script has no `vm` line). */
+export function* tellVm(pm: PmState, msg: Message): Generator<KernelCall, number, any> {
+  const vm = pm.ctx.endpointOf('vm');
+  if (vm === NONE) return 0;
+  const r: Envelope | number = yield sendrec(vm, msg);
+  return typeof r === 'number' ? r : ((r as Envelope & { status?: number }).status ?? 0);
+}
+
 export function* tellFs(pm: PmState, msg: Message): Generator<KernelCall, number, any> {
   const fs = pm.ctx.endpointOf('fs');
   if (fs === NONE) return 0;

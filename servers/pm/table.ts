@@ -5,7 +5,7 @@ import type { CallTable } from '../../lib/server.js';
 import { doExec } from './exec.js';
 import { doExit, doFork, doWait } from './forkexit.js';
 import { doGetpid, doGetuid, doSetgid, doSetuid } from './getset.js';
-import { doFsSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
+import { doFsSignal, doVmSignal, doKill, doSigaction, doSigprocmask, doSigsuspend } from './signal.js';
 import { doGetcon, doNewrole, doSetcon, doSetexeccon } from './security.js';
 import type { PmState } from './state.js';
 import { doAlarm, doSleep } from './time.js';
@@ -33,5 +33,6 @@ export function pmCallTable(pm: PmState): CallTable {
     PM_NEWROLE: (m) => doNewrole(pm, m),
     PM_SETPRIORITY: (m) => doSetpriority(pm, m),
     FS_SIGNAL: (m) => doFsSignal(pm, m),
+    VM_SIGNAL: (m) => doVmSignal(pm, m),
   };
 }

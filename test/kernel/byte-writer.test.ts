@@ -45,6 +45,8 @@ describe('the byte-level JSON writer', () => {
         return rec;
       })),
       fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.constant('sched'), from: fc.option(fc.string(), { nil: null }), to: fc.option(fc.string(), { nil: null }) }),
+      // The kernel's full sched shape: waitNs, and preempted when true.
+      fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.constant('sched'), from: fc.option(fc.string(), { nil: null }), to: fc.string(), waitNs: fc.maxSafeNat(), preempted: fc.constant(true) }),
       fc.record({ seq: fc.nat(), t: fc.maxSafeNat(), ev: fc.string(), proc: fc.string(), extra: fc.jsonValue() }),
     );
     // One cache across the runs, as a sink keeps one: a cached route must give the same bytes.

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ANY, EINVAL, MAX_INLINE_BYTES, MAX_MESSAGE_DEPTH, OK, receive, send, sendrec, senda, work, type Envelope,
 } from '../../kernel/index.js';
-import { copyMessage } from '../../kernel/copy.js';
+import { copyMessage, CopyPlans, MAX_PLANS_PER_TYPE } from '../../kernel/copy.js';
 import { testSystem } from './helpers.js';
 
 interface Payload { type: string; list: number[]; inner: { n: number }; bytes: Uint8Array }
@@ -118,5 +119,91 @@ describe('message copying (a receiver never shares a mutable object with its sen
     expect(d.a).not.toBe(nested.a);
     expect(d.a[0]!.x).not.toBe(nested.a[0]!.x);
     expect(d.o.p).not.toBe(nested.o.p);
+  });
+});
+
+/** The copy as the receiver sees it, key order included (the trace and JSON show that order). */
+const shape = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `bytes:${Array.from(x).join(',')}` : x === undefined ? '<undefined>' : x));
+
+/** Every object and array reachable from v. */
+function objectsOf(v: unknown, out: Set<unknown> = new Set()): Set<unknown> {
+  if (typeof v === 'object' && v !== null) {
+    out.add(v);
+    for (const x of Object.values(v)) objectsOf(x, out);
+  }
+  return out;
+}
+
+describe('copy plans (a per-shape copier, the same copy made faster)', () => {
+  const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null), fc.constant(undefined),
+    fc.uint8Array({ maxLength: 4 }));
+  const value = fc.letrec((tie) => ({
+    v: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('v'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c', '1', 'source'), tie('v'), { maxKeys: 3 })),
+  })).v;
+  const message = fc.record({
+    type: fc.constantFrom('A', 'B'),
+    fields: fc.array(fc.tuple(fc.constantFrom('n', 'm', 'stat', 'names', '0', 'source', 'z'), value), { maxLength: 4 }),
+    typeFirst: fc.boolean(),
+  }).map(({ type, fields, typeFirst }) => {
+    const m: Record<string, unknown> = typeFirst ? { type } : {};
+    for (const [k, v] of fields) m[k] = v;
+    m.type = type;
+    return m;
+  });
+
+  it('gives what copyMessage gives, field order included, the first time and from the plan, and shares no object with the message', () => {
+    fc.assert(fc.property(fc.array(message, { minLength: 1, maxLength: 12 }), (messages) => {
+      const plans = new CopyPlans();
+      for (const m of [...messages, ...messages]) {
+        const want = copyMessage(m);
+        const got = plans.copy(m);
+        expect(got === null).toBe(want === null);
+        expect(shape(got)).toBe(shape(want));
+        const sent = objectsOf(m);
+        for (const o of objectsOf(got)) expect(sent.has(o)).toBe(false);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('a shape seen once gets a plan; the plan refuses what copyMessage refuses', () => {
+    const plans = new CopyPlans();
+    expect(plans.copy({ type: 'P', n: 1, o: { x: 1 } })).toEqual({ source: 0, type: 'P', n: 1, o: { x: 1 } });
+    expect(plans.size).toBe(1);
+    const cyclic: Record<string, unknown> = { x: 1 };
+    cyclic.self = cyclic;
+    for (const bad of [() => 1, Symbol('s'), 10n, new Map(), cyclic, new Uint8Array(65)]) {
+      expect(plans.copy({ type: 'P', n: bad, o: { x: 1 } })).toBeNull();
+      expect(plans.copy({ type: 'P', n: 1, o: bad })).toBeNull();
+    }
+    class NotPlain { type = 'P'; n = 1; o = { x: 1 }; }
+    expect(plans.copy(new NotPlain())).toBeNull();
+    expect(plans.size).toBe(1);
+  });
+
+  it('a message with more, fewer or reordered keys does not take another shape\'s plan', () => {
+    const plans = new CopyPlans();
+    plans.copy({ type: 'P', a: 1, b: 2 });
+    expect(Object.keys(plans.copy({ type: 'P', b: 2, a: 1 })!)).toEqual(['source', 'type', 'b', 'a']);
+    expect(plans.copy({ type: 'P', a: 1 })).toEqual({ source: 0, type: 'P', a: 1 });
+    expect(plans.copy({ type: 'P', a: 1, c: 3 })).toEqual({ source: 0, type: 'P', a: 1, c: 3 });
+    expect(plans.copy({ type: 'P', a: 1, b: 2, c: 3 })).toEqual({ source: 0, type: 'P', a: 1, b: 2, c: 3 });
+    expect(plans.size).toBe(5);
+  });
+
+  it('is bounded per type and keeps copying correctly past the bound; a __proto__ key keeps the generic copy', () => {
+    const plans = new CopyPlans();
+    for (let i = 0; i < MAX_PLANS_PER_TYPE + 5; i++) {
+      const m = { type: 'T', [`k${i}`]: i };
+      expect(plans.copy(m)).toEqual({ source: 0, ...m });
+    }
+    expect(plans.size).toBe(MAX_PLANS_PER_TYPE);
+    const odd = JSON.parse('{"type":"Q","__proto__":{"polluted":1}}') as object;
+    for (let i = 0; i < 2; i++) {
+      const c = plans.copy(odd)!;
+      expect(shape(c)).toBe(shape(copyMessage(odd)));
+      expect(Object.getPrototypeOf(c)).toEqual(Object.getPrototypeOf(copyMessage(odd)));
+    }
+    expect(plans.size).toBe(MAX_PLANS_PER_TYPE);
   });
 });

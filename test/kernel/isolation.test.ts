@@ -97,8 +97,9 @@ describe('actors are isolated from the kernel', () => {
     expect(found).toEqual([]);
     // The walk did go somewhere: the runtime, its context, args, env, the PRNG's draws.
     expect(walked).toBeGreaterThan(10);
+    // offerDump hands the debugger a function of the actor's (kernel/debug.ts); it reaches nothing of the kernel's.
     expect(ctxKeys).toEqual([
-      'args', 'causeId', 'endpointOf', 'env', 'log', 'name', 'nowNs', 'print', 'random', 'self', 'takeSignals', 'trace', 'traceOn',
+      'args', 'causeId', 'endpointOf', 'env', 'log', 'name', 'nowNs', 'offerDump', 'print', 'random', 'self', 'takeSignals', 'trace', 'traceOn',
     ]);
   });
 

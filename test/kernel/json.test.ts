@@ -23,6 +23,9 @@ describe('the trace JSON encoder', () => {
       { seq: 6, t: 200, ev: 'reply', id: 2, src: 'fs', dst: 'c', type: 'PONG', cause: 1, re: 1, msg: { done: [1024, 0] } },
       { seq: 7, t: 200, ev: 'send', id: 3, src: 'a', dst: 'b', type: 'X', cause: 2, async: true },
       { seq: 8, t: 300, ev: 'sched', from: null, to: 'fs' },
+      { seq: 8, t: 300, ev: 'sched', from: 'a', to: 'fs', waitNs: 0 },
+      { seq: 8, t: 300, ev: 'sched', from: 'a', to: 'b', waitNs: 1200, preempted: true },
+      { seq: 8, t: 300, ev: 'sched', from: 'a', to: null },
       { seq: 9, t: 300, ev: 'log', proc: 'init', text: 'tab\there' },
       { seq: 10, t: 300, ev: 'disk', op: 'read', block: 7, infinite: Infinity },
     ];

@@ -59,14 +59,16 @@ describe('a trace cut by an interrupted run (issue 19 item 4)', () => {
     expect(r.stdout.length).toBeGreaterThan(100);
   });
 
-  it.each(['perfetto', 'mermaid', 'html'])('trace export --format %s -o writes its file', (format) => {
+  it.each(['chrome', 'perfetto', 'mermaid', 'html'])('trace export --format %s -o writes its file', (format) => {
     const out = join(tempDir(), `out.${format}`);
     const r = mksim('trace', 'export', cut, '--format', format, '-o', out);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('was cut at line');
     expect(existsSync(out)).toBe(true);
     const text = readFileSync(out, 'utf8');
-    if (format === 'perfetto') expect((JSON.parse(text) as { traceEvents: unknown[] }).traceEvents.length).toBeGreaterThan(50);
+    if (format === 'chrome') expect((JSON.parse(text) as { traceEvents: unknown[] }).traceEvents.length).toBeGreaterThan(50);
+    // Trace.packet (field 1, length-delimited) opens a protobuf trace.
+    if (format === 'perfetto') expect(readFileSync(out)[0]).toBe(0x0a);
     if (format === 'mermaid') expect(text).toMatch(/^sequenceDiagram\n/);
     if (format === 'html') expect(text).toContain('</html>');
   });

@@ -2,7 +2,7 @@
  * Helpers for the trace tool tests:
  *   FIXTURES                       test/fixtures/traces/
  *   tempTrace(records | text)      write a trace to a fresh temp file, return its path
- *   collectOutput()                an Output that keeps what is written, for the command functions
+ *   collectOutput()                an Output that keeps what is written (text() or bytes()), for the command functions
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,15 +24,16 @@ export function tempTrace(content: readonly TraceRecord[] | string, name = 'trac
   return path;
 }
 
-export function collectOutput(): Output & { text(): string } {
-  const parts: string[] = [];
+export function collectOutput(): Output & { text(): string; bytes(): Buffer } {
+  const parts: (string | Uint8Array)[] = [];
   return {
     closed: false,
     isTTY: false,
-    async write(text: string) {
-      parts.push(text);
+    async write(chunk: string | Uint8Array) {
+      parts.push(chunk);
     },
     async close() {},
-    text: () => parts.join(''),
+    text: () => parts.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('utf8'))).join(''),
+    bytes: () => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))),
   };
 }

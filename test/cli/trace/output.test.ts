@@ -36,7 +36,7 @@ describe('export -o (issue 19 item 7)', () => {
   it('exports a trace to a file through the command', async () => {
     const path = join(tempDir(), 'small.json');
     const out = openOutput(path);
-    await exportTrace(join(import.meta.dirname, '..', '..', 'fixtures', 'traces', 'small.jsonl'), { format: 'perfetto' }, out);
+    await exportTrace(join(import.meta.dirname, '..', '..', 'fixtures', 'traces', 'small.jsonl'), { format: 'chrome' }, out);
     await out.close();
     expect((JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: unknown[] }).traceEvents.length).toBeGreaterThan(100);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportTrace, statsTrace } from '../../../cli/commands/trace.js';
 import { HtmlExport } from '../../../cli/trace/html.js';
-import type { ChromeEvent } from '../../../cli/trace/perfetto.js';
+import type { ChromeEvent } from '../../../cli/trace/chrome.js';
 import type { StatsResult } from '../../../cli/trace/stats.js';
 import type { TraceRecord } from '../../../kernel/index.js';
 import { collectOutput, tempTrace } from './helpers.js';
@@ -31,9 +31,9 @@ describe('the buffer cache and the AVC keep separate hit ratios (issue 19 item 3
     expect(text).toMatch(/AVC cache hit ratio\s+25\.0%/);
   });
 
-  it('Perfetto: one named counter per cache', async () => {
+  it('Chrome JSON: one named counter per cache', async () => {
     const out = collectOutput();
-    await exportTrace(path, { format: 'perfetto' }, out);
+    await exportTrace(path, { format: 'chrome' }, out);
     const events = (JSON.parse(out.text()) as { traceEvents: ChromeEvent[] }).traceEvents.filter((e) => e.ph === 'C');
     const last = (name: string): unknown => events.filter((e) => e.name === name).at(-1)?.args?.['hit ratio'];
     expect(last('buffer cache')).toBe(0.75);

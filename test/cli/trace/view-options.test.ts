@@ -52,7 +52,7 @@ describe('--to stops reading (records are time-ordered)', () => {
     expect(windowed).toEqual((await view(SMALL, { to: '1ms' })));
     expect(JSON.parse(await statsTrace(path, { to: '1ms', json: true })).records).toBeGreaterThan(10);
     const exported = collectOutput();
-    expect(await exportTrace(path, { format: 'perfetto', to: '1ms' }, exported)).toBeLessThan(at + 1);
+    expect(await exportTrace(path, { format: 'chrome', to: '1ms' }, exported)).toBeLessThan(at + 1);
   });
 });
 

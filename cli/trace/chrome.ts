@@ -1,0 +1,261 @@
+/*
+ * Export to Chrome Trace Event JSON (chrome://tracing, Catapult, and Perfetto's JSON importer), streamed.
+ *   ChromeExport(write)     add(rec) for each record, then finish(); write(text) receives the JSON in pieces
+ *   ChromeEvent             one trace event (ph M, X, i, C)
+ * Layout: one thread track per actor (thread_name metadata when first seen) plus
+ * a `cpu` track of who runs; the handling of a message is a complete (X) slice
+ * from its delivery to its handler's last action, written when it closes; each
+ * send is a slice, written when its message is delivered, with flow v2 fields
+ * (bind_id = message id, flow_out on the send, flow_in on the handling). State
+ * changes are instants; the buffer cache's and the AVC's hit ratios and the disk
+ * head's cylinder are counters. ts and dur are in µs (the format's unit), ns kept
+ * as decimals. Events are not in time order: importers sort them (Perfetto's
+ * JSON tokenizer and Catapult both do), which is what lets this run in bounded
+ * memory: only open slices and undelivered sends (at most MAX_PENDING_SENDS) are held.
+ * Zero-length events of one actor at one instant go to lanes (cli/trace/lanes.ts).
+ */
+import type { MessageRecord, TraceRecord } from '../../kernel/index.js';
+import { extraFields } from './format.js';
+import { HitWindow } from './hit-window.js';
+import { MAX_SAME_INSTANT_LANES, SameInstantLanes } from './lanes.js';
+import { isMessage, ownerOf } from './records.js';
+import { isAvcCacheRecord } from './stats.js';
+
+export interface ChromeEvent {
+  name: string;
+  ph: 'M' | 'X' | 'B' | 'E' | 'i' | 'C';
+  pid: number;
+  tid?: number;
+  ts?: number;
+  dur?: number;
+  cat?: string;
+  s?: 't' | 'p' | 'g';
+  args?: Record<string, unknown>;
+  bind_id?: number;
+  flow_in?: boolean;
+  flow_out?: boolean;
+}
+
+const PID = 1;
+const CPU_TID = 1;
+/** Sends held for their delivery (to draw the arrow); past this the oldest is written without one. */
+export const MAX_PENDING_SENDS = 1 << 16;
+/** Replies remembered until delivered (a reply's delivery is a mark, not a new handling slice). */
+const MAX_PENDING_REPLIES = 1 << 16;
+/** Records the exporter shows as instants; bookkeeping kinds are left out (the cpu track has sched). */
+const SKIPPED_EVS: ReadonlySet<string> = new Set(['header', 'sched', 'quantum', 'block', 'unblock', 'kcall']);
+
+const us = (ns: number): number => ns / 1000;
+
+interface Track {
+  readonly name: string;
+  readonly order: number;
+  /** tid of each lane; lane 0 is the actor's own track. */
+  readonly laneTids: number[];
+  /** The slice of the message being handled, open until the next delivery. */
+  handling: ChromeEvent | null;
+  handlingStartNs: number;
+  lastActionNs: number;
+}
+
+/** Drop the oldest entry of an insertion-ordered set once it is full. */
+function bounded(keys: Set<number>, max: number): void {
+  if (keys.size >= max) keys.delete(keys.keys().next().value as number);
+}
+
+export class ChromeExport {
+  private readonly tracks = new Map<string, Track>();
+  private nextTid = CPU_TID + 1;
+  /** Send slices waiting for their message's delivery, by message id. */
+  private readonly sendSlices = new Map<number, ChromeEvent>();
+  private readonly replyIds = new Set<number>();
+  private readonly lanes = new SameInstantLanes();
+  /** Each actor's last lane, where zero-length events are written as B/E pairs. */
+  private readonly lastLaneTids = new Set<number>();
+  private cpu: { name: string; startNs: number } | null = null;
+  /** Windowed hit ratios, one per cache: the FS buffer cache and the AVC are different caches. */
+  private readonly ratios = { buffer: new HitWindow(), avc: new HitWindow() };
+  private lastNs = 0;
+  private first = true;
+  private finished = false;
+  header: TraceRecord | null = null;
+
+  constructor(private readonly write: (text: string) => void) {
+    this.emit({ name: 'process_name', ph: 'M', pid: PID, args: { name: 'mksim' } });
+    this.nameThread('cpu', CPU_TID, 0);
+  }
+
+  private emit(e: ChromeEvent): void {
+    this.write((this.first ? '{"traceEvents":[\n' : ',\n') + JSON.stringify(e));
+    this.first = false;
+  }
+
+  private nameThread(name: string, tid: number, sortIndex: number): void {
+    this.emit({ name: 'thread_name', ph: 'M', pid: PID, tid, args: { name } });
+    this.emit({ name: 'thread_sort_index', ph: 'M', pid: PID, tid, args: { sort_index: sortIndex } });
+  }
+
+  private track(actor: string): Track {
+    let t = this.tracks.get(actor);
+    if (t === undefined) {
+      t = { name: actor, order: this.tracks.size + 1, laneTids: [this.nextTid++], handling: null, handlingStartNs: 0, lastActionNs: 0 };
+      this.tracks.set(actor, t);
+      this.nameThread(actor, t.laneTids[0]!, t.order * MAX_SAME_INSTANT_LANES);
+    }
+    return t;
+  }
+
+  /** The tid for a zero-length event of track t at ns: the actor's own track, or a lane under it. */
+  private laneOf(t: Track, ns: number): number {
+    const lane = this.lanes.next(t.laneTids[0]!, ns);
+    while (t.laneTids.length <= lane) {
+      const tid = this.nextTid++;
+      this.nameThread(`${t.name} ·${t.laneTids.length + 1}`, tid, t.order * MAX_SAME_INSTANT_LANES + t.laneTids.length);
+      t.laneTids.push(tid);
+      if (t.laneTids.length === MAX_SAME_INSTANT_LANES) this.lastLaneTids.add(tid);
+    }
+    return t.laneTids[lane]!;
+  }
+
+  private emitZero(e: ChromeEvent, t: Track, ns: number): void {
+    e.tid = this.laneOf(t, ns);
+    this.emitSlice(e);
+  }
+
+  /**
+   * A zero-length event on the last lane (more events at one instant than lanes) is a
+   * B/E pair: Perfetto pops a finished zero-length slice when a slice begins at the
+   * same instant, where instants (and zero-length X slices) stack.
+   */
+  private emitSlice(e: ChromeEvent): void {
+    if (!this.lastLaneTids.has(e.tid!) || (e.dur ?? 0) !== 0) {
+      this.emit(e);
+      return;
+    }
+    const { dur: _dur, s: _scope, ...begin } = e;
+    this.emit({ ...begin, ph: 'B' });
+    this.emit({ name: e.name, ph: 'E', pid: PID, tid: e.tid, ts: e.ts, cat: e.cat });
+  }
+
+  private act(t: Track, ns: number): void {
+    if (ns > t.lastActionNs) t.lastActionNs = ns;
+  }
+
+  private close(t: Track): void {
+    const slice = t.handling;
+    if (slice === null) return;
+    const durNs = Math.max(t.lastActionNs, t.handlingStartNs) - t.handlingStartNs;
+    slice.dur = us(durNs);
+    t.handling = null;
+    if (durNs === 0) this.emitZero(slice, t, t.handlingStartNs);
+    else this.emit(slice);
+  }
+
+  add(rec: TraceRecord): void {
+    this.lastNs = rec.t;
+    if (rec.ev === 'header') {
+      this.header ??= rec;
+      return;
+    }
+    if (isMessage(rec)) {
+      this.message(rec);
+      return;
+    }
+    if (rec.ev === 'sched') this.schedule(rec);
+    if (rec.ev === 'cache') this.cacheCounter(rec);
+    if (rec.ev === 'disk') this.diskCounter(rec);
+    if (SKIPPED_EVS.has(rec.ev)) return;
+    const t = this.track(ownerOf(rec) ?? 'kernel');
+    this.act(t, rec.t);
+    const name = rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
+      : rec.ev === 'log' ? `log: ${String(rec.text).slice(0, 60)}` : rec.ev;
+    this.emitZero({ name, ph: 'i', s: 't', pid: PID, ts: us(rec.t), cat: rec.ev, args: extraFields(rec) }, t, rec.t);
+    if (rec.ev === 'exit' || rec.ev === 'fault') this.close(t);
+  }
+
+  private message(rec: MessageRecord): void {
+    const id = rec.id;
+    if (rec.ev === 'deliver') {
+      const dst = this.track(rec.dst);
+      const slice: ChromeEvent = { name: rec.type, ph: 'X', pid: PID, tid: dst.laneTids[0]!, ts: us(rec.t), dur: 0, cat: 'handle', args: { id, src: rec.src, cause: rec.cause } };
+      const isReply = this.replyIds.delete(id);
+      const sent = this.sendSlices.get(id);
+      if (sent !== undefined) {
+        this.sendSlices.delete(id);
+        sent.bind_id = id;
+        sent.flow_out = true;
+        slice.bind_id = id;
+        slice.flow_in = true;
+        this.emitSlice(sent);
+      }
+      if (isReply) {
+        // A reply ends the caller's sendrec: a mark inside what it was handling.
+        this.act(dst, rec.t);
+        slice.name = `got ${rec.type}`;
+        slice.cat = 'reply';
+        this.emitZero(slice, dst, rec.t);
+      } else {
+        this.close(dst);
+        this.act(dst, rec.t);
+        dst.handling = slice;
+        dst.handlingStartNs = rec.t;
+      }
+      return;
+    }
+    if (rec.ev === 'reply') {
+      bounded(this.replyIds, MAX_PENDING_REPLIES);
+      this.replyIds.add(id);
+    }
+    const src = this.track(rec.src);
+    this.track(rec.dst);
+    const args: Record<string, unknown> = { id, dst: rec.dst, cause: rec.cause };
+    if (rec.re !== undefined) args.re = rec.re;
+    if (rec.msg !== undefined) args.msg = rec.msg;
+    this.act(src, rec.t);
+    const slice: ChromeEvent = { name: `${rec.ev} ${rec.type}`, ph: 'X', pid: PID, ts: us(rec.t), dur: 0, cat: rec.ev, args };
+    // Its lane is fixed now, in time order; it is written at delivery, with its arrow.
+    slice.tid = this.laneOf(src, rec.t);
+    if (this.sendSlices.size >= MAX_PENDING_SENDS) {
+      // The oldest undelivered send is written without its arrow, so memory stays bounded.
+      const [oldId, old] = this.sendSlices.entries().next().value as [number, ChromeEvent];
+      this.sendSlices.delete(oldId);
+      this.emitSlice(old);
+    }
+    this.sendSlices.set(id, slice);
+  }
+
+  private schedule(rec: TraceRecord): void {
+    // A zero-length run is nothing to draw (and would stack in Perfetto).
+    if (this.cpu !== null && rec.t > this.cpu.startNs) {
+      this.emit({ name: this.cpu.name, ph: 'X', pid: PID, tid: CPU_TID, ts: us(this.cpu.startNs), dur: us(rec.t - this.cpu.startNs), cat: 'cpu' });
+    }
+    this.cpu = typeof rec.to === 'string' ? { name: rec.to, startNs: rec.t } : null;
+  }
+
+  private cacheCounter(rec: TraceRecord): void {
+    if (rec.op !== 'hit' && rec.op !== 'miss') return;
+    const avc = isAvcCacheRecord(rec);
+    const ratio = (avc ? this.ratios.avc : this.ratios.buffer).add(rec.op === 'hit');
+    // Perfetto names a counter track "<name> <arg key>"; Catapult shows "<cat>: <name>".
+    this.emit({ name: avc ? 'AVC' : 'buffer cache', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { 'hit ratio': ratio } });
+  }
+
+  private diskCounter(rec: TraceRecord): void {
+    if (typeof rec.fromCyl !== 'number' || typeof rec.toCyl !== 'number') return;
+    const seekNs = typeof rec.seekNs === 'number' ? rec.seekNs : 0;
+    this.emit({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t), args: { cylinder: rec.fromCyl } });
+    this.emit({ name: 'disk head', ph: 'C', cat: 'mksim', pid: PID, ts: us(rec.t + seekNs), args: { cylinder: rec.toCyl } });
+  }
+
+  /** Close what is open, write the sends never delivered (no arrow: it needs both ends) and the trailer. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.tracks.values()) this.close(t);
+    if (this.cpu !== null) this.schedule({ seq: 0, t: this.lastNs, ev: 'sched', from: this.cpu.name, to: null });
+    for (const slice of this.sendSlices.values()) this.emitSlice(slice);
+    this.sendSlices.clear();
+    const other = this.header === null ? {} : extraFields(this.header);
+    this.write(`\n],"displayTimeUnit":"ns","otherData":${JSON.stringify({ generator: 'mksim trace export', ...other })}}\n`);
+  }
+}
