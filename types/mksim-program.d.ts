@@ -101,6 +101,10 @@ export interface SysCalls {
   getfilecon(path: string): Call<string | number>;
   setfilecon(path: string, context: string): Call<number>;
   setfscreatecon(context: string | null): Call<number>;
+  /** 1 enforcing, 0 permissive, or -errno. */
+  securityGetenforce(): Call<number>;
+  /** Root, with security:setenforce in the policy. */
+  securitySetenforce(enforcing: boolean): Call<number>;
 }
 
 export interface SysConstants {
