@@ -135,6 +135,10 @@ export interface SysCalls {
   recvfrom(fd: number, bytes: number): Call<{ data: string; addr: number; port: number } | number>;
   /** The connected peer's security context (labeled networking). */
   getpeercon(fd: number): Call<string | number>;
+  /** 1 enforcing, 0 permissive, or -errno. */
+  securityGetenforce(): Call<number>;
+  /** Root, with security:setenforce in the policy. */
+  securitySetenforce(enforcing: boolean): Call<number>;
 }
 
 export interface SysConstants {

@@ -142,15 +142,6 @@ export function initBlock(script: BootScript): ProcessBlock | undefined {
 /** A process block as a program: take on the block's credentials, run its commands, exit. */
 function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
   return function* (proc: UserProcess) {
-    // Like login: a block that declares a security context takes it first (the policy must allow
-    // the transition; init's is its own already), then its credentials (it must start as root to change uid).
-    if (block.context !== null) {
-      const r = yield* securityCalls.setcon(proc, block.context);
-      if (r < 0) {
-        proc.print(`cannot take context ${block.context}: ${errnoName(r)}`);
-        return 1;
-      }
-    }
     // The block's priority= and quantum=, taken while it is still root (as a login script's nice would be).
     if (!isInit && (block.priority !== null || block.quantumNs !== null)) {
       const r = yield* pmCalls.setpriority(proc, {
@@ -166,7 +157,18 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
       const gid = block.gid === null ? 0 : yield* pmCalls.setgid(proc, block.gid);
       const uid = block.uid === null ? 0 : yield* pmCalls.setuid(proc, block.uid);
       if (gid < 0 || uid < 0) {
-        proc.print(`cannot take uid ${block.uid ?? '-'} gid ${block.gid ?? '-'}: the parent is not root`);
+        // EPERM: the parent is not root, or its domain lacks capability:setuid / setgid.
+        proc.print(`cannot take uid ${block.uid ?? '-'} gid ${block.gid ?? '-'}: ${errnoName(Math.min(gid, uid))}`);
+        return 1;
+      }
+    }
+    // Like login: the credentials first, while still root in the parent's domain (capability:setuid and
+    // setgid are the parent's), then the block's security context (the policy must allow the transition;
+    // init's is its own already).
+    if (block.context !== null) {
+      const r = yield* securityCalls.setcon(proc, block.context);
+      if (r < 0) {
+        proc.print(`cannot take context ${block.context}: ${errnoName(r)}`);
         return 1;
       }
     }

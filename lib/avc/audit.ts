@@ -2,7 +2,7 @@
  * AVC audit records: the `avc` trace record an object manager emits for a
  * logged decision, and the kernel's audit line for it.
  *   AvcRecordFields   the fields of an `ev: 'avc'` record (docs/security.md)
- *   AuditData         what the object manager knows of the access (pid, comm, name, dev, ino, path)
+ *   AuditData         what the object manager knows of the access (pid, comm, name, dev, ino, path, capability)
  *   formatAvcLine(r)  `avc:  denied  { read } for  pid=... tclass=file permissive=0`
  */
 
@@ -13,6 +13,8 @@ export interface AuditData {
   readonly dev?: string;
   readonly ino?: number;
   readonly path?: string;
+  /** A capability check's number (include/uapi/linux/capability.h). */
+  readonly capability?: number;
 }
 
 export interface AvcRecordFields extends AuditData {
@@ -32,6 +34,8 @@ export function formatAvcLine(r: AvcRecordFields): string {
   let line = `avc:  ${r.decision}  { ${r.perms.join(' ')} } for `;
   if (r.pid !== undefined) line += ` pid=${r.pid}`;
   if (r.comm !== undefined) line += ` comm="${r.comm}"`;
+  // lsm_audit's LSM_AUDIT_DATA_CAP writes " capability=%d " (hence two spaces before scontext).
+  if (r.capability !== undefined) line += ` capability=${r.capability} `;
   if (r.path !== undefined) line += ` path="${r.path}"`;
   if (r.name !== undefined) line += ` name="${r.name}"`;
   if (r.dev !== undefined) line += ` dev="${r.dev}"`;

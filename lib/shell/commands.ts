@@ -74,6 +74,8 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   newrole: { args: ['name'], required: 1, summary: 'newrole ROLE: change role, when policy allows' },
   setcon: { args: ['context'], required: 1, summary: 'setcon CONTEXT: take a new context now (process:setcurrent + dyntransition)' },
   setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
+  getenforce: { args: [], required: 0, summary: 'getenforce: print Enforcing or Permissive' },
+  setenforce: { args: ['text'], required: 1, summary: 'setenforce 1|0|Enforcing|Permissive: switch the mode (root, and security:setenforce)' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
   nprocs: { args: [], required: 0, summary: 'nprocs: print how many processes PM knows' },
   // Coursework (issue 18): umask, dup2, the last waited child's status, getpid.

@@ -2,7 +2,7 @@
  * The security commands of the language, as the SELinux tools of the same
  * names: system calls to PM (process contexts) and the FS (file labels).
  *   securityCommands   getcon, getfilecon PATH, setfilecon PATH CONTEXT, newrole ROLE, setcon CONTEXT,
- *                      setexeccon CONTEXT|default
+ *                      setexeccon CONTEXT|default, getenforce, setenforce 0|1
  * getcon and getfilecon print the context, as `id -Z` and `ls -Z` would.
  */
 import * as sec from '../syscalls/security.js';
@@ -24,6 +24,18 @@ export const securityCommands: Readonly<Record<string, CommandImpl>> = {
   *setfilecon(proc, c) { return yield* sec.setfilecon(proc, c.args[0]!, c.args[1]!); },
   *setcon(proc, c) { return yield* sec.setcon(proc, c.args[0]!); },
   *setexeccon(proc, c) { return yield* sec.setexeccon(proc, c.args[0] === 'default' ? null : c.args[0]!); },
+  *getenforce(proc) {
+    const r = yield* sec.securityGetenforce(proc);
+    if (r < 0) return r;
+    proc.print(r === 1 ? 'Enforcing' : 'Permissive');
+    return 0;
+  },
+  *setenforce(proc, c) {
+    const mode = c.args[0]!;
+    const enforcing = mode === '1' || mode.toLowerCase() === 'enforcing';
+    if (!enforcing && mode !== '0' && mode.toLowerCase() !== 'permissive') return -22; // EINVAL, as setenforce's usage error
+    return yield* sec.securitySetenforce(proc, enforcing);
+  },
   *newrole(proc, c) {
     const r = yield* sec.newrole(proc, c.args[0]!);
     return typeof r === 'number' ? r : 0;

@@ -4,6 +4,7 @@
  *   getcon, setcon, newrole                   the caller's context (PM)
  *   setexeccon                                the context of the caller's next exec (PM)
  *   getfilecon, setfilecon, setfscreatecon    a file's label; the creation context (FS)
+ *   security_getenforce, security_setenforce  the mode (the security server; setenforce: root and security:setenforce)
  * Each returns its result (a context string, or 0) or -errno.
  */
 import type { SysGen, UserProcess } from '../user/process.js';
@@ -45,4 +46,17 @@ export function* setfilecon(proc: UserProcess, path: string, context: string): S
 /** The context this process's next files get (null: the policy's); as writing /proc/self/attr/fscreate. */
 export function* setfscreatecon(proc: UserProcess, context: string | null): SysGen<number> {
   return yield* proc.status('fs', { type: 'FS_SETFSCREATE', context });
+}
+
+/** 1 enforcing, 0 permissive, or -errno; as reading /sys/fs/selinux/enforce. */
+export function* securityGetenforce(proc: UserProcess): SysGen<number> {
+  const r = yield* proc.call('security', { type: 'SEC_GET_ENFORCE' });
+  if (typeof r === 'number') return r;
+  if (r.status < 0) return r.status;
+  return r.enforcing === true ? 1 : 0;
+}
+
+/** Switch the mode; as writing /sys/fs/selinux/enforce (root, and security:setenforce in the policy). */
+export function* securitySetenforce(proc: UserProcess, enforcing: boolean): SysGen<number> {
+  return yield* proc.status('security', { type: 'SEC_SET_ENFORCE', enforcing });
 }

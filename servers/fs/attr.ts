@@ -1,11 +1,12 @@
 /*
  * Changing attributes, as MINIX's protect.c (chmod, chown, umask) and time.c (utime).
- *   changeMode(fs, who, path, mode)        chmod: the owner or root; others' setgid bit is cleared
- *   changeOwner(fs, who, path, uid, gid)   chown: root any; the owner may only give the file its own group
+ *   changeMode(fs, who, path, mode)        chmod: the owner or root (fowner); the setgid bit of a group one is not in needs fsetid
+ *   changeOwner(fs, who, path, uid, gid)   chown: root (capability:chown) any; the owner may only give the file its own group
  *   setTimes(fs, who, path, atime, mtime)  utime: explicit times need the owner (EPERM), "now" write permission (EACCES)
  * uid or gid -1 in chown leaves it as it is.
  */
 import { EACCES, EINVAL, EPERM, type KernelCall } from '../../kernel/index.js';
+import { capable } from './capable.js';
 import { FsError } from './errors.js';
 import { putInode, type Inode } from './inode.js';
 import { lookup } from './path.js';
@@ -27,10 +28,10 @@ function* withInode(fs: FsState, who: Who, path: string, body: (ino: Inode) => G
 
 export function* changeMode(fs: FsState, who: Who, path: string, mode: number): Generator<KernelCall, void, any> {
   yield* withInode(fs, who, path, function* (ino) {
-    if (!isOwner(who, ino)) throw new FsError(EPERM, `chmod '${path}': owner ${ino.d.uid}, caller ${who.uid}`);
+    if (!(yield* isOwner(fs, who, ino))) throw new FsError(EPERM, `chmod '${path}': owner ${ino.d.uid}, caller ${who.uid}`);
     let bits = mode & 0o7777;
-    // POSIX: a non-root caller outside the file's group cannot set its setgid bit.
-    if (who.uid !== 0 && who.gid !== ino.d.gid) bits &= ~S_ISGID;
+    // POSIX: a caller outside the file's group cannot set its setgid bit, unless capable of fsetid (Linux's setattr_copy).
+    if ((bits & S_ISGID) !== 0 && who.gid !== ino.d.gid && !(yield* capable(fs, who, 'fsetid'))) bits &= ~S_ISGID;
     ino.d.mode = (ino.d.mode & ~0o7777) | bits;
   });
 }
@@ -40,13 +41,13 @@ export function* changeOwner(fs: FsState, who: Who, path: string, uid: number, g
   yield* withInode(fs, who, path, function* (ino) {
     const newUid = uid === -1 ? ino.d.uid : uid;
     const newGid = gid === -1 ? ino.d.gid : gid;
-    if (who.uid !== 0) {
-      // MINIX: the owner may change only the group, and only to its own.
-      if (who.uid !== ino.d.uid || newUid !== ino.d.uid || (newGid !== ino.d.gid && newGid !== who.gid)) {
-        throw new FsError(EPERM, `chown '${path}' to ${newUid}:${newGid}: only the superuser may (owner ${ino.d.uid}:${ino.d.gid})`);
-      }
-      ino.d.mode &= ~(S_ISUID | S_ISGID);
+    // MINIX: the owner may change only the group, and only to its own; anything else is the
+    // superuser's, with capability:chown (Linux's chown_ok / chgrp_ok ask capable(CAP_CHOWN) then).
+    const ownersChange = who.uid === ino.d.uid && newUid === ino.d.uid && (newGid === ino.d.gid || newGid === who.gid);
+    if (!ownersChange && !(yield* capable(fs, who, 'chown'))) {
+      throw new FsError(EPERM, `chown '${path}' to ${newUid}:${newGid}: only the superuser may (owner ${ino.d.uid}:${ino.d.gid})`);
     }
+    if (who.uid !== 0) ino.d.mode &= ~(S_ISUID | S_ISGID);
     ino.d.uid = newUid;
     ino.d.gid = newGid;
   });
@@ -55,7 +56,7 @@ export function* changeOwner(fs: FsState, who: Who, path: string, uid: number, g
 export function* setTimes(fs: FsState, who: Who, path: string, atime: number | undefined, mtime: number | undefined): Generator<KernelCall, void, any> {
   const now = atime === undefined && mtime === undefined;
   yield* withInode(fs, who, path, function* (ino) {
-    if (!isOwner(who, ino)) {
+    if (!(yield* isOwner(fs, who, ino))) {
       if (!now) throw new FsError(EPERM, `utime '${path}': only the owner may set explicit times`);
       if ((yield* forbidden(fs, who, ino, W_BIT)) !== 0) throw new FsError(EACCES, `utime '${path}': no write permission`);
     }

@@ -50,7 +50,7 @@ export function* unlinkFile(fs: FsState, path: string, who: Who = ROOT_WHO): Gen
     const ino = yield* getInode(fs, nr);
     try {
       if (isDir(ino.d.mode)) throw new FsError(EPERM, `'${path}' is a directory: use rmdir`);
-      needNotSticky(who, dir, ino, `'${path}'`);
+      yield* needNotSticky(fs, who, dir, ino, `'${path}'`);
       yield* needMac(fs, who, ino, 'unlink', `'${path}'`);
       yield* searchDir(fs, dir, name, DirOp.DELETE);
       dropLink(fs, ino);
@@ -66,7 +66,7 @@ export function* unlinkFile(fs: FsState, path: string, who: Who = ROOT_WHO): Gen
 function* checkDirRemovable(fs: FsState, who: Who, dir: Inode, ino: Inode, path: string): Generator<KernelCall, void, any> {
   if (!isDir(ino.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);
   if (isSomeRoot(fs, ino.nr)) throw new FsError(EBUSY, `'${path}' is a root directory`);
-  needNotSticky(who, dir, ino, `'${path}'`);
+  yield* needNotSticky(fs, who, dir, ino, `'${path}'`);
   yield* needMac(fs, who, ino, 'rmdir', `'${path}'`);
   if ((yield* searchDir(fs, ino, '', DirOp.IS_EMPTY)) === 0) throw new FsError(ENOTEMPTY, `'${path}' is not empty`);
 }
@@ -161,7 +161,7 @@ export function* renameFile(fs: FsState, from: string, to: string, who: Who = RO
     if (onr === 0) throw new FsError(ENOENT, `'${from}' not found`);
     const oino = hold(yield* getInode(fs, onr));
     const movingDir = isDir(oino.d.mode);
-    needNotSticky(who, odir, oino, `'${from}'`);
+    yield* needNotSticky(fs, who, odir, oino, `'${from}'`);
     yield* needMac(fs, who, oino, 'rename', `'${from}'`);
     if (movingDir) {
       if (isSomeRoot(fs, onr)) throw new FsError(EBUSY, `'${from}' is a root directory`);
@@ -180,7 +180,7 @@ export function* renameFile(fs: FsState, from: string, to: string, who: Who = RO
       if (movingDir && !isDir(nino.d.mode)) throw new FsError(ENOTDIR, `'${to}' is not a directory`);
       if (!movingDir && isDir(nino.d.mode)) throw new FsError(EISDIR, `'${to}' is a directory`);
       if (isDir(nino.d.mode)) yield* checkDirRemovable(fs, who, ndir, nino, to);
-      else { needNotSticky(who, ndir, nino, `'${to}'`); yield* needMac(fs, who, nino, 'unlink', `'${to}'`); }
+      else { yield* needNotSticky(fs, who, ndir, nino, `'${to}'`); yield* needMac(fs, who, nino, 'unlink', `'${to}'`); }
     } else if (movingDir && odir.nr !== ndir.nr && ndir.d.nlinks >= LINK_MAX) {
       throw new FsError(EMLINK, `'${to}': parent has ${LINK_MAX} links`);
     }

@@ -3,16 +3,19 @@
  * after the Unix permission bits have allowed an operation (DAC, then MAC).
  *   initMac(fs, ctx, config)          at mount: an AVC when a security server runs (else no MAC)
  *   macCheck(fs, who, ino, perm, name)   yield*: 0 or EACCES, through the AVC (file or dir class)
- *   macCreate(fs, who, dir, name, mode)  yield*: the new object's context (fscreate, or compute_create), create checked
+ *   macCreate(fs, who, dir, name, mode)  yield*: the new object's context (fscreate, or compute_create), create and associate checked
+ *   macAssociate(fs, who, context, nr, name, what)   yield*: filesystem:associate of a label with the superblock's context
  *   labelOf(fs, ino)                  yield*: an inode's context: the mount's context=, its label, or the policy default
  *   macFileOpened(fs, who, filp)      after open's checks: remember who opened, the label and the AVC generation
  *   macFilePerm(fs, who, filp, perms, what)   yield*: file_has_perm: fd:use across domains, then perms on the inode
- *   macFileRevalidate(fs, who, filp, write, what)   yield*: selinux_file_permission on read/write of a descriptor
+ *   macFileRevalidate(fs, who, filp, write, what)   yield*: selinux_file_permission on read/write of a descriptor (pipes: fifo_file)
+ *   macPipeOpened(fs, who, ends)      a pipe's ends: labelled with the creator's context
  *   macCheckContext(...), validContext(fs, context), secCall(ctx, ep, msg)   helpers for the label calls
  *   classOf(mode), MacPerm, FsMac
  */
 import { EACCES, EINVAL, NONE, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { Avc, type AuditSource } from '../../lib/avc/avc.js';
+import type { AuditData } from '../../lib/avc/audit.js';
 import { auditSink } from '../../lib/avc/log.js';
 import { getProc } from '../../lib/getinfo.js';
 import type { SecReply } from '../security/protocol.js';
@@ -39,7 +42,12 @@ export interface FsMac {
   readonly kernelContext: string;
   /** The device name audit lines show as dev=. */
   readonly devName: string;
+  /** The superblock's context (sbsec->sid): context= if given, else the policy's for a minix file system (SEC_FS_USE). */
+  readonly sbContext: string;
 }
+
+/** The file system type the policy's fs_use_* / genfscon rules name. */
+export const FS_TYPE = 'minix';
 
 export type FileClass = 'file' | 'dir' | 'lnk_file' | 'chr_file' | 'blk_file' | 'fifo_file' | 'sock_file';
 
@@ -80,9 +88,16 @@ export function* initMac(fs: FsState, ctx: ActorContext, config: FsConfig): Gene
     const r = yield* secCall(ctx, security, { type: 'SEC_CHECK_CONTEXT', context: mountContext });
     if (typeof r === 'number') throw new Error(`fs context=${mountContext}: not a valid context in the policy`);
   }
+  // selinux_set_mnt_opts: a context= mount is the superblock's context too (no fscontext= here).
+  let sbContext = mountContext;
+  if (sbContext === null) {
+    const r = yield* secCall(ctx, security, { type: 'SEC_FS_USE', fstype: FS_TYPE });
+    if (typeof r === 'number' || r.context === undefined) throw new Error(`the policy gives no context for a ${FS_TYPE} file system (${r})`);
+    sbContext = r.context;
+  }
   fs.mac = {
     avc: new Avc(ctx, { onAudit: auditSink(ctx) }),
-    mountContext, defaultContext, kernelContext, devName: config.driver,
+    mountContext, defaultContext, kernelContext, devName: config.driver, sbContext,
   };
 }
 
@@ -105,25 +120,29 @@ export function subjectOf(fs: FsState, who: Who): string {
 }
 
 /** The audit fields of a check, built only when the AVC writes a line: the process name (comm) costs a kernel call. */
-function auditOf(fs: FsState, who: Who, nr: number, name: string | undefined): AuditSource {
+function auditOf(fs: FsState, who: Who, nr: number, name: string | undefined, extra: AuditData = {}): AuditSource {
   return function* () {
     const info = who.endpoint >= 0 && fs.ctx !== null ? yield* getProc(who.endpoint) : null;
     const comm = info !== null && typeof info !== 'number' ? info.name : undefined;
     return {
       ...(who.pid !== undefined && who.pid > 0 ? { pid: who.pid } : {}),
       ...(comm !== undefined ? { comm } : {}),
-      ...(name !== undefined ? { name } : {}),
-      dev: fs.mac!.devName,
-      ...(nr > 0 ? { ino: nr } : {}),
+      ...extra,
+      // A capability names no file; a pipe's extra data names its own (pipefs) file.
+      ...(extra.capability === undefined && extra.path === undefined ? {
+        ...(name !== undefined ? { name } : {}),
+        dev: fs.mac!.devName,
+        ...(nr > 0 ? { ino: nr } : {}),
+      } : {}),
     };
   };
 }
 
 /** One AVC check from the caller on a context; EACCES for a denial or a context the policy refuses. */
-export function* macCheckContext(fs: FsState, who: Who, tcontext: string, cls: string, perms: string | readonly string[], nr: number, name?: string): Generator<KernelCall, number, any> {
+export function* macCheckContext(fs: FsState, who: Who, tcontext: string, cls: string, perms: string | readonly string[], nr: number, name?: string, extra?: AuditData): Generator<KernelCall, number, any> {
   const mac = fs.mac;
   if (mac === undefined) return 0;
-  const r = yield* mac.avc.hasPerm(subjectOf(fs, who), tcontext, cls, perms, auditOf(fs, who, nr, name));
+  const r = yield* mac.avc.hasPerm(subjectOf(fs, who), tcontext, cls, perms, auditOf(fs, who, nr, name, extra));
   return r === 0 ? 0 : EACCES;
 }
 
@@ -155,7 +174,20 @@ export function* macCreate(fs: FsState, who: Who & { fscreate?: string | null },
   }
   const denied = yield* macCheckContext(fs, who, context, cls, 'create', 0, name);
   if (denied !== 0) throw new FsError(denied, `'${name}': create of a ${cls} labelled ${context} denied by policy`);
+  yield* macAssociate(fs, who, context, 0, name, `'${name}': create`);
   return context;
+}
+
+/**
+ * filesystem:associate: a label may exist on this file system only if the
+ * policy lets the label's type be associated with the superblock's context
+ * (may_create and selinux_inode_setxattr ask it, the new context as source).
+ */
+export function* macAssociate(fs: FsState, who: Who, context: string, nr: number, name: string | undefined, what: string): Generator<KernelCall, void, any> {
+  const mac = fs.mac;
+  if (mac === undefined) return;
+  const r = yield* mac.avc.hasPerm(context, mac.sbContext, 'filesystem', 'associate', auditOf(fs, who, nr, name));
+  if (r !== 0) throw new FsError(EACCES, `${what}: ${context} may not be associated with the file system (${mac.sbContext}) by policy`);
 }
 
 /** selinux_file_open's bookkeeping: what a later read or write compares against. */
@@ -173,14 +205,19 @@ export function* macFileOpened(fs: FsState, who: Who, filp: Filp): Generator<Ker
 export function* macFilePerm(fs: FsState, who: Who, filp: Filp, perms: readonly MacPerm[], what: string): Generator<KernelCall, void, any> {
   const mac = fs.mac;
   const ino = filp.ino;
-  if (mac === undefined || ino === null || filp.sec === null) return;
+  if (mac === undefined || filp.sec === null || (ino === null && filp.pipe === null)) return;
+  const nr = ino?.nr ?? 0;
   const self = subjectOf(fs, who);
-  if (self !== filp.sec.sid && (yield* macCheckContext(fs, who, filp.sec.sid, 'fd', 'use', ino.nr)) !== 0) {
+  if (self !== filp.sec.sid && (yield* macCheckContext(fs, who, filp.sec.sid, 'fd', 'use', nr)) !== 0) {
     throw new FsError(EACCES, `${what}: fd:use of a descriptor opened by ${filp.sec.sid} denied by policy`);
   }
   if (perms.length === 0) return;
-  if ((yield* macCheckContext(fs, who, yield* labelOf(fs, ino), classOf(ino.d.mode), perms, ino.nr)) !== 0) {
-    throw new FsError(EACCES, `${what}: ${perms.join(' ')} denied by policy (inode ${ino.nr})`);
+  // A pipe's label is its creator's context for good (pipefs is fs_use_task; nothing relabels it).
+  const label = ino === null ? filp.sec.isid : yield* labelOf(fs, ino);
+  const cls = ino === null ? 'fifo_file' : classOf(ino.d.mode);
+  const audit = ino === null && filp.pipe !== null ? { path: `pipe:[${filp.pipe.id}]`, dev: 'pipefs', ino: filp.pipe.id } : undefined;
+  if ((yield* macCheckContext(fs, who, label, cls, perms, nr, undefined, audit)) !== 0) {
+    throw new FsError(EACCES, `${what}: ${perms.join(' ')} denied by policy (${ino === null ? 'a pipe' : `inode ${nr}`})`);
   }
 }
 
@@ -188,13 +225,26 @@ export function* macFilePerm(fs: FsState, who: Who, filp: Filp, perms: readonly 
  * selinux_file_permission: nothing to check while the caller, the inode's
  * label and the policy are those of the open; otherwise
  * selinux_revalidate_file_permission: read, or for a write append (O_APPEND)
- * or write, through file_has_perm.
+ * or write, through file_has_perm. Pipes too, as fifo_file: a pipe end
+ * passed to another domain needs fd:use and fifo_file read or write.
  */
 export function* macFileRevalidate(fs: FsState, who: Who, filp: Filp, write: boolean, what: string): Generator<KernelCall, void, any> {
   const mac = fs.mac;
-  if (mac === undefined || filp.ino === null || filp.sec === null) return;
-  const isid = yield* labelOf(fs, filp.ino);
+  if (mac === undefined || filp.sec === null || (filp.ino === null && filp.pipe === null)) return;
+  const isid = filp.ino === null ? filp.sec.isid : yield* labelOf(fs, filp.ino);
   if (subjectOf(fs, who) === filp.sec.sid && isid === filp.sec.isid && mac.avc.generation === filp.sec.pseqno) return;
   const perm: MacPerm = !write ? 'read' : (filp.flags & O_APPEND) !== 0 ? 'append' : 'write';
   yield* macFilePerm(fs, who, filp, [perm], what);
+}
+
+/**
+ * A new pipe's two ends: the pipe is labelled with its creator's context
+ * (pipefs's fs_use_task) and both ends remember it, as selinux_file_alloc_security
+ * and inode_doinit_with_dentry do; pipe(2) itself checks nothing.
+ */
+export function macPipeOpened(fs: FsState, who: Who, ends: readonly Filp[]): void {
+  const mac = fs.mac;
+  if (mac === undefined) return;
+  const self = subjectOf(fs, who);
+  for (const filp of ends) filp.sec = { sid: self, isid: self, pseqno: mac.avc.generation };
 }

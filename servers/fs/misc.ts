@@ -10,6 +10,7 @@ import { FsError } from './errors.js';
 import { freeFd, getFd, OPEN_MAX, type Fproc } from './fproc.js';
 import { doLock } from './lock.js';
 import { closeFd } from './open.js';
+import { macPipeOpened } from './mac.js';
 import { makePipe } from './pipe.js';
 import {
   F_DUPFD, F_GETFD, F_GETFL, F_GETLK, F_SETFD, F_SETFL, F_SETLK, F_SETLKW, FD_CLOEXEC, fsReply,
@@ -59,6 +60,7 @@ export function openPipe(fs: FsState, proc: Fproc): [number, number] {
   const fd0 = freeFd(proc);
   const fd1 = freeFd(proc, fd0 + 1);
   const { rd, wr } = makePipe(fs, nowSec(fs));
+  macPipeOpened(fs, proc, [rd, wr]);
   proc.fds[fd0] = { filp: rd, cloexec: false };
   proc.fds[fd1] = { filp: wr, cloexec: false };
   return [fd0, fd1];

@@ -18,7 +18,7 @@ import { closeFd } from './open.js';
 import { labelOf, macCheckContext } from './mac.js';
 import { lookup } from './path.js';
 import { cancelPipeWait } from './pipe.js';
-import { auditName, need, X_BIT } from './protect.js';
+import { auditName, need, S_ISGID, S_ISUID, X_BIT } from './protect.js';
 import { fsReply, type FsPmExec, type FsPmExit, type FsPmFork, type FsPmSetuid, type FsPmUnpause } from './protocol.js';
 import { readFile } from './read.js';
 import type { FsState } from './state.js';
@@ -100,9 +100,11 @@ export function* pmExec(fs: FsState, m: FsPmExec): Generator<KernelCall, Message
     const text = new TextDecoder().decode(buf.subarray(0, n));
     const nl = text.indexOf('\n');
     const firstLine = nl < 0 ? text : text.slice(0, nl);
+    // Set-user-ID and set-group-ID files: PM gives the process the file's owner or group as effective id.
+    const ids = { ...((ino.d.mode & S_ISUID) !== 0 ? { setuid: ino.d.uid } : {}), ...((ino.d.mode & S_ISGID) !== 0 ? { setgid: ino.d.gid } : {}) };
     // PM decides the domain transition from the file's context (servers/pm/security.ts).
-    if (fs.mac === undefined) return fsReply(0, { firstLine });
-    return fsReply(0, { firstLine, context: yield* labelOf(fs, ino), ino: ino.nr, dev: fs.mac.devName });
+    if (fs.mac === undefined) return fsReply(0, { firstLine, ...ids });
+    return fsReply(0, { firstLine, ...ids, context: yield* labelOf(fs, ino), ino: ino.nr, dev: fs.mac.devName });
   } finally {
     yield* putInode(fs, ino);
   }

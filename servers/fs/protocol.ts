@@ -176,6 +176,9 @@ export interface FsReply extends Message {
   readonly data?: string;
   readonly addr?: number;
   readonly port?: number;
+  /** FS_PM_EXEC: a set-user-ID (set-group-ID) file's owner (group): the new effective id. */
+  readonly setuid?: number;
+  readonly setgid?: number;
 }
 
 export function fsReply(status: number, fields: Partial<Omit<FsReply, 'type' | 'status'>> = {}): FsReply {

@@ -25,7 +25,10 @@ import { writeFile } from './write.js';
 export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData): Generator<KernelCall, number | null, any> {
   const { filp } = getFd(proc, fd);
   if (!mayRead(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for reading`);
-  if (filp.pipe !== null) return yield* pipeRead(fs, proc, filp, buffer);
+  if (filp.pipe !== null) {
+    yield* macFileRevalidate(fs, proc, filp, false, `read descriptor ${fd}`);
+    return yield* pipeRead(fs, proc, filp, buffer);
+  }
   if (filp.ino === null) throw new FsError(EOPNOTSUPP, `descriptor ${fd} is a socket (use recv)`);
   const ino = filp.ino;
   if (isDir(ino.d.mode)) throw new FsError(EISDIR, `descriptor ${fd} is a directory (use getdents)`);
@@ -38,7 +41,10 @@ export function* readFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData):
 export function* writeFd(fs: FsState, proc: Fproc, fd: number, buffer: UserData): Generator<KernelCall, number | null, any> {
   const { filp } = getFd(proc, fd);
   if (!mayWrite(filp)) throw new FsError(EBADF, `descriptor ${fd} is not open for writing`);
-  if (filp.pipe !== null) return yield* pipeWrite(fs, proc, filp, buffer);
+  if (filp.pipe !== null) {
+    yield* macFileRevalidate(fs, proc, filp, true, `write descriptor ${fd}`);
+    return yield* pipeWrite(fs, proc, filp, buffer);
+  }
   if (filp.ino === null) throw new FsError(EOPNOTSUPP, `descriptor ${fd} is a socket (use send)`);
   const ino = filp.ino;
   yield* macFileRevalidate(fs, proc, filp, true, `write descriptor ${fd}`);

@@ -9,6 +9,7 @@
 import { ENOTDIR, EPERM, type KernelCall } from '../../kernel/index.js';
 import { BitMap, countFree } from './alloc.js';
 import { BlockType } from './cache.js';
+import { capable } from './capable.js';
 import { FsError } from './errors.js';
 import type { Fproc } from './fproc.js';
 import { holdLong, putInode, putLong, type Inode } from './inode.js';
@@ -73,7 +74,7 @@ export function* statPath(fs: FsState, path: string, who: Who = ROOT_WHO, follow
 
 /** chdir (root: false) and chroot (root: true): the process's directory becomes the one `path` names. */
 export function* changeDir(fs: FsState, proc: Fproc, path: string, root: boolean): Generator<KernelCall, void, any> {
-  if (root && proc.uid !== 0) throw new FsError(EPERM, `chroot '${path}': only the superuser may`);
+  if (root && !(yield* capable(fs, proc, 'sys_chroot'))) throw new FsError(EPERM, `chroot '${path}': only the superuser may (capability:sys_chroot)`);
   const ino = yield* lookup(fs, path, proc);
   try {
     if (!isDir(ino.d.mode)) throw new FsError(ENOTDIR, `'${path}' is not a directory`);

@@ -10,6 +10,7 @@
 import { EBADF, EINVAL, EOPNOTSUPP, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import { isInt, type CallTable, type Handler } from '../../lib/server.js';
 import { changeMode, changeOwner, setTimes } from './attr.js';
+import { capable } from './capable.js';
 import { FsError } from './errors.js';
 import { getFd, procOf, type Fproc } from './fproc.js';
 import { linkFile, makeSymlink, readLink, removeDir, renameFile, truncateHeld, truncatePath, unlinkFile } from './link.js';
@@ -83,10 +84,10 @@ function checkHolds(fs: FsState, call: string): void {
 /** A user's call: it acts for the caller's FS process entry. */
 type UserCall<T extends FsRequestType> = (m: Extract<FsRequest, { type: T }>, proc: Fproc) => Gen<Message | null>;
 
-/** The superuser alone may give a new inode another owner. */
-function ownerFor(proc: Fproc, uid: number | undefined, gid: number | undefined): { uid: number; gid: number } {
+/** The superuser alone (with capability:chown: the create is a chown too) may give a new inode another owner. */
+function* ownerFor(fs: FsState, proc: Fproc, uid: number | undefined, gid: number | undefined): Gen<{ uid: number; gid: number }> {
   const owner = { uid: uid ?? proc.uid, gid: gid ?? proc.gid };
-  if (proc.uid !== 0 && (owner.uid !== proc.uid || owner.gid !== proc.gid)) throw new FsError(EPERM, `only the superuser may create files owned by ${owner.uid}:${owner.gid}`);
+  if ((owner.uid !== proc.uid || owner.gid !== proc.gid) && !(yield* capable(fs, proc, 'chown'))) throw new FsError(EPERM, `only the superuser may create files owned by ${owner.uid}:${owner.gid}`);
   return owner;
 }
 
@@ -95,11 +96,11 @@ const ok = (status = 0): Message => fsReply(status);
 function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
   return {
     *FS_CREATE(m, p) {
-      const owner = ownerFor(p, m.uid, m.gid);
+      const owner = yield* ownerFor(fs, p, m.uid, m.gid);
       return fsReply(0, { ino: yield* createFile(fs, m.path, m.mode & ~p.umask, { exclusive: m.exclusive, truncate: m.truncate, ...owner }, p) });
     },
     *FS_MKDIR(m, p) {
-      const owner = ownerFor(p, m.uid, m.gid);
+      const owner = yield* ownerFor(fs, p, m.uid, m.gid);
       return fsReply(0, { ino: yield* makeDir(fs, m.path, m.mode & ~p.umask, owner.uid, owner.gid, p) });
     },
     *FS_READ(m, p) { return ok(yield* rwPath(fs, p, m.path, m.position, granted(m, p), false)); },

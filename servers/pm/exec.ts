@@ -3,13 +3,17 @@
  * file and reads its first line; a `#!mksim PROGRAM` line names a built-in
  * program, which replaces the caller's (sys_exec). No reply on success: the
  * new program starts fresh, in the domain the policy gives it (security.ts).
+ * A set-user-ID (set-group-ID) file gives the process its owner (group) as
+ * effective id, as MINIX's exec and Linux's bprm_fill_uid; the domain is
+ * the policy's, whatever the uid: root in a domain without capabilities is
+ * an ordinary user, so a setuid program is as strong as its domain.
  */
 import { EINVAL, ENOEXEC, kernelCall, NONE, sendrec, ENOSYS, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import { programExists } from '../../lib/getinfo.js';
 import type { PmExec } from './protocol.js';
-import { execContext, setContext, type ExecFile } from './security.js';
+import { execContext, setContext, tellSecurity, type ExecFile } from './security.js';
 import { validEnv } from './forkexit.js';
-import { pmReply, tellVm, type PmState } from './state.js';
+import { pmReply, tellFs, tellVm, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -25,7 +29,7 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   if (fs === NONE) return pmReply(-ENOSYS);
   const r: Envelope | number = yield sendrec(fs, { type: 'FS_PM_EXEC', endpoint: p.endpoint, path: m.path });
   if (typeof r === 'number') return pmReply(r);
-  const reply = r as Envelope & ExecFile & { status: number; firstLine?: string };
+  const reply = r as Envelope & ExecFile & { status: number; firstLine?: string; setuid?: number; setgid?: number };
   if (reply.status < 0) return pmReply(reply.status);
   const line = reply.firstLine ?? '';
   if (!line.startsWith(SHEBANG)) return pmReply(-ENOEXEC);
@@ -46,6 +50,12 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   if (status < 0) return pmReply(status);
   // As selinux_bprm_creds_for_exec, which clears exec_sid in the new credentials.
   p.execContext = null;
+  if (typeof reply.setuid === 'number' || typeof reply.setgid === 'number') {
+    if (typeof reply.setuid === 'number') p.euid = reply.setuid;
+    if (typeof reply.setgid === 'number') p.egid = reply.setgid;
+    yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: p.endpoint, uid: p.euid, gid: p.egid });
+    if (context === null) yield* tellSecurity(pm, p);
+  }
   if (context !== null) yield* setContext(pm, p, context, true);
   pm.ctx.trace('proc', { op: 'exec', pid: p.pid, path: m.path, program });
   return null;

@@ -10,7 +10,7 @@ import { procName } from '../../lib/getinfo.js';
 import { INIT_PID, newMProc, NR_PROCS, type MProc } from './mproc.js';
 import { exitStatus, NSIG, SIGCHLD, type PmExit, type PmFork, type PmWait } from './protocol.js';
 import { pmReply, tellFs, tellVm, type PmState } from './state.js';
-import { checkFork } from './security.js';
+import { checkFork, tellSecurity } from './security.js';
 import { sigProc } from './signal.js';
 import { cancelTimers } from './time.js';
 import { schedStartUser, schedStop } from './schedule.js';
@@ -44,6 +44,7 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   child.actions = parent.actions.map((a) => (a === 'catch' ? 'default' : a));
   pm.procs.add(child);
   yield* tellFs(pm, { type: 'FS_PM_FORK', parent: parent.endpoint, child: childEp, pid, uid: child.euid, gid: child.egid });
+  yield* tellSecurity(pm, child);
   yield* tellVm(pm, { type: 'VM_FORK', parent: parent.endpoint, child: childEp });
   // The scheduler takes the child before it first runs (MINIX: no quantum until sched_start_user).
   yield* schedStartUser(pm, child, parent);
@@ -76,6 +77,7 @@ export function* exitProc(pm: PmState, p: MProc, status: number): Gen<void> {
   cancelTimers(pm, p);
   yield* schedStop(pm, p);
   yield* tellFs(pm, { type: 'FS_PM_EXIT', endpoint: p.endpoint });
+  yield* tellSecurity(pm, p, true);
   yield* tellVm(pm, { type: 'VM_EXIT', endpoint: p.endpoint });
   yield kernelCall('sys_exit', { endpoint: p.endpoint, code: status });
   p.zombie = true;

@@ -4,6 +4,7 @@
  */
 import { EINVAL, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
 import type { PmGetnprocs, PmGetpid, PmGetuid, PmSetgid, PmSetuid } from './protocol.js';
+import { capable, tellSecurity } from './security.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -30,13 +31,14 @@ export function* doSetgid(pm: PmState, m: Envelope<PmSetgid>): Gen<Message | nul
   return yield* setId(pm, m.source, m.gid, 'gid');
 }
 
-/** setuid / setgid: root may take any id, others only their real one; the file system learns the new pair. */
+/** setuid / setgid: root (capability:setuid / setgid) may take any id, others only their real one; the file system learns the new pair. */
 function* setId(pm: PmState, source: number, id: unknown, which: 'uid' | 'gid'): Gen<Message | null> {
   const p = pm.procs.byEndpoint(source);
   if (p === undefined || typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) return pmReply(-EINVAL);
-  if (p.euid !== 0 && id !== p[which]) return pmReply(-EPERM);
+  if (id !== p[which] && !(yield* capable(pm, p, which === 'uid' ? 'setuid' : 'setgid'))) return pmReply(-EPERM);
   if (which === 'uid') p.uid = p.euid = id;
   else p.gid = p.egid = id;
   yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: p.endpoint, uid: p.euid, gid: p.egid });
+  if (which === 'uid') yield* tellSecurity(pm, p);
   return pmReply(0);
 }

@@ -9,6 +9,7 @@ import { serve } from '../../lib/server.js';
 import { INIT_PID, newMProc, ProcTable } from './mproc.js';
 import { NSIG } from './protocol.js';
 import { pmCallTable } from './table.js';
+import { tellSecurity } from './security.js';
 import { tellFs, tellVm, type PmConfig, type PmState } from './state.js';
 import { onClockNotify } from './time.js';
 import { schedInit } from './schedule.js';
@@ -35,6 +36,7 @@ export function pmServer(config: PmConfig) {
         yield* tellFs(pm, { type: 'FS_PM_SETUID', endpoint: initEp, uid: config.initUid, gid: config.initGid });
       }
       if (init.context !== null) yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: initEp, context: init.context });
+      yield* tellSecurity(pm, init);
       if (init.context !== null) yield* tellVm(pm, { type: 'VM_PM_SETCON', endpoint: initEp, context: init.context });
       yield* schedInit(pm, init, config.initPriority ?? USER_Q, config.initQuantumNs ?? DEFAULT_USER_QUANTUM_NS);
     }

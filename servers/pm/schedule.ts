@@ -14,6 +14,7 @@ import { EINVAL, EPERM, NONE, sendrec, type Envelope, type KernelCall, type Mess
 import { MAX_USER_Q, MIN_USER_Q, type SchedInherit, type SchedSetNice, type SchedStart, type SchedStop } from '../sched/protocol.js';
 import type { MProc } from './mproc.js';
 import type { PmSetpriority } from './protocol.js';
+import { capable } from './security.js';
 import { pmReply, type PmState } from './state.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -72,8 +73,8 @@ export function* doSetpriority(pm: PmState, m: Envelope<PmSetpriority>): Gen<Mes
     maxPriority = m.priority;
   }
   if (m.quantumNs !== undefined && !(isInt(m.quantumNs) && m.quantumNs >= 1)) return pmReply(-EINVAL);
-  // Only root may raise a priority or choose a quantum (do_setpriority).
-  if ((maxPriority < p.maxPriority || m.quantumNs !== undefined) && p.euid !== 0) return pmReply(-EPERM);
+  // Only root may raise a priority or choose a quantum (do_setpriority; Linux: capability:sys_nice).
+  if ((maxPriority < p.maxPriority || m.quantumNs !== undefined) && !(yield* capable(pm, p, 'sys_nice'))) return pmReply(-EPERM);
   if (!p.scheduled) return pmReply(-EINVAL);
   const nice: SchedSetNice = {
     type: 'SCHEDULING_SET_NICE', endpoint: p.endpoint, maxPriority, ...(m.quantumNs !== undefined ? { quantumNs: m.quantumNs } : {}),

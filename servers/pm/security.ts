@@ -5,8 +5,11 @@
  *                                     checked as Linux's selinux_setprocattr ("current", "exec")
  *   checkFork(pm, p)                  process:fork on itself
  *   checkSignal(pm, from, to, sig)    process:sigkill | sigstop | sigchld | signull | signal
+ *   capable(pm, p, cap)               root's privilege (kill, setuid, setgid, sys_nice) asked of the policy as
+ *                                     Linux's selinux_capable: capability:cap on the process's own context
  *   execContext(pm, p, file, path)    an exec's context by execDecision: transition + entrypoint, or execute_no_trans
- *   setContext(pm, p, context, exec)  record a context and tell the file system (FS_PM_SETCON)
+ *   setContext(pm, p, context, exec)  record a context and tell the file system (FS_PM_SETCON) and the security server
+ *   tellSecurity(pm, p, gone?)        SEC_PM_PROC: a process's context and euid (or its exit), for the security class checks
  * Without a security server contexts are kept as given (getcon shows them)
  * and nothing is checked: the system behaves as with DAC alone.
  */
@@ -59,6 +62,25 @@ export function* checkFork(pm: PmState, p: MProc): Gen<number> {
   return yield* sec.avc.hasPerm(self, self, 'process', 'fork', auditOf(p));
 }
 
+export type PmCapability = 'kill' | 'setgid' | 'setuid' | 'sys_nice';
+
+/** include/uapi/linux/capability.h */
+const CAPABILITY_NR: Readonly<Record<PmCapability, number>> = { kill: 5, setgid: 6, setuid: 7, sys_nice: 23 };
+
+/**
+ * capable(): cap_capable first (mksim: an effective uid of 0 holds every
+ * capability), then cred_has_capability: capability:cap from the process's
+ * context to itself. Ask only when the privilege is needed, as Linux does:
+ * a denial is logged.
+ */
+export function* capable(pm: PmState, p: MProc, cap: PmCapability): Gen<boolean> {
+  if (p.euid !== 0) return false;
+  const sec = yield* security(pm);
+  if (sec === null) return true;
+  const self = subject(sec, p);
+  return (yield* sec.avc.hasPerm(self, self, 'capability', cap, auditOf(p, { capability: CAPABILITY_NR[cap] }))) === 0;
+}
+
 function signalPerm(sig: number): string {
   if (sig === SIGKILL) return 'sigkill';
   if (sig === SIGSTOP) return 'sigstop';
@@ -78,6 +100,19 @@ export function* setContext(pm: PmState, p: MProc, context: string, exec: boolea
   if (pm.ctx.traceOn) pm.ctx.trace('proc', { op: exec ? 'exec-context' : 'setcon', pid: p.pid, from, to: context });
   yield* tellFs(pm, { type: 'FS_PM_SETCON', endpoint: p.endpoint, context, exec });
   yield* tellVm(pm, { type: 'VM_PM_SETCON', endpoint: p.endpoint, context });
+  yield* tellSecurity(pm, p);
+}
+
+/**
+ * The security server checks a process's own requests (setenforce,
+ * load_policy...) against its credentials, which PM alone knows: told at
+ * every change, as the file system is. Never the other way round (the
+ * security server asks PM nothing, so the two cannot wait on each other).
+ */
+export function* tellSecurity(pm: PmState, p: MProc, gone = false): Gen<void> {
+  const sec = yield* security(pm);
+  if (sec === null) return;
+  yield* secCall(pm, { type: 'SEC_PM_PROC', endpoint: p.endpoint, pid: p.pid, context: gone ? null : subject(sec, p), euid: p.euid });
 }
 
 /** What FS_PM_EXEC tells of the file: its context (with MAC), inode and device. */

@@ -18,7 +18,7 @@ import { exitProc } from './forkexit.js';
 import { pmReply, tellFs, type PmState } from './state.js';
 import type { FsSignal } from '../fs/protocol.js';
 import type { VmSignal } from '../vm/protocol.js';
-import { checkSignal } from './security.js';
+import { capable, checkSignal } from './security.js';
 import { cancelSleep } from './time.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
@@ -32,7 +32,8 @@ export function* doKill(pm: PmState, m: Envelope<PmKill>): Gen<Message | null> {
   if (!(m.signal === 0 || validSignal(m.signal)) || typeof m.pid !== 'number' || m.pid <= 0) return pmReply(-EINVAL);
   const target = pm.procs.byPid(m.pid);
   if (target === undefined || target.zombie) return pmReply(-ESRCH);
-  if (sender.euid !== 0 && sender.uid !== target.uid && sender.euid !== target.uid) return pmReply(-EPERM);
+  // kill_ok_by_cred: matching uids, else capability:kill.
+  if (sender.uid !== target.uid && sender.euid !== target.uid && !(yield* capable(pm, sender, 'kill'))) return pmReply(-EPERM);
   const denied = yield* checkSignal(pm, sender, target, m.signal);
   if (denied < 0) return pmReply(denied);
   if (m.signal === 0) return pmReply(0);

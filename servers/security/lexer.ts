@@ -36,6 +36,13 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
 
 const PUNCT: ReadonlySet<string> = new Set([',', ':', ';', '(', ')', '{', '}', '[', ']', '-', '.', '~', '*']);
 
+/**
+ * The operators of boolean and constraint expressions (checkpolicy's AND,
+ * OR, EQUALS, NOTEQUAL, XOR, NOT), longest first: lexed, so that a
+ * statement using them is refused by its name (`if`, `constrain`), not by a character.
+ */
+const OPERATORS: readonly string[] = ['&&', '||', '==', '!=', '^', '!'];
+
 export function lexPolicy(text: string, file: string): PolicyToken[] {
   // Sticky patterns carry a lastIndex: each call makes its own, none lives in the module.
   const IDENT = /[A-Za-z](?:\.?[A-Za-z0-9_-])*/y;
@@ -77,6 +84,8 @@ export function lexPolicy(text: string, file: string): PolicyToken[] {
         continue;
       }
       if (PUNCT.has(ch)) { at('punct', ch, i); i++; continue; }
+      const op = OPERATORS.find((o) => src.startsWith(o, i));
+      if (op !== undefined) { at('punct', op, i); i += op.length; continue; }
       throw new ParseError(`unrecognized character '${ch}'`, { file, line: lineIdx + 1, column: i + 1, sourceLine: src });
     }
   }

@@ -25,7 +25,7 @@ export function securityServer(config: SecurityConfig) {
   const text = config.policyText ?? readFileSync(config.policyPath, 'utf8');
   const policy = loadPolicy(text, config.policyPath);
   return function* securityMain(ctx: ActorContext): Generator<KernelCall, void, any> {
-    const state: SecurityState = { ctx, policy, seqno: 1, mode: createModeMachine(config.mode), clients: new Set() };
+    const state: SecurityState = { ctx, policy, seqno: 1, mode: createModeMachine(config.mode), clients: new Set(), procs: new Map() };
     ctx.trace('log', { msg: 'policy loaded', policy: config.policyPath, types: policy.types.length, seqno: state.seqno, mode: config.mode });
     yield* serve(securityCallTable(state), { errorReplyType: 'SEC_REPLY' });
   };

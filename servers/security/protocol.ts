@@ -3,7 +3,8 @@
  * object managers ask for decisions, administrators load policies and
  * switch modes. Contexts travel as `user:role:type` strings.
  *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_EXEC, SEC_CHECK_CONTEXT, SEC_NEWROLE,
- *                 SEC_INITIAL_CONTEXT, SEC_NET_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE
+ *                 SEC_INITIAL_CONTEXT, SEC_NET_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE,
+ *                 SEC_FS_USE (a file system's superblock context), SEC_PM_PROC (PM's word on a process's credentials)
  *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
  *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
  */
@@ -32,13 +33,18 @@ export interface SecNetContext extends Message {
   readonly addr?: number;
   readonly name?: string;
 }
+/** A file system's superblock context (security_fs_use): its fs_use_* rule, else genfscon for "/", else initial SID `unlabeled`. */
+export interface SecFsUse extends Message { readonly type: 'SEC_FS_USE'; readonly fstype: string }
+/** From PM only: a process's context and effective uid (context null: it is gone), for the checks of its own calls. */
+export interface SecPmProc extends Message { readonly type: 'SEC_PM_PROC'; readonly endpoint: number; readonly pid: number; readonly context: string | null; readonly euid: number }
 export interface SecLoadPolicy extends Message { readonly type: 'SEC_LOAD_POLICY'; readonly text: string; readonly path: string }
 export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE'; readonly enforcing: boolean }
 export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
 
 export type SecRequest =
   | SecComputeAv | SecComputeCreate | SecExec | SecCheckContext | SecNewrole | SecInitialContext
-  | SecLoadPolicy | SecSetEnforce | SecGetEnforce | SecNetContext;
+  | SecLoadPolicy | SecSetEnforce | SecGetEnforce | SecNetContext
+  | SecFsUse | SecPmProc;
 
 export interface SecReply extends Message {
   readonly type: 'SEC_REPLY';
@@ -53,7 +59,7 @@ export interface SecReply extends Message {
   readonly auditdeny?: readonly string[];
   /** SEC_COMPUTE_AV: the source type is permissive. */
   readonly permissive?: boolean;
-  /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT: the resulting context. */
+  /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT, SEC_FS_USE: the resulting context. */
   readonly context?: string;
   /** SEC_EXEC: whether the domain changes, and the permission checks it needs (execute; transition + entrypoint, or execute_no_trans). */
   readonly transition?: boolean;

@@ -66,8 +66,8 @@ export interface Created {
 
 /**
  * security_compute_sid for creation: the user of the creator; the role
- * object_r for objects, or for a process the creator's role unless a
- * role_transition applies; the type from a named type_transition, else a
+ * of a role_transition rule for (creator's role, target type, class), else
+ * object_r for objects and the creator's role for a process; the type from a named type_transition, else a
  * plain one, else the parent's (target's) type for objects and the
  * creator's for processes.
  */
@@ -80,7 +80,8 @@ export function computeCreate(policy: CompiledPolicy, scon: SecurityContext, tco
   const isProcess = cls === 'process';
   const named = name === undefined ? undefined : policy.namedTransitions.get(`${key}:${name}`);
   const type = named ?? policy.typeTransitions.get(key) ?? (isProcess ? s : t);
-  const role = isProcess ? policy.roleTransitions.get(`${scon.role}:${policy.types[t]}:${cls}`) ?? scon.role : OBJECT_R;
+  // A role_transition rule applies to any class (security_compute_sid, AVTAB_TRANSITION), not only to processes.
+  const role = policy.roleTransitions.get(`${scon.role}:${policy.types[t]}:${cls}`) ?? (isProcess ? scon.role : OBJECT_R);
   const ctx: SecurityContext = { user: scon.user, role, type: policy.types[type]! };
   // An invalid result is the caller's to handle, by the mode (compute_sid_handle_invalid_context).
   return { ok: true, value: { context: ctx, valid: validContext(policy, ctx) } };

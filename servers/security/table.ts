@@ -4,21 +4,26 @@
  *   securityCallTable(state)   message type -> handler
  *   SecurityState              the loaded policy, its seqno, the mode, the AVCs to notify
  * Every reply carries the policy seqno and the mode, so an AVC can tell a
- * stale cache from a fresh one. Loading a policy or changing the mode is
- * reserved to system processes and notifies every AVC that asked before.
+ * stale cache from a fresh one. Loading a policy or changing the mode
+ * notifies every AVC that asked before. A user process's own calls are
+ * checked as selinuxfs checks them: root (the files are root's) and the
+ * `security` class on the initial SID `security` (load_policy, setenforce,
+ * compute_av, compute_create, check_context); system processes (the object
+ * managers, the kernel's own code in Linux) are not checked.
  * A computed context the policy does not authorise is logged (SELINUX_ERR)
  * and refused in enforcing mode only, as compute_sid_handle_invalid_context.
  */
 import { EACCES, EINVAL, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
-import { isSystemProcess } from '../../lib/getinfo.js';
+import { getProc, isSystemProcess } from '../../lib/getinfo.js';
+import { formatAvcLine, type AvcRecordFields } from '../../lib/avc/audit.js';
 import type { CallTable } from '../../lib/server.js';
 import { loadPolicy } from './compile.js';
-import { auditSelinuxErr } from '../../lib/avc/log.js';
+import { auditSelinuxErr, auditSink } from '../../lib/avc/log.js';
 import { knownContext, validContext } from './context.js';
 import { currentMode, type ModeActor } from './mode.js';
-import { formatContext, parseContext, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
+import { formatContext, parseContext, permBit, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
-  SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecInitialContext,
+  SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecFsUse, type SecInitialContext, type SecPmProc,
   type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce,
 } from './protocol.js';
 import { computeAv, computeCreate, execDecision, netContext, newroleContext } from './services.js';
@@ -30,6 +35,8 @@ export interface SecurityState {
   readonly mode: ModeActor;
   /** Endpoints that asked for a decision: their AVCs must hear of reloads. */
   readonly clients: Set<Endpoint>;
+  /** User processes' credentials, as PM tells them (SEC_PM_PROC). */
+  readonly procs: Map<Endpoint, { readonly pid: number; readonly context: string | null; readonly euid: number }>;
 }
 
 type Gen = Generator<KernelCall, SecReply, any>;
@@ -60,12 +67,44 @@ export function securityCallTable(state: SecurityState): CallTable {
     auditSelinuxErr(state.ctx, `op=security_compute_sid invalid_context=${formatContext(n)} scontext=${formatContext(s)} tcontext=${formatContext(t)} tclass=${tclass}`);
     return enforcing();
   };
+  /**
+   * The caller's right to a security-server operation, as selinuxfs's
+   * handlers: 0 for a system process; else root and security:PERM from its
+   * context on the `security` initial SID (avc_has_perm(current_sid(),
+   * SECINITSID_SECURITY, SECCLASS_SECURITY, perm)), logged on denial and
+   * enforced unless the mode or the domain is permissive.
+   */
+  function* securityPerm(source: Endpoint, perm: string): Generator<KernelCall, number, any> {
+    if (yield* isSystemProcess(source)) return 0;
+    const proc = state.procs.get(source);
+    if (proc === undefined || proc.euid !== 0) return -EPERM;
+    const scon = parseContext(proc.context ?? '') ?? state.policy.initialSids.get('kernel') ?? null;
+    const tcon = state.policy.initialSids.get('security') ?? null;
+    const cls = state.policy.classes[state.policy.classIndex.get('security') ?? -1];
+    if (scon === null || tcon === null || cls === undefined) return -EACCES;
+    const d = computeAv(state.policy, scon, tcon, 'security');
+    const bit = permBit(cls, perm);
+    if (d.ok && bit !== 0 && (d.value.allowed & bit) === bit) return 0;
+    const permissive = !enforcing() || (d.ok && d.value.permissive);
+    if (!d.ok || bit === 0 || (d.value.auditdeny & bit) !== 0) {
+      const info = yield* getProc(source);
+      const record: AvcRecordFields = {
+        decision: 'denied', perms: [perm], pid: proc.pid, ...(typeof info !== 'number' ? { comm: info.name } : {}),
+        scontext: formatContext(scon), tcontext: formatContext(tcon), tclass: 'security', permissive: permissive ? 1 : 0,
+      };
+      if (state.ctx.traceOn) state.ctx.trace('avc', { ...record });
+      auditSink(state.ctx)(formatAvcLine(record), record);
+    }
+    return permissive ? 0 : -EACCES;
+  }
   function* notifyClients(bits: number): Generator<KernelCall, void, any> {
     for (const ep of state.clients) yield notify(ep, bits);
   }
 
   return {
     *SEC_COMPUTE_AV(m: Envelope<SecComputeAv>): Gen {
+      const denied = yield* securityPerm(m.source, 'compute_av');
+      if (denied < 0) return reply(denied);
       state.clients.add(m.source);
       const cons = heldContexts(m.scontext, m.tcontext);
       if (cons === null) return reply(-EINVAL);
@@ -78,6 +117,8 @@ export function securityCallTable(state: SecurityState): CallTable {
       });
     },
     *SEC_COMPUTE_CREATE(m: Envelope<SecComputeCreate>): Gen {
+      const denied = yield* securityPerm(m.source, 'compute_create');
+      if (denied < 0) return reply(denied);
       const cons = heldContexts(m.scontext, m.tcontext);
       if (cons === null || (m.name !== undefined && typeof m.name !== 'string')) return reply(-EINVAL);
       const d = computeCreate(state.policy, cons[0]!, cons[1]!, m.tclass, m.name);
@@ -98,6 +139,8 @@ export function securityCallTable(state: SecurityState): CallTable {
       });
     },
     *SEC_CHECK_CONTEXT(m: Envelope<SecCheckContext>): Gen {
+      const denied = yield* securityPerm(m.source, 'check_context');
+      if (denied < 0) return reply(denied);
       return reply(contexts(m.context) === null ? -EINVAL : 0);
     },
     *SEC_NEWROLE(m: Envelope<SecNewrole>): Gen {
@@ -114,8 +157,22 @@ export function securityCallTable(state: SecurityState): CallTable {
       const c = netContext(state.policy, m);
       return c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
     },
+    *SEC_FS_USE(m: Envelope<SecFsUse>): Gen {
+      if (typeof m.fstype !== 'string') return reply(-EINVAL);
+      const p = state.policy;
+      const c = p.fsUse.find((f) => f.fs === m.fstype)?.context ?? p.genfs.find((g) => g.fs === m.fstype && g.path === '/')?.context ?? p.initialSids.get('unlabeled');
+      return c === undefined || c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
+    },
+    *SEC_PM_PROC(m: Envelope<SecPmProc>): Gen {
+      if (m.source !== state.ctx.endpointOf('pm')) return reply(-EPERM);
+      if (typeof m.endpoint !== 'number' || typeof m.pid !== 'number' || (m.context !== null && typeof m.context !== 'string') || typeof m.euid !== 'number') return reply(-EINVAL);
+      if (m.context === null) state.procs.delete(m.endpoint);
+      else state.procs.set(m.endpoint, { pid: m.pid, context: m.context, euid: m.euid });
+      return reply(0);
+    },
     *SEC_LOAD_POLICY(m: Envelope<SecLoadPolicy>): Gen {
-      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
+      const denied = yield* securityPerm(m.source, 'load_policy');
+      if (denied < 0) return reply(denied);
       if (typeof m.text !== 'string' || typeof m.path !== 'string') return reply(-EINVAL);
       try {
         state.policy = loadPolicy(m.text, m.path);
@@ -129,7 +186,8 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(0);
     },
     *SEC_SET_ENFORCE(m: Envelope<SecSetEnforce>): Gen {
-      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
+      const denied = yield* securityPerm(m.source, 'setenforce');
+      if (denied < 0) return reply(denied);
       if (typeof m.enforcing !== 'boolean') return reply(-EINVAL);
       const from = currentMode(state.mode);
       state.mode.send({ type: m.enforcing ? 'SET_ENFORCING' : 'SET_PERMISSIVE' });

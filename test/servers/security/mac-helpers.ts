@@ -23,6 +23,7 @@ class fifo_file
 class sock_file
 class filesystem
 class security
+class capability
 sid kernel
 sid security
 sid unlabeled
@@ -39,6 +40,7 @@ class fifo_file inherits file
 class sock_file inherits file
 class filesystem { mount remount unmount getattr relabelfrom relabelto associate }
 class security { compute_av compute_create check_context load_policy setenforce }
+class capability { chown dac_override dac_read_search fowner fsetid kill setgid setuid setpcap linux_immutable net_bind_service net_broadcast net_admin net_raw ipc_lock ipc_owner sys_module sys_rawio sys_chroot sys_ptrace sys_pacct sys_admin sys_boot sys_nice sys_resource sys_time sys_tty_config mknod lease audit_write audit_control setfcap }
 attribute domain;
 attribute file_type;
 type kernel_t, domain;
@@ -61,11 +63,14 @@ role user_r types { user_t newdom_t };
 role staff_r types { user_t };
 allow system_r { user_r staff_r };
 allow init_t self:process *;
+allow init_t self:capability *;
 allow init_t domain:process *;
 allow init_t file_type:dir *;
 allow init_t file_type:file *;
 allow init_t file_type:{ lnk_file chr_file blk_file fifo_file sock_file } *;
 allow user_t unlabeled_t:dir search;
+# No fs_use rule: the superblock's context is the initial SID unlabeled (security_fs_use).
+allow file_type unlabeled_t:filesystem associate;
 ${rules.join('\n')}
 user system_u roles { system_r object_r };
 user user_u roles { user_r staff_r };

@@ -28,6 +28,13 @@ describe('the policy language', () => {
     expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\n${TAIL}class dir\n`)).toMatch(/^p\.conf:11:1: syntax error at 'class': class declarations must come before/);
   });
 
+  it('names an unsupported construct, not a character of its expression (issue 14: "unrecognized character \'=\'")', () => {
+    const body = `${HEAD}type a_t;\nrole r;\nrole r types a_t;\n`;
+    expect(errorOf(`${body}if (b && !c) { allow a_t a_t:file read; }\n${TAIL}`)).toBe("p.conf:9:1: 'if' statements are not supported by mksim's policy language");
+    expect(errorOf(`${body}if (b || c ^ d) { allow a_t a_t:file read; }\n${TAIL}`)).toBe("p.conf:9:1: 'if' statements are not supported by mksim's policy language");
+    expect(errorOf(`${HEAD.replace('class file {', 'constrain process transition (u1 == u2 and r1 != r2);\nclass file {')}`)).toBe("p.conf:5:1: 'constrain' statements are not supported by mksim's policy language");
+  });
+
   it('refuses a policy whose allow rules violate a neverallow, naming the rule', () => {
     const text = BASE.replace('# Users own their home', 'allow user_t shadow_t:file write;\n# Users own their home');
     expect(() => loadPolicy(text, 'b.conf')).toThrow(/^b\.conf:\d+:1: neverallow violated by allow user_t shadow_t:file \{ write \};/);
