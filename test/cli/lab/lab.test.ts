@@ -65,7 +65,7 @@ describe('mksim lab', () => {
     const a = mksim('lab', 'selinux', '--plot', join(dir, 'a.svg'));
     const b = mksim('lab', 'selinux', '--plot', join(dir, 'b.svg'));
     expect(a.code).toBe(0);
-    expect(a.stdout).toContain('| enforcing | fs | 110 | 93 | 17 | 0.85 |');
+    expect(a.stdout).toContain('| enforcing | fs | 125 | 100 | 25 | 0.80 |');
     expect(b.stdout).toBe(a.stdout);
     const svg = readFileSync(join(dir, 'a.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
