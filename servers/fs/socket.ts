@@ -68,12 +68,20 @@ export function socketCalls(fs: FsState): Record<string, Handler<any>> {
     *INET_DONE(m: Envelope<InetDone>) {
       if (m.source !== fs.ctx?.endpointOf('inet')) return null;
       const p = fs.procs.byEndpoint.get(m.proc);
-      // The process died while INET worked: its descriptors are closed already.
-      if (p === undefined) return null;
+      // The process died while INET worked: its descriptors are closed already, so a socket
+      // the call made (socket, accept) has no descriptor to close it by: close it now, as
+      // MINIX's VFS closes a new socket it cannot hand out (do_socket, resume_accept: sdev_close).
+      if (p === undefined) {
+        if ((m.op === 'socket' || m.op === 'accept') && m.status >= 0) yield send(m.source, { type: 'INET_CLOSE', sock: m.status });
+        return null;
+      }
       let status = m.status;
       if (m.op === 'socket') {
         const entry = p.fds[m.fd];
-        if (entry === null || entry === undefined || entry.filp.sock !== SOCK_PENDING) return null;
+        if (entry === null || entry === undefined || entry.filp.sock !== SOCK_PENDING) {
+          if (status >= 0) yield send(m.source, { type: 'INET_CLOSE', sock: status });
+          return null;
+        }
         if (status < 0) {
           p.fds[m.fd] = null;
           entry.filp.count = 0;
