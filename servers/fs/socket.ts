@@ -5,6 +5,7 @@
  *   socketCalls(fs)   handlers for FS_SOCKET (socket(2)), FS_SOCKCALL (a call on a socket
  *                     descriptor) and INET_DONE (INET's outcome, which the FS passes on)
  *   closeSocket(fs, filp)   the last close of a socket's filp: INET_CLOSE
+ *   cancelSocketCall(fs, proc)   a signal (or exit) for a process waiting on INET: INET_CANCEL
  * The caller is suspended (no reply) while INET works: a recv may wait for the
  * network. INET answers by senda, so neither server ever blocks on the other.
  */
@@ -13,7 +14,7 @@ import type { Handler } from '../../lib/server.js';
 import type { FsSockcall, FsSocket, InetCall, InetDone } from '../inet/protocol.js';
 import { FsError } from './errors.js';
 import type { Filp } from './filp.js';
-import { freeFd, getFd, procOf } from './fproc.js';
+import { freeFd, getFd, procOf, type Fproc } from './fproc.js';
 import { fsReply, O_RDWR } from './protocol.js';
 import type { FsState } from './state.js';
 
@@ -63,6 +64,8 @@ export function socketCalls(fs: FsState): Record<string, Handler<any>> {
         ...(m.data !== undefined ? { data: m.data } : {}), ...(m.bytes !== undefined ? { bytes: m.bytes } : {}),
       };
       yield send(inet, call);
+      // Suspended until INET_DONE: a signal meanwhile cancels the call (pmUnpause).
+      p.suspended = { kind: 'sock', sock: filp.sock };
       return null;
     }),
     *INET_DONE(m: Envelope<InetDone>) {
@@ -75,6 +78,7 @@ export function socketCalls(fs: FsState): Record<string, Handler<any>> {
         if ((m.op === 'socket' || m.op === 'accept') && m.status >= 0) yield send(m.source, { type: 'INET_CLOSE', sock: m.status });
         return null;
       }
+      if (p.suspended?.kind === 'sock') p.suspended = null;
       let status = m.status;
       if (m.op === 'socket') {
         const entry = p.fds[m.fd];
@@ -120,4 +124,18 @@ export function* closeSocket(fs: FsState, filp: Filp): Gen<void> {
   if (filp.sock < 0) return;
   const inet = fs.ctx?.endpointOf('inet') ?? NONE;
   if (inet !== NONE) yield send(inet, { type: 'INET_CLOSE', sock: filp.sock });
+}
+
+/**
+ * MINIX's unpause for a process blocked on a socket (FP_BLOCKED_ON_SDEV): the
+ * suspension is cleared first, then sdev_cancel asks the driver to end the call;
+ * the driver's answer to the call itself (EINTR, or its result if the two
+ * crossed) is what the process gets, through INET_DONE.
+ */
+export function* cancelSocketCall(fs: FsState, proc: Fproc): Gen<void> {
+  const s = proc.suspended;
+  if (s?.kind !== 'sock') return;
+  proc.suspended = null;
+  const inet = fs.ctx?.endpointOf('inet') ?? NONE;
+  if (inet !== NONE) yield send(inet, { type: 'INET_CANCEL', proc: proc.endpoint, sock: s.sock });
 }

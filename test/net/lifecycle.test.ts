@@ -102,3 +102,48 @@ describe('a process that dies during a socket call', () => {
     expect(raced).toBeGreaterThan(0);
   });
 });
+
+describe('a caught signal during a blocking socket call', () => {
+  it('ends recvfrom, accept, connect and recv with EINTR; the sockets still work after', () => {
+    const r = boot([
+      'host b addr=10.0.0.2',
+      '    process init uid=0',
+      '        spawn w',
+      '        sleep 5ms',
+      '        kill w SIGUSR1',
+      '        sleep 5ms',
+      '        kill w SIGUSR1',
+      '        sleep 5ms',
+      '        kill w SIGUSR1',
+      '        sleep 30ms',
+      '        kill w SIGUSR1',
+      '        wait w',
+      '    process w uid=0',
+      '        trap SIGUSR1',
+      '        udp 53 as u',
+      '        expect EINTR recvfrom u 100',
+      '        listen 8080 as l',
+      '        expect EINTR accept l as c',
+      '        expect EINTR connect 10.0.0.1:7 as s',
+      '        sleep 10ms',
+      '        connect 10.0.0.1:7 as s2',
+      '        expect EINTR recv s2 10',
+      '        recv s2 10',
+      '        echo "w done"',
+      'host a addr=10.0.0.1',
+      '    process srv uid=0',
+      '        listen 7 as l',
+      // The interrupted connect's socket is closed by the shell (a RST ends that handshake): one accept.
+      '        accept l as c',
+      '        sleep 20ms',
+      '        send c "late"',
+      '        sleep 10ms',
+      'link a b latency=5ms',
+    ].join('\n'));
+    expect(r.stderr.join('\n')).not.toMatch(/still blocked/);
+    expect(r.code, r.stdout.join('\n') + r.stderr.join('\n')).toBe(0);
+    // Each signal ran its handler and ended one call; the data sent after the last one is not lost.
+    expect(r.stdout).toEqual([...Array<string>(4).fill('b/w: caught SIGUSR1'), 'b/w: late', 'b/w: w done']);
+    expect(r.stderr.at(-1)).toMatch(/3 processes exited, 4 expectations held/);
+  });
+});
