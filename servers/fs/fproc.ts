@@ -6,7 +6,7 @@
  *   procOf(fs, endpoint)       the entry, made on first use: uid 0, gid 0, '/' (until PM says otherwise)
  *   getFd(proc, fd)            the descriptor's entry, or EBADF
  *   freeFd(proc, from)         the lowest free descriptor >= from, or EMFILE
- *   Suspension                 a pipe read/write or an F_SETLKW waiting to be revived
+ *   Suspension                 a pipe read/write, an F_SETLKW or a socket call waiting to be revived
  */
 import { EBADF, EMFILE, type Endpoint, type KernelCall } from '../../kernel/index.js';
 import { FsError } from './errors.js';
@@ -41,7 +41,13 @@ export interface LockSuspension {
   readonly last: number;
 }
 
-export type Suspension = PipeSuspension | LockSuspension;
+/** A socket call INET has not answered yet (recv, accept, connect, send): INET_DONE revives it. */
+export interface SockSuspension {
+  readonly kind: 'sock';
+  readonly sock: number;
+}
+
+export type Suspension = PipeSuspension | LockSuspension | SockSuspension;
 
 export class Fproc implements Who {
   uid = 0;

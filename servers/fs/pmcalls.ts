@@ -6,7 +6,8 @@
  *   pmSetuid(fs, m)   new effective uid and gid
  *   pmExec(fs, m)     search permission on the path, execute permission on a regular file, then (MAC) read + open
  *                     as the exec's open of the file; its first line (and context)
- *   pmUnpause(fs, m)  a signal for a process suspended in FS: it gets EINTR (or the bytes a write had moved)
+ *   pmUnpause(fs, m)  a signal for a process suspended in FS: it gets EINTR (or the bytes a write had moved);
+ *                     a socket call is cancelled in INET, whose answer the process gets
  */
 import { EACCES, EINTR, send, type KernelCall, type Message } from '../../kernel/index.js';
 import { FsError } from './errors.js';
@@ -18,6 +19,7 @@ import { closeFd } from './open.js';
 import { labelOf, macCheckContext } from './mac.js';
 import { lookup } from './path.js';
 import { cancelPipeWait } from './pipe.js';
+import { cancelSocketCall } from './socket.js';
 import { auditName, need, S_ISGID, S_ISUID, X_BIT } from './protect.js';
 import { fsReply, type FsPmExec, type FsPmExit, type FsPmFork, type FsPmSetuid, type FsPmUnpause } from './protocol.js';
 import { readFile } from './read.js';
@@ -31,6 +33,7 @@ function cancelWait(fs: FsState, proc: Fproc): number {
   const s = proc.suspended;
   if (s === null) return 0;
   if (s.kind === 'lock') { cancelLockWait(fs, proc); return 0; }
+  if (s.kind === 'sock') return 0;
   return cancelPipeWait(proc);
 }
 
@@ -63,6 +66,8 @@ export function* pmFork(fs: FsState, m: FsPmFork): Generator<KernelCall, Message
 }
 
 function* dropProc(fs: FsState, proc: Fproc): Generator<KernelCall, void, any> {
+  // A call waiting on a socket another process shares would outlive its caller.
+  yield* cancelSocketCall(fs, proc);
   cancelWait(fs, proc);
   for (let fd = 0; fd < proc.fds.length; fd++) if (proc.fds[fd] !== null) yield* closeFd(fs, proc, fd);
   yield* releaseLocks(fs, proc.endpoint, null);
@@ -112,7 +117,10 @@ export function* pmExec(fs: FsState, m: FsPmExec): Generator<KernelCall, Message
 
 export function* pmUnpause(fs: FsState, m: FsPmUnpause): Generator<KernelCall, Message, any> {
   const proc = fs.procs.byEndpoint.get(m.endpoint);
-  if (proc !== undefined && proc.suspended !== null) {
+  if (proc !== undefined && proc.suspended?.kind === 'sock') {
+    fs.ctx?.trace('unpause', { proc: proc.endpoint, sock: proc.suspended.sock });
+    yield* cancelSocketCall(fs, proc);
+  } else if (proc !== undefined && proc.suspended !== null) {
     const done = cancelWait(fs, proc);
     fs.ctx?.trace('unpause', { proc: proc.endpoint, done });
     yield send(proc.endpoint, fsReply(done > 0 ? done : -EINTR));

@@ -5,6 +5,7 @@
  *   socketCalls(fs)   handlers for FS_SOCKET (socket(2)), FS_SOCKCALL (a call on a socket
  *                     descriptor) and INET_DONE (INET's outcome, which the FS passes on)
  *   closeSocket(fs, filp)   the last close of a socket's filp: INET_CLOSE
+ *   cancelSocketCall(fs, proc)   a signal (or exit) for a process waiting on INET: INET_CANCEL
  * The caller is suspended (no reply) while INET works: a recv may wait for the
  * network. INET answers by senda, so neither server ever blocks on the other.
  */
@@ -13,7 +14,7 @@ import type { Handler } from '../../lib/server.js';
 import type { FsSockcall, FsSocket, InetCall, InetDone } from '../inet/protocol.js';
 import { FsError } from './errors.js';
 import type { Filp } from './filp.js';
-import { freeFd, getFd, procOf } from './fproc.js';
+import { freeFd, getFd, procOf, type Fproc } from './fproc.js';
 import { fsReply, O_RDWR } from './protocol.js';
 import type { FsState } from './state.js';
 
@@ -63,17 +64,28 @@ export function socketCalls(fs: FsState): Record<string, Handler<any>> {
         ...(m.data !== undefined ? { data: m.data } : {}), ...(m.bytes !== undefined ? { bytes: m.bytes } : {}),
       };
       yield send(inet, call);
+      // Suspended until INET_DONE: a signal meanwhile cancels the call (pmUnpause).
+      p.suspended = { kind: 'sock', sock: filp.sock };
       return null;
     }),
     *INET_DONE(m: Envelope<InetDone>) {
       if (m.source !== fs.ctx?.endpointOf('inet')) return null;
       const p = fs.procs.byEndpoint.get(m.proc);
-      // The process died while INET worked: its descriptors are closed already.
-      if (p === undefined) return null;
+      // The process died while INET worked: its descriptors are closed already, so a socket
+      // the call made (socket, accept) has no descriptor to close it by: close it now, as
+      // MINIX's VFS closes a new socket it cannot hand out (do_socket, resume_accept: sdev_close).
+      if (p === undefined) {
+        if ((m.op === 'socket' || m.op === 'accept') && m.status >= 0) yield send(m.source, { type: 'INET_CLOSE', sock: m.status });
+        return null;
+      }
+      if (p.suspended?.kind === 'sock') p.suspended = null;
       let status = m.status;
       if (m.op === 'socket') {
         const entry = p.fds[m.fd];
-        if (entry === null || entry === undefined || entry.filp.sock !== SOCK_PENDING) return null;
+        if (entry === null || entry === undefined || entry.filp.sock !== SOCK_PENDING) {
+          if (status >= 0) yield send(m.source, { type: 'INET_CLOSE', sock: status });
+          return null;
+        }
         if (status < 0) {
           p.fds[m.fd] = null;
           entry.filp.count = 0;
@@ -112,4 +124,18 @@ export function* closeSocket(fs: FsState, filp: Filp): Gen<void> {
   if (filp.sock < 0) return;
   const inet = fs.ctx?.endpointOf('inet') ?? NONE;
   if (inet !== NONE) yield send(inet, { type: 'INET_CLOSE', sock: filp.sock });
+}
+
+/**
+ * MINIX's unpause for a process blocked on a socket (FP_BLOCKED_ON_SDEV): the
+ * suspension is cleared first, then sdev_cancel asks the driver to end the call;
+ * the driver's answer to the call itself (EINTR, or its result if the two
+ * crossed) is what the process gets, through INET_DONE.
+ */
+export function* cancelSocketCall(fs: FsState, proc: Fproc): Gen<void> {
+  const s = proc.suspended;
+  if (s?.kind !== 'sock') return;
+  proc.suspended = null;
+  const inet = fs.ctx?.endpointOf('inet') ?? NONE;
+  if (inet !== NONE) yield send(inet, { type: 'INET_CANCEL', proc: proc.endpoint, sock: s.sock });
 }

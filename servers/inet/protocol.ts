@@ -2,7 +2,8 @@
  * The INET server's protocol (MINIX's inet/lwip server), in two halves:
  *   FsSocket, FsSockcall   user -> FS: socket(2) and the calls on a socket descriptor
  *                          (the FS routes them to INET, as MINIX's VFS routes socket calls)
- *   InetRequest            FS -> INET: one call for a process, or the close of a socket
+ *   InetRequest            FS -> INET: one call for a process, the close of a socket, or the
+ *                          cancel of a call a signal interrupts
  *   InetDone               INET -> FS (senda): the call's outcome, when it completes
  *   SockOp, SockKind       the calls and the two kinds of socket (stream: TCP, dgram: UDP)
  * Data moves inline as a byte string (docs/network.md says why).
@@ -55,7 +56,14 @@ export interface InetClose extends Message {
   readonly sock: number;
 }
 
-export type InetRequest = InetCall | InetClose;
+/** A signal for a process whose call waits on socket `sock` (MINIX's SDEV_CANCEL): no reply of its own. */
+export interface InetCancel extends Message {
+  readonly type: 'INET_CANCEL';
+  readonly proc: Endpoint;
+  readonly sock: number;
+}
+
+export type InetRequest = InetCall | InetClose | InetCancel;
 
 export interface InetDone extends Message {
   readonly type: 'INET_DONE';

@@ -15,7 +15,11 @@
  *                                              selinux_xfrm_policy_lookup, selinux_xfrm_postroute_last
  *   send, sendto   send_msg on the destination port's label (and sendto's association checks)
  *                                              selinux_ip_postroute_compat (2.6 kernels' send_msg)
+ *   connect, send, sendto   netif egress on the interface's label, node sendto on the
+ *              destination's label (subject: the socket)   selinux_ip_postroute
  * Frame checks (a frame arriving for a socket; a denial drops the frame):
+ *   netif ingress on the interface's label, node recvfrom on the source's label
+ *   (subject: the peer's label)                selinux_sock_rcv_skb -> selinux_inet_sys_rcv_skb
  *   recv_msg on the source port's label        selinux_sock_rcv_skb_compat
  *   association recvfrom on the peer's SA context (the frame's label; unlabeled if none)
  *                                              selinux_xfrm_sock_rcv_skb
@@ -36,6 +40,8 @@ type Gen<T> = Generator<KernelCall, T, any>;
 
 /** Labels of ports and nodes asked of the security server, kept until a policy reload. */
 const MAX_CACHED_LABELS = 4096;
+/** A host's one network interface (mksim has one per host: docs/network.md), for netifcon. */
+export const NETIF_NAME = 'eth0';
 
 export function* inetMac(ctx: ActorContext): Gen<InetHooks | null> {
   const security = ctx.endpointOf('security');
@@ -60,6 +66,13 @@ export function* inetMac(ctx: ActorContext): Gen<InetHooks | null> {
     return ask(`port:${protocol}:${port}`, { object: 'port', protocol, port });
   };
   const nodeLabel = (addr: number): Gen<string> => ask(`node:${addr}`, { object: 'node', addr });
+  const netifLabel = (): Gen<string> => ask(`netif:${NETIF_NAME}`, { object: 'netif', name: NETIF_NAME });
+  // A policy without the node or netif class (or the permission) allows these, as
+  // handle_unknown=allow (check() below): policies written before them keep working.
+  const egress = function* (sub: string, addr: number, a: AuditSource): Gen<number> {
+    return (yield* check(sub, yield* netifLabel(), 'netif', 'egress', a))
+      || (yield* check(sub, yield* nodeLabel(addr), 'node', 'sendto', a));
+  };
   const audit = (proc: number, name: string): AuditSource => function* () {
     const info = yield* getProc(proc);
     return { ...(typeof info !== 'number' && info !== null ? { comm: info.name } : {}), name };
@@ -74,7 +87,8 @@ export function* inetMac(ctx: ActorContext): Gen<InetHooks | null> {
   const outbound = function* (sub: string, cls: string, m: InetCall, addr: number, port: number, kind: 'stream' | 'dgram', a: AuditSource): Gen<number> {
     return (yield* check(sub, yield* nodeLabel(addr), 'association', 'polmatch', a))
       || (yield* check(sub, sub, 'association', 'sendto', a))
-      || (m.op === 'connect' ? 0 : yield* check(sub, yield* portLabel(kind, port), cls, 'send_msg', a));
+      || (m.op === 'connect' ? 0 : yield* check(sub, yield* portLabel(kind, port), cls, 'send_msg', a))
+      || (yield* egress(sub, addr, a));
   };
   return {
     *check(m, s) {
@@ -103,7 +117,7 @@ export function* inetMac(ctx: ActorContext): Gen<InetHooks | null> {
           const port = m.op === 'sendto' ? m.port ?? 0 : s?.rport ?? 0;
           if (addr === 0) return 0;
           if (m.op === 'sendto' || kind === 'dgram') return yield* outbound(sub, cls, { ...m, op: 'sendto' }, addr, port, kind, a);
-          return yield* check(sub, yield* portLabel(kind, port), cls, 'send_msg', a);
+          return (yield* check(sub, yield* portLabel(kind, port), cls, 'send_msg', a)) || (yield* egress(sub, addr, a));
         }
         default: return 0;
       }
@@ -113,7 +127,11 @@ export function* inetMac(ctx: ActorContext): Gen<InetHooks | null> {
       const sub = s.context ?? kernelContext;
       const cls = s.kind === 'stream' ? 'tcp_socket' : 'udp_socket';
       const a = audit(s.owner, `${ipText(f.src)}:${f.sport}`);
-      return (yield* check(sub, f.label ?? unlabeled, 'association', 'recvfrom', a)) === 0
+      // The subject of ingress and recvfrom is the packet's peer label, not the socket.
+      const peer = f.label ?? unlabeled;
+      return (yield* check(peer, yield* netifLabel(), 'netif', 'ingress', a)) === 0
+        && (yield* check(peer, yield* nodeLabel(f.src), 'node', 'recvfrom', a)) === 0
+        && (yield* check(sub, peer, 'association', 'recvfrom', a)) === 0
         && (yield* check(sub, yield* portLabel(s.kind, f.sport), cls, 'recv_msg', a)) === 0;
     },
     onNotify(m: Envelope) {

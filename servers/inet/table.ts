@@ -1,20 +1,21 @@
 /*
  * INET's call table (MINIX's inet sr.c dispatch, reduced): one handler per
  * socket call FS forwards, the close of a socket, and frames from the driver.
- *   inetCallTable(st, hooks)   INET_CALL, INET_CLOSE, DL_RECV -> handlers (none replies: outcomes go by INET_DONE)
+ *   inetCallTable(st, hooks)   INET_CALL, INET_CLOSE, INET_CANCEL, DL_RECV -> handlers (none replies: outcomes go by INET_DONE)
+ *   doCancel(st, m)            a signal interrupts a process's suspended call: it completes with EINTR
  *   InetHooks                  the MAC check each call passes first (security.ts fills it; none: allow)
  * Every call finishes with complete() at once or suspends on its socket
  * (recv, accept, connect, send with a full buffer); either way the FS hears by INET_DONE.
  */
 import {
-  EADDRINUSE, EACCES, EBADF, EDESTADDRREQ, EINVAL, EISCONN, ENOBUFS, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, type Envelope, type KernelCall,
+  EADDRINUSE, EACCES, EBADF, EINTR, EDESTADDRREQ, EINVAL, EISCONN, ENOBUFS, ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, type Envelope, type KernelCall,
 } from '../../kernel/index.js';
 import type { Handler } from '../../lib/server.js';
 import type { DlRecv } from '../../drivers/net/protocol.js';
 import { complete, ephemeralPort, MAX_SOCKETS, newSocket, portKey, type InetState, type Pending, type Socket } from './socket.js';
 import { tcpAccept, tcpClose, tcpConnect, tcpInput, tcpListen, tcpRecv, tcpSend } from './tcp.js';
 import { udpInput, udpRecvfrom, udpSendto } from './udp.js';
-import { MAX_SOCK_IO_BYTES, type InetCall, type InetClose } from './protocol.js';
+import { MAX_SOCK_IO_BYTES, type InetCall, type InetCancel, type InetClose } from './protocol.js';
 
 type Gen<T> = Generator<KernelCall, T, any>;
 
@@ -132,6 +133,24 @@ export function doClose(st: InetState, m: InetClose): void {
   st.sockets.delete(s.id);
 }
 
+/**
+ * The process's call waiting on the socket ends with EINTR, as a socket driver answers
+ * MINIX's SDEV_CANCEL (libsockevent's sockevent_cancel). A call already answered (the
+ * answer and the cancel crossed) gets nothing more: the FS has its answer on the way.
+ * An interrupted connect goes on in the background, as Linux's inet_stream_connect
+ * leaves the handshake running when a signal ends the wait.
+ */
+export function doCancel(st: InetState, m: InetCancel): void {
+  const s = st.sockets.get(m.sock);
+  if (s === undefined) return;
+  const mine = (p: Pending | null): p is Pending => p !== null && p.proc === m.proc;
+  if (mine(s.pendRecv)) { complete(st, s.pendRecv, -EINTR); s.pendRecv = null; }
+  if (mine(s.pendAccept)) { complete(st, s.pendAccept, -EINTR); s.pendAccept = null; }
+  if (mine(s.pendConnect)) { complete(st, s.pendConnect, -EINTR); s.pendConnect = null; }
+  // A suspended send has moved no byte yet (tcpSend takes what fits at once).
+  if (mine(s.pendSend)) { complete(st, s.pendSend, -EINTR); s.pendSend = null; }
+}
+
 export function inetCallTable(st: InetState, hooks: InetHooks, fs: () => number): Record<string, Handler<any>> {
   return {
     *INET_CALL(m: Envelope<InetCall>) {
@@ -142,6 +161,10 @@ export function inetCallTable(st: InetState, hooks: InetHooks, fs: () => number)
     },
     *INET_CLOSE(m: Envelope<InetClose>) {
       if (m.source === fs()) doClose(st, m);
+      return null;
+    },
+    *INET_CANCEL(m: Envelope<InetCancel>) {
+      if (m.source === fs()) doCancel(st, m);
       return null;
     },
     *DL_RECV(m: Envelope<DlRecv>) {

@@ -37,6 +37,16 @@ const RULES: Readonly<Record<string, string>> = {
   'server tcp_socket send_msg': 'allow intranet_httpd_t port_t:tcp_socket send_msg;',
   'server tcp_socket recv_msg': 'allow intranet_httpd_t port_t:tcp_socket recv_msg;',
   'server association recvfrom': 'allow intranet_httpd_t internal_browser_t:association recvfrom;',
+  // Interface and node (selinux_ip_postroute, selinux_inet_sys_rcv_skb): egress and sendto with the
+  // sending socket as subject, ingress and recvfrom with the packet's peer label as subject.
+  'client netif egress': 'allow internal_browser_t netif_t:netif egress;',
+  'client node sendto': 'allow internal_browser_t intranet_node_t:node sendto;',
+  'client netif ingress': 'allow intranet_httpd_t netif_t:netif ingress;',
+  'client node recvfrom': 'allow intranet_httpd_t intranet_node_t:node recvfrom;',
+  'server netif egress': 'allow intranet_httpd_t netif_t:netif egress;',
+  'server node sendto': 'allow intranet_httpd_t workstation_node_t:node sendto;',
+  'server netif ingress': 'allow internal_browser_t netif_t:netif ingress;',
+  'server node recvfrom': 'allow internal_browser_t workstation_node_t:node recvfrom;',
 };
 
 /** What fails in enforcing mode without the rule. */
@@ -57,6 +67,14 @@ const FAILS: Readonly<Record<string, string>> = {
   'server tcp_socket send_msg': 'intranet/web: send: EACCES',
   'server tcp_socket recv_msg': 'desk/client: connect: ETIMEDOUT',
   'server association recvfrom': 'desk/client: connect: ETIMEDOUT',
+  'client netif egress': 'desk/client: connect: EACCES',
+  'client node sendto': 'desk/client: connect: EACCES',
+  'client netif ingress': 'desk/client: connect: ETIMEDOUT',
+  'client node recvfrom': 'desk/client: connect: ETIMEDOUT',
+  'server netif egress': 'intranet/web: send: EACCES',
+  'server node sendto': 'intranet/web: send: EACCES',
+  'server netif ingress': 'desk/client: connect: ETIMEDOUT',
+  'server node recvfrom': 'desk/client: connect: ETIMEDOUT',
 };
 
 /** browsers.conf with its networking rules replaced by RULES less `without`. */
@@ -64,7 +82,7 @@ function policy(without: string | null): string {
   const start = BROWSERS.indexOf('# Labeled networking.');
   const end = BROWSERS.indexOf('# Only the passwd domain');
   // Packets outside any labeled SA (INET's resets for closed ports) have the unlabeled context (selinux_xfrm_sock_rcv_skb).
-  const rules = ['allow domain unlabeled_t:association recvfrom;', ...Object.entries(RULES).filter(([k]) => k !== without).map(([, r]) => r)].join('\n');
+  const rules = ['allow domain unlabeled_t:association recvfrom;', 'allow unlabeled_t netif_t:netif ingress;', 'allow unlabeled_t { intranet_node_t workstation_node_t }:node recvfrom;', ...Object.entries(RULES).filter(([k]) => k !== without).map(([, r]) => r)].join('\n');
   return BROWSERS.slice(0, start) + rules + '\n\n' + BROWSERS.slice(end);
 }
 
@@ -98,9 +116,9 @@ function script(policyFile: string, mode: string): string {
   ].join('\n');
 }
 
-function run(without: string | null, mode: 'enforcing' | 'permissive') {
+function run(without: string | null, mode: 'enforcing' | 'permissive', text = policy(without)) {
   const name = (without ?? 'all').replace(/ /g, '-');
-  writeFileSync(join(dir, `${name}.conf`), policy(without));
+  writeFileSync(join(dir, `${name}.conf`), text);
   const path = join(dir, `${name}-${mode}.boot`);
   writeFileSync(path, script(`${name}.conf`, mode));
   const stdout: string[] = [];
@@ -123,6 +141,15 @@ const EXCHANGE = [
 describe('labeled networking', () => {
   it('with every rule: the exchange completes, no denial, and each end sees the other\'s context', () => {
     const r = run(null, 'enforcing');
+    expect(r.code, r.stdout.join('\n')).toBe(0);
+    expect(r.denials).toEqual([]);
+    expect(r.stdout).toEqual(EXCHANGE);
+  });
+
+  it('a policy without the netif and node classes checks neither (as handle_unknown=allow)', () => {
+    const text = policy(null).split('\n').filter((l) => !/^class (node|netif)\b|:(node|netif) /.test(l)).join('\n');
+    expect(text).not.toMatch(/class node|class netif/);
+    const r = run('no-netif-node', 'enforcing', text);
     expect(r.code, r.stdout.join('\n')).toBe(0);
     expect(r.denials).toEqual([]);
     expect(r.stdout).toEqual(EXCHANGE);
@@ -172,9 +199,9 @@ describe('network contexts in the policy language', () => {
 
   const missing = realToolsMissing();
   it.skipIf(missing !== null)('checkpolicy compiles the policies, and socket-class decisions equal sesearch\'s', () => {
-    const texts = [BROWSERS, policy(null), policy('client association polmatch')];
-    const types = ['internal_browser_t', 'external_browser_t', 'intranet_httpd_t', 'internet_httpd_t', 'init_t', 'http_port_t', 'port_t', 'intranet_node_t', 'internet_node_t'];
-    const classes = ['tcp_socket', 'udp_socket', 'association'];
+    const texts = [BROWSERS, policy(null), policy('client association polmatch'), policy('server node recvfrom')];
+    const types = ['internal_browser_t', 'external_browser_t', 'intranet_httpd_t', 'internet_httpd_t', 'init_t', 'http_port_t', 'port_t', 'intranet_node_t', 'internet_node_t', 'workstation_node_t', 'netif_t', 'unlabeled_t'];
+    const classes = ['tcp_socket', 'udp_socket', 'association', 'node', 'netif'];
     for (const [i, text] of texts.entries()) {
       const real = checkpolicy(text, dir, `real${i}`);
       expect(real.ok, real.stderr).toBe(true);
