@@ -11,6 +11,8 @@
 const MAX_CACHED = 1 << 14;
 const encoder = new TextEncoder();
 const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+/** "00" to "99" as ASCII, two bytes each: smallInt writes two digits per division. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 export class ByteWriter {
   private buf: Uint8Array;
@@ -95,7 +97,7 @@ export class ByteWriter {
     this.smallInt(n - high * 1_000_000_000, 9);
   }
 
-  /** n < 1e9 in decimal, zero-padded to minDigits. Small-integer arithmetic only. */
+  /** n < 1e9 in decimal, zero-padded to minDigits. Small-integer arithmetic only, two digits a step. */
   private smallInt(n: number, minDigits: number): void {
     let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5
       : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : 9;
@@ -103,11 +105,14 @@ export class ByteWriter {
     const buf = this.buf;
     let end = this.pos + digits;
     this.pos = end;
-    for (let i = 0; i < digits; i++) {
-      const q = (n / 10) | 0;
-      buf[--end] = 48 + (n - q * 10);
+    for (; digits >= 2; digits -= 2) {
+      const q = (n / 100) | 0;
+      const pair = (n - q * 100) << 1;
+      buf[--end] = DIGIT_PAIRS[pair + 1]!;
+      buf[--end] = DIGIT_PAIRS[pair]!;
       n = q;
     }
+    if (digits === 1) buf[--end] = 48 + n;
   }
 
   private bytes(b: Uint8Array): void {

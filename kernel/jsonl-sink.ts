@@ -3,7 +3,9 @@
  * destination (SonicBoom) in large chunks.
  *   attachJsonlSink(bus, path)   subscribe and write every record to path; returns { close }
  *   serializeRecord(rec)         one record as a JSON line (same text JSON.stringify gives)
- *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter (the sink's path), routes cached per sink
+ *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter, routes cached per sink
+ *   JsonlEncoder                 a TraceSink: message and sched events encoded from their fields
+ *                                (no record object), the rest through writeRecord; same bytes
  * pino's logger path writes ~180k records/s here (and JSON.stringify alone
  * ~1 µs a record), too slow for millions of records; records are plain data
  * of a few known shapes, so a small encoder (json.ts) does the job and
@@ -12,11 +14,11 @@
  */
 import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Subscription } from 'rxjs';
 import { ByteWriter } from './byte-writer.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { jsonString, toJson } from './json.js';
-import type { MessageRecord, TraceBus, TraceRecord } from './trace.js';
+import type { Message } from './message.js';
+import { summarizeValue, type MessageEv, type MessageRecord, type TraceBus, type TracedPayload, type TraceRecord, type TraceSink } from './trace.js';
 
 const CHUNK_BYTES = 1 << 18;
 
@@ -93,6 +95,9 @@ const K_RE = bytesOf(',"re":');
 const K_ASYNC = bytesOf(',"async":');
 const K_MSG = bytesOf(',"msg":');
 const K_END = bytesOf('}\n');
+const K_ASYNC_TRUE = bytesOf(',"async":true');
+const K_PREEMPTED_TRUE = bytesOf(',"preempted":true');
+const K_MSG_OPEN = bytesOf(',"msg":{');
 const K_SCHED = bytesOf(',"ev":"sched","from":');
 const K_TO = bytesOf(',"to":');
 const K_WAIT = bytesOf(',"waitNs":');
@@ -142,6 +147,85 @@ export function writeRecord(w: ByteWriter, rec: TraceRecord, routes: RouteCache)
   w.byte(10);
 }
 
+/**
+ * The sink's encoder: message and sched events straight from the kernel's
+ * fields into the writer, the same bytes writeRecord gives for the record
+ * the bus would have built (test/kernel/jsonl-sink.test.ts compares them
+ * with JSON.stringify for every kind).
+ */
+export class JsonlEncoder implements TraceSink {
+  private readonly routes = new RouteCache();
+
+  constructor(private readonly w: ByteWriter) {}
+
+  message(seq: number, t: number, ev: MessageEv, id: number, src: string, dst: string, type: string,
+    cause: number, re: number, async: boolean, msg: TracedPayload, host: string | undefined): void {
+    const w = this.w;
+    w.reserve(FIXED_BYTES);
+    w.put(K_SEQ); w.int(seq);
+    w.put(K_T); w.int(t);
+    w.put(K_EV[ev]!); w.int(id);
+    const route = this.routes.bytes(src, dst, type);
+    w.reserve(route.length + FIXED_BYTES);
+    w.put(route);
+    if (cause === 0) w.put(K_NULL); else w.int(cause);
+    if (re !== 0) { w.put(K_RE); w.int(re); }
+    if (async) w.put(K_ASYNC_TRUE);
+    if (msg !== undefined) {
+      if ('type' in msg) this.payload(msg);
+      else { w.reserve(FIXED_BYTES); w.put(K_MSG); w.value(msg); }
+    }
+    w.reserve(FIXED_BYTES);
+    if (host !== undefined) { w.put(K_HOST); w.string(host); w.reserve(FIXED_BYTES); }
+    w.put(K_END);
+  }
+
+  /** `,"msg":{...}` as JSON.stringify writes summarizePayload(msg); nothing when it has no payload field. */
+  private payload(msg: Message): void {
+    const w = this.w;
+    const fields = msg as unknown as Record<string, unknown>;
+    let opened = false;
+    let written = false;
+    for (const key of Object.keys(fields)) {
+      if (key === 'type' || key === 'source') continue;
+      if (!opened) { w.reserve(FIXED_BYTES); w.put(K_MSG_OPEN); opened = true; }
+      let v = fields[key];
+      if (typeof v !== 'number' && typeof v !== 'string' && typeof v !== 'boolean') {
+        v = summarizeValue(v, 0);
+        if (v === undefined) continue;
+      }
+      if (written) w.byte(44); // ,
+      written = true;
+      w.string(key);
+      w.byte(58); // :
+      w.value(v);
+    }
+    if (opened) w.byte(125); // }
+  }
+
+  sched(seq: number, t: number, from: string | null, to: string | null, waitNs: number | undefined,
+    preempted: boolean, host: string | undefined): void {
+    const w = this.w;
+    w.reserve(FIXED_BYTES);
+    w.put(K_SEQ); w.int(seq);
+    w.put(K_T); w.int(t);
+    w.put(K_SCHED);
+    if (from === null) w.put(K_NULL); else w.string(from);
+    w.reserve(FIXED_BYTES);
+    w.put(K_TO);
+    if (to === null) w.put(K_NULL); else w.string(to);
+    w.reserve(FIXED_BYTES);
+    if (waitNs !== undefined) { w.put(K_WAIT); w.value(waitNs); }
+    if (preempted) w.put(K_PREEMPTED_TRUE);
+    if (host !== undefined) { w.put(K_HOST); w.string(host); w.reserve(FIXED_BYTES); }
+    w.put(K_END);
+  }
+
+  record(rec: TraceRecord): void {
+    writeRecord(this.w, rec, this.routes);
+  }
+}
+
 export interface JsonlSink {
   /** Write what is buffered and close the file. */
   close(): void;
@@ -157,11 +241,10 @@ export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
   const fd = (dest as unknown as { fd: number }).fd;
   const chunks = new ChunkWriter(fd, CHUNK_BYTES);
   const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));
-  const routes = new RouteCache();
-  const sub: Subscription = bus.trace$.subscribe((rec) => writeRecord(writer, rec, routes));
+  const detach = bus.attach(new JsonlEncoder(writer));
   return {
     close(): void {
-      sub.unsubscribe();
+      detach();
       writer.flush();
       chunks.close();
       // Every chunk is written already. SonicBoom's flushSync and end() would

@@ -34,7 +34,7 @@ import { Proc, RTS_NO_PRIV, RTS_NO_QUANTUM } from './proc.js';
 import { Prng, randomSource, type RandomSource } from './random.js';
 import { NR_SCHED_QUEUES, RunQueues, TASK_Q } from './run-queue.js';
 import { SystemLog } from './syslog.js';
-import { summarizePayload, TraceBus, type MessageEv, type TraceRecord } from './trace.js';
+import { TraceBus, type MessageEv, type TraceRecord } from './trace.js';
 
 export interface KernelConfig {
   /** Seed of the one PRNG. */
@@ -618,15 +618,7 @@ export class Kernel {
   }
 
   traceMessage(ev: MessageEv, id: number, src: string, dst: string, type: string, cause: number, msg?: Message | { bits: number }, re = 0, async = false): void {
-    // One object shape for every message record (absent fields are undefined, which
-    // JSON leaves out), so the sinks' property reads stay monomorphic.
-    const rec: TraceRecord = {
-      seq: 0, t: this.nowNs, ev, id, src, dst, type, cause: cause === 0 ? null : cause,
-      re: re !== 0 ? re : undefined,
-      async: async ? true : undefined,
-      msg: msg === undefined ? undefined : 'type' in msg ? summarizePayload(msg) : msg,
-    };
-    this.trace.emit(rec);
+    this.trace.message(this.nowNs, ev, id, src, dst, type, cause, msg, re, async);
   }
 
   // ---- the CPU --------------------------------------------------------------
@@ -649,7 +641,7 @@ export class Kernel {
         if (this.hrtickFor !== null) this.cancelQuantumEvent();
         if (this.current !== null) {
           // The CPU goes idle: a sched record to nobody, so CPU time per process can be counted.
-          if (this.trace.on) this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: this.current.name, to: null });
+          if (this.trace.on) this.trace.sched(this.nowNs, this.current.name, null, undefined, false);
           this.current = null;
         }
         if (nextNs === Infinity) return 'idle';
@@ -670,7 +662,7 @@ export class Kernel {
       const preempted = from !== null && from.alive && from.inReadyQueue;
       if (preempted) from.readySinceNs = this.nowNs;
       if (this.trace.on) {
-        this.emit({ seq: 0, t: this.nowNs, ev: 'sched', from: from?.name ?? null, to: p.name, waitNs: this.nowNs - p.readySinceNs, preempted: preempted ? true : undefined });
+        this.trace.sched(this.nowNs, from?.name ?? null, p.name, this.nowNs - p.readySinceNs, preempted);
       }
       this.current = p;
       this.onDispatch?.(p);

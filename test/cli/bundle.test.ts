@@ -2,11 +2,12 @@
  * The shipped command is one esbuild bundle (scripts/build.mjs) run by a
  * launcher with V8's code cache: `bin` points at the launcher, the cache is
  * accepted, it runs from any directory, a run that does not trace loads no
- * pino, and a traced run (the writer thread built from source text) writes
+ * pino and evaluates no rxjs module (nor does a run writing a JSONL trace:
+ * the sink is a direct listener), and a traced run (the writer thread built from source text) writes
  * the same bytes as the same boot run in this process.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import Module from 'node:module';
 import { join } from 'node:path';
@@ -24,6 +25,31 @@ function runListingPackages(dir: string, ...args: string[]): { code: number | nu
   const files: string[] = line === undefined ? [] : JSON.parse(line.slice('LOADED '.length));
   const packages = [...new Set(files.flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? []))];
   return { code: r.status, packages };
+}
+
+const BUNDLE = join(process.cwd(), 'dist', 'mksim.bundle.cjs');
+
+/**
+ * How many times the bundle's lazily initialised section for rxjs's
+ * Observable ran in a run of the command (V8's precise coverage through
+ * NODE_V8_COVERAGE; offsets are in the launcher's wrapped source).
+ */
+function rxjsObservableInits(dir: string, ...args: string[]): number {
+  const coverage = mkdtempSync(join(dir, 'coverage-'));
+  const r = spawnSync(process.execPath, [MKSIM, ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, NODE_V8_COVERAGE: coverage } });
+  expect(r.status, r.stderr).toBe(0);
+  const wrapped = Module.wrap(readFileSync(BUNDLE, 'utf8').replace(/^#!.*/, ''));
+  const at = wrapped.indexOf('"node_modules/rxjs/dist/esm/internal/Observable.js"() {');
+  expect(at).toBeGreaterThan(0);
+  let inits: number | null = null;
+  for (const file of readdirSync(coverage)) {
+    const scripts = (JSON.parse(readFileSync(join(coverage, file), 'utf8')) as { result: { url: string; functions: { ranges: { startOffset: number; count: number }[] }[] }[] }).result;
+    for (const s of scripts.filter((x) => x.url.endsWith('/mksim.bundle.cjs'))) {
+      for (const f of s.functions) if (f.ranges[0]!.startOffset === at) inits = (inits ?? 0) + f.ranges[0]!.count;
+    }
+  }
+  // V8 lists a function it never compiled only in some modes: absent counts as never run.
+  return inits ?? 0;
 }
 
 describe('the bundled command', () => {
@@ -47,6 +73,15 @@ describe('the bundled command', () => {
     const r = runListingPackages(dir, 'boot');
     expect(r.code).toBe(0);
     expect(r.packages).toEqual([]);
+  });
+
+  it('evaluates no rxjs module without a trace subscriber, and does once one subscribes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-bundle-'));
+    const script = join(process.cwd(), 'examples', 'hello.boot');
+    expect(rxjsObservableInits(dir, 'boot', script)).toBe(0);
+    expect(rxjsObservableInits(dir, 'boot', script, '--trace', join(dir, 'hello.jsonl'))).toBe(0);
+    // The oracle does see rxjs run: the selinux lab subscribes to trace$ for its records.
+    expect(rxjsObservableInits(dir, 'lab', 'selinux')).toBeGreaterThan(0);
   });
 
   it('a traced run loads pino and writes the bytes an in-process run writes', () => {

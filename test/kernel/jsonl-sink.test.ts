@@ -1,0 +1,59 @@
+/*
+ * The JSONL sink's direct path (JsonlEncoder: message and sched events
+ * encoded from the kernel's fields, no record object) writes the bytes
+ * JSON.stringify gives for the records an rxjs subscriber sees, for every
+ * record kind the examples produce; and with a subscriber listening too (the
+ * record path, writeRecord) the file is the same.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bootScript } from '../../cli/commands/boot.js';
+import type { Kernel } from '../../kernel/index.js';
+
+const scripts = [
+  ...readdirSync('examples').filter((f) => f.endsWith('.boot')).sort().map((f) => join('examples', f)),
+  join('test', 'fixtures', 'boot', 'pipes.boot'),
+];
+
+/** Boot a script; with `tracePath` the sink writes the file; with `lines` a subscriber keeps JSON.stringify of every record. */
+function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string): number {
+  let subscribed = false;
+  const onKernel = (kernel: Kernel): void => {
+    // Several hosts publish on one bus: subscribe once.
+    if (lines === null || subscribed) return;
+    subscribed = true;
+    kernel.trace.trace$.subscribe((rec) => lines.push(JSON.stringify(rec)));
+  };
+  return bootScript(script, { seed: '7', traceDetail: detail, ...(tracePath !== undefined ? { trace: tracePath } : {}) }, () => {}, () => {}, onKernel);
+}
+
+describe('the JSONL sink', () => {
+  it('writes, from the kernel\'s fields, the bytes JSON.stringify gives for every record of every example', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-sink-'));
+    const kinds = new Set<string>();
+    scripts.forEach((script, i) => {
+      const detail = i % 2 === 0 ? 'messages' : 'full';
+      const direct = join(dir, `${i}-direct.jsonl`);
+      const both = join(dir, `${i}-both.jsonl`);
+      const lines: string[] = [];
+      const code = boot(script, direct, null, detail);
+      expect(boot(script, both, lines, detail), script).toBe(code);
+      const expected = lines.join('\n') + '\n';
+      for (const line of lines) kinds.add((JSON.parse(line) as { ev: string }).ev);
+      for (const [path, path_] of [[direct, 'direct'], [both, 'with a subscriber']] as const) {
+        const text = readFileSync(path, 'utf8');
+        if (text !== expected) {
+          const a = expected.split('\n');
+          const b = text.split('\n');
+          const at = a.findIndex((line, n) => line !== b[n]);
+          expect(b[at], `${script} (${path_}): line ${at + 1}`).toBe(a[at]);
+        }
+        expect(text.length, script).toBeGreaterThan(1000);
+      }
+    });
+    // The bulk kinds (the direct path's) and others (the record path's) were all compared.
+    for (const ev of ['send', 'deliver', 'reply', 'notify', 'sched', 'spawn', 'exit']) expect(kinds, ev).toContain(ev);
+  });
+});
