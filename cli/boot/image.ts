@@ -49,7 +49,7 @@ import type { BootScript, Directive, ProcessBlock } from './script.js';
 import { PluginLoader } from '../../lib/plugin/loader.js';
 import { studentProgram } from '../../lib/plugin/program.js';
 import { UNWATCHED, type CodeWatch } from '../../lib/plugin/watch.js';
-import { CACHE_REPLACEMENT_KIND, CPU_SCHED_KIND, DISK_SCHED_KIND, loadPolicy, PROGRAM_KIND, type PolicyKind } from './plugin-kinds.js';
+import { CACHE_REPLACEMENT_KIND, CPU_SCHED_KIND, DISK_SCHED_KIND, loadPolicy, PAGE_REPLACEMENT_KIND, PROGRAM_KIND, type PolicyKind } from './plugin-kinds.js';
 import { PLUGIN_FILE_PATTERN } from './script.js';
 import { REPLACEMENTS } from '../../servers/fs/replacement.js';
 import { readerProgram } from '../../servers/reader/main.js';
@@ -356,11 +356,13 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
     if (swapDisk !== undefined && !disks.some((d) => d.positional[0] === swapDisk)) {
       throw new ParseError(`vm swap=${swapDisk}: no disk of that name`, vmLine.keyPos.get('swap') ?? vmLine.pos);
     }
+    const frames = (vmLine.values.get('frames') as number | undefined) ?? 64;
+    const student = policyFrom(vmLine, 'replacement', PAGE_REPLACEMENT_KIND, plugins, report, 'vm', frames);
     entries.push({
       name: 'vm', priority: PRIORITY.vm, privileges: systemPrivileges(),
       program: vmServer({
-        frames: (vmLine.values.get('frames') as number | undefined) ?? 64, pageSize,
-        policy: replacementPolicy((vmLine.values.get('replacement') as string | undefined) ?? 'clock')!,
+        frames, pageSize,
+        policy: student !== undefined ? () => student : replacementPolicy((vmLine.values.get('replacement') as string | undefined) ?? 'clock')!,
         swapDriver: swapDisk ?? null,
       }),
     });
@@ -480,10 +482,10 @@ function buildHost(script: BootScript, options: BootOptions, kernel: Kernel, rep
  * shield, whose first fault is a system error of the run (exit 1); a
  * built-in's name: undefined (the caller looks it up).
  */
-function policyFrom<T extends object>(d: Directive, key: string, kind: PolicyKind<T>, plugins: PluginLoader, report: BootReport, who: string): T | undefined {
+function policyFrom<T extends object>(d: Directive, key: string, kind: PolicyKind<T>, plugins: PluginLoader, report: BootReport, who: string, size = 0): T | undefined {
   const value = d.values.get(key);
   if (typeof value !== 'string' || !PLUGIN_FILE_PATTERN.test(value)) return undefined;
-  return loadPolicy(plugins, kind, value, d.keyPos.get(key) ?? d.pos, (message) => report.systemErrors.push(`${who}: ${kind.title} ${message}`));
+  return loadPolicy(plugins, kind, value, d.keyPos.get(key) ?? d.pos, (message) => report.systemErrors.push(`${who}: ${kind.title} ${message}`), size);
 }
 
 /** `program NAME FILE`: a student's module as a program, run by spawn, exec and `#!mksim NAME` like a built-in. */

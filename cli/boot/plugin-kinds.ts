@@ -4,8 +4,8 @@
  * the shield checks and the built-in that takes over when the student's
  * code throws or answers nonsense.
  *   PROGRAM_KIND                  `program NAME FILE`
- *   POLICY_KINDS                  `disk sched=`, `fs replacement=`, `sched policy=` (and, with VM, `vm replacement=`)
- *   loadPolicy(loader, kind, file, at, onFault)   the student's policy behind its shield
+ *   POLICY_KINDS                  `disk sched=`, `fs replacement=`, `sched policy=`, `vm replacement=`
+ *   loadPolicy(loader, kind, file, at, onFault, size)   the student's policy behind its shield
  * Adding an extension point is one entry in POLICY_KINDS: its interface
  * (a file of the server that calls it), its built-ins, its checks.
  */
@@ -16,6 +16,8 @@ import { shieldPolicy } from '../../lib/plugin/shield.js';
 import { DISK_SCHEDULERS, type DiskScheduler } from '../../drivers/disk/queue.js';
 import { lruReplacement, type CacheReplacement } from '../../servers/fs/replacement.js';
 import { minixPolicy } from '../../servers/sched/minix.js';
+import { clockPolicy } from '../../servers/vm/policies/clock.js';
+import type { ReplacementPolicy } from '../../servers/vm/policies/policy.js';
 import { MIN_USER_Q, type BalanceChange, type Decision, type SchedPolicy } from '../../servers/sched/policy.js';
 
 function describe(v: unknown): string {
@@ -39,8 +41,13 @@ export interface PolicyKind<T extends object> {
   readonly methods: Readonly<Record<string, (result: unknown, args: readonly unknown[]) => string | null>>;
   /** Methods a policy may leave out. */
   readonly optional?: readonly string[];
-  /** The built-in a faulty student policy falls back to. */
-  readonly fallback: T;
+  /**
+   * The built-in a faulty student policy falls back to, made fresh for each
+   * run (VM's keep state, sized by `size`: its frames).
+   */
+  readonly fallback: (size: number) => T;
+  /** Methods that only report events: the fallback hears them from the start (see lib/plugin/shield.ts). */
+  readonly notifications?: readonly string[];
 }
 
 /** A policy module's default export: an object with a name and the kind's methods. */
@@ -60,10 +67,10 @@ export function policyKind<T extends object>(kind: PolicyKind<T>): PluginKind<T>
 }
 
 export function loadPolicy<T extends object>(
-  loader: PluginLoader, kind: PolicyKind<T>, file: string, at: SourcePosition, onFault: (message: string) => void,
+  loader: PluginLoader, kind: PolicyKind<T>, file: string, at: SourcePosition, onFault: (message: string) => void, size = 0,
 ): T {
   const { value, origin } = loader.load(policyKind(kind), file, at);
-  return shieldPolicy(value, kind.fallback, { methods: kind.methods, origin, onFault });
+  return shieldPolicy(value, kind.fallback(size), { methods: kind.methods, origin, onFault, ...(kind.notifications ? { notifications: kind.notifications } : {}) });
 }
 
 const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? JSON.stringify(v).slice(0, 80) : String(v));
@@ -87,13 +94,13 @@ function decision(result: unknown): string | null {
 export const DISK_SCHED_KIND: PolicyKind<DiskScheduler> = {
   title: 'disk scheduling policy', directive: 'disk NAME sched=FILE',
   methods: { pick: indexOf('pending requests') },
-  fallback: DISK_SCHEDULERS.fcfs,
+  fallback: () => DISK_SCHEDULERS.fcfs,
 };
 
 export const CACHE_REPLACEMENT_KIND: PolicyKind<CacheReplacement> = {
   title: 'buffer-cache replacement policy', directive: 'fs replacement=FILE',
   methods: { victim: indexOf('free buffers') },
-  fallback: lruReplacement,
+  fallback: () => lruReplacement,
 };
 
 export const CPU_SCHED_KIND: PolicyKind<SchedPolicy> = {
@@ -105,15 +112,35 @@ export const CPU_SCHED_KIND: PolicyKind<SchedPolicy> = {
       ? null : `returned ${show(result)}, not an array of { endpoint, priority, quantumNs }`),
   },
   optional: ['balance'],
-  fallback: minixPolicy,
+  fallback: () => minixPolicy,
 };
 
+const nothing = (): null => null;
+
 /**
- * Every policy kind by the directive key that names it. The VM server's
- * page replacement (`vm replacement=FILE`) is one more entry here.
+ * Page replacement in VM: onMap, onReference and onFree only tell (the
+ * built-in clock hears them too, so it can take over mid-run with its ring
+ * and bits); chooseVictim must name one of the candidate frames.
  */
+export const PAGE_REPLACEMENT_KIND: PolicyKind<ReplacementPolicy> = {
+  title: 'page-replacement policy', directive: 'vm replacement=FILE',
+  methods: {
+    onMap: nothing, onReference: nothing, onFree: nothing,
+    chooseVictim: (result, args) => {
+      const candidates = args[0] as readonly number[];
+      return Number.isInteger(result) && candidates.includes(result as number)
+        ? null : `returned ${show(result)}, not one of the ${candidates.length} candidate frames (${candidates.slice(0, 8).join(', ')}${candidates.length > 8 ? ', ...' : ''})`;
+    },
+  },
+  optional: ['onMap', 'onReference', 'onFree'],
+  notifications: ['onMap', 'onReference', 'onFree'],
+  fallback: (frames) => clockPolicy(frames),
+};
+
+/** Every policy kind by the directive key that names it. */
 export const POLICY_KINDS = {
   'disk.sched': DISK_SCHED_KIND,
   'fs.replacement': CACHE_REPLACEMENT_KIND,
   'sched.policy': CPU_SCHED_KIND,
+  'vm.replacement': PAGE_REPLACEMENT_KIND,
 } as const;

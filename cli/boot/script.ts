@@ -168,11 +168,11 @@ export const DIRECTIVE_SPECS: Readonly<Record<string, DirectiveSpec>> = {
     },
   },
   vm: {
-    positional: [], repeatable: false, summary: `vm [frames=N] [page-size=N] [replacement=${REPLACEMENT_NAMES.join('|')}] [swap=DISK]`,
+    positional: [], repeatable: false, summary: `vm [frames=N] [page-size=N] [replacement=${REPLACEMENT_NAMES.join('|')}|FILE] [swap=DISK]`,
     keys: {
       frames: { kind: 'int', min: 1, max: 65_536, summary: 'physical frames (default 64)' },
       'page-size': { kind: 'int', min: 512, max: 65_536, summary: 'page size in bytes, a power of two (default 4096)' },
-      replacement: { kind: 'word', values: REPLACEMENT_NAMES, summary: 'page-replacement policy (default clock)' },
+      replacement: { kind: 'plugin', values: REPLACEMENT_NAMES, summary: 'page-replacement policy (default clock) or a student\'s .mjs/.js/.ts' },
       swap: { kind: 'word', summary: 'a disk of this script used as swap space (not the file system\'s)' },
     },
   },

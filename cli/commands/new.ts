@@ -1,5 +1,5 @@
 /*
- * `mksim new program NAME` and `mksim new policy disk|cache|cpu NAME`: write
+ * `mksim new program NAME` and `mksim new policy disk|cache|cpu|page NAME`: write
  * a commented starting file, NAME.ts (or -o FILE), that runs as it is, and
  * print the boot-script line that loads it. An existing file is never overwritten.
  *   register(program)   the subcommand
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('-o, --output <file>', 'the file to write')
     .action((name: string, opts: { output?: string }) => write('program', name, opts.output));
   cmd.command('policy')
-    .description(`a policy: ${POLICY_TEMPLATE_KINDS.join(', ')} (disk scheduling, buffer-cache replacement, CPU scheduling)`)
+    .description(`a policy: ${POLICY_TEMPLATE_KINDS.join(', ')} (disk scheduling, buffer-cache replacement, CPU scheduling, page replacement)`)
     .argument('<kind>', POLICY_TEMPLATE_KINDS.join('|'))
     .argument('<name>', 'the policy\'s name (the file is NAME.ts)')
     .option('-o, --output <file>', 'the file to write')

@@ -9,6 +9,7 @@ import { elevatorLab } from './elevator.js';
 import { selinuxLab } from './selinux.js';
 import { signalLatencyLab } from './signal-latency.js';
 import { tickVsTicklessLab } from './tick-vs-tickless.js';
+import { virtualMemoryLab } from './virtual-memory.js';
 import type { LabSpec } from './types.js';
 
 export const LABS: readonly LabSpec[] = [
@@ -18,6 +19,7 @@ export const LABS: readonly LabSpec[] = [
   selinuxLab,
   signalLatencyLab,
   tickVsTicklessLab,
+  virtualMemoryLab,
 ];
 
 export function labNamed(name: string): LabSpec | undefined {

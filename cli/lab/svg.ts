@@ -3,6 +3,7 @@
  * no dates, numbers printed with fixed decimals).
  *   lineChart(spec)   series of (x, y) points; optional log scales
  *   barChart(spec)    groups of bars (one bar per series in each group)
+ *   stackCharts(svgs) several charts in one document, one under the other
  * Axes get five ticks; colours come from one fixed palette, in series order.
  */
 
@@ -161,4 +162,17 @@ export function barChart(spec: BarChartSpec): string {
   });
   body.push(...legend(spec.bars));
   return frame(spec.title, body);
+}
+
+/** Several charts in one SVG document, one under the other (a lab with more than one plot). */
+export function stackCharts(charts: readonly string[]): string {
+  if (charts.length === 0 || charts.length > MAX_SERIES) throw new Error(`plot: ${charts.length} charts (1 to ${MAX_SERIES})`);
+  const height = HEIGHT * charts.length;
+  const open = '<svg xmlns="http://www.w3.org/2000/svg" ';
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,
+    ...charts.map((c, i) => c.trimEnd().replace(open, `<svg x="0" y="${i * HEIGHT}" `)),
+    '</svg>',
+    '',
+  ].join('\n');
 }

@@ -2,7 +2,7 @@
  * The starting files `mksim new` writes: each runs as it is, says in its
  * comments what to change, and names its interface's file and the docs.
  *   TEMPLATES        kind -> { directive (how a boot script loads it), text(name) }
- *   TEMPLATE_KINDS   'program', 'disk', 'cache', 'cpu'
+ *   TEMPLATE_KINDS   'program', 'disk', 'cache', 'cpu', 'page'
  * test/cli/new.test.ts generates each, loads it in a boot script and runs it.
  */
 
@@ -128,6 +128,54 @@ export default {
 };
 `;
 
+const page = (name: string): string => `// ${name}: a page-replacement policy for the VM server. A boot script uses it with
+//     vm frames=16 replacement=${name}.ts
+// (add swap=DISK, a disk of the script, and VM can evict written pages too: it saves them there).
+// VM tells the policy what happens to each frame (onMap, onReference, onFree) and, when it
+// needs a frame and none is free, asks chooseVictim() which page to evict.
+// Interface: servers/vm/policies/policy.ts (ReplacementPolicy); fifo, lru, clock and optimal
+// in servers/vm/policies/ are written against it. See docs/extending.md.
+// VM loads this file once per run: the state below is this run's, and starts empty.
+
+/** frame -> how often its page was referenced since it was loaded, and when it was loaded. */
+const uses = new Map<number, number>();
+const loadedAt = new Map<number, number>();
+let loads = 0;
+
+interface Context {
+  readonly nowNs: number;               // virtual time now
+  nextUse(frame: number): number;       // the future (only with VM_ADVISE; an oracle, not for real policies)
+}
+
+export default {
+  name: '${name}',
+  /** A page was loaded into \`frame\` (a fault was served). */
+  onMap(frame: number, _ctx: Context): void {
+    uses.set(frame, 0);
+    loadedAt.set(frame, ++loads);
+  },
+  /** The page in \`frame\` was referenced (every load and store, in order, before each choice). */
+  onReference(frame: number, _write: boolean): void {
+    uses.set(frame, (uses.get(frame) ?? 0) + 1);
+  },
+  /** \`frame\` is free again (its page was evicted, unmapped, or its process exited). */
+  onFree(frame: number): void {
+    uses.delete(frame);
+    loadedAt.delete(frame);
+  },
+  /** One of \`candidates\` (frames holding pages; never empty) to evict. */
+  chooseVictim(candidates: readonly number[], _ctx: Context): number {
+    // Least frequently used, ties to the page loaded first; change this.
+    let best = candidates[0]!;
+    for (const f of candidates) {
+      const a = uses.get(f) ?? 0, b = uses.get(best) ?? 0;
+      if (a < b || (a === b && (loadedAt.get(f) ?? 0) < (loadedAt.get(best) ?? 0))) best = f;
+    }
+    return best;
+  },
+};
+`;
+
 function identifier(name: string): string {
   const id = name.replace(/[^A-Za-z0-9_$]/g, '_');
   return /^[0-9]/.test(id) ? `_${id}` : id;
@@ -138,7 +186,8 @@ export const TEMPLATES = {
   disk: { directive: (file: string) => `disk disk0 create=16M sched=${file}`, text: disk },
   cache: { directive: (file: string) => `fs root=disk0 cache=64 replacement=${file}`, text: cache },
   cpu: { directive: (file: string) => `sched policy=${file}`, text: cpu },
+  page: { directive: (file: string) => `vm frames=16 replacement=${file}`, text: page },
 } as const satisfies Readonly<Record<string, Template>>;
 
 export type TemplateKind = keyof typeof TEMPLATES;
-export const POLICY_TEMPLATE_KINDS: readonly TemplateKind[] = ['disk', 'cache', 'cpu'];
+export const POLICY_TEMPLATE_KINDS: readonly TemplateKind[] = ['disk', 'cache', 'cpu', 'page'];

@@ -45,10 +45,26 @@ describe('mksim new', () => {
     expect(readFileSync(join(dir, `${name}.ts`), 'utf8')).toMatch(/docs\/extending\.md/);
   });
 
+  it('a page-replacement policy: written, loaded by the printed line, chooses victims (LFU: the hot pages stay)', () => {
+    const made = mksimIn('new', 'policy', 'page', 'mypage');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toBe('wrote mypage.ts; load it in a boot script with:\n    vm frames=16 replacement=mypage.ts\n');
+    // Pages 0..3 are used 4 times each, then 20 others stream through: LFU keeps 0..3 (no second fault); clock does not.
+    const script = (policy: string) => [`vm frames=16 replacement=${policy}`, 'process init', '    brk 128K', '    repeat 4 ref 0 1 2 3',
+      '    ref 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 0 1 2 3', '    vmstat', ''].join('\n');
+    writeFileSync(join(dir, 'page.boot'), script('mypage.ts'));
+    const r = mksimIn('boot', 'page.boot');
+    expect(r.stderr).not.toMatch(/system error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^init: vmstat: faults=24 evictions=8 /);
+    writeFileSync(join(dir, 'page-clock.boot'), script('clock'));
+    expect(mksimIn('boot', 'page-clock.boot').stdout).toMatch(/^init: vmstat: faults=28 /);
+  });
+
   it('never overwrites a file, and refuses an unknown kind', () => {
     expect(mksimIn('new', 'program', 'hello-world').code).toBe(1);
     const bad = mksimIn('new', 'policy', 'paging', 'x');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/policy kind must be one of disk, cache, cpu/);
+    expect(bad.stderr).toMatch(/policy kind must be one of disk, cache, cpu, page/);
   });
 });

@@ -25,6 +25,9 @@ const ALLOWED: Readonly<Record<string, string>> = {
   'kernel/chunk-writer.ts:c': 'a line of WORKER_SOURCE, the worker thread\'s program text, not module code',
   'kernel/chunk-writer.ts:bytes': 'a line of WORKER_SOURCE, the worker thread\'s program text, not module code',
   'servers/fs/alloc.ts:POPCOUNT': 'a constant table (bits set per byte value), written once at load and only read',
+  'cli/new/templates.ts:uses': 'a line of the page-policy template, text of the student\'s file (loaded once per run), not module code',
+  'cli/new/templates.ts:loadedAt': 'a line of the page-policy template, text of the student\'s file (loaded once per run), not module code',
+  'cli/new/templates.ts:loads': 'a line of the page-policy template, text of the student\'s file (loaded once per run), not module code',
 };
 
 const TYPED_ARRAYS = 'Int8Array|Uint8Array|Uint8ClampedArray|Int16Array|Uint16Array|Int32Array|Uint32Array|Float32Array|Float64Array|BigInt64Array|BigUint64Array|Array';

@@ -141,3 +141,98 @@ describe('disk sched=FILE', () => {
     expect(r.stderr).toMatch(/wrong\.mjs:1:1: the default export has no method pick; a disk scheduling policy is an object \{ name, pick\(\.\.\.\) \}/);
   });
 });
+
+/** Belady's string, then the textbook string (examples/labs/vm-replacement.boot), in FRAMES frames. */
+const VM_WORKLOAD = (replacement: string, frames = 3) => `vm frames=${frames} replacement=${replacement}
+process init uid=0
+    spawn belady
+    wait belady
+    spawn textbook
+    wait textbook
+process belady
+    brk 64K
+    ref 1 2 3 4 1 2 5 1 2 3 4 5
+process textbook
+    brk 64K
+    ref 7 0 1 2 0 3 0 4 2 3 0 3 2 1 2 0 1 7 0 1
+`;
+
+describe('vm replacement=FILE', () => {
+  // servers/vm/policies/fifo.ts as a student writes it: state in the module (one copy per run), no frame count.
+  file('page-fifo.ts', [
+    'const loadedAt = new Map<number, number>();',
+    'let loads = 0;',
+    'export default {',
+    '  name: "my-fifo",',
+    '  onMap(frame: number): void { loadedAt.set(frame, ++loads); },',
+    '  onFree(frame: number): void { loadedAt.delete(frame); },',
+    '  chooseVictim(candidates: readonly number[]): number {',
+    '    let best = candidates[0]!;',
+    '    for (const f of candidates) if (loadedAt.get(f)! < loadedAt.get(best)!) best = f;',
+    '    return best;',
+    '  },',
+    '};', '',
+  ].join('\n'));
+  // servers/vm/policies/clock.ts, which gives up after three choices: the built-in clock must take over where it was.
+  file('page-clock-tired.mjs', [
+    'const ring = [], referenced = new Map();',
+    'let hand = 0, choices = 0;',
+    'export default {',
+    '  name: "tired-clock",',
+    '  onMap(frame) { if (!ring.includes(frame)) { ring.splice(hand, 0, frame); hand = (hand + 1) % ring.length; } referenced.set(frame, true); },',
+    '  onReference(frame) { referenced.set(frame, true); },',
+    '  onFree(frame) { const at = ring.indexOf(frame); if (at < 0) return; ring.splice(at, 1); if (at < hand) hand--; if (hand >= ring.length) hand = 0; referenced.set(frame, false); },',
+    '  chooseVictim(candidates) {',
+    '    if (++choices > 3) throw new Error("tired after " + (choices - 1) + " choices");',
+    '    for (let step = 0; step < 3 * ring.length + 1; step++) {',
+    '      const f = ring[hand];',
+    '      if (candidates.includes(f)) { if (!referenced.get(f)) return f; referenced.set(f, false); }',
+    '      hand = (hand + 1) % ring.length;',
+    '    }',
+    '    return candidates[0];',
+    '  },',
+    '};', '',
+  ].join('\n'));
+  file('page-outside.mjs', 'export default { name: "outside", chooseVictim(candidates) { return Math.max(...candidates) + 1; } };\n');
+  file('page-nomethod.mjs', 'export default { name: "lazy", onMap() {} };\n');
+
+  it('a student\'s FIFO faults and evicts exactly as the built-in (Belady: 9 faults with 3 frames, 10 with 4)', () => {
+    for (const [frames, faults] of [[3, 9 + 15], [4, 10 + 10]] as const) {
+      const fifo = run(VM_WORKLOAD('fifo', frames), 'vm');
+      expect(fifo.code).toBe(0);
+      expect(fifo.records.filter((r) => r.includes('"op":"fault"'))).toHaveLength(faults);
+      const mine = run(VM_WORKLOAD('page-fifo.ts', frames), 'vm');
+      expect(mine.code).toBe(0);
+      expect(mine.records).toEqual(fifo.records);
+    }
+    // Not the default's decisions: clock faults 14 times on the textbook string, FIFO 15.
+    expect(run(VM_WORKLOAD('clock'), 'vm').records).not.toEqual(run(VM_WORKLOAD('page-fifo.ts'), 'vm').records);
+  });
+
+  it('an exception mid-run names the student\'s line; the built-in clock takes over with the state it needs (the same trace as clock)', () => {
+    const clock = run(VM_WORKLOAD('clock'), 'vm');
+    expect(clock.records.filter((r) => r.includes('"op":"evict"')).length).toBeGreaterThan(4);
+    const tired = run(VM_WORKLOAD('page-clock-tired.mjs'), 'vm');
+    expect(tired.code).toBe(1);
+    expect(tired.err.filter((l) => l.includes('system error'))).toEqual([
+      `mksim: system error: vm: page-replacement policy chooseVictim() threw: ${join(dir, 'page-clock-tired.mjs')}:9:30: Error: tired after 3 choices; the built-in clock takes over`,
+    ]);
+    expect(tired.records).toEqual(clock.records);
+  });
+
+  it('a frame that is not a candidate is reported once, naming the file; clock finishes the run', () => {
+    const clock = run(VM_WORKLOAD('clock'), 'vm');
+    const outside = run(VM_WORKLOAD('page-outside.mjs'), 'vm');
+    expect(outside.code).toBe(1);
+    expect(outside.err.filter((l) => l.includes('system error'))).toEqual([
+      `mksim: system error: vm: page-replacement policy ${join(dir, 'page-outside.mjs')}: chooseVictim() returned 3, not one of the 3 candidate frames (0, 1, 2); the built-in clock takes over`,
+    ]);
+    expect(outside.records).toEqual(clock.records);
+  });
+
+  it('a policy without chooseVictim is refused at its export, exit 2', () => {
+    const r = mksim('boot', file('page-nomethod.boot', VM_WORKLOAD('page-nomethod.mjs')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/page-nomethod\.mjs:1:1: the default export has no method chooseVictim; a page-replacement policy is an object \{ name, onMap\(\.\.\.\), onReference\(\.\.\.\), onFree\(\.\.\.\), chooseVictim\(\.\.\.\) \}/);
+  });
+});
