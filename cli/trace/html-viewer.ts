@@ -75,13 +75,18 @@ export const VIEWER_SCRIPT = String.raw`
   var $ = function (id) { return document.getElementById(id); };
   var diagram = $('diagram'), svg = $('svg'), spacer = $('spacer');
 
+  // Several hosts: lanes are host/actor and each host's kernel numbers its own messages,
+  // so a message is known by host:id (its cause and request are on its own host).
+  var hosts = D.hosts || [];
+  var laneHost = lanes.map(function (n) { return hosts.length ? n.slice(0, n.indexOf('/')) : ''; });
+  function key(m, id) { return laneHost[m[2]] + ':' + id; }
   var byId = new Map(), children = new Map();
   M.forEach(function (m, i) {
-    byId.set(m[5], i);
+    byId.set(key(m, m[5]), i);
     [m[6], m[7]].forEach(function (parent) {
       if (parent < 0) return;
-      var list = children.get(parent);
-      if (!list) children.set(parent, list = []);
+      var list = children.get(key(m, parent));
+      if (!list) children.set(key(m, parent), list = []);
       if (list.indexOf(i) < 0) list.push(i);
     });
   });
@@ -148,6 +153,8 @@ export const VIEWER_SCRIPT = String.raw`
   function layoutLanes() {
     var shown = [];
     lanes.forEach(function (_, i) { if (S.laneOn[i]) shown.push(i); });
+    // Several hosts: each host's lanes side by side, hosts in order of appearance.
+    if (hosts.length) shown.sort(function (a, b) { return hosts.indexOf(laneHost[a]) - hosts.indexOf(laneHost[b]) || a - b; });
     var laneW = Math.max(130, (diagram.clientWidth - LEFT - 20) / Math.max(1, shown.length));
     laneX = lanes.map(function () { return -1; });
     shown.forEach(function (lane, k) { laneX[lane] = LEFT + k * laneW + laneW / 2; });
@@ -254,7 +261,7 @@ export const VIEWER_SCRIPT = String.raw`
     var out = [], seen = new Set();
     for (var m = M[i]; m && m[6] >= 0 && !seen.has(m[6]) && out.length < 200; ) {
       seen.add(m[6]);
-      var j = byId.get(m[6]);
+      var j = byId.get(key(m, m[6]));
       if (j === undefined) break;
       out.unshift(j);
       m = M[j];
@@ -264,7 +271,7 @@ export const VIEWER_SCRIPT = String.raw`
   function descendants(i) {
     var out = [], queue = [i], seen = new Set([i]);
     while (queue.length > 0 && out.length < 500) {
-      var kids = children.get(M[queue.shift()][5]) || [];
+      var mq = M[queue.shift()], kids = children.get(key(mq, mq[5])) || [];
       kids.forEach(function (j) { if (!seen.has(j)) { seen.add(j); out.push(j); queue.push(j); } });
     }
     return out.sort(function (a, b) { return a - b; });
@@ -281,7 +288,7 @@ export const VIEWER_SCRIPT = String.raw`
       ['sent', us(m[0]) + ' µs'], ['delivered', m[1] < 0 ? 'never' : us(m[1]) + ' µs' + (m[1] > m[0] ? ' (waited ' + us(m[1] - m[0]) + ' µs)' : '')],
       ['cause', m[6] < 0 ? '—' : '#' + m[6]]];
     if (m[7] >= 0) {
-      var req = byId.get(m[7]);
+      var req = byId.get(key(m, m[7]));
       rows.push(['answers', '#' + m[7] + (req !== undefined ? ' (rtt ' + us(m[0] - M[req][0]) + ' µs)' : '')]);
     }
     var html = '<h3>Message</h3><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + r[1] + '</td></tr>'; }).join('') + '</table>' +

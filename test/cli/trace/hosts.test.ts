@@ -4,26 +4,17 @@
  * message ids (each kernel numbers its own) never tie one host's send to the other's
  * delivery, and --actor takes host/actor.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootScript } from '../../../cli/commands/boot.js';
+import { bootNetwork } from './boot-trace.js';
 import { exportTrace, viewTrace } from '../../../cli/commands/trace.js';
-import type { TraceRecord } from '../../../kernel/index.js';
 import type { ChromeEvent } from '../../../cli/trace/chrome.js';
-import { collectOutput, tempDir } from './helpers.js';
+import { collectOutput } from './helpers.js';
 import { decodePerfetto, type TextMessage } from './textproto.js';
 import { spawnSync } from 'node:child_process';
 
 const HAVE_PROTOC = spawnSync('protoc', ['--version']).status === 0;
 const one = (m: TextMessage, f: string): string | undefined => m[f]?.[0] as string | undefined;
 const sub = (m: TextMessage, f: string): TextMessage | undefined => m[f]?.[0] as TextMessage | undefined;
-
-export function bootNetwork(): { path: string; records: TraceRecord[] } {
-  const path = join(tempDir(), 'net.jsonl');
-  expect(bootScript('examples/network.boot', { seed: '1', trace: path }, () => {}, () => {})).toBe(0);
-  return { path, records: readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceRecord) };
-}
 
 describe('trace tools on a run of two hosts', () => {
   const { path, records } = bootNetwork();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrace } from '../../../cli/commands/trace.js';
+import { bootNetwork } from './boot-trace.js';
 import { runFixtureSystem } from './fixture-system.js';
 import { collectOutput, FIXTURES, tempDir, tempTrace } from './helpers.js';
 
@@ -142,6 +143,31 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chr
       v.goTo(v.messages.findIndex((m) => m[9] !== null && JSON.stringify(m[9]).includes('graph TD')));
     });
     expect(await page.textContent('#payload')).toContain('"text": "end; graph TD #1 <b>"');
+    expect(errors).toEqual([]);
+  });
+
+  it('a run of two hosts: actors are host/actor, side by side per host; a chain stays on its host', async () => {
+    const { path, records } = bootNetwork();
+    await page.goto('file://' + (await htmlFile(path)));
+    await page.waitForSelector('.msg');
+    // Left to right, as drawn.
+    const names = await page.evaluate(() => [...document.querySelectorAll('.lane-name')]
+      .sort((a, b) => Number(a.getAttribute('x')) - Number(b.getAttribute('x'))).map((t) => t.textContent!));
+    expect(names.every((n) => n.startsWith('server/') || n.startsWith('client/'))).toBe(true);
+    const firstClient = names.findIndex((n) => n.startsWith('client/'));
+    expect(names.slice(firstClient).every((n) => n.startsWith('client/'))).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(['client/browser', 'server/httpd']));
+    // A client message whose cause id is also a server message id: its chain is the client's.
+    const serverIds = new Set(records.filter((r) => r.ev === 'send' && r.host === 'server').map((r) => r.id));
+    const m = records.find((r) => r.ev === 'send' && r.host === 'client' && typeof r.cause === 'number' && serverIds.has(r.cause))!;
+    await page.evaluate((id) => {
+      const v = (window as unknown as { mksimViewer: { messages: unknown[][]; goTo(i: number): void } }).mksimViewer;
+      v.goTo(v.messages.findIndex((row) => row[5] === id && String(row[2]) !== '' && (document.querySelectorAll('input[data-kind="actor"]')[row[2] as number] as HTMLInputElement).name.startsWith('actor-client/')));
+    }, m.id);
+    expect(await page.textContent('#details')).toContain(`client/${String(m.src)} → client/${String(m.dst)}`);
+    const up = await page.locator('#chain-up a').allTextContents();
+    expect(up.length).toBeGreaterThan(0);
+    expect(up[up.length - 1]).toMatch(new RegExp(`^#${String(m.cause)} client/`));
     expect(errors).toEqual([]);
   });
 });
