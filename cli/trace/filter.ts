@@ -8,7 +8,7 @@
  */
 import type { TraceRecord } from '../../kernel/index.js';
 import { UsageError } from '../errors.js';
-import { actorsOf, CauseChain, isMessage } from './records.js';
+import { actorsOf, CauseChain, hostOf, isMessage } from './records.js';
 
 export interface FilterOptions {
   readonly actors?: readonly string[];
@@ -48,6 +48,8 @@ export class TraceFilter {
   private readonly chain: CauseChain | null;
   /** What the records read so far hold, to name the values that matched nothing. */
   private readonly knownActors = new Set<string>();
+  /** Several hosts: the actors' names without their host (a bare --actor fs matches fs on every host). */
+  private readonly knownBareActors = new Set<string>();
   private readonly knownTypes = new Set<string>();
   private readonly knownEvs = new Set<string>();
   private causeSeen = false;
@@ -95,7 +97,7 @@ export class TraceFilter {
     const where = this.stoppedAtNs === null ? file : `${file} up to --to`;
     const problems: string[] = [];
     for (const a of this.options.actors ?? []) {
-      if (!this.knownActors.has(a)) problems.push(`--actor ${a}: no such actor in ${where}; actors: ${listNames(this.knownActors)}`);
+      if (!this.knownActors.has(a) && !this.knownBareActors.has(a)) problems.push(`--actor ${a}: no such actor in ${where}; actors: ${listNames(this.knownActors)}`);
     }
     for (const t of this.options.types ?? []) {
       if (!this.knownTypes.has(t) && !this.knownEvs.has(t)) {
@@ -112,7 +114,12 @@ export class TraceFilter {
   }
 
   private learn(rec: TraceRecord): void {
-    for (const a of actorsOf(rec)) if (this.knownActors.size < MAX_KNOWN_NAMES) this.knownActors.add(a);
+    const host = hostOf(rec);
+    for (const a of actorsOf(rec)) {
+      if (this.knownActors.size >= MAX_KNOWN_NAMES) break;
+      this.knownActors.add(host === null ? a : `${host}/${a}`);
+      if (host !== null) this.knownBareActors.add(a);
+    }
     if (this.knownEvs.size < MAX_KNOWN_NAMES) this.knownEvs.add(rec.ev);
     if (isMessage(rec)) {
       if (this.knownTypes.size < MAX_KNOWN_NAMES) this.knownTypes.add(rec.type);
@@ -124,6 +131,15 @@ export class TraceFilter {
     }
   }
 
+  /** Several hosts: --actor client/fs is fs on host client; a bare fs is fs on any host. */
+  private involvesActor(rec: TraceRecord): boolean {
+    const host = hostOf(rec);
+    for (const a of actorsOf(rec)) {
+      if (this.actors!.has(a) || (host !== null && this.actors!.has(`${host}/${a}`))) return true;
+    }
+    return false;
+  }
+
   private test(rec: TraceRecord): boolean {
     // The chain must see every record, even those another filter drops.
     if (this.chain !== null && !this.chain.accepts(rec)) return false;
@@ -131,7 +147,7 @@ export class TraceFilter {
     if (o.fromNs !== undefined && rec.t < o.fromNs) return false;
     if (o.toNs !== undefined && rec.t > o.toNs) return false;
     if (this.types !== null && !this.types.has(isMessage(rec) ? rec.type : rec.ev) && !this.types.has(rec.ev)) return false;
-    if (this.actors !== null && !actorsOf(rec).some((a) => this.actors!.has(a))) return false;
+    if (this.actors !== null && !this.involvesActor(rec)) return false;
     return true;
   }
 }

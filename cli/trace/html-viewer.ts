@@ -6,6 +6,10 @@
  * MAX_DRAWN, so a 100,000-message trace scrolls as fast as a small one.
  * Sequence layout: one row per message; time layout: y proportional to
  * virtual time. Ctrl+wheel or +/- zoom about the pointer; drag or scroll pans.
+ * Chromium caps an element's height near 33.5 M px, so past MAX_SCROLL_PX the
+ * scroll bar is scaled: scroll position p stands for content offset p * ratio
+ * (vTop/setVTop), and the last row stays reachable at any size. The time column
+ * is drawn at the scroll's left edge, so it stays in view when lanes scroll right.
  */
 
 export const VIEWER_CSS = `
@@ -31,6 +35,7 @@ aside label .count { color: var(--muted); margin-left: auto; font-variant-numeri
 .lane { stroke: var(--line); stroke-width: 1; }
 .lane-name { font-weight: 600; text-anchor: middle; }
 .lane-head { fill: #fff; stroke: var(--line); }
+.time-bg { fill: var(--bg); }
 .time { fill: var(--muted); font: 11px ui-monospace, monospace; text-anchor: end; }
 .msg { cursor: pointer; }
 .msg line { stroke-width: 1.6; }
@@ -70,18 +75,23 @@ export const VIEWER_SCRIPT = String.raw`
   var D = JSON.parse(document.getElementById('trace-data').textContent);
   var M = D.messages, lanes = D.lanes, types = D.types;
   var KINDS = ['send', 'notify', 'reply', 'senda'];
-  var TOP = 34, LEFT = 96, MAX_DRAWN = 1500, MAX_MARKS = 600, MAX_HEIGHT = 2e7;
+  var TOP = 34, LEFT = 96, MAX_DRAWN = 1500, MAX_MARKS = 600, MAX_HEIGHT = 2e7, MAX_SCROLL_PX = 1.5e7, LABEL_GAP_PX = 13;
   var svgNs = 'http://www.w3.org/2000/svg';
   var $ = function (id) { return document.getElementById(id); };
   var diagram = $('diagram'), svg = $('svg'), spacer = $('spacer');
 
+  // Several hosts: lanes are host/actor and each host's kernel numbers its own messages,
+  // so a message is known by host:id (its cause and request are on its own host).
+  var hosts = D.hosts || [];
+  var laneHost = lanes.map(function (n) { return hosts.length ? n.slice(0, n.indexOf('/')) : ''; });
+  function key(m, id) { return laneHost[m[2]] + ':' + id; }
   var byId = new Map(), children = new Map();
   M.forEach(function (m, i) {
-    byId.set(m[5], i);
+    byId.set(key(m, m[5]), i);
     [m[6], m[7]].forEach(function (parent) {
       if (parent < 0) return;
-      var list = children.get(parent);
-      if (!list) children.set(parent, list = []);
+      var list = children.get(key(m, parent));
+      if (!list) children.set(key(m, parent), list = []);
       if (list.indexOf(i) < 0) list.push(i);
     });
   });
@@ -148,6 +158,8 @@ export const VIEWER_SCRIPT = String.raw`
   function layoutLanes() {
     var shown = [];
     lanes.forEach(function (_, i) { if (S.laneOn[i]) shown.push(i); });
+    // Several hosts: each host's lanes side by side, hosts in order of appearance.
+    if (hosts.length) shown.sort(function (a, b) { return hosts.indexOf(laneHost[a]) - hosts.indexOf(laneHost[b]) || a - b; });
     var laneW = Math.max(130, (diagram.clientWidth - LEFT - 20) / Math.max(1, shown.length));
     laneX = lanes.map(function () { return -1; });
     shown.forEach(function (lane, k) { laneX[lane] = LEFT + k * laneW + laneW / 2; });
@@ -162,6 +174,14 @@ export const VIEWER_SCRIPT = String.raw`
   function contentH() {
     return S.layout === 'sequence' ? TOP + S.vis.length * S.rowH + 40 : TOP + 40 + (tEnd - t0) / S.nsPerPx;
   }
+  /** The scroll range the spacer gives (capped), and the content offset at the top of the view. */
+  function scrollH() { return Math.min(contentH(), MAX_SCROLL_PX); }
+  function ratio() {
+    var h = diagram.clientHeight, room = scrollH() - h;
+    return room > 0 ? Math.max(1, (contentH() - h) / room) : 1;
+  }
+  function vTop() { return diagram.scrollTop * ratio(); }
+  function setVTop(v) { diagram.scrollTop = Math.max(0, v) / ratio(); }
   /** First visible row whose send time is at or after t. */
   function rowAtTime(t) {
     var lo = 0, hi = S.vis.length;
@@ -169,7 +189,7 @@ export const VIEWER_SCRIPT = String.raw`
     return lo;
   }
   function visibleRows() {
-    var top = diagram.scrollTop, h = diagram.clientHeight;
+    var top = vTop(), h = diagram.clientHeight;
     if (S.layout === 'sequence') {
       return [Math.max(0, Math.floor((top - TOP) / S.rowH) - 2), Math.min(S.vis.length, Math.ceil((top + h - TOP) / S.rowH) + 2)];
     }
@@ -179,7 +199,7 @@ export const VIEWER_SCRIPT = String.raw`
   // ---- drawing ---------------------------------------------------------------
   function resize() {
     spacer.style.width = contentW + 'px';
-    spacer.style.height = contentH() + 'px';
+    spacer.style.height = scrollH() + 'px';
     render();
   }
   function schedule() {
@@ -188,10 +208,10 @@ export const VIEWER_SCRIPT = String.raw`
     requestAnimationFrame(function () { S.pending = false; render(); });
   }
   function render() {
-    var top = diagram.scrollTop, h = diagram.clientHeight;
+    var top = vTop(), h = diagram.clientHeight, left = diagram.scrollLeft;
     svg.setAttribute('width', contentW);
     svg.setAttribute('height', h);
-    svg.style.top = top + 'px';
+    svg.style.top = diagram.scrollTop + 'px';
     var range = visibleRows(), from = range[0], to = range[1];
     var stride = Math.max(1, Math.ceil((to - from) / MAX_DRAWN));
     var out = ['<defs>'];
@@ -203,7 +223,7 @@ export const VIEWER_SCRIPT = String.raw`
       if (laneX[i] < 0) return;
       out.push('<line class="lane" x1="' + laneX[i] + '" y1="0" x2="' + laneX[i] + '" y2="' + h + '"/>');
     });
-    var drawn = 0;
+    var drawn = 0, times = [], lastLabelY = -Infinity;
     for (var k = from; k < to; k += stride) {
       var i = S.vis[k], m = M[i];
       var y = yOfRow(k) - top, x1 = laneX[m[2]], x2 = laneX[m[3]];
@@ -213,12 +233,14 @@ export const VIEWER_SCRIPT = String.raw`
       var label = types[m[4]];
       var extra = payloadText(m[9], Math.max(0, Math.floor(Math.abs(x2 - x1) / 7) - label.length - 1));
       if (extra) label += ' ' + extra;
-      // The time label stays outside the group, so the group's box (what a click aims at) is the arrow and its label.
-      out.push('<text class="time" x="' + (LEFT - 12) + '" y="' + (y + 4) + '">' + us(m[0]) + '</text>');
+      // In the time layout rows close in time would print over each other: a row within
+      // LABEL_GAP_PX of the last labelled one keeps its arrow and loses its labels.
+      var labelled = S.layout === 'sequence' || y - lastLabelY >= LABEL_GAP_PX;
+      if (labelled) { lastLabelY = y; times.push([y, us(m[0])]); }
       out.push('<g class="msg k' + kind + (sel ? ' selected' : '') + (inChain ? ' chain' : '') + '" data-i="' + i + '" data-type="' + esc(types[m[4]]) + '">' +
         '<line class="hit" x1="' + x1 + '" y1="' + y + '" x2="' + x2 + '" y2="' + y + '"/>' +
         '<line x1="' + x1 + '" y1="' + y + '" x2="' + (x2 - dir * 2) + '" y2="' + y + '" marker-end="url(#arrow-' + marker + ')"/>' +
-        '<text x="' + ((x1 + x2) / 2) + '" y="' + (y - 4) + '">' + esc(label) + '</text></g>');
+        (labelled ? '<text x="' + ((x1 + x2) / 2) + '" y="' + (y - 4) + '">' + esc(label) + '</text>' : '') + '</g>');
       drawn++;
     }
     drawMarks(out, top, h, from, to);
@@ -227,7 +249,10 @@ export const VIEWER_SCRIPT = String.raw`
       if (laneX[i] < 0) return;
       out.push('<text class="lane-name" x="' + laneX[i] + '" y="' + (TOP - 12) + '">' + esc(name) + '</text>');
     });
-    out.push('<text class="time" x="' + (LEFT - 12) + '" y="' + (TOP - 12) + '" style="font-weight:600">µs</text>');
+    // The time column, drawn last at the view's left edge: it stays in view when the lanes scroll right.
+    out.push('<g id="time-column"><rect class="time-bg" x="' + left + '" y="0" width="' + (LEFT - 4) + '" height="' + h + '"/>');
+    times.forEach(function (t) { out.push('<text class="time" x="' + (left + LEFT - 12) + '" y="' + (t[0] + 4) + '">' + t[1] + '</text>'); });
+    out.push('<text class="time" x="' + (left + LEFT - 12) + '" y="' + (TOP - 12) + '" style="font-weight:600">µs</text></g>');
     svg.innerHTML = out.join('');
     $('status').textContent = 'showing ' + S.vis.length + ' of ' + M.length + ' messages · ' + drawn + ' drawn' + (stride > 1 ? ' (dense: zoom in)' : '');
     svg.dataset.drawn = String(drawn);
@@ -254,7 +279,7 @@ export const VIEWER_SCRIPT = String.raw`
     var out = [], seen = new Set();
     for (var m = M[i]; m && m[6] >= 0 && !seen.has(m[6]) && out.length < 200; ) {
       seen.add(m[6]);
-      var j = byId.get(m[6]);
+      var j = byId.get(key(m, m[6]));
       if (j === undefined) break;
       out.unshift(j);
       m = M[j];
@@ -264,7 +289,7 @@ export const VIEWER_SCRIPT = String.raw`
   function descendants(i) {
     var out = [], queue = [i], seen = new Set([i]);
     while (queue.length > 0 && out.length < 500) {
-      var kids = children.get(M[queue.shift()][5]) || [];
+      var mq = M[queue.shift()], kids = children.get(key(mq, mq[5])) || [];
       kids.forEach(function (j) { if (!seen.has(j)) { seen.add(j); out.push(j); queue.push(j); } });
     }
     return out.sort(function (a, b) { return a - b; });
@@ -281,7 +306,7 @@ export const VIEWER_SCRIPT = String.raw`
       ['sent', us(m[0]) + ' µs'], ['delivered', m[1] < 0 ? 'never' : us(m[1]) + ' µs' + (m[1] > m[0] ? ' (waited ' + us(m[1] - m[0]) + ' µs)' : '')],
       ['cause', m[6] < 0 ? '—' : '#' + m[6]]];
     if (m[7] >= 0) {
-      var req = byId.get(m[7]);
+      var req = byId.get(key(m, m[7]));
       rows.push(['answers', '#' + m[7] + (req !== undefined ? ' (rtt ' + us(m[0] - M[req][0]) + ' µs)' : '')]);
     }
     var html = '<h3>Message</h3><table>' + rows.map(function (r) { return '<tr><td>' + r[0] + '</td><td>' + r[1] + '</td></tr>'; }).join('') + '</table>' +
@@ -302,7 +327,7 @@ export const VIEWER_SCRIPT = String.raw`
       note.insertAdjacentHTML('beforeend', '<a data-show="' + i + '">show it</a>');
       return;
     }
-    diagram.scrollTop = yOfRow(k) - diagram.clientHeight / 2;
+    setVTop(yOfRow(k) - diagram.clientHeight / 2);
     select(i);
   }
   function showHidden(i) {
@@ -331,17 +356,17 @@ export const VIEWER_SCRIPT = String.raw`
   function zoom(factor, clientY) {
     var rect = diagram.getBoundingClientRect();
     var anchorY = (clientY === undefined ? rect.top + diagram.clientHeight / 2 : clientY) - rect.top;
-    var contentY = diagram.scrollTop + anchorY;
+    var contentY = vTop() + anchorY;
     if (S.layout === 'sequence') {
       var row = (contentY - TOP) / S.rowH;
       S.rowH = Math.min(120, Math.max(6, S.rowH * factor));
-      spacer.style.height = contentH() + 'px';
-      diagram.scrollTop = TOP + row * S.rowH - anchorY;
+      spacer.style.height = scrollH() + 'px';
+      setVTop(TOP + row * S.rowH - anchorY);
     } else {
       var t = timeAtY(contentY);
       S.nsPerPx = Math.max((tEnd - t0) / MAX_HEIGHT, 0.05, Math.min(1e9, S.nsPerPx / factor));
-      spacer.style.height = contentH() + 'px';
-      diagram.scrollTop = yOfTime(t) - anchorY;
+      spacer.style.height = scrollH() + 'px';
+      setVTop(yOfTime(t) - anchorY);
     }
     render();
   }
@@ -353,12 +378,12 @@ export const VIEWER_SCRIPT = String.raw`
   diagram.addEventListener('scroll', schedule);
   diagram.addEventListener('mousedown', function (e) {
     if (e.button !== 0) return;
-    var x = e.clientX, y = e.clientY, left = diagram.scrollLeft, top = diagram.scrollTop;
+    var x = e.clientX, y = e.clientY, left = diagram.scrollLeft, top = vTop();
     S.dragged = false;
     function move(ev) {
       if (Math.abs(ev.clientX - x) + Math.abs(ev.clientY - y) > 4) { S.dragged = true; diagram.classList.add('dragging'); }
       diagram.scrollLeft = left - (ev.clientX - x);
-      diagram.scrollTop = top - (ev.clientY - y);
+      setVTop(top - (ev.clientY - y));
     }
     function up() {
       diagram.classList.remove('dragging');
@@ -388,7 +413,7 @@ export const VIEWER_SCRIPT = String.raw`
     var t = k < S.vis.length ? M[S.vis[k]][0] : t0;
     S.layout = e.target.value;
     resize();
-    diagram.scrollTop = (S.layout === 'sequence' ? yOfRow(rowAtTime(t)) : yOfTime(t)) - TOP;
+    setVTop((S.layout === 'sequence' ? yOfRow(rowAtTime(t)) : yOfTime(t)) - TOP);
     render();
   });
   window.addEventListener('resize', function () { layoutLanes(); resize(); drawPlots(); });
@@ -448,13 +473,13 @@ export const VIEWER_SCRIPT = String.raw`
       var el = $(id), rect = el.getBoundingClientRect();
       var t = t0 + (e.clientX - rect.left - PAD_L) / (rect.width - PAD_L - 4) * (tEnd - t0);
       var k = Math.min(rowAtTime(t), S.vis.length - 1);
-      if (k >= 0) diagram.scrollTop = yOfRow(k) - diagram.clientHeight / 2;
+      if (k >= 0) setVTop(yOfRow(k) - diagram.clientHeight / 2);
     });
   });
 
   buildFilters();
   applyFilters();
   drawPlots();
-  window.mksimViewer = { select: select, goTo: goTo, state: S, messages: M };
+  window.mksimViewer = { select: select, goTo: goTo, state: S, messages: M, contentHeight: contentH, scrollRatio: ratio };
 })();
 `;

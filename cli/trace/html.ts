@@ -9,7 +9,7 @@
 import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields, formatFields } from './format.js';
 import { CACHE_WINDOW, HitWindow } from './hit-window.js';
-import { isMessage, isNewMessage } from './records.js';
+import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 import { VIEWER_CSS, VIEWER_SCRIPT } from './html-viewer.js';
 
@@ -26,6 +26,8 @@ export type EventRow = [number, number, string, string];
 
 export interface ViewerData {
   readonly header: Record<string, unknown> | null;
+  /** A run of several hosts: their names, and each lane is host/actor (message ids are per host). Else empty. */
+  readonly hosts: string[];
   readonly lanes: string[];
   readonly types: string[];
   readonly messages: MessageRow[];
@@ -43,9 +45,10 @@ const MARKED_EVS: ReadonlySet<string> = new Set(['state', 'log', 'fault', 'error
 export class HtmlExport {
   private readonly laneIndex = new Map<string, number>();
   private readonly typeIndex = new Map<string, number>();
-  private readonly rowsById = new Map<number, MessageRow>();
+  /** Undelivered messages by host:id (each host's kernel numbers its own). */
+  private readonly rowsById = new Map<string, MessageRow>();
   private readonly data: ViewerData & { header: Record<string, unknown> | null; endNs: number } = {
-    header: null, lanes: [], types: [], messages: [], events: [], disk: [], cache: [], cacheWindow: CACHE_WINDOW, endNs: 0,
+    header: null, hosts: [], lanes: [], types: [], messages: [], events: [], disk: [], cache: [], cacheWindow: CACHE_WINDOW, endNs: 0,
   };
   private readonly cacheRatio = new HitWindow();
 
@@ -63,20 +66,23 @@ export class HtmlExport {
       this.data.header ??= extraFields(rec);
       return;
     }
-    if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.lane(rec.proc);
+    const host = hostOf(rec);
+    if (host !== null && !this.data.hosts.includes(host)) this.data.hosts.push(host);
+    if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.lane(onHost(rec, rec.proc));
     if (isNewMessage(rec)) {
       const kind = rec.ev === 'reply' ? KIND_REPLY : rec.ev === 'notify' ? KIND_NOTIFY : rec.async === true ? KIND_ASYNC : KIND_SEND;
-      const row: MessageRow = [rec.t, -1, this.lane(rec.src), this.lane(rec.dst), this.type(rec.type), rec.id, rec.cause ?? -1,
+      const row: MessageRow = [rec.t, -1, this.lane(onHost(rec, rec.src)), this.lane(onHost(rec, rec.dst)), this.type(rec.type), rec.id, rec.cause ?? -1,
         typeof rec.re === 'number' ? rec.re : -1, kind, rec.msg ?? null];
       this.data.messages.push(row);
-      this.rowsById.set(rec.id, row);
+      this.rowsById.set(`${host ?? ''}:${rec.id}`, row);
       return;
     }
     if (isMessage(rec)) {
-      const row = this.rowsById.get(rec.id);
+      const key = `${host ?? ''}:${rec.id}`;
+      const row = this.rowsById.get(key);
       if (row !== undefined) {
         row[1] = rec.t;
-        this.rowsById.delete(rec.id);
+        this.rowsById.delete(key);
       }
       return;
     }
@@ -92,7 +98,7 @@ export class HtmlExport {
       const text = rec.ev === 'log' ? String(rec.text)
         : rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
           : formatFields(extraFields(rec, ['proc']), 100);
-      this.data.events.push([rec.t, this.lane(rec.proc), rec.ev, text]);
+      this.data.events.push([rec.t, this.lane(onHost(rec, rec.proc)), rec.ev, text]);
     }
   }
 

@@ -3,9 +3,12 @@
  * (protos/perfetto/trace/trace_packet.proto in google/perfetto), written as it reads.
  *   PerfettoExport(write)   add(rec) for each record, then finish(); write(bytes) gets whole packets, ~64 KiB at a time
  *   PERFETTO_FIELDS         the field numbers used, from Perfetto's published .proto files
- * Layout: a process track "mksim"; under it a track per actor (a TrackDescriptor
- * when first seen), a `cpu` track of who runs, and counter tracks for the buffer
- * cache's and the AVC's hit ratios and the disk head's cylinder. Handling a
+ * Layout: a process track "mksim" (a run of several hosts: one process track per
+ * host, named for it, since each host is a machine with its own kernel); under it
+ * a track per actor (a TrackDescriptor when first seen), a `cpu` track of who
+ * runs, and counter tracks for the buffer cache's and the AVC's hit ratios and the
+ * disk head's cylinder. Message ids are per host (each kernel numbers its own), so
+ * a flow id is the id plus the host's number times HOST_FLOW_SPAN. Handling a
  * message is a slice (SLICE_BEGIN at delivery, SLICE_END at the handler's last
  * action); a send, notify or reply is an instant carrying the message id in
  * flow_ids, and its delivery carries it in terminating_flow_ids: Perfetto draws
@@ -18,7 +21,7 @@ import { extraFields } from './format.js';
 import { HitWindow } from './hit-window.js';
 import { MAX_SAME_INSTANT_LANES, SameInstantLanes } from './lanes.js';
 import { ProtoWriter } from './protobuf.js';
-import { isMessage, ownerOf } from './records.js';
+import { hostOf, isMessage, onHost, ownerOf } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 
 /** Field numbers (perfetto.protos.*), each as the .proto declares it. */
@@ -41,11 +44,17 @@ const ORDER_EXPLICIT = 3;
 const SEQUENCE_ID = 1;
 /** Packets gathered before they go to write(). */
 const FLUSH_BYTES = 1 << 16;
-const PID = 1;
-
-const PROCESS_UUID = 1;
-const CPU_UUID = 2;
-const COUNTER_UUIDS = { buffer: 3, avc: 4, disk: 5 } as const;
+/** Per host h (0 for a run of one): its process track and pid, its cpu and counter tracks (hostUuid(h, k)). */
+const PROCESS_K = 1;
+const CPU_K = 2;
+const COUNTER_KS = { buffer: 3, avc: 4, disk: 5 } as const;
+const HOST_UUID_BASE = 2 ** 45;
+/** Message ids stay below this (2^32), so flow ids of different hosts never meet. */
+const HOST_FLOW_SPAN = 2 ** 32;
+/** Host 0 keeps the uuids 1..5 of a run of one host; others sit far above the actors' tracks. */
+function hostUuid(h: number, k: number): number {
+  return h === 0 ? k : HOST_UUID_BASE + h * 8 + k;
+}
 /** Actor tracks: uuid ACTOR_UUID_BASE + order * LANE_SPAN + lane. */
 const ACTOR_UUID_BASE = 1000;
 const LANE_SPAN = 1 << 10;
@@ -63,23 +72,48 @@ interface Track {
 
 type Annotation = readonly [string, unknown];
 
+/** One machine's tracks and state: a run without hosts has one, named mksim. */
+interface Host {
+  readonly nr: number;
+  readonly processUuid: number;
+  readonly cpuUuid: number;
+  readonly counterUuids: { readonly buffer: number; readonly avc: number; readonly disk: number };
+  readonly ratios: { readonly buffer: HitWindow; readonly avc: HitWindow };
+  cpuRunning: string | null;
+}
+
+/** Bound on the hosts of a run (each gets a process track). */
+const MAX_HOSTS = 4096;
+
 export class PerfettoExport {
   private readonly w = new ProtoWriter();
   private readonly tracks = new Map<string, Track>();
   private readonly replyIds = new Set<number>();
   private readonly lanes = new SameInstantLanes();
-  private readonly ratios = { buffer: new HitWindow(), avc: new HitWindow() };
-  private cpuRunning: string | null = null;
+  private readonly hosts = new Map<string, Host>();
   private lastNs = 0;
   private first = true;
   private finished = false;
 
-  constructor(private readonly write: (bytes: Uint8Array) => void) {
-    this.describe(PROCESS_UUID, null, 'mksim', 0, true);
-    this.describe(CPU_UUID, PROCESS_UUID, 'cpu', 0);
-    this.describe(COUNTER_UUIDS.buffer, PROCESS_UUID, 'buffer cache hit ratio', 1, false, true);
-    this.describe(COUNTER_UUIDS.avc, PROCESS_UUID, 'AVC hit ratio', 2, false, true);
-    this.describe(COUNTER_UUIDS.disk, PROCESS_UUID, 'disk head cylinder', 3, false, true);
+  constructor(private readonly write: (bytes: Uint8Array) => void) {}
+
+  /** The record's machine: its host's process track, described when first seen. */
+  private host(rec: TraceRecord): Host {
+    const name = hostOf(rec) ?? '';
+    let h = this.hosts.get(name);
+    if (h !== undefined) return h;
+    if (this.hosts.size >= MAX_HOSTS) return this.hosts.values().next().value as Host;
+    const nr = this.hosts.size;
+    h = { nr, processUuid: hostUuid(nr, PROCESS_K), cpuUuid: hostUuid(nr, CPU_K),
+      counterUuids: { buffer: hostUuid(nr, COUNTER_KS.buffer), avc: hostUuid(nr, COUNTER_KS.avc), disk: hostUuid(nr, COUNTER_KS.disk) },
+      ratios: { buffer: new HitWindow(), avc: new HitWindow() }, cpuRunning: null };
+    this.hosts.set(name, h);
+    this.describe(h.processUuid, null, name === '' ? 'mksim' : name, nr, nr + 1);
+    this.describe(h.cpuUuid, h.processUuid, 'cpu', 0);
+    this.describe(h.counterUuids.buffer, h.processUuid, 'buffer cache hit ratio', 1, null, true);
+    this.describe(h.counterUuids.avc, h.processUuid, 'AVC hit ratio', 2, null, true);
+    this.describe(h.counterUuids.disk, h.processUuid, 'disk head cylinder', 3, null, true);
+    return h;
   }
 
   /** One TracePacket, framed as Trace.packet so the file is a valid Trace message. */
@@ -95,13 +129,14 @@ export class PerfettoExport {
     if (w.length >= FLUSH_BYTES) this.write(w.finish());
   }
 
-  private describe(uuid: number, parent: number | null, name: string, rank: number, process = false, counter = false): void {
+  /** A track; with a pid, a process track (a host). */
+  private describe(uuid: number, parent: number | null, name: string, rank: number, pid: number | null = null, counter = false): void {
     this.packet(null, (p) => p.message(F.packet.trackDescriptor, (t) => {
       t.varint(F.track.uuid, uuid);
       if (parent !== null) t.varint(F.track.parentUuid, parent);
-      if (process) {
+      if (pid !== null) {
         t.message(F.track.process, (d) => {
-          d.varint(F.process.pid, PID);
+          d.varint(F.process.pid, pid);
           d.string(F.process.processName, name);
         });
       } else t.string(F.track.name, name);
@@ -120,14 +155,16 @@ export class PerfettoExport {
     }));
   }
 
-  private track(actor: string): Track {
-    let t = this.tracks.get(actor);
+  /** An actor's track, under its host's process track (named without the host: the group says it). */
+  private track(rec: TraceRecord, actor: string): Track {
+    const key = onHost(rec, actor);
+    let t = this.tracks.get(key);
     if (t === undefined) {
       const order = this.tracks.size + 1;
       t = { name: actor, uuid: ACTOR_UUID_BASE + order * LANE_SPAN, lanes: 1, handling: false, lastActionNs: 0 };
-      this.tracks.set(actor, t);
+      this.tracks.set(key, t);
       // Rank after cpu and the counters, in order of first appearance.
-      this.describe(t.uuid, PROCESS_UUID, actor, 10 + order);
+      this.describe(t.uuid, this.host(rec).processUuid, actor, 10 + order);
     }
     return t;
   }
@@ -170,6 +207,7 @@ export class PerfettoExport {
 
   add(rec: TraceRecord): void {
     this.lastNs = rec.t;
+    this.host(rec);
     if (rec.ev === 'header') return;
     if (isMessage(rec)) {
       this.message(rec);
@@ -179,7 +217,7 @@ export class PerfettoExport {
     if (rec.ev === 'cache') this.cacheCounter(rec);
     if (rec.ev === 'disk') this.diskCounter(rec);
     if (SKIPPED_EVS.has(rec.ev)) return;
-    const t = this.track(ownerOf(rec) ?? 'kernel');
+    const t = this.track(rec, ownerOf(rec) ?? 'kernel');
     this.act(t, rec.t);
     const name = rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
       : rec.ev === 'log' ? `log: ${String(rec.text).slice(0, 60)}` : rec.ev;
@@ -192,15 +230,16 @@ export class PerfettoExport {
 
   private message(rec: MessageRecord): void {
     const id = rec.id;
+    const flowId = this.host(rec).nr * HOST_FLOW_SPAN + id;
     if (rec.ev === 'deliver') {
-      const dst = this.track(rec.dst);
+      const dst = this.track(rec, rec.dst);
       const annotations: Annotation[] = [['id', id], ['src', rec.src], ['cause', rec.cause]];
-      if (this.replyIds.delete(id)) {
+      if (this.replyIds.delete(flowId)) {
         // A reply ends the caller's sendrec: a mark inside what it was handling.
         this.act(dst, rec.t);
         this.zero(dst, rec.t, `got ${rec.type}`, (e) => {
           e.string(F.trackEvent.categories, 'reply');
-          e.fixed64(F.trackEvent.terminatingFlowIds, id);
+          e.fixed64(F.trackEvent.terminatingFlowIds, flowId);
           annotate(e, annotations);
         });
         return;
@@ -210,32 +249,34 @@ export class PerfettoExport {
       dst.lastActionNs = rec.t;
       this.event(rec.t, dst.uuid, TYPE_SLICE_BEGIN, rec.type, (e) => {
         e.string(F.trackEvent.categories, 'handle');
-        e.fixed64(F.trackEvent.terminatingFlowIds, id);
+        e.fixed64(F.trackEvent.terminatingFlowIds, flowId);
         annotate(e, annotations);
       });
       return;
     }
     if (rec.ev === 'reply') {
       if (this.replyIds.size >= 1 << 16) this.replyIds.delete(this.replyIds.keys().next().value as number);
-      this.replyIds.add(id);
+      this.replyIds.add(flowId);
     }
-    const src = this.track(rec.src);
-    this.track(rec.dst);
+    const src = this.track(rec, rec.src);
+    this.track(rec, rec.dst);
     this.act(src, rec.t);
     const annotations: Annotation[] = [['id', id], ['dst', rec.dst], ['cause', rec.cause]];
     if (rec.re !== undefined) annotations.push(['re', rec.re]);
     if (rec.msg !== undefined) annotations.push(['msg', rec.msg]);
     this.zero(src, rec.t, `${rec.ev} ${rec.type}`, (e) => {
       e.string(F.trackEvent.categories, rec.ev);
-      e.fixed64(F.trackEvent.flowIds, id);
+      e.fixed64(F.trackEvent.flowIds, flowId);
       annotate(e, annotations);
     });
   }
 
+  /** Each host has its own CPU. */
   private schedule(rec: TraceRecord): void {
-    if (this.cpuRunning !== null) this.event(rec.t, CPU_UUID, TYPE_SLICE_END, null);
-    this.cpuRunning = typeof rec.to === 'string' ? rec.to : null;
-    if (this.cpuRunning !== null) this.event(rec.t, CPU_UUID, TYPE_SLICE_BEGIN, this.cpuRunning, (e) => e.string(F.trackEvent.categories, 'cpu'));
+    const h = this.host(rec);
+    if (h.cpuRunning !== null) this.event(rec.t, h.cpuUuid, TYPE_SLICE_END, null);
+    h.cpuRunning = typeof rec.to === 'string' ? rec.to : null;
+    if (h.cpuRunning !== null) this.event(rec.t, h.cpuUuid, TYPE_SLICE_BEGIN, h.cpuRunning, (e) => e.string(F.trackEvent.categories, 'cpu'));
   }
 
   private counter(ns: number, uuid: number, value: number): void {
@@ -245,15 +286,17 @@ export class PerfettoExport {
   private cacheCounter(rec: TraceRecord): void {
     if (rec.op !== 'hit' && rec.op !== 'miss') return;
     const avc = isAvcCacheRecord(rec);
-    const ratio = (avc ? this.ratios.avc : this.ratios.buffer).add(rec.op === 'hit');
-    this.counter(rec.t, avc ? COUNTER_UUIDS.avc : COUNTER_UUIDS.buffer, ratio);
+    const h = this.host(rec);
+    const ratio = (avc ? h.ratios.avc : h.ratios.buffer).add(rec.op === 'hit');
+    this.counter(rec.t, avc ? h.counterUuids.avc : h.counterUuids.buffer, ratio);
   }
 
   private diskCounter(rec: TraceRecord): void {
     if (typeof rec.fromCyl !== 'number' || typeof rec.toCyl !== 'number') return;
     const seekNs = typeof rec.seekNs === 'number' ? rec.seekNs : 0;
-    this.counter(rec.t, COUNTER_UUIDS.disk, rec.fromCyl);
-    this.counter(rec.t + seekNs, COUNTER_UUIDS.disk, rec.toCyl);
+    const disk = this.host(rec).counterUuids.disk;
+    this.counter(rec.t, disk, rec.fromCyl);
+    this.counter(rec.t + seekNs, disk, rec.toCyl);
   }
 
   /** Close the slices still open. */
@@ -261,8 +304,10 @@ export class PerfettoExport {
     if (this.finished) return;
     this.finished = true;
     for (const t of this.tracks.values()) this.close(t);
-    if (this.cpuRunning !== null) this.event(this.lastNs, CPU_UUID, TYPE_SLICE_END, null);
-    this.cpuRunning = null;
+    for (const h of this.hosts.values()) {
+      if (h.cpuRunning !== null) this.event(this.lastNs, h.cpuUuid, TYPE_SLICE_END, null);
+      h.cpuRunning = null;
+    }
     if (this.w.length > 0) this.write(this.w.finish());
   }
 }

@@ -4,6 +4,7 @@
  *   isNewMessage(rec)               the record that introduces a message (send, notify, reply)
  *   actorsOf(rec)                   the actors a record involves (src, dst, proc, sched's from/to)
  *   ownerOf(rec)                    the actor a non-message record belongs to (its lane)
+ *   hostOf(rec), onHost(rec, name)  a run of several hosts: the record's host, and an actor named host/actor
  *   CausalTracker                   which message each actor is handling, as the kernel's causeId
  */
 import type { MessageRecord, TraceRecord } from '../../kernel/index.js';
@@ -27,6 +28,8 @@ const ACTOR_FIELDS = ['src', 'dst', 'proc', 'from', 'to'] as const;
 
 export function actorsOf(rec: TraceRecord): string[] {
   const out: string[] = [];
+  // A frame's src and dst are addresses, not actors: it belongs to its host.
+  if (rec.ev === 'net') return out;
   if (rec.ev === 'state') {
     // A state record's from/to are states, not actors.
     if (typeof rec.proc === 'string') out.push(rec.proc);
@@ -46,6 +49,16 @@ export function ownerOf(rec: TraceRecord): string | null {
   if (rec.ev === 'sched' && typeof rec.to === 'string') return rec.to;
   if (typeof rec.machine === 'string') return rec.machine;
   return null;
+}
+
+/** The host a record comes from when the run has several (DESIGN §2: only then do records name it), else null. */
+export function hostOf(rec: TraceRecord): string | null {
+  return typeof rec.host === 'string' ? rec.host : null;
+}
+
+/** An actor as the tools name it: host/actor in a run of several hosts (each has its own fs, pm, ...), else actor. */
+export function onHost(rec: TraceRecord, actor: string): string {
+  return typeof rec.host === 'string' ? `${rec.host}/${actor}` : actor;
 }
 
 /**

@@ -7,7 +7,8 @@
  * send to its delivery. One canvas, redrawn per frame from the chunks in view, so
  * the page's size is the window's whatever the trace's (no scroll height to run out
  * of: Chromium stops at ~33.5 M px). Lane names stay in a column at the left, the
- * time ruler at the top; labels are drawn only where they do not overlap.
+ * time ruler at the top; labels are drawn only where they do not overlap. A run of
+ * several hosts: each host's lanes sit together under a header row naming it.
  */
 
 export const TIMELINE_CSS = `
@@ -73,8 +74,21 @@ export const TIMELINE_SCRIPT = String.raw`
     if (S.want && S.want.chunk === nr) { var w = S.want; S.want = null; w.then(); }
     schedule();
   };
+  // Display rows: a lane per actor, and with several hosts a header row above each host's lanes.
+  var rows = [], laneRow = [], laneHost = [];
+  function layoutRows() {
+    var hosts = meta.hosts || [];
+    laneHost = meta.lanes.map(function (n) { return hosts.length ? hosts.indexOf(n.slice(0, n.indexOf('/'))) : -1; });
+    rows = []; laneRow = [];
+    if (!hosts.length) { meta.lanes.forEach(function (_, i) { laneRow[i] = rows.length; rows.push({ lane: i }); }); return; }
+    hosts.forEach(function (h, hi) {
+      rows.push({ host: h });
+      meta.lanes.forEach(function (_, i) { if (laneHost[i] === hi) { laneRow[i] = rows.length; rows.push({ lane: i }); } });
+    });
+  }
   window.mksimMeta = function (m) {
     meta = m;
+    layoutRows();
     fit();
     // A large trace opens on its first chunk's span, not on an overview of everything.
     if (meta.chunks.length > MAX_VIEW_CHUNKS) {
@@ -103,7 +117,8 @@ export const TIMELINE_SCRIPT = String.raw`
   function height() { return view.clientHeight; }
   function lanesFit() { return Math.max(1, Math.floor((height() - TOP) / LANE_H)); }
   function x(t) { return LEFT + (t - S.startNs) / S.nsPerPx; }
-  function y(lane) { return TOP + (lane - S.laneTop + 0.5) * LANE_H; }
+  function yRow(k) { return TOP + (k - S.laneTop + 0.5) * LANE_H; }
+  function y(lane) { return yRow(laneRow[lane]); }
   function endNs() { return S.startNs + (width() - LEFT) * S.nsPerPx; }
 
   function fit() {
@@ -113,7 +128,7 @@ export const TIMELINE_SCRIPT = String.raw`
     S.nsPerPx = span * 1.02 / Math.max(100, width() - LEFT);
     schedule();
   }
-  function clampLanes() { S.laneTop = Math.max(0, Math.min(S.laneTop, meta.lanes.length - lanesFit())); }
+  function clampLanes() { S.laneTop = Math.max(0, Math.min(S.laneTop, rows.length - lanesFit())); }
   function resize() {
     var dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(width() * dpr); canvas.height = Math.round(height() * dpr);
@@ -146,9 +161,13 @@ export const TIMELINE_SCRIPT = String.raw`
     clampLanes();
     ctx.clearRect(0, 0, W, H);
     ctx.fillStyle = '#fbfbfd'; ctx.fillRect(0, 0, W, H);
-    var nLanes = Math.min(meta.lanes.length - S.laneTop, lanesFit() + 1);
+    var nLanes = Math.min(rows.length - S.laneTop, lanesFit() + 1);
     ctx.strokeStyle = '#e3e5ea'; ctx.lineWidth = 1;
-    for (var l = 0; l < nLanes; l++) { var ly = Math.round(y(S.laneTop + l)) + 0.5; ctx.beginPath(); ctx.moveTo(LEFT, ly); ctx.lineTo(W, ly); ctx.stroke(); }
+    for (var l = 0; l < nLanes; l++) {
+      var ly = Math.round(yRow(S.laneTop + l)) + 0.5;
+      if (rows[S.laneTop + l].host !== undefined) { ctx.fillStyle = '#eef0f5'; ctx.fillRect(LEFT, ly - LANE_H / 2, W - LEFT, LANE_H); continue; }
+      ctx.beginPath(); ctx.moveTo(LEFT, ly); ctx.lineTo(W, ly); ctx.stroke();
+    }
     // Arrows: the messages in view, at most MAX_DRAWN (evenly sampled when denser).
     var candidates = [], total = 0, missing = 0, ks = chunksIn(a, b), sampled = ks.length > MAX_VIEW_CHUNKS;
     // Zoomed far out, a few chunks spread over the window stand for all (loading every chunk would not fit memory).
@@ -173,7 +192,8 @@ export const TIMELINE_SCRIPT = String.raw`
       for (var r = cand[2]; r < cand[3]; r += stride) {
         var m = row(c, r), tEnd = m.tEnd < 0 ? m.t : m.tEnd;
         if (tEnd < a) continue;
-        var inSrc = m.src >= S.laneTop && m.src <= lastLane, inDst = m.dst >= S.laneTop && m.dst <= lastLane;
+        var rs = laneRow[m.src], rd = laneRow[m.dst];
+        var inSrc = rs >= S.laneTop && rs <= lastLane, inDst = rd >= S.laneTop && rd <= lastLane;
         if (!inSrc && !inDst) continue;
         var x1 = x(m.t), y1 = y(m.src), x2 = x(tEnd), y2 = y(m.dst);
         var sel = S.selected && S.selected.id === m.id;
@@ -213,14 +233,23 @@ export const TIMELINE_SCRIPT = String.raw`
       if (tx - lw / 2 > lastLabel + 8 && tx - lw / 2 > LEFT) { ctx.fillText(label, tx - lw / 2, TOP - 10); lastLabel = tx + lw / 2; }
     }
     ctx.font = '600 12px system-ui, sans-serif'; ctx.fillStyle = '#1d2330';
+    var names = [];
     for (var i = 0; i < nLanes; i++) {
-      var name = meta.lanes[S.laneTop + i];
-      if (ctx.measureText(name).width > LEFT - 12) name = name.slice(0, 14) + '…';
-      ctx.fillText(name, 8, y(S.laneTop + i) + 4);
+      var dr = rows[S.laneTop + i], hostRow = dr.host !== undefined, indent = 8;
+      var name = hostRow ? dr.host : meta.lanes[dr.lane];
+      // Under a host header a lane shows its actor's name, indented.
+      if (!hostRow && laneHost[dr.lane] >= 0) { name = name.slice(name.indexOf('/') + 1); indent = 20; }
+      ctx.font = hostRow ? '700 12px system-ui, sans-serif' : '600 12px system-ui, sans-serif';
+      ctx.fillStyle = hostRow ? '#2f3a52' : '#1d2330';
+      if (hostRow) { ctx.fillStyle = '#eef0f5'; ctx.fillRect(0, yRow(S.laneTop + i) - LANE_H / 2, LEFT, LANE_H); ctx.fillStyle = '#2f3a52'; }
+      if (ctx.measureText(name).width > LEFT - indent - 4) name = name.slice(0, 13) + '…';
+      ctx.fillText(name, indent, yRow(S.laneTop + i) + 4);
+      names.push(name);
     }
-    if (S.laneTop > 0 || S.laneTop + lanesFit() < meta.lanes.length) {
+    view.dataset.rows = names.join('|');
+    if (S.laneTop > 0 || S.laneTop + lanesFit() < rows.length) {
       ctx.font = '11px system-ui'; ctx.fillStyle = '#6b7385';
-      ctx.fillText('lanes ' + (S.laneTop + 1) + '-' + Math.min(meta.lanes.length, S.laneTop + lanesFit()) + ' of ' + meta.lanes.length, 8, 20);
+      ctx.fillText('rows ' + (S.laneTop + 1) + '-' + Math.min(rows.length, S.laneTop + lanesFit()) + ' of ' + rows.length, 8, 20);
     }
     setStatus(S.drawn.length + ' of ' + meta.total.toLocaleString('en-US') + ' messages drawn' + (S.dense ? ' (dense: zoom in for all)' : '') +
       (missing ? ', loading ' + missing + ' chunk' + (missing > 1 ? 's' : '') : '') + ' · ' + fmt(a) + ' – ' + fmt(b));
@@ -233,7 +262,13 @@ export const TIMELINE_SCRIPT = String.raw`
     if (c) return then(row(c, r));
     S.want = { chunk: nr, then: function () { withRow(nr, r, then); } };
   }
-  function chunkOfId(id) {
+  function chunkOfId(id, host) {
+    // Several hosts: ids are per host, so the chunk is the last whose first id of that host is at most id.
+    if (host >= 0 && meta.hostFirstIds && meta.hostFirstIds.length) {
+      var found = -1;
+      meta.hostFirstIds.forEach(function (f, k) { var first = f[host]; if (first !== undefined && first >= 0 && first <= id) found = k; });
+      return found;
+    }
     var list = meta.chunks, lo = 0, hi = list.length - 1;
     if (!list.length || id < list[0][2]) return -1;
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (list[mid][2] <= id) lo = mid; else hi = mid - 1; }
@@ -244,17 +279,26 @@ export const TIMELINE_SCRIPT = String.raw`
     var span = Math.max((m.tEnd < 0 ? m.t : m.tEnd) - m.t, 1000);
     if (S.nsPerPx > span / 50) S.nsPerPx = Math.max(span / 50, 0.01);
     S.startNs = m.t - (width() - LEFT) * S.nsPerPx * 0.4;
-    var lanes = lanesFit();
-    if (m.src < S.laneTop || m.src >= S.laneTop + lanes || m.dst < S.laneTop || m.dst >= S.laneTop + lanes) S.laneTop = Math.max(0, Math.min(m.src, m.dst) - 1);
+    var lanes = lanesFit(), rs = laneRow[m.src], rd = laneRow[m.dst];
+    if (rs < S.laneTop || rs >= S.laneTop + lanes || rd < S.laneTop || rd >= S.laneTop + lanes) S.laneTop = Math.max(0, Math.min(rs, rd) - 1);
     details(m);
     schedule();
   }
   function goTo(nr, r) { withRow(nr, r, function (m) { show(nr, r, m); }); }
-  function goToId(id) {
-    var nr = chunkOfId(id);
+  /** host: its number in meta.hosts (a run of several hosts, whose kernels number messages alike), else omitted. */
+  function goToId(id, host) {
+    if (host === undefined || host === null || isNaN(host)) host = -1;
+    var nr = chunkOfId(id, host);
     if (nr < 0) { notFound(id); return; }
     var c = need(nr);
-    if (!c) { S.want = { chunk: nr, then: function () { goToId(id); } }; return; }
+    if (!c) { S.want = { chunk: nr, then: function () { goToId(id, host); } }; return; }
+    if (host >= 0) {
+      for (var r = 0; r < c.rows; r++) {
+        if (c.view.getFloat64(r * ROW + 16, true) === id && laneHost[c.view.getUint16(r * ROW + 32, true)] === host) { goTo(nr, r); return; }
+      }
+      notFound(id);
+      return;
+    }
     var lo = 0, hi = c.rows - 1;
     while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (c.view.getFloat64(mid * ROW + 16, true) <= id) lo = mid; else hi = mid - 1; }
     if (c.view.getFloat64(lo * ROW + 16, true) !== id) { notFound(id); return; }
@@ -273,11 +317,11 @@ export const TIMELINE_SCRIPT = String.raw`
       '<tr><td>kind</td><td>' + KINDS[m.kind] + '</td></tr>' +
       '<tr><td>from</td><td>' + esc(meta.lanes[m.src]) + '</td></tr><tr><td>to</td><td>' + esc(meta.lanes[m.dst]) + '</td></tr>' +
       '<tr><td>sent</td><td>' + fmt(m.t) + '</td></tr><tr><td>delivered</td><td>' + dest + '</td></tr>' +
-      '<tr><td>caused by</td><td>' + (m.cause < 0 ? 'nothing: a root' : '<a data-id="' + m.cause + '">#' + m.cause + '</a>') + '</td></tr></table>';
+      '<tr><td>caused by</td><td>' + (m.cause < 0 ? 'nothing: a root' : '<a data-id="' + m.cause + '" data-host="' + laneHost[m.src] + '">#' + m.cause + '</a>') + '</td></tr></table>';
   }
   $('details').addEventListener('click', function (e) {
     var a = e.target.closest('a[data-id]');
-    if (a) goToId(+a.dataset.id);
+    if (a) goToId(+a.dataset.id, +a.dataset.host);
   });
 
   // ---- input -------------------------------------------------------------------
@@ -335,6 +379,6 @@ export const TIMELINE_SCRIPT = String.raw`
     if (Number.isFinite(id)) goToId(id);
   });
   window.addEventListener('resize', resize);
-  window.mksimTimeline = { state: S, goToId: goToId, goToLast: goToLast, meta: function () { return meta; }, loadedChunks: function () { return chunks.size; } };
+  window.mksimTimeline = { state: S, goToId: goToId, rows: function () { return rows; }, goToLast: goToLast, meta: function () { return meta; }, loadedChunks: function () { return chunks.size; } };
 })();
 `;

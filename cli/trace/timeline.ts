@@ -6,6 +6,8 @@
  *   TimelineExport(dir)    add(rec) for each record (in order), then finish(title)
  *   ROW_BYTES, CHUNK_ROWS  the row layout: f64 tSendNs, f64 tDeliverNs (-1: not delivered),
  *                          f64 id, f64 cause (-1: none), u16 src lane, u16 dst lane, u16 type, u8 kind, u8 0
+ * A run of several hosts: lanes are host/actor, grouped per host in the page, and
+ * message ids (each host's kernel numbers its own) are found per host (hostFirstIds).
  * Rows are kept until the chunk after theirs is full, so a delivery later than
  * that leaves its row's tDeliverNs at -1 (memory stays two chunks, whatever the size).
  */
@@ -14,16 +16,23 @@ import { join } from 'node:path';
 import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
 import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './html.js';
-import { isMessage, isNewMessage } from './records.js';
+import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
 import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
 
 export const ROW_BYTES = 40;
 export const CHUNK_ROWS = 1 << 16;
 const MAX_NAMES = 1 << 16;
+/** Message ids stay below this: an undelivered message is known by host number * span + id. */
+const HOST_ID_SPAN = 2 ** 32;
+const MAX_HOSTS = 4096;
 
 export interface TimelineMeta {
   readonly title: string;
   readonly header: Record<string, unknown> | null;
+  /** Several hosts: their names in order of appearance (lanes are host/actor); else empty. */
+  readonly hosts: string[];
+  /** Several hosts: per chunk, per host, the id of its first message in the chunk (-1: none). */
+  readonly hostFirstIds: number[][];
   readonly lanes: string[];
   readonly types: string[];
   readonly total: number;
@@ -41,18 +50,37 @@ interface Chunk {
   lastNs: number;
   firstId: number;
   maxEndNs: number;
+  /** Per host number, the first message id in this chunk. */
+  readonly hostFirstIds: number[];
+  /** Per row, its host number (to forget its key when the chunk is written). */
+  readonly rowHosts: Uint16Array;
 }
 
 export class TimelineExport {
   private readonly laneIndex = new Map<string, number>();
   private readonly typeIndex = new Map<string, number>();
-  private readonly meta: { lanes: string[]; types: string[]; chunks: [number, number, number, number][]; header: Record<string, unknown> | null; endNs: number; total: number } =
-    { lanes: [], types: [], chunks: [], header: null, endNs: 0, total: 0 };
+  private readonly meta: { hosts: string[]; hostFirstIds: number[][]; lanes: string[]; types: string[]; chunks: [number, number, number, number][]; header: Record<string, unknown> | null; endNs: number; total: number } =
+    { hosts: [], hostFirstIds: [], lanes: [], types: [], chunks: [], header: null, endNs: 0, total: 0 };
+  private readonly hostNr = new Map<string, number>();
   /** The chunk being filled and the one before it (still open for deliveries). */
   private current: Chunk;
   private previous: Chunk | null = null;
   /** Where an undelivered message's row is: chunk number and row. */
   private readonly rowOf = new Map<number, { chunk: Chunk; row: number }>();
+
+  /** The record's host number (0 in a run of one host). */
+  private host(rec: TraceRecord): number {
+    const name = hostOf(rec);
+    if (name === null) return 0;
+    let nr = this.hostNr.get(name);
+    if (nr === undefined) {
+      if (this.meta.hosts.length >= MAX_HOSTS) return MAX_HOSTS - 1;
+      nr = this.meta.hosts.length;
+      this.hostNr.set(name, nr);
+      this.meta.hosts.push(name);
+    }
+    return nr;
+  }
 
   constructor(private readonly dir: string) {
     mkdirSync(join(dir, 'chunks'), { recursive: true });
@@ -60,7 +88,7 @@ export class TimelineExport {
   }
 
   private newChunk(nr: number): Chunk {
-    return { nr, buf: Buffer.alloc(CHUNK_ROWS * ROW_BYTES), rows: 0, firstNs: 0, lastNs: 0, firstId: 0, maxEndNs: 0 };
+    return { nr, buf: Buffer.alloc(CHUNK_ROWS * ROW_BYTES), rows: 0, firstNs: 0, lastNs: 0, firstId: 0, maxEndNs: 0, hostFirstIds: [], rowHosts: new Uint16Array(CHUNK_ROWS) };
   }
 
   private intern(index: Map<string, number>, list: string[], name: string): number {
@@ -80,7 +108,9 @@ export class TimelineExport {
       this.meta.header ??= extraFields(rec);
       return;
     }
-    if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.intern(this.laneIndex, this.meta.lanes, rec.proc);
+    const host = this.host(rec);
+    const key = host * HOST_ID_SPAN + (typeof rec.id === 'number' ? rec.id : 0);
+    if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.intern(this.laneIndex, this.meta.lanes, onHost(rec, rec.proc));
     if (isNewMessage(rec)) {
       const c = this.current;
       const at = c.rows * ROW_BYTES;
@@ -89,26 +119,28 @@ export class TimelineExport {
       c.buf.writeDoubleLE(-1, at + 8);
       c.buf.writeDoubleLE(rec.id, at + 16);
       c.buf.writeDoubleLE(rec.cause ?? -1, at + 24);
-      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, rec.src), at + 32);
-      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, rec.dst), at + 34);
+      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, onHost(rec, rec.src)), at + 32);
+      c.buf.writeUInt16LE(this.intern(this.laneIndex, this.meta.lanes, onHost(rec, rec.dst)), at + 34);
       c.buf.writeUInt16LE(this.intern(this.typeIndex, this.meta.types, rec.type), at + 36);
       c.buf.writeUInt8(kind, at + 38);
       if (c.rows === 0) {
         c.firstNs = rec.t;
         c.firstId = rec.id;
       }
+      c.hostFirstIds[host] ??= rec.id;
+      c.rowHosts[c.rows] = host;
       c.lastNs = rec.t;
       c.maxEndNs = Math.max(c.maxEndNs, rec.t);
-      this.rowOf.set(rec.id, { chunk: c, row: c.rows });
+      this.rowOf.set(key, { chunk: c, row: c.rows });
       c.rows++;
       this.meta.total++;
       if (c.rows === CHUNK_ROWS) this.rotate();
       return;
     }
     if (isMessage(rec)) {
-      const where = this.rowOf.get(rec.id);
+      const where = this.rowOf.get(key);
       if (where === undefined) return;
-      this.rowOf.delete(rec.id);
+      this.rowOf.delete(key);
       where.chunk.buf.writeDoubleLE(rec.t, where.row * ROW_BYTES + 8);
       where.chunk.maxEndNs = Math.max(where.chunk.maxEndNs, rec.t);
     }
@@ -122,10 +154,11 @@ export class TimelineExport {
 
   private flush(c: Chunk): void {
     // Its undelivered rows stay at -1: forget them, so the map stays bounded.
-    for (let r = 0; r < c.rows; r++) this.rowOf.delete(c.buf.readDoubleLE(r * ROW_BYTES + 16));
+    for (let r = 0; r < c.rows; r++) this.rowOf.delete(c.rowHosts[r]! * HOST_ID_SPAN + c.buf.readDoubleLE(r * ROW_BYTES + 16));
     const data = c.buf.subarray(0, c.rows * ROW_BYTES).toString('base64');
     writeFileSync(join(this.dir, 'chunks', chunkName(c.nr)), `mksimChunk(${c.nr},"${data}");\n`);
     this.meta.chunks[c.nr] = [c.firstNs, c.lastNs, c.firstId, c.maxEndNs];
+    if (this.meta.hosts.length > 0) this.meta.hostFirstIds[c.nr] = this.meta.hosts.map((_, h) => c.hostFirstIds[h] ?? -1);
   }
 
   finish(title: string): TimelineMeta {

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrace } from '../../../cli/commands/trace.js';
+import { synthesizeTrace } from '../../../bench/trace-synth.js';
+import { HtmlExport } from '../../../cli/trace/html.js';
+import { bootNetwork } from './boot-trace.js';
 import { runFixtureSystem } from './fixture-system.js';
 import { collectOutput, FIXTURES, tempDir, tempTrace } from './helpers.js';
 
@@ -144,4 +147,67 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chr
     expect(await page.textContent('#payload')).toContain('"text": "end; graph TD #1 <b>"');
     expect(errors).toEqual([]);
   });
+
+  it('a run of two hosts: actors are host/actor, side by side per host; a chain stays on its host', async () => {
+    const { path, records } = bootNetwork();
+    await page.goto('file://' + (await htmlFile(path)));
+    await page.waitForSelector('.msg');
+    // Left to right, as drawn.
+    const names = await page.evaluate(() => [...document.querySelectorAll('.lane-name')]
+      .sort((a, b) => Number(a.getAttribute('x')) - Number(b.getAttribute('x'))).map((t) => t.textContent!));
+    expect(names.every((n) => n.startsWith('server/') || n.startsWith('client/'))).toBe(true);
+    const firstClient = names.findIndex((n) => n.startsWith('client/'));
+    expect(names.slice(firstClient).every((n) => n.startsWith('client/'))).toBe(true);
+    expect(names).toEqual(expect.arrayContaining(['client/browser', 'server/httpd']));
+    // A client message whose cause id is also a server message id: its chain is the client's.
+    const serverIds = new Set(records.filter((r) => r.ev === 'send' && r.host === 'server').map((r) => r.id));
+    const m = records.find((r) => r.ev === 'send' && r.host === 'client' && typeof r.cause === 'number' && serverIds.has(r.cause))!;
+    await page.evaluate((id) => {
+      const v = (window as unknown as { mksimViewer: { messages: unknown[][]; goTo(i: number): void } }).mksimViewer;
+      v.goTo(v.messages.findIndex((row) => row[5] === id && String(row[2]) !== '' && (document.querySelectorAll('input[data-kind="actor"]')[row[2] as number] as HTMLInputElement).name.startsWith('actor-client/')));
+    }, m.id);
+    expect(await page.textContent('#details')).toContain(`client/${String(m.src)} → client/${String(m.dst)}`);
+    const up = await page.locator('#chain-up a').allTextContents();
+    expect(up.length).toBeGreaterThan(0);
+    expect(up[up.length - 1]).toMatch(new RegExp(`^#${String(m.cause)} client/`));
+    expect(errors).toEqual([]);
+  });
+
+  it('past Chromium\'s 33.5 M px the scroll is scaled: the last of 300,000 messages is reachable, the time column stays in view (issue 19 finding 1)', async () => {
+    const html = new HtmlExport();
+    const made = synthesizeTrace({ messages: 300_000, clients: 12 }, (rec) => html.add(rec));
+    const path = join(tempDir(), 'big.html');
+    writeFileSync(path, html.page('300k'));
+    await page.goto('file://' + path);
+    await page.waitForSelector('.msg', { timeout: 60_000 });
+    // Zoomed in to the tallest rows: 300,000 x 120 px = 36 M px of content.
+    for (let i = 0; i < 10; i++) await page.keyboard.press('+');
+    type V = { contentHeight(): number; messages: unknown[] };
+    expect(await page.evaluate(() => (window as unknown as { mksimViewer: V }).mksimViewer.contentHeight())).toBeGreaterThan(34_000_000);
+    const last = await page.evaluate(async () => {
+      const d = document.getElementById('diagram')!;
+      d.scrollTop = d.scrollHeight;
+      d.scrollLeft = d.scrollWidth;
+      d.dispatchEvent(new Event('scroll'));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(null))));
+      const shown = [...document.querySelectorAll('.msg')].map((g) => Number((g as HTMLElement).dataset.i));
+      return { max: Math.max(...shown), scrollLeft: d.scrollLeft };
+    });
+    expect(last.max).toBe(made.messages - 1);
+    // Scrolled right past the first lanes, the time labels are still inside the view.
+    expect(last.scrollLeft).toBeGreaterThan(300);
+    const box = (await page.locator('#diagram').boundingBox())!;
+    const times = page.locator('#time-column text.time');
+    expect(await times.count()).toBeGreaterThan(5);
+    const t = (await times.nth(2).boundingBox())!;
+    expect(t.x).toBeGreaterThanOrEqual(box.x);
+    expect(t.x + t.width).toBeLessThanOrEqual(box.x + 100);
+    await page.locator('.msg').last().click();
+    expect(await page.textContent('#details')).toContain(`#${made.messages}`);
+    // The time layout: no two time labels closer than a line (the last label is the column's heading).
+    await page.selectOption('#layout', 'time');
+    const ys = await page.evaluate(() => [...document.querySelectorAll('#time-column text.time')].slice(0, -1).map((e) => Number(e.getAttribute('y'))));
+    for (let i = 1; i < ys.length; i++) expect(ys[i]! - ys[i - 1]!).toBeGreaterThanOrEqual(13);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

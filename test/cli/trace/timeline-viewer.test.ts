@@ -13,6 +13,7 @@ import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { exportTimeline } from '../../../cli/commands/trace.js';
 import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
 import { FIXTURES, tempDir } from './helpers.js';
+import { bootNetwork } from './boot-trace.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'img') : tempDir();
@@ -118,4 +119,42 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     await page.screenshot({ path: join(SHOTS, 'trace-timeline-2m.png') });
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('a run of two hosts: each host\'s lanes under a header row; ids found on their own host', async () => {
+    const { path, records } = bootNetwork();
+    const dir = tempDir();
+    const meta = await exportTimeline(path, { format: 'timeline', output: dir });
+    expect(meta.hosts).toEqual(['server', 'client']);
+    expect(meta.lanes).toEqual(expect.arrayContaining(['client/browser', 'server/httpd', 'client/fs', 'server/fs']));
+    await page.goto('file://' + join(dir, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await settled();
+    const rows = await page.evaluate(`${tl}.rows().map((r) => r.host !== undefined ? '#' + r.host : ${tl}.meta().lanes[r.lane])`) as string[];
+    // A header per host, then exactly that host's lanes.
+    expect(rows.filter((r) => r.startsWith('#'))).toEqual(['#server', '#client']);
+    const at = rows.indexOf('#client');
+    expect(rows.slice(1, at).every((r) => r.startsWith('server/'))).toBe(true);
+    expect(rows.slice(at + 1).every((r) => r.startsWith('client/'))).toBe(true);
+    expect(rows.length).toBe(meta.lanes.length + 2);
+    // The drawn names: the header, then actors without their host.
+    const drawn = (await page.locator('#view').getAttribute('data-rows'))!.split('|');
+    expect(drawn[0]).toBe('server');
+    expect(drawn.slice(1, 4).every((n) => !n.includes('/'))).toBe(true);
+    // Message ids repeat across hosts: #id on host 1 (client) is the client's message.
+    const clientSends = records.filter((r) => r.ev === 'send' && r.host === 'client');
+    const serverIds = new Set(records.filter((r) => r.ev === 'send' && r.host === 'server').map((r) => r.id));
+    const shared = clientSends.find((r) => serverIds.has(r.id) && typeof r.cause === 'number')!;
+    await page.evaluate(`${tl}.goToId(${shared.id as number}, 1)`);
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent?.startsWith(`#${id} `) === true, shared.id);
+    expect(await page.textContent('#details')).toContain(`from${'client/' + String(shared.src)}`);
+    await page.evaluate(`${tl}.goToId(${shared.id as number}, 0)`);
+    await page.waitForFunction(() => /from\s*server\//.test(document.getElementById('details')!.textContent ?? ''));
+    // Its cause link stays on its host.
+    await page.evaluate(`${tl}.goToId(${shared.id as number}, 1)`);
+    await page.waitForFunction(() => /from\s*client\//.test(document.getElementById('details')!.textContent ?? ''));
+    await page.locator('#details a[data-id]').click();
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent?.startsWith(`#${id} `) === true, shared.cause);
+    expect(await page.textContent('#details')).toMatch(/from\s*client\//);
+    await page.screenshot({ path: join(SHOTS, 'trace-timeline-hosts.png') });
+    expect(errors).toEqual([]);
+  });
 });
