@@ -10,6 +10,7 @@ import { selinuxLab } from './selinux.js';
 import { signalLatencyLab } from './signal-latency.js';
 import { tickVsTicklessLab } from './tick-vs-tickless.js';
 import type { LabSpec } from './types.js';
+import { labeledNetworkingLab } from './labeled-networking.js';
 
 export const LABS: readonly LabSpec[] = [
   bufferCacheLab,
@@ -18,6 +19,7 @@ export const LABS: readonly LabSpec[] = [
   selinuxLab,
   signalLatencyLab,
   tickVsTicklessLab,
+  labeledNetworkingLab,
 ];
 
 export function labNamed(name: string): LabSpec | undefined {
