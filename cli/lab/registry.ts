@@ -11,6 +11,7 @@ import { signalLatencyLab } from './signal-latency.js';
 import { tickVsTicklessLab } from './tick-vs-tickless.js';
 import { virtualMemoryLab } from './virtual-memory.js';
 import type { LabSpec } from './types.js';
+import { labeledNetworkingLab } from './labeled-networking.js';
 
 export const LABS: readonly LabSpec[] = [
   bufferCacheLab,
@@ -20,6 +21,7 @@ export const LABS: readonly LabSpec[] = [
   signalLatencyLab,
   tickVsTicklessLab,
   virtualMemoryLab,
+  labeledNetworkingLab,
 ];
 
 export function labNamed(name: string): LabSpec | undefined {

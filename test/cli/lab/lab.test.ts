@@ -26,7 +26,7 @@ const SLOW_MS = 240_000;
 describe('mksim lab', () => {
   it('every lab has a doc under docs/labs/ and the doc has a region per section', () => {
     const docs = LABS.map((l) => l.doc).sort();
-    expect(docs).toEqual(['buffer-cache.md', 'crash-consistency.md', 'elevator.md', 'selinux.md', 'signal-latency.md', 'tick-vs-tickless.md', 'virtual-memory.md']);
+    expect(docs).toEqual(['buffer-cache.md', 'crash-consistency.md', 'elevator.md', 'labeled-networking.md', 'selinux.md', 'signal-latency.md', 'tick-vs-tickless.md', 'virtual-memory.md']);
     for (const l of LABS) expect(regionsOf(readFileSync(join('docs', 'labs', l.doc), 'utf8'), l.name).size).toBeGreaterThan(0);
   }, SLOW_MS);
 
