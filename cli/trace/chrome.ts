@@ -20,7 +20,7 @@ import type { MessageRecord, TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
 import { HitWindow } from './hit-window.js';
 import { MAX_SAME_INSTANT_LANES, SameInstantLanes } from './lanes.js';
-import { hostOf, isMessage, onHost, ownerOf } from './records.js';
+import { hostOf, instantName, INSTANT_SKIPPED_EVS, isMessage, onHost, ownerOf } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 
 export interface ChromeEvent {
@@ -49,8 +49,6 @@ const MAX_HOSTS = 4096;
 export const MAX_PENDING_SENDS = 1 << 16;
 /** Replies remembered until delivered (a reply's delivery is a mark, not a new handling slice). */
 const MAX_PENDING_REPLIES = 1 << 16;
-/** Records the exporter shows as instants; bookkeeping kinds are left out (the cpu track has sched). */
-const SKIPPED_EVS: ReadonlySet<string> = new Set(['header', 'sched', 'quantum', 'block', 'unblock', 'kcall']);
 
 const us = (ns: number): number => ns / 1000;
 
@@ -197,11 +195,10 @@ export class ChromeExport {
     if (rec.ev === 'sched') this.schedule(rec);
     if (rec.ev === 'cache') this.cacheCounter(rec);
     if (rec.ev === 'disk') this.diskCounter(rec);
-    if (SKIPPED_EVS.has(rec.ev)) return;
+    if (INSTANT_SKIPPED_EVS.has(rec.ev)) return;
     const t = this.track(rec, ownerOf(rec) ?? 'kernel');
     this.act(t, rec.t);
-    const name = rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
-      : rec.ev === 'log' ? `log: ${String(rec.text).slice(0, 60)}` : rec.ev;
+    const name = instantName(rec);
     this.emitZero({ name, ph: 'i', s: 't', pid: t.pid, ts: us(rec.t), cat: rec.ev, args: extraFields(rec) }, t, rec.t);
     if (rec.ev === 'exit' || rec.ev === 'fault') this.close(t);
   }

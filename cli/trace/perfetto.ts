@@ -21,7 +21,7 @@ import { extraFields } from './format.js';
 import { HitWindow } from './hit-window.js';
 import { MAX_SAME_INSTANT_LANES, SameInstantLanes } from './lanes.js';
 import { ProtoWriter } from './protobuf.js';
-import { hostOf, isMessage, onHost, ownerOf } from './records.js';
+import { hostOf, instantName, INSTANT_SKIPPED_EVS, isMessage, onHost, ownerOf } from './records.js';
 import { isAvcCacheRecord } from './stats.js';
 
 /** Field numbers (perfetto.protos.*), each as the .proto declares it. */
@@ -59,7 +59,6 @@ function hostUuid(h: number, k: number): number {
 const ACTOR_UUID_BASE = 1000;
 const LANE_SPAN = 1 << 10;
 
-const SKIPPED_EVS: ReadonlySet<string> = new Set(['header', 'sched', 'quantum', 'block', 'unblock', 'kcall']);
 
 interface Track {
   readonly name: string;
@@ -216,11 +215,10 @@ export class PerfettoExport {
     if (rec.ev === 'sched') this.schedule(rec);
     if (rec.ev === 'cache') this.cacheCounter(rec);
     if (rec.ev === 'disk') this.diskCounter(rec);
-    if (SKIPPED_EVS.has(rec.ev)) return;
+    if (INSTANT_SKIPPED_EVS.has(rec.ev)) return;
     const t = this.track(rec, ownerOf(rec) ?? 'kernel');
     this.act(t, rec.t);
-    const name = rec.ev === 'state' ? `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim()
-      : rec.ev === 'log' ? `log: ${String(rec.text).slice(0, 60)}` : rec.ev;
+    const name = instantName(rec);
     this.zero(t, rec.t, name, (e) => {
       e.string(F.trackEvent.categories, rec.ev);
       annotate(e, Object.entries(extraFields(rec)));

@@ -5,6 +5,7 @@
  *   actorsOf(rec)                   the actors a record involves (src, dst, proc, sched's from/to)
  *   ownerOf(rec)                    the actor a non-message record belongs to (its lane)
  *   hostOf(rec), onHost(rec, name)  a run of several hosts: the record's host, and an actor named host/actor
+ *   INSTANT_SKIPPED_EVS, instantName(rec)  what the timeline exporters (chrome, perfetto) draw as an instant, and its label
  *   CausalTracker                   which message each actor is handling, as the kernel's causeId
  */
 import type { MessageRecord, TraceRecord } from '../../kernel/index.js';
@@ -15,6 +16,16 @@ export const MESSAGE_EVS: ReadonlySet<string> = new Set(['send', 'deliver', 'not
 
 /** Kinds that are bookkeeping rather than events a reader looks for: hidden by default in the text view. */
 export const DETAIL_EVS: ReadonlySet<string> = new Set(['deliver', 'sched', 'quantum', 'block', 'unblock', 'kcall', 'header']);
+
+/** Kinds the timeline exporters leave out of the instants (their cpu track has sched). */
+export const INSTANT_SKIPPED_EVS: ReadonlySet<string> = new Set(['header', 'sched', 'quantum', 'block', 'unblock', 'kcall']);
+
+/** An instant's label in the timeline exporters: a state machine's transition, a log line's start, or the kind. */
+export function instantName(rec: TraceRecord): string {
+  if (rec.ev === 'state') return `${rec.machine ?? ''} ${rec.from} → ${rec.to}`.trim();
+  if (rec.ev === 'log') return `log: ${String(rec.text).slice(0, 60)}`;
+  return rec.ev;
+}
 
 export function isMessage(rec: TraceRecord): rec is MessageRecord {
   return MESSAGE_EVS.has(rec.ev);
