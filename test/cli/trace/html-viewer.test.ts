@@ -3,10 +3,10 @@
  * playwright-core). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1,
  * else to a temp directory.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTrace } from '../../../cli/commands/trace.js';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
@@ -15,7 +15,6 @@ import { bootNetwork } from './boot-trace.js';
 import { runFixtureSystem } from './fixture-system.js';
 import { collectOutput, FIXTURES, tempDir, tempTrace } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'img') : tempDir();
 
 async function htmlFile(tracePath: string): Promise<string> {
@@ -32,20 +31,7 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chr
   const errors: string[] = [];
 
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mksim-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1400, height: 900 },
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    // Self-contained: any request beyond the file itself is a bug.
-    await context.route(/^(?!file:)/, (route) => {
-      errors.push(`network request: ${route.request().url()}`);
-      return route.abort();
-    });
+    ({ context, page } = await openOfflinePage({ width: 1400, height: 900 }, errors));
   });
 
   afterAll(async () => {

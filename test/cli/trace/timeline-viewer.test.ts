@@ -4,10 +4,10 @@
  * axis, chunks loaded on demand, and a 2,000,000-message trace whose last message is
  * reached (issue 19 item 3, finding 1). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { exportTimeline } from '../../../cli/commands/trace.js';
@@ -15,7 +15,6 @@ import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
 import { FIXTURES, tempDir } from './helpers.js';
 import { bootNetwork } from './boot-trace.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', '..', '..', 'docs', 'img') : tempDir();
 
 interface Timeline {
@@ -33,19 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
   const errors: string[] = [];
 
   beforeAll(async () => {
-    context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mksim-chromium-')), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1400, height: 700 },
-    });
-    page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-    await context.route(/^(?!file:)/, (route) => {
-      errors.push(`network request: ${route.request().url()}`);
-      return route.abort();
-    });
+    ({ context, page } = await openOfflinePage({ width: 1400, height: 700 }, errors));
   });
 
   afterAll(async () => {
