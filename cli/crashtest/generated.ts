@@ -13,8 +13,8 @@ import { checkImage } from '../../servers/fs/tools/fsck.js';
 import { classifyImage, type Verdict } from './classify.js';
 import { readAllFiles } from './files.js';
 import { MARKER, type GeneratedWorkload } from './generate.js';
-import { applyWrites, recordWorkload } from './record.js';
-import { choosePoints, damagedTimeNs } from './run.js';
+import { damagedTimeNs, walkCrashPoints } from './points.js';
+import { recordWorkload } from './record.js';
 
 export interface GeneratedPoint {
   readonly afterWrites: number;
@@ -53,41 +53,29 @@ export function crashTestGenerated(w: GeneratedWorkload, options: { points: 'all
   if (rec.syncPoints.length !== persistCalls.length) {
     throw new Error(`crashtest: ${persistCalls.length} persistence calls but ${rec.syncPoints.length} sync replies`);
   }
-  const image = rec.initial.slice();
-  let applied = 0;
-  const points: GeneratedPoint[] = [];
-  const counts: Record<Verdict, number> = { clean: 0, repairable: 0, damaged: 0 };
-  let lostAt = 0;
-  for (const k of choosePoints(rec.writes.length, options.points)) {
-    applyWrites(image, rec.writes, applied, k);
-    applied = k;
-    let { verdict, reason } = classifyImage(image);
-    const lost: string[] = [];
+  const walked = walkCrashPoints(rec, options.points, (image, k) => {
     let j = -1;
     for (let s = 0; s < rec.syncPoints.length; s++) if (rec.syncPoints[s]! <= k) j = s;
-    if (j >= 0) {
-      const since = persistCalls[j]!;
-      const changedPaths: string[] = [];
-      const changedIds = new Set<number>();
-      for (let i = since + 1; i < w.calls.length && startedAt[i]! <= k; i++) {
-        for (const c of w.calls[i]!.changes) if ('path' in c) changedPaths.push(c.path); else changedIds.add(c.id);
-      }
-      const repaired = image.slice();
-      const report = checkImage(repaired, { repair: true });
-      const files = report.fatal === null ? readAllFiles(repaired) : report.fatal;
-      for (const [p, f] of w.calls[since]!.persisted!) {
-        if (changedIds.has(f.id) || changedPaths.some((c) => under(p, c))) continue;
-        if (typeof files === 'string' || files.get(p) !== f.sha256) lost.push(p);
-      }
+    if (j < 0) return [];
+    const since = persistCalls[j]!;
+    const changedPaths: string[] = [];
+    const changedIds = new Set<number>();
+    for (let i = since + 1; i < w.calls.length && startedAt[i]! <= k; i++) {
+      for (const c of w.calls[i]!.changes) if ('path' in c) changedPaths.push(c.path); else changedIds.add(c.id);
     }
-    if (lost.length > 0) {
-      lostAt++;
-      verdict = 'damaged';
-      reason = `lost persisted data: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ', ...' : ''}`;
+    const repaired = image.slice();
+    const report = checkImage(repaired, { repair: true });
+    const files = report.fatal === null ? readAllFiles(repaired) : report.fatal;
+    const lost: string[] = [];
+    for (const [p, f] of w.calls[since]!.persisted!) {
+      if (changedIds.has(f.id) || changedPaths.some((c) => under(p, c))) continue;
+      if (typeof files === 'string' || files.get(p) !== f.sha256) lost.push(p);
     }
-    counts[verdict]++;
-    points.push({ afterWrites: k, verdict, reason, lost });
-  }
+    return lost;
+  }, (lost) => `lost persisted data: ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ', ...' : ''}`);
+  const points: GeneratedPoint[] = walked.points.map(({ afterWrites, verdict, reason, lost }) => ({ afterWrites, verdict, reason, lost }));
+  const { counts } = walked;
+  const lostAt = walked.lostPoints;
   const atNs = (k: number): number => (k === 0 ? 0 : rec.writes[k - 1]!.atNs);
   return {
     seed: w.seed, robust: options.robust, calls: w.calls.length, writesTotal: rec.writes.length,

@@ -2,7 +2,6 @@
  * The crash-consistency test: record a workload's writes, then judge a
  * power cut after each chosen write.
  *   crashTest(script, options)  -> CrashReport: per point clean / repairable / damaged, synced data checked
- *   choosePoints(writes, spec)  'all' or N points spread evenly over the writes
  *   withRobust(script, on)      the same script with `fs robust=on|off`
  *   formatReport(report), formatComparison(reports)   the tables the command prints
  * Synced data: after each completed sync, the files on the image are noted;
@@ -16,7 +15,8 @@
 import type { BootScript, Directive } from '../boot/script.js';
 import { classifyImage, type Verdict } from './classify.js';
 import { readAllFiles } from './files.js';
-import { applyWrites, imageAfter, recordWorkload, type Recording } from './record.js';
+import { damagedTimeNs, walkCrashPoints } from './points.js';
+import { imageAfter, recordWorkload, type Recording } from './record.js';
 
 export interface CrashPoint {
   /** Writes that reached the image before the power failed. */
@@ -42,24 +42,6 @@ export interface CrashReport {
   /** Virtual time of the first block write, and how long the image spent in each state from then to the end (point k lasting until the next point). */
   readonly firstWriteNs: number;
   readonly verdictNs: Readonly<Record<Verdict, number>>;
-}
-
-/** Sum the intervals of the damaged points: point k holds from write k until the next point (or `endNs`). */
-export function damagedTimeNs(points: readonly { afterWrites: number; verdict: Verdict }[], writeAtNs: (k: number) => number, endNs: number): number {
-  let total = 0;
-  points.forEach((p, i) => {
-    if (p.verdict !== 'damaged') return;
-    const next = points[i + 1];
-    total += (next === undefined ? endNs : writeAtNs(next.afterWrites)) - writeAtNs(p.afterWrites);
-  });
-  return total;
-}
-
-export function choosePoints(writes: number, spec: 'all' | number): number[] {
-  if (spec === 'all' || spec >= writes) return Array.from({ length: writes }, (_, i) => i + 1);
-  const points = new Set<number>();
-  for (let i = 1; i <= spec; i++) points.add(Math.max(1, Math.round((i * writes) / spec)));
-  return [...points].sort((a, b) => a - b);
 }
 
 export function robustOf(script: BootScript): boolean {
@@ -95,28 +77,15 @@ function syncedFiles(rec: Recording): { afterWrites: number; files: Map<string, 
 export function crashTest(script: BootScript, options: { seed: number; scriptPath: string; points: 'all' | number }): CrashReport {
   const rec = recordWorkload(script, options);
   const synced = syncedFiles(rec);
-  const image = rec.initial.slice();
-  let applied = 0;
-  const points: CrashPoint[] = [];
-  const counts: Record<Verdict, number> = { clean: 0, repairable: 0, damaged: 0 };
-  let syncedDataLost = 0;
-  for (const k of choosePoints(rec.writes.length, options.points)) {
-    applyWrites(image, rec.writes, applied, k);
-    applied = k;
-    let { verdict, reason, problems } = classifyImage(image);
+  const walked = walkCrashPoints(rec, options.points, (image, k) => {
     const due = synced.filter((s) => s.afterWrites <= k && s.files.size > 0);
-    if (due.length > 0) {
-      const files = readAllFiles(image);
-      const lost = due.flatMap((s) => [...s.files].filter(([path, hash]) => typeof files === 'string' || files.get(path) !== hash).map(([path]) => path));
-      if (lost.length > 0) {
-        syncedDataLost++;
-        verdict = 'damaged';
-        reason = `lost synced data: ${[...new Set(lost)].slice(0, 5).join(', ')}`;
-      }
-    }
-    counts[verdict]++;
-    points.push({ afterWrites: k, verdict, reason, problems });
-  }
+    if (due.length === 0) return [];
+    const files = readAllFiles(image);
+    return due.flatMap((s) => [...s.files].filter(([path, hash]) => typeof files === 'string' || files.get(path) !== hash).map(([path]) => path));
+  }, (lost) => `lost synced data: ${[...new Set(lost)].slice(0, 5).join(', ')}`);
+  const points: CrashPoint[] = walked.points.map(({ afterWrites, verdict, reason, problems }) => ({ afterWrites, verdict, reason, problems }));
+  const { counts } = walked;
+  const syncedDataLost = walked.lostPoints;
   const initial = classifyImage(rec.initial).verdict;
   const atNs = (k: number): number => (k === 0 ? 0 : rec.writes[k - 1]!.atNs);
   const timeline = [{ afterWrites: 0, verdict: initial }, ...points];

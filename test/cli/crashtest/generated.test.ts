@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateWorkload } from '../../../cli/crashtest/generate.js';
 import { crashTestGenerated } from '../../../cli/crashtest/generated.js';
-import { damagedTimeNs } from '../../../cli/crashtest/run.js';
+import { damagedTimeNs } from '../../../cli/crashtest/points.js';
 import { runCrashtest } from '../../../cli/commands/crashtest.js';
 
 describe('generated crash workloads', () => {
