@@ -13,15 +13,30 @@ const MAX_REGIONS = 64;
 const END = '<!-- end -->';
 
 const open = (lab: string, section: string): string => `<!-- mksim lab ${lab} ${section} -->`;
+const OPEN_PREFIX = '<!-- mksim lab ';
+
+/**
+ * Where the region whose text starts at `from` ends: its text is doc[from, textEnd) and its end marker starts
+ * at `endAt`. An empty region may have its end marker on the very next line (no newline of its own); a region
+ * whose end marker comes only after another region's opening has none (null), rather than swallowing that one.
+ */
+function regionEnd(doc: string, from: number): { textEnd: number; endAt: number } | null {
+  if (doc.startsWith(END, from)) return { textEnd: from, endAt: from };
+  const nl = doc.indexOf(`\n${END}`, from);
+  if (nl < 0) return null;
+  const nextOpen = doc.indexOf(OPEN_PREFIX, from);
+  if (nextOpen >= 0 && nextOpen < nl) return null;
+  return { textEnd: nl, endAt: nl + 1 };
+}
 
 export function regionsOf(doc: string, lab: string): Map<string, string> {
   const out = new Map<string, string>();
   const re = new RegExp(`<!-- mksim lab ${lab.replace(/[-]/g, '\\-')} ([a-z0-9-]+) -->\\n`, 'g');
   for (let m = re.exec(doc); m !== null && out.size < MAX_REGIONS; m = re.exec(doc)) {
     const start = m.index + m[0].length;
-    const end = doc.indexOf(`\n${END}`, start);
-    if (end < 0) throw new Error(`${open(lab, m[1]!)} has no ${END}`);
-    out.set(m[1]!, doc.slice(start, end));
+    const end = regionEnd(doc, start);
+    if (end === null) throw new Error(`${open(lab, m[1]!)} has no ${END}`);
+    out.set(m[1]!, doc.slice(start, end.textEnd));
   }
   return out;
 }
@@ -34,9 +49,9 @@ export function replaceRegions(doc: string, lab: string, sections: readonly LabS
     const start = text.indexOf(marker);
     if (start < 0) { missing.push(s.name); continue; }
     const from = start + marker.length;
-    const end = text.indexOf(`\n${END}`, from);
-    if (end < 0) { missing.push(s.name); continue; }
-    text = text.slice(0, from) + s.text + text.slice(end);
+    const end = regionEnd(text, from);
+    if (end === null) { missing.push(s.name); continue; }
+    text = `${text.slice(0, from)}${s.text}\n${text.slice(end.endAt)}`;
   }
   return { text, missing };
 }

@@ -58,6 +58,16 @@ describe('mksim lab', () => {
     expect(missing).toEqual(['u']);
   }, SLOW_MS);
 
+  it('an empty region (its end marker on the next line) is empty, and regenerating it leaves the next region alone', () => {
+    const doc = '<!-- mksim lab x a -->\n<!-- end -->\nmid\n<!-- mksim lab x b -->\nB1\n<!-- end -->\n';
+    expect(regionsOf(doc, 'x')).toEqual(new Map([['a', ''], ['b', 'B1']]));
+    const { text, missing } = replaceRegions(doc, 'x', [{ name: 'a', title: 'A', text: 'A2' }, { name: 'b', title: 'B', text: 'B2' }]);
+    expect(text).toBe('<!-- mksim lab x a -->\nA2\n<!-- end -->\nmid\n<!-- mksim lab x b -->\nB2\n<!-- end -->\n');
+    expect(missing).toEqual([]);
+    // Regenerated empty, the region reads back empty.
+    expect(regionsOf(replaceRegions(doc, 'x', [{ name: 'b', title: 'B', text: '' }]).text, 'x').get('b')).toBe('');
+  }, SLOW_MS);
+
   it('lists the labs without a name; runs one, prints its tables and writes an SVG plot, the same on a second run', () => {
     const list = mksim('lab');
     expect(list.code).toBe(0);
