@@ -5,11 +5,12 @@
  * A block is taken from the FS's buffer cache when a valid buffer holds it
  * (newer than the disk), else from the disk image (the driver's `read`
  * dump); an inode from the FS's inode table when it is there. Directories
- * are searched through their direct zones and single indirect block
- * (zones = blocks: mksim's images have s_log_zone_size 0).
+ * are searched block by block through their direct, single, double and triple
+ * indirect zones, as mfs's read_map (zones = blocks: mksim's images have
+ * s_log_zone_size 0).
  */
 import type { Kernel } from '../../kernel/index.js';
-import { decodeInode, DIRENT_BYTES, direntName, emptyInode, INODE_BYTES, NR_DZONES, readU32, ROOT_INODE, SINGLE_SLOT } from '../../servers/fs/layout.js';
+import { decodeInode, DIRENT_BYTES, direntName, emptyInode, INODE_BYTES, NR_DZONES, readU32, ROOT_INODE, SINGLE_SLOT, TRIPLE_SLOT } from '../../servers/fs/layout.js';
 
 interface Geometry { driver: string; blockSize: number; inodeStart: number; inodesPerBlock: number; ninodes: number; zonesPerIndirect: number }
 interface InodeView { mode: number; nlinks: number; uid: number; gid: number; size: number; mtime: number; zone: number[]; from: string; label: string | null }
@@ -38,20 +39,43 @@ class Reader {
     return { ...d, zone: [...d.zone], from: `block ${blockNr} (${b.from})`, label: null };
   }
 
-  /** The inode number of `name` in a directory, or 0. */
-  lookup(dir: InodeView, name: string): number {
-    const zones = dir.zone.slice(0, NR_DZONES);
-    if (dir.zone[SINGLE_SLOT] !== 0) {
-      const ind = this.block(dir.zone[SINGLE_SLOT]!);
-      if (ind !== null) for (let i = 0; i < this.g.zonesPerIndirect; i++) zones.push(readU32(ind.data, 4 * i));
+  /**
+   * The zone of file block `index` (0: a hole or unreadable), as mfs's read_map: the direct zones, then one,
+   * two and three levels of indirect blocks. `indirect` keeps the indirect blocks one lookup has read.
+   */
+  zoneOf(ino: InodeView, index: number, indirect: Map<number, Uint8Array | null>): number {
+    const n = this.g.zonesPerIndirect;
+    let i = index;
+    if (i < NR_DZONES) return ino.zone[i] ?? 0;
+    i -= NR_DZONES;
+    let slot = SINGLE_SLOT;
+    let levels = 1;
+    for (let span = n; i >= span; span *= n) {
+      i -= span;
+      slot++;
+      levels++;
+      if (slot > TRIPLE_SLOT) return 0;
     }
+    let z = ino.zone[slot] ?? 0;
+    for (let level = levels - 1; level >= 0 && z !== 0; level--) {
+      if (!indirect.has(z)) indirect.set(z, this.block(z)?.data ?? null);
+      const data = indirect.get(z);
+      z = data === null || data === undefined ? 0 : readU32(data, 4 * (Math.floor(i / n ** level) % n));
+    }
+    return z;
+  }
+
+  /** The inode number of `name` in a directory, or 0: every block of its size, through its indirect zones. */
+  lookup(dir: InodeView, name: string): number {
+    const indirect = new Map<number, Uint8Array | null>();
+    const blocks = Math.ceil(dir.size / this.g.blockSize);
     let left = dir.size;
-    for (const z of zones) {
-      if (left <= 0) break;
-      if (z === 0) { left -= this.g.blockSize; continue; }
+    for (let index = 0; index < blocks; index++, left -= this.g.blockSize) {
+      const z = this.zoneOf(dir, index, indirect);
+      if (z === 0) continue;
       const b = this.block(z);
       if (b === null) return 0;
-      for (let off = 0; off < this.g.blockSize && left > 0; off += DIRENT_BYTES, left -= DIRENT_BYTES) {
+      for (let off = 0, l = left; off < this.g.blockSize && l > 0; off += DIRENT_BYTES, l -= DIRENT_BYTES) {
         const ino = readU32(b.data, off);
         if (ino !== 0 && direntName(b.data, off) === name) return ino;
       }
