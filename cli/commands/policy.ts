@@ -12,7 +12,8 @@ import { ParseError } from '../../lib/parse-error.js';
 import { compilePolicy } from '../../servers/security/compile.js';
 import { parsePolicy } from '../../servers/security/parse.js';
 import { isPolicyFile, readPolicyFile, writePolicyFile, type PolicyFileContents } from '../../servers/security/policy-file.js';
-import { policyRules, queryAllowed, searchRules, type RuleKind, type RuleQuery } from '../../servers/security/query.js';
+import { queryAllowed } from '../../servers/security/query.js';
+import { policyRules, searchRules, type RuleKind, type RuleQuery } from '../../servers/security/search.js';
 import { OperationError, UsageError } from '../errors.js';
 
 function readText(path: string, what: string): string {

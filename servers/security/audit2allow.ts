@@ -166,8 +166,9 @@ export function whyDenied(policy: CompiledPolicy, d: Denial): WhyReason {
     const names = cls.perms.filter((p) => (m & permBit(cls, p)) !== 0).sort();
     return names.length === 1 ? names[0]! : `{ ${names.join(' ')} }`;
   };
+  // audit2why asks first whether the denial should have been logged at all.
+  if ((missing & av.value.auditdeny) === 0) return { kind: 'dontaudit' };
   if (teMissing === 0) return { kind: 'rbac', rule: `allow ${scon.role} ${tcon.role};` };
-  if ((teMissing & av.value.auditdeny) === 0) return { kind: 'dontaudit' };
   const target = tcon.type === scon.type ? 'self' : tcon.type;
   return { kind: 'terule', rule: `allow ${scon.type} ${target}:${d.tclass} ${perms(teMissing)};` };
 }

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { loadPolicy } from './compile.js';
 import type { CompiledPolicy } from './policy.js';
-import type { PolicyRules } from './query.js';
+import type { PolicyRules } from './search.js';
 
 const MAGIC = 'mksim-policy';
 /** Bump when CompiledPolicy or PolicyRules change meaning; a shape change is caught apart (below). */
