@@ -264,12 +264,14 @@ export function searchRules(policy: CompiledPolicy, rules: PolicyRules, q: RuleQ
       }
     }
   }
+  // sesearch prints the TE results, then the RBAC ones, each group sorted.
+  const rbac: string[] = [];
   if (q.kinds.has('role_allow')) {
     const from = roleCriterion(policy, q.source);
     const to = roleCriterion(policy, q.target);
     if (typeof from === 'string') return { ok: false, error: from };
     if (typeof to === 'string') return { ok: false, error: to };
-    for (const r of rules.roleAllow) if (from(r.from) && to(r.to)) lines.push(`allow ${r.from} ${r.to};`);
+    for (const r of rules.roleAllow) if (from(r.from) && to(r.to)) rbac.push(`allow ${r.from} ${r.to};`);
   }
   if (q.kinds.has('role_transition')) {
     const role = roleCriterion(policy, q.source);
@@ -277,8 +279,8 @@ export function searchRules(policy: CompiledPolicy, rules: PolicyRules, q: RuleQ
     if (typeof role === 'string') return { ok: false, error: role };
     if (typeof type === 'string') return { ok: false, error: type };
     for (const r of rules.roleTransitions) {
-      if (role(r.role) && type(r.type) && classOk(r.cls)) lines.push(`role_transition ${r.role} ${r.type}:${policy.classes[r.cls]!.name} ${r.result};`);
+      if (role(r.role) && type(r.type) && classOk(r.cls)) rbac.push(`role_transition ${r.role} ${r.type}:${policy.classes[r.cls]!.name} ${r.result};`);
     }
   }
-  return { ok: true, lines: lines.sort(byText) };
+  return { ok: true, lines: [...lines.sort(byText), ...rbac.sort(byText)] };
 }
