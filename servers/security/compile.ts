@@ -89,7 +89,7 @@ class Compiler {
       if (this.roleAttrs.has(s.name.name) || this.roleTypes.has(s.name.name)) throw this.err(`duplicate declaration of role attribute ${s.name.name}`, s.name.pos);
       this.roleAttrs.set(s.name.name, new Set());
     }
-    for (const s of this.of('role', 'roleTypes', 'roleattribute')) {
+    for (const s of this.of('role', 'roleattribute')) {
       if (s.kind === 'roleattribute' && s.declares !== true) continue;
       if (this.roleAttrs.has(s.name.name)) throw this.err(`${s.name.name} is a role attribute, not a role`, s.name.pos);
       if (!this.roleTypes.has(s.name.name)) this.roleTypes.set(s.name.name, new Set());
@@ -170,7 +170,7 @@ class Compiler {
         case 'type': add('type', s.name.name); for (const a of s.aliases?.items ?? []) add('type', a.name); break;
         case 'typealias': for (const a of s.aliases.items) add('type', a.name); break;
         case 'attribute': add('attribute', s.name.name); break;
-        case 'role': case 'roleTypes': add('role', s.name.name); break;
+        case 'role': add('role', s.name.name); break;
         case 'roleattribute': if (s.declares === true) add('role', s.name.name); break;
         case 'attributeRole': add('attribute_role', s.name.name); break;
         case 'user': add('user', s.name.name); break;

@@ -33,7 +33,7 @@ describe('the policy language', () => {
     expect(errorOf(`${body}if (b && !c) { allow a_t a_t:file read; }\n${TAIL}`)).toBe('p.conf:9:5: unknown boolean b in conditional expression');
     expect(errorOf(`${body}bool b true;\nif (b || c ^ d) { allow a_t a_t:file read; }\n${TAIL}`)).toBe('p.conf:10:10: unknown boolean c in conditional expression');
     expect(errorOf(`${HEAD.replace('class file {', 'constrain process transition (u1 == u2 and r1 != r2);\nclass file {')}`))
-      .toBe("p.conf:5:1: syntax error at 'constrain': expected class permission definitions first");
+      .toBe("p.conf:5:1: syntax error at 'constrain': expected type enforcement and role rules first");
     expect(errorOf(`${body}range_transition a_t a_t:process s0;\n${TAIL}`)).toBe("p.conf:9:1: 'range_transition' statements are not supported by mksim's policy language");
   });
 
