@@ -12,6 +12,7 @@ import { ParseError } from '../../lib/parse-error.js';
 import { compilePolicy } from '../../servers/security/compile.js';
 import { parsePolicy } from '../../servers/security/parse.js';
 import { isPolicyFile, readPolicyFile, writePolicyFile, type PolicyFileContents } from '../../servers/security/policy-file.js';
+import { withBooleans } from '../../servers/security/policy.js';
 import { queryAllowed } from '../../servers/security/query.js';
 import { policyRules, searchRules, type RuleKind, type RuleQuery } from '../../servers/security/search.js';
 import { OperationError, UsageError } from '../errors.js';
@@ -38,7 +39,7 @@ export function readPolicy(path: string): PolicyFileContents {
 
 interface QueryOpts {
   allow?: boolean; auditallow?: boolean; dontaudit?: boolean; type_trans?: boolean; type_change?: boolean; type_member?: boolean;
-  role_allow?: boolean; role_trans?: boolean; source?: string; target?: string; class?: string; perms?: string; effective?: boolean; batch?: string;
+  role_allow?: boolean; role_trans?: boolean; source?: string; target?: string; class?: string; perms?: string; bool?: string; effective?: boolean; batch?: string;
 }
 
 /** The search options, sesearch's names; one definition for the command line and for each line of a batch file. */
@@ -55,7 +56,8 @@ function queryOptions(cmd: Command): Command {
     .option('-s, --source <name>', 'source type or attribute (rules whose source overlaps it)')
     .option('-t, --target <name>', 'target type or attribute')
     .option('-c, --class <list>', 'comma-separated object classes')
-    .option('-p, --perms <list>', 'comma-separated permissions (rules holding any of them)');
+    .option('-p, --perms <list>', 'comma-separated permissions (rules holding any of them)')
+    .option('-b, --bool <list>', 'comma-separated booleans: conditional rules naming any of them; with --effective, NAME=0|1 sets them');
 }
 
 function toQuery(o: QueryOpts): RuleQuery {
@@ -70,7 +72,7 @@ function toQuery(o: QueryOpts): RuleQuery {
   if (o.role_trans) kinds.add('role_transition');
   if (kinds.size === 0) kinds.add('allow');
   const list = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
-  return { kinds, source: o.source, target: o.target, classes: list(o.class), perms: list(o.perms) };
+  return { kinds, source: o.source, target: o.target, classes: list(o.class), perms: list(o.perms), bools: list(o.bool) };
 }
 
 function search(path: string, p: PolicyFileContents, q: RuleQuery): string[] {
@@ -143,7 +145,15 @@ export function register(program: Command): void {
       if (opts.batch !== undefined) { process.stdout.write(runBatch(p, opts.batch)); return; }
       if (opts.effective) {
         if (opts.source === undefined || opts.target === undefined || opts.class === undefined) throw new UsageError('--effective needs -s TYPE, -t TYPE and -c CLASS');
-        const r = queryAllowed(p.policy, opts.source, opts.target, opts.class);
+        const values = new Map<string, boolean>();
+        for (const item of toQuery(opts).bools ?? []) {
+          const m = /^([^=]+)=(0|1|true|false)$/.exec(item);
+          if (m === null) throw new UsageError(`--effective -b takes NAME=0|1 (got ${item})`);
+          values.set(m[1]!, m[2] === '1' || m[2] === 'true');
+        }
+        const set = withBooleans(p.policy, values);
+        if (set === null) throw new UsageError(`${path}: unknown boolean in -b ${opts.bool}`);
+        const r = queryAllowed(set, opts.source, opts.target, opts.class);
         if (!r.ok) throw new UsageError(`${path}: ${r.error}`);
         if (r.line !== null) process.stdout.write(r.line + '\n');
         return;

@@ -6,10 +6,11 @@
  *   readDenials(text, file)          the denials of a trace or audit log, or ParseError at file:line:column
  *   denialsFromTrace(text, file)     the same (the older name)
  *   allowRules(denials)              the rule text (`self` when source and target types are equal)
+ *   whyDenied(policy, denial)        audit2why's reason: allowed, dontaudit, boolean, TE rule, constraint, RBAC
  *   explainDenials(policy, denials)  audit2allow -w's text: each record and why it was denied
  */
 import { ParseError } from '../../lib/parse-error.js';
-import { parseContext, permBit, type CompiledPolicy, type SecurityContext } from './policy.js';
+import { parseContext, permBit, withBooleans, type CompiledPolicy, type SecurityContext } from './policy.js';
 import { computeAv } from './services.js';
 
 export interface Denial {
@@ -129,19 +130,24 @@ export function allowRules(denials: readonly Denial[]): string {
 
 // --- audit2why ------------------------------------------------------------------
 
-/** audit2why's reasons (libselinux's audit2why.c: ALLOW, DONTAUDIT, TERULE, BOOLEAN, CONSTRAINT, RBAC, BADCOMPUTE). */
+/** audit2why's reasons (libselinux's audit2why.c: ALLOW, DONTAUDIT, TERULE, BOOLEAN, CONSTRAINT, RBAC; unknown for BADSCON...). */
 export type WhyReason =
   | { kind: 'allowed' }
   | { kind: 'dontaudit' }
   | { kind: 'terule'; rule: string }
+  /** Booleans each of which, set alone to the value given, would allow the access. */
+  | { kind: 'boolean'; bools: readonly (readonly [string, boolean])[] }
+  | { kind: 'constraint'; where: string }
   | { kind: 'rbac'; rule: string }
   | { kind: 'unknown'; detail: string };
 
 /**
  * Why the policy denies a record, as audit2why asks libsepol
- * (sepol_compute_av_reason): the TE rules first, then the RBAC mask of a
- * role change; a denial the policy would now allow is "allowed", and one
- * whose every missing permission is dontaudit'd should not have been logged.
+ * (sepol_compute_av_reason), in audit2why's order: a denial the policy
+ * would now allow is "allowed"; a TE denial names the booleans that, flipped
+ * alone, would allow it, else is "dontaudit" when a requested permission is
+ * dontaudit'd (the record should not exist), else a missing TE rule; then
+ * the constraints; then the RBAC mask of a role change.
  */
 export function whyDenied(policy: CompiledPolicy, d: Denial): WhyReason {
   const scon = d.scontext ?? { user: 'system_u', role: 'object_r', type: d.stype };
@@ -161,16 +167,27 @@ export function whyDenied(policy: CompiledPolicy, d: Denial): WhyReason {
   if (missing === 0) return { kind: 'allowed' };
   // The same check without a role change: what TE alone allows.
   const sameRole = computeAv(policy, scon, { ...tcon, role: scon.role }, d.tclass);
-  const teMissing = sameRole.ok ? (mask & ~sameRole.value.allowed) >>> 0 : missing;
+  const teMissing = sameRole.ok ? (mask & ~(sameRole.value.allowed | (sameRole.value.constrained ?? 0))) >>> 0 : missing;
   const perms = (m: number): string => {
     const names = cls.perms.filter((p) => (m & permBit(cls, p)) !== 0).sort();
     return names.length === 1 ? names[0]! : `{ ${names.join(' ')} }`;
   };
-  // audit2why asks first whether the denial should have been logged at all.
-  if ((missing & av.value.auditdeny) === 0) return { kind: 'dontaudit' };
-  if (teMissing === 0) return { kind: 'rbac', rule: `allow ${scon.role} ${tcon.role};` };
-  const target = tcon.type === scon.type ? 'self' : tcon.type;
-  return { kind: 'terule', rule: `allow ${scon.type} ${target}:${d.tclass} ${perms(teMissing)};` };
+  if (teMissing !== 0) {
+    // audit2why's check_booleans: flip each boolean alone and ask again.
+    const bools: [string, boolean][] = [];
+    (policy.booleans ?? []).forEach((name, i) => {
+      const flipped = withBooleans(policy, new Map([[name, !policy.boolValues[i]]]));
+      const again = flipped === null ? null : computeAv(flipped, scon, tcon, d.tclass);
+      if (again?.ok && (again.value.allowed & mask) === mask) bools.push([name, !policy.boolValues[i]]);
+    });
+    if (bools.length > 0) return { kind: 'boolean', bools };
+    // audit2why's order: after the booleans, a dontaudit on any requested permission says the record should not exist.
+    if ((mask & ~av.value.auditdeny) !== 0) return { kind: 'dontaudit' };
+    const target = tcon.type === scon.type ? 'self' : tcon.type;
+    return { kind: 'terule', rule: `allow ${scon.type} ${target}:${d.tclass} ${perms(teMissing)};` };
+  }
+  if (((av.value.constrained ?? 0) & missing) !== 0) return { kind: 'constraint', where: av.value.constraintAt ?? 'the policy' };
+  return { kind: 'rbac', rule: `allow ${scon.role} ${tcon.role};` };
 }
 
 function whyText(r: WhyReason): string[] {
@@ -178,6 +195,11 @@ function whyText(r: WhyReason): string[] {
     case 'allowed': return ['Unknown - would be allowed by active policy', 'Possible mismatch between this policy and the one under which the audit message was generated.'];
     case 'dontaudit': return ['Unknown - should be dontaudit\'d by active policy', 'Possible mismatch between this policy and the one under which the audit message was generated.'];
     case 'terule': return ['Missing type enforcement (TE) allow rule.', `You can use audit2allow to generate a rule to allow this access: ${r.rule}`];
+    case 'boolean': return [
+      r.bools.length === 1 ? `The boolean ${r.bools[0]![0]} was set incorrectly.` : 'One of the following booleans was set incorrectly.',
+      ...r.bools.map(([name, v]) => `Allow access by executing: # setsebool -P ${name} ${v ? 1 : 0}`),
+    ];
+    case 'constraint': return ['Policy constraint violation.', `The constraint written at ${r.where} forbids it; changing a type, role or user may allow this access.`];
     case 'rbac': return ['Missing role allow rule.', `Add an allow rule for the role pair: ${r.rule}`];
     case 'unknown': return [`Unknown - the policy cannot judge this record: ${r.detail}`];
   }

@@ -13,10 +13,22 @@ import setools
 TE_KINDS = ["allow", "auditallow", "dontaudit", "type_transition", "type_change", "type_member"]
 
 
+def printable(rules):
+    # A rule left with no permissions (`dontaudit a b:c ~{ every perm }`) makes setools 4.4 raise
+    # in str(); sesearch would stop there. mksim prints no such rule: skip it.
+    out = []
+    for r in rules:
+        try:
+            out.append(str(r))
+        except IndexError:
+            pass
+    return sorted(out)
+
+
 def rules(p):
     out = {}
     for kind in TE_KINDS:
-        out[kind] = [str(r) for r in sorted(setools.TERuleQuery(p, ruletype=[kind]).results())]
+        out[kind] = printable(setools.TERuleQuery(p, ruletype=[kind]).results())
     out["role_allow"] = [str(r) for r in sorted(setools.RBACRuleQuery(p, ruletype=["allow"]).results())]
     out["role_transition"] = [str(r) for r in sorted(setools.RBACRuleQuery(p, ruletype=["role_transition"]).results())]
     return out
@@ -35,8 +47,10 @@ for job in json.load(sys.stdin):
                 pairs = [(r1, r2) for r1 in job["roles"] for r2 in job["roles"]] if cls == "process" else [(job["roles"][0], job["roles"][0])]
                 for r1, r2 in pairs:
                     for perm in perms:
-                        code, bools = why.analyze(f"{u}:{r1}:{s}", f"{u}:{r2}:{t}", cls, [perm])
-                        decisions[f"{s} {t} {cls} {perm} {r1} {r2}"] = [code, sorted([b, v] for b, v in (bools or []))]
+                        code, extra = why.analyze(f"{u}:{r1}:{s}", f"{u}:{r2}:{t}", cls, [perm])
+                        # BOOLEAN comes with (boolean, value that would allow) pairs; CONSTRAINT with the constraint's text.
+                        bools = sorted([b, v] for b, v in extra) if code == why.BOOLEAN else []
+                        decisions[f"{s} {t} {cls} {perm} {r1} {r2}"] = [code, bools]
     why.finish()
     out.append({"rules": rules(p), "decisions": decisions})
 json.dump(out, sys.stdout)
