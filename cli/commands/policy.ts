@@ -39,7 +39,7 @@ export function readPolicy(path: string): PolicyFileContents {
 
 interface QueryOpts {
   allow?: boolean; auditallow?: boolean; dontaudit?: boolean; type_trans?: boolean; type_change?: boolean; type_member?: boolean;
-  role_allow?: boolean; role_trans?: boolean; source?: string; target?: string; class?: string; perms?: string; bool?: string; effective?: boolean; batch?: string;
+  role_allow?: boolean; role_trans?: boolean; source?: string; target?: string; class?: string; perms?: string; bool?: string[]; effective?: boolean; batch?: string;
 }
 
 /** The search options, sesearch's names; one definition for the command line and for each line of a batch file. */
@@ -57,7 +57,8 @@ function queryOptions(cmd: Command): Command {
     .option('-t, --target <name>', 'target type or attribute')
     .option('-c, --class <list>', 'comma-separated object classes')
     .option('-p, --perms <list>', 'comma-separated permissions (rules holding any of them)')
-    .option('-b, --bool <list>', 'comma-separated booleans: conditional rules naming any of them; with --effective, NAME=0|1 sets them');
+    .option('-b, --bool <list>', 'comma-separated booleans: the conditional rules naming any of them (sesearch -b); NAME=1|0 instead answers as --effective with the booleans set (repeatable)',
+      (value: string, prev: string[] | undefined) => [...(prev ?? []), ...value.split(',').map((x) => x.trim()).filter((x) => x !== '')]);
 }
 
 function toQuery(o: QueryOpts): RuleQuery {
@@ -72,7 +73,7 @@ function toQuery(o: QueryOpts): RuleQuery {
   if (o.role_trans) kinds.add('role_transition');
   if (kinds.size === 0) kinds.add('allow');
   const list = (s: string | undefined) => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x !== ''));
-  return { kinds, source: o.source, target: o.target, classes: list(o.class), perms: list(o.perms), bools: list(o.bool) };
+  return { kinds, source: o.source, target: o.target, classes: list(o.class), perms: list(o.perms), bools: o.bool };
 }
 
 function search(path: string, p: PolicyFileContents, q: RuleQuery): string[] {
@@ -143,16 +144,22 @@ export function register(program: Command): void {
     .action((path: string, opts: QueryOpts) => {
       const p = readPolicy(path);
       if (opts.batch !== undefined) { process.stdout.write(runBatch(p, opts.batch)); return; }
-      if (opts.effective) {
-        if (opts.source === undefined || opts.target === undefined || opts.class === undefined) throw new UsageError('--effective needs -s TYPE, -t TYPE and -c CLASS');
+      // `-b NAME=VALUE` is not sesearch's filter: it asks what the policy allows with the booleans set.
+      const settings = (opts.bool ?? []).filter((b) => b.includes('='));
+      if (settings.length > 0 && settings.length !== opts.bool!.length) throw new UsageError('-b takes either boolean names (a filter) or NAME=VALUE settings, not both');
+      if (opts.effective || settings.length > 0) {
+        if (opts.source === undefined || opts.target === undefined || opts.class === undefined) throw new UsageError('the effective permissions need -s TYPE, -t TYPE and -c CLASS');
         const values = new Map<string, boolean>();
-        for (const item of toQuery(opts).bools ?? []) {
-          const m = /^([^=]+)=(0|1|true|false)$/.exec(item);
-          if (m === null) throw new UsageError(`--effective -b takes NAME=0|1 (got ${item})`);
-          values.set(m[1]!, m[2] === '1' || m[2] === 'true');
+        for (const item of settings) {
+          const m = /^([^=]+)=(1|0|on|off|true|false)$/i.exec(item);
+          if (m === null) throw new UsageError(`-b ${item}: expected NAME=1|0|on|off|true|false`);
+          values.set(m[1]!, /^(1|on|true)$/i.test(m[2]!));
         }
         const set = withBooleans(p.policy, values);
-        if (set === null) throw new UsageError(`${path}: unknown boolean in -b ${opts.bool}`);
+        if (set === null) {
+          const unknown = [...values.keys()].find((n) => !p.policy.booleans.includes(n));
+          throw new UsageError(`${path}: unknown boolean ${unknown} (booleans: ${p.policy.booleans.join(', ') || 'none'})`);
+        }
         const r = queryAllowed(set, opts.source, opts.target, opts.class);
         if (!r.ok) throw new UsageError(`${path}: ${r.error}`);
         if (r.line !== null) process.stdout.write(r.line + '\n');

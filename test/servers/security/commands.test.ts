@@ -42,6 +42,20 @@ describe('mksim policy and audit2allow', () => {
     expect(unknown.stderr).toMatch(/nosuch_t is not a valid type or attribute\n$/);
   });
 
+  it('policy query -b: the sesearch filter on conditional rules (printed with their condition), or NAME=VALUE to answer with booleans set', () => {
+    const conf = join(dir, 'bools.conf');
+    writeFileSync(conf, readFileSync(BASE, 'utf8').replace('# passwd: user_t runs', 'bool use_tmp false;\nbool user_rw true;\nif (!use_tmp && user_rw) { allow user_t shadow_t:file read; } else { allow user_t shadow_t:file getattr; }\n# passwd: user_t runs'));
+    const rules = mksim('policy', 'query', conf, '-A', '-b', 'user_rw');
+    expect(rules.code).toBe(0);
+    // checkpolicy's RPN is use_tmp ! user_rw &&; setools prints the right operand first.
+    expect(rules.stdout).toBe('allow user_t shadow_t:file getattr; [ user_rw && ! use_tmp ]:False\nallow user_t shadow_t:file read; [ user_rw && ! use_tmp ]:True\n');
+    expect(mksim('policy', 'query', conf, '-s', 'user_t', '-t', 'shadow_t', '-c', 'file', '-b', 'use_tmp=0').stdout).toBe('allow user_t shadow_t:file { read };\n');
+    expect(mksim('policy', 'query', conf, '-s', 'user_t', '-t', 'shadow_t', '-c', 'file', '-b', 'use_tmp=1').stdout).toBe('allow user_t shadow_t:file { getattr };\n');
+    const bad = mksim('policy', 'query', conf, '-A', '-b', 'nosuch');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/nosuch is not a valid boolean/);
+  });
+
   it('policy compile writes a file that queries read; a corrupt or other-version file is refused (exit 2)', () => {
     const out = join(dir, 'base.mkpol');
     expect(mksim('policy', 'compile', BASE, '-o', out).code).toBe(0);
