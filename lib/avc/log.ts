@@ -6,7 +6,7 @@
  *   auditLog(systemLog)     the system's audit lines so far, subscribe(listener)
  *   auditSink(ctx)          an AvcOptions.onAudit that writes to the caller's system's log
  *   auditSelinuxErr(ctx, text)   a `type=SELINUX_ERR` record (the security server's, e.g. an invalid computed context)
- *   formatAuditRecord(t, serial, line, type?)   `type=AVC msg=audit(0.004512:3): avc:  denied ...`
+ *   formatAuditRecord(t, serial, line, type?)   `type=AVC msg=audit(0.004:3): avc:  denied ...`
  */
 import type { ActorContext, LogEntry, SystemLog } from '../../kernel/index.js';
 import type { AvcRecordFields } from './audit.js';
@@ -23,11 +23,15 @@ export interface AuditLog {
 /** The system log channel the AVC writes (the serial numbers are the channel's: Linux's audit_serial). */
 export const AUDIT_CHANNEL = 'audit';
 
-/** Virtual seconds (6 decimals) stand where Linux writes the wall clock: the log stays deterministic. */
+/**
+ * The header Linux's audit_log_start writes, `audit(%llu.%03lu:%u)`: seconds,
+ * milliseconds (truncated, tv_nsec / 1000000) and the serial. Virtual time
+ * stands where Linux reads the wall clock, so the log stays deterministic.
+ */
 export function formatAuditRecord(nowNs: number, serial: number, avcLine: string, type = 'AVC'): string {
   const sec = Math.floor(nowNs / 1e9);
-  const micros = Math.floor((nowNs % 1e9) / 1e3);
-  return `type=${type} msg=audit(${sec}.${String(micros).padStart(6, '0')}:${serial}): ${avcLine}`;
+  const millis = Math.floor((nowNs % 1e9) / 1e6);
+  return `type=${type} msg=audit(${sec}.${String(millis).padStart(3, '0')}:${serial}): ${avcLine}`;
 }
 
 /** An entry's audit record type: AVC unless the writer named another (`auditType`). */

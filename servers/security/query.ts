@@ -1,10 +1,11 @@
 /*
  * `policy query`: the effective allowed permissions between two types, in
  * sesearch's rule syntax, with attributes expanded.
- *   queryAllowed(policy, source, target, cls)  -> the rule line, or null when nothing is allowed
+ *   queryAllowed(policy, source, target, cls)  -> the rule line (TE: attributes and enabled conditionals), or null when nothing is allowed
  *   resolveQueryType(policy, name)             a type or alias name -> its value (attributes refused)
  */
-import { avKey, permNames, type CompiledPolicy } from './policy.js';
+import { permNames, type CompiledPolicy } from './policy.js';
+import { computeAv } from './services.js';
 
 export type QueryResult = { ok: true; line: string | null } | { ok: false; error: string };
 
@@ -22,7 +23,9 @@ export function queryAllowed(policy: CompiledPolicy, source: string, target: str
   if (typeof t === 'string') return { ok: false, error: t };
   const c = policy.classIndex.get(cls);
   if (c === undefined) return { ok: false, error: `unknown class ${cls}` };
-  const allowed = policy.avtab.get(avKey(policy, s, t, c))?.allowed ?? 0;
+  // The TE rules' answer (unconditional and enabled conditional ones) through the server's own computation; constraints are not TE.
+  const av = computeAv(policy, { user: '', role: '', type: source }, { user: '', role: '', type: target }, cls);
+  const allowed = av.ok ? (av.value.allowed | (av.value.constrained ?? 0)) >>> 0 : 0;
   if (allowed === 0) return { ok: true, line: null };
   return { ok: true, line: `allow ${source} ${target}:${cls} { ${permNames(policy.classes[c]!, allowed).join(' ')} };` };
 }

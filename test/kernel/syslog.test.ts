@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Kernel, MAX_LOG_ENTRIES, SystemLog, type LogEntry } from '../../kernel/index.js';
-import { auditLog } from '../../lib/avc/log.js';
+import { auditLog, formatAuditRecord } from '../../lib/avc/log.js';
 
 describe('the system log', () => {
   it('numbers entries per channel, tells subscribers, and keeps the newest MAX_LOG_ENTRIES', () => {
@@ -28,10 +28,16 @@ describe('the system log', () => {
       });
       k.run();
     });
-    expect(auditLog(kernels[0]!.log).lines).toEqual(['type=AVC msg=audit(0.000000:1): avc:  denied  { read } for  n=0']);
+    expect(auditLog(kernels[0]!.log).lines).toEqual(['type=AVC msg=audit(0.000:1): avc:  denied  { read } for  n=0']);
     expect(auditLog(kernels[1]!.log).lines).toEqual([
-      'type=AVC msg=audit(0.000000:1): avc:  denied  { read } for  n=0',
-      'type=AVC msg=audit(0.000000:2): avc:  denied  { read } for  n=1',
+      'type=AVC msg=audit(0.000:1): avc:  denied  { read } for  n=0',
+      'type=AVC msg=audit(0.000:2): avc:  denied  { read } for  n=1',
     ]);
+  });
+
+  it('the audit header carries seconds and truncated milliseconds, as audit_log_start prints them', () => {
+    expect(formatAuditRecord(1_234_999_999, 5, 'avc:  x')).toBe('type=AVC msg=audit(1.234:5): avc:  x');
+    expect(formatAuditRecord(86_400_045_900_000, 45, 'y', 'SELINUX_ERR')).toBe('type=SELINUX_ERR msg=audit(86400.045:45): y');
+    expect(formatAuditRecord(999_999, 1, 'z')).toBe('type=AVC msg=audit(0.000:1): z');
   });
 });

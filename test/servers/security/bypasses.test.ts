@@ -133,7 +133,7 @@ describe('permissive mode: an exec whose computed context is invalid (compute_si
   const RULES = ['allow user_t dir_t:dir search;', 'allow user_t exec_t:file { execute read open };', 'allow user_t init_t:process transition;',
     'type_transition user_t exec_t:process init_t;'];
   const script = (mode: string) => HEAD(mode) + INIT() + 'process user context=user_u:user_r:user_t\n    exec /d/prog\n';
-  const ERR = /^type=SELINUX_ERR msg=audit\(\d+\.\d{6}:\d+\): op=security_compute_sid invalid_context=user_u:user_r:init_t scontext=user_u:user_r:user_t tcontext=system_u:object_r:exec_t tclass=process$/;
+  const ERR = /^type=SELINUX_ERR msg=audit\(\d+\.\d{3}:\d+\): op=security_compute_sid invalid_context=user_u:user_r:init_t scontext=user_u:user_r:user_t tcontext=system_u:object_r:exec_t tclass=process$/;
 
   it('enforcing: the exec is denied (EACCES) and the invalid context logged', () => {
     const r = bootWith(script('enforcing'), testPolicy(RULES));

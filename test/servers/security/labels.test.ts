@@ -257,7 +257,7 @@ describe('the AVC on a booted system', () => {
     expect(r.code).toBe(0);
     const writes = r.audit.filter((l) => l.includes('{ write }'));
     expect(writes).toHaveLength(1);
-    expect(writes[0]).toMatch(/^type=AVC msg=audit\(\d+\.\d{6}:\d+\): avc: {2}denied {2}\{ write \} for {2}pid=\d+ comm="user" name="f" dev="disk0" ino=\d+ scontext=user_u:user_r:user_t tcontext=system_u:object_r:file_t tclass=file permissive=1$/);
+    expect(writes[0]).toMatch(/^type=AVC msg=audit\(\d+\.\d{3}:\d+\): avc: {2}denied {2}\{ write \} for {2}pid=\d+ comm="user" name="f" dev="disk0" ino=\d+ scontext=user_u:user_r:user_t tcontext=system_u:object_r:file_t tclass=file permissive=1$/);
   });
 });
 
