@@ -18,6 +18,8 @@ import { extraFields } from './format.js';
 import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './html.js';
 import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
 import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
+import { SEARCH_BAR_HTML, SEARCH_CSS, SEARCH_PANEL_HTML, SEARCH_SCRIPT } from './timeline-search.js';
+import { TimelineText, type SearchMeta } from './timeline-text.js';
 
 export const ROW_BYTES = 40;
 export const CHUNK_ROWS = 1 << 16;
@@ -40,6 +42,8 @@ export interface TimelineMeta {
   /** Per chunk: first send time, last send time, first id, latest delivery. */
   readonly chunks: [number, number, number, number][];
   readonly endNs: number;
+  /** Search: latency histograms per type, error and denial counts (cli/trace/timeline-text.ts). */
+  readonly search: SearchMeta;
 }
 
 interface Chunk {
@@ -67,6 +71,8 @@ export class TimelineExport {
   private previous: Chunk | null = null;
   /** Where an undelivered message's row is: chunk number and row. */
   private readonly rowOf = new Map<number, { chunk: Chunk; row: number }>();
+  /** The search sidecar: payload text, flags, CPU and disk times per row. */
+  private readonly text: TimelineText;
 
   /** The record's host number (0 in a run of one host). */
   private host(rec: TraceRecord): number {
@@ -84,6 +90,7 @@ export class TimelineExport {
 
   constructor(private readonly dir: string) {
     mkdirSync(join(dir, 'chunks'), { recursive: true });
+    this.text = new TimelineText(dir);
     this.current = this.newChunk(0);
   }
 
@@ -109,6 +116,9 @@ export class TimelineExport {
       return;
     }
     const host = this.host(rec);
+    // The search sidecar sees every record, a new message's row first (as it is about to be added).
+    if (isNewMessage(rec)) this.text.row(this.current.nr, this.current.rows, rec, host);
+    this.text.observe(rec, host);
     const key = host * HOST_ID_SPAN + (typeof rec.id === 'number' ? rec.id : 0);
     if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.intern(this.laneIndex, this.meta.lanes, onHost(rec, rec.proc));
     if (isNewMessage(rec)) {
@@ -158,13 +168,14 @@ export class TimelineExport {
     const data = c.buf.subarray(0, c.rows * ROW_BYTES).toString('base64');
     writeFileSync(join(this.dir, 'chunks', chunkName(c.nr)), `mksimChunk(${c.nr},"${data}");\n`);
     this.meta.chunks[c.nr] = [c.firstNs, c.lastNs, c.firstId, c.maxEndNs];
+    this.text.flush(c.nr);
     if (this.meta.hosts.length > 0) this.meta.hostFirstIds[c.nr] = this.meta.hosts.map((_, h) => c.hostFirstIds[h] ?? -1);
   }
 
   finish(title: string): TimelineMeta {
     if (this.previous !== null) this.flush(this.previous);
     if (this.current.rows > 0) this.flush(this.current);
-    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta };
+    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta, search: this.text.meta() };
     writeFileSync(join(this.dir, 'meta.js'), `mksimMeta(${JSON.stringify(meta).replace(/<\//g, '<\\/')});\n`);
     writeFileSync(join(this.dir, 'index.html'), page(title));
     return meta;
@@ -182,7 +193,7 @@ function page(title: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · mksim timeline</title>
-<style>${TIMELINE_CSS}</style>
+<style>${TIMELINE_CSS}${SEARCH_CSS}</style>
 </head>
 <body>
 <header id="bar">
@@ -192,13 +203,16 @@ function page(title: string): string {
   <button id="zoom-out" title="zoom out (-)">−</button><button id="zoom-in" title="zoom in (+)">+</button><button id="fit" title="whole trace (0)">fit</button>
   <button id="last" title="last message (End)">⇥</button>
   <label>go to <input id="goto" size="10" placeholder="#id"></label>
+  ${SEARCH_BAR_HTML}
   <span id="status" aria-live="polite"></span>
 </header>
 <main>
   <div id="view" tabindex="0"><canvas id="canvas"></canvas></div>
+  ${SEARCH_PANEL_HTML}
   <aside id="details"><p class="hint">Click an arrow for its message. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
 </main>
 <script>${TIMELINE_SCRIPT}</script>
+<script>${SEARCH_SCRIPT}</script>
 <script src="meta.js"></script>
 </body>
 </html>
