@@ -39,6 +39,8 @@ export const TIMELINE_SCRIPT = String.raw`
   var view = $('view'), canvas = $('canvas'), ctx = canvas.getContext('2d');
   var meta = null, chunks = new Map(), loading = new Set(), useTick = 0;
   var S = { startNs: 0, nsPerPx: 1, laneTop: 0, selected: null, drawn: [], dense: false, pending: false, want: null };
+  // Hooks other page scripts fill (timeline-search.ts): onMeta(meta), onChunk(nr), dimmed(m, host), onSelect(m, nr, r), afterDraw(a, b).
+  var hooks = window.mksimHooks = window.mksimHooks || {};
 
   function rowsOf(nr) { return nr < meta.chunks.length - 1 ? meta.chunkRows : meta.total - meta.chunkRows * (meta.chunks.length - 1); }
   function row(c, r) {
@@ -72,6 +74,7 @@ export const TIMELINE_SCRIPT = String.raw`
       chunks.delete(oldest);
     }
     if (S.want && S.want.chunk === nr) { var w = S.want; S.want = null; w.then(); }
+    if (hooks.onChunk) hooks.onChunk(nr);
     schedule();
   };
   // Display rows: a lane per actor, and with several hosts a header row above each host's lanes.
@@ -96,6 +99,7 @@ export const TIMELINE_SCRIPT = String.raw`
       S.startNs = meta.chunks[0][0] - 20 * S.nsPerPx;
     }
     resize();
+    if (hooks.onMeta) hooks.onMeta(meta);
   };
 
   function fmt(ns) {
@@ -197,6 +201,7 @@ export const TIMELINE_SCRIPT = String.raw`
         if (!inSrc && !inDst) continue;
         var x1 = x(m.t), y1 = y(m.src), x2 = x(tEnd), y2 = y(m.dst);
         var sel = S.selected && S.selected.id === m.id;
+        ctx.globalAlpha = !sel && hooks.dimmed && hooks.dimmed(m, laneHost[m.src]) ? 0.12 : 1;
         ctx.strokeStyle = sel ? '#e0457b' : KIND_COLOURS[m.kind] || '#333';
         ctx.lineWidth = sel ? 3 : 1.3;
         ctx.beginPath(); ctx.moveTo(x1, y1); ctx.lineTo(x2, y2); ctx.stroke();
@@ -221,6 +226,7 @@ export const TIMELINE_SCRIPT = String.raw`
         }
       }
     });
+    ctx.globalAlpha = 1;
     // The time ruler and the lane names stay put whatever the scroll: drawn last, over the arrows.
     ctx.fillStyle = '#fff'; ctx.fillRect(0, 0, W, TOP); ctx.fillRect(0, 0, LEFT, H);
     ctx.strokeStyle = '#d9dce3'; ctx.beginPath(); ctx.moveTo(0, TOP + 0.5); ctx.lineTo(W, TOP + 0.5); ctx.moveTo(LEFT + 0.5, 0); ctx.lineTo(LEFT + 0.5, H); ctx.stroke();
@@ -254,6 +260,7 @@ export const TIMELINE_SCRIPT = String.raw`
     setStatus(S.drawn.length + ' of ' + meta.total.toLocaleString('en-US') + ' messages drawn' + (S.dense ? ' (dense: zoom in for all)' : '') +
       (missing ? ', loading ' + missing + ' chunk' + (missing > 1 ? 's' : '') : '') + ' · ' + fmt(a) + ' – ' + fmt(b));
     view.dataset.loading = String(missing);
+    if (hooks.afterDraw) hooks.afterDraw(a, b);
   }
 
   // ---- selection and navigation -----------------------------------------------
@@ -282,6 +289,7 @@ export const TIMELINE_SCRIPT = String.raw`
     var lanes = lanesFit(), rs = laneRow[m.src], rd = laneRow[m.dst];
     if (rs < S.laneTop || rs >= S.laneTop + lanes || rd < S.laneTop || rd >= S.laneTop + lanes) S.laneTop = Math.max(0, Math.min(rs, rd) - 1);
     details(m);
+    if (hooks.onSelect) hooks.onSelect(m, nr, r);
     schedule();
   }
   function goTo(nr, r) { withRow(nr, r, function (m) { show(nr, r, m); }); }
@@ -379,6 +387,9 @@ export const TIMELINE_SCRIPT = String.raw`
     if (Number.isFinite(id)) goToId(id);
   });
   window.addEventListener('resize', resize);
-  window.mksimTimeline = { state: S, goToId: goToId, rows: function () { return rows; }, goToLast: goToLast, meta: function () { return meta; }, loadedChunks: function () { return chunks.size; } };
+  window.mksimTimeline = { state: S, goToId: goToId, rows: function () { return rows; }, goToLast: goToLast, meta: function () { return meta; }, loadedChunks: function () { return chunks.size; },
+    // For the page's other scripts (timeline-search.ts): rows, chunks and the view.
+    need: need, row: row, rowsOf: rowsOf, goTo: goTo, chunkOfId: chunkOfId, laneHost: function () { return laneHost; }, schedule: schedule,
+    viewWidthPx: function () { return width() - LEFT; }, endNs: endNs, fmt: fmt, esc: esc, chunkName: chunkName };
 })();
 `;
