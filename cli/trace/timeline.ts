@@ -21,7 +21,7 @@ import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './ht
 import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
 import { Density, type DensityMeta } from './timeline-density.js';
 import { SpanSidecar, SpanTracker, type SpanMeta } from './timeline-spans.js';
-import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
+import { TIMELINE_CSS, TIMELINE_LEGEND_HTML, TIMELINE_SCRIPT } from './timeline-viewer.js';
 import { SEARCH_BAR_HTML, SEARCH_CSS, SEARCH_PANEL_HTML, SEARCH_SCRIPT } from './timeline-search.js';
 import { TimelineText, type SearchMeta } from './timeline-text.js';
 
@@ -229,14 +229,16 @@ function page(title: string): string {
   ${SEARCH_BAR_HTML}
   <span id="status" aria-live="polite"></span>
 </header>
+${TIMELINE_LEGEND_HTML}
 <main>
   <div id="view" tabindex="0"><canvas id="canvas"></canvas></div>
   ${SEARCH_PANEL_HTML}
-  <aside id="details"><p class="hint">Click an arrow for its message. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
+  <aside id="details"><p class="hint">Click an arrow for its message, a bar for its span, a lane's name to move or fold it. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
 </main>
 <script>${TIMELINE_SCRIPT}</script>
 <script>${SEARCH_SCRIPT}</script>
 <script src="meta.js"></script>
+<script src="spans/long.js"></script>
 </body>
 </html>
 `;
