@@ -10,6 +10,8 @@
  * message ids (each host's kernel numbers its own) are found per host (hostFirstIds).
  * Rows are kept until the chunk after theirs is full, so a delivery later than
  * that leaves its row's tDeliverNs at -1 (memory stays two chunks, whatever the size).
+ * Beside the chunks: spans/NNNNNN.js and spans/long.js (running, ready, blocked and handling
+ * per actor, cli/trace/timeline-spans.ts) and the overview's density in meta (timeline-density.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,11 @@ import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
 import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './html.js';
 import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
-import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
+import { Density, type DensityMeta } from './timeline-density.js';
+import { SpanSidecar, SpanTracker, type SpanMeta } from './timeline-spans.js';
+import { TIMELINE_CSS, TIMELINE_LEGEND_HTML, TIMELINE_SCRIPT } from './timeline-viewer.js';
+import { SEARCH_BAR_HTML, SEARCH_CSS, SEARCH_PANEL_HTML, SEARCH_SCRIPT } from './timeline-search.js';
+import { TimelineText, type SearchMeta } from './timeline-text.js';
 
 export const ROW_BYTES = 40;
 export const CHUNK_ROWS = 1 << 16;
@@ -26,7 +32,11 @@ const MAX_NAMES = 1 << 16;
 const HOST_ID_SPAN = 2 ** 32;
 const MAX_HOSTS = 4096;
 
-export interface TimelineMeta {
+export interface TimelineMeta extends SpanMeta {
+  /** The overview strip: messages per time bucket over the whole trace. */
+  readonly density: DensityMeta;
+  /** Names the spans' peer field indexes (blocked on whom, handling for whom). */
+  readonly peers: string[];
   readonly title: string;
   readonly header: Record<string, unknown> | null;
   /** Several hosts: their names in order of appearance (lanes are host/actor); else empty. */
@@ -40,6 +50,8 @@ export interface TimelineMeta {
   /** Per chunk: first send time, last send time, first id, latest delivery. */
   readonly chunks: [number, number, number, number][];
   readonly endNs: number;
+  /** Search: latency histograms per type, error and denial counts (cli/trace/timeline-text.ts). */
+  readonly search: SearchMeta;
 }
 
 interface Chunk {
@@ -67,6 +79,13 @@ export class TimelineExport {
   private previous: Chunk | null = null;
   /** Where an undelivered message's row is: chunk number and row. */
   private readonly rowOf = new Map<number, { chunk: Chunk; row: number }>();
+  private readonly peerIndex = new Map<string, number>();
+  private readonly peers: string[] = [];
+  private readonly spans: SpanSidecar;
+  private readonly tracker: SpanTracker;
+  private readonly density = new Density();
+  /** The search sidecar: payload text, flags, CPU and disk times per row. */
+  private readonly text: TimelineText;
 
   /** The record's host number (0 in a run of one host). */
   private host(rec: TraceRecord): number {
@@ -84,7 +103,13 @@ export class TimelineExport {
 
   constructor(private readonly dir: string) {
     mkdirSync(join(dir, 'chunks'), { recursive: true });
+    this.text = new TimelineText(dir);
     this.current = this.newChunk(0);
+    this.spans = new SpanSidecar(dir);
+    this.tracker = new SpanTracker(
+      (rec, name) => this.intern(this.laneIndex, this.meta.lanes, onHost(rec, name)),
+      (rec, name) => this.intern(this.peerIndex, this.peers, name === 'ANY' ? name : onHost(rec, name)),
+      (span) => this.spans.put(span, this.meta.endNs));
   }
 
   private newChunk(nr: number): Chunk {
@@ -108,7 +133,13 @@ export class TimelineExport {
       this.meta.header ??= extraFields(rec);
       return;
     }
+    // Spans per actor and the overview's density.
+    this.tracker.add(rec);
+    if (isNewMessage(rec)) this.density.add(rec.t);
     const host = this.host(rec);
+    // The search sidecar sees every record, a new message's row first (as it is about to be added).
+    if (isNewMessage(rec)) this.text.row(this.current.nr, this.current.rows, rec, host);
+    this.text.observe(rec, host);
     const key = host * HOST_ID_SPAN + (typeof rec.id === 'number' ? rec.id : 0);
     if (rec.ev === 'spawn' && typeof rec.proc === 'string') this.intern(this.laneIndex, this.meta.lanes, onHost(rec, rec.proc));
     if (isNewMessage(rec)) {
@@ -158,13 +189,16 @@ export class TimelineExport {
     const data = c.buf.subarray(0, c.rows * ROW_BYTES).toString('base64');
     writeFileSync(join(this.dir, 'chunks', chunkName(c.nr)), `mksimChunk(${c.nr},"${data}");\n`);
     this.meta.chunks[c.nr] = [c.firstNs, c.lastNs, c.firstId, c.maxEndNs];
+    this.text.flush(c.nr);
     if (this.meta.hosts.length > 0) this.meta.hostFirstIds[c.nr] = this.meta.hosts.map((_, h) => c.hostFirstIds[h] ?? -1);
   }
 
   finish(title: string): TimelineMeta {
     if (this.previous !== null) this.flush(this.previous);
     if (this.current.rows > 0) this.flush(this.current);
-    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta };
+    this.tracker.finish(this.meta.endNs);
+    const spanMeta = this.spans.finish(this.meta.endNs);
+    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta, search: this.text.meta(), ...spanMeta, density: this.density.result(), peers: this.peers };
     writeFileSync(join(this.dir, 'meta.js'), `mksimMeta(${JSON.stringify(meta).replace(/<\//g, '<\\/')});\n`);
     writeFileSync(join(this.dir, 'index.html'), page(title));
     return meta;
@@ -182,7 +216,7 @@ function page(title: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · mksim timeline</title>
-<style>${TIMELINE_CSS}</style>
+<style>${TIMELINE_CSS}${SEARCH_CSS}</style>
 </head>
 <body>
 <header id="bar">
@@ -192,14 +226,19 @@ function page(title: string): string {
   <button id="zoom-out" title="zoom out (-)">−</button><button id="zoom-in" title="zoom in (+)">+</button><button id="fit" title="whole trace (0)">fit</button>
   <button id="last" title="last message (End)">⇥</button>
   <label>go to <input id="goto" size="10" placeholder="#id"></label>
+  ${SEARCH_BAR_HTML}
   <span id="status" aria-live="polite"></span>
 </header>
+${TIMELINE_LEGEND_HTML}
 <main>
   <div id="view" tabindex="0"><canvas id="canvas"></canvas></div>
-  <aside id="details"><p class="hint">Click an arrow for its message. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
+  ${SEARCH_PANEL_HTML}
+  <aside id="details"><p class="hint">Click an arrow for its message, a bar for its span, a lane's name to move or fold it. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
 </main>
 <script>${TIMELINE_SCRIPT}</script>
+<script>${SEARCH_SCRIPT}</script>
 <script src="meta.js"></script>
+<script src="spans/long.js"></script>
 </body>
 </html>
 `;

@@ -105,7 +105,7 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     await settled();
     await page.screenshot({ path: join(SHOTS, 'trace-timeline-2m.png') });
     expect(errors).toEqual([]);
-  }, 120_000);
+  }, 240_000);
 
   it('a run of two hosts: each host\'s lanes under a header row; ids found on their own host', async () => {
     const { path, records } = bootNetwork();
