@@ -10,6 +10,8 @@
  * message ids (each host's kernel numbers its own) are found per host (hostFirstIds).
  * Rows are kept until the chunk after theirs is full, so a delivery later than
  * that leaves its row's tDeliverNs at -1 (memory stays two chunks, whatever the size).
+ * Beside the chunks: spans/NNNNNN.js and spans/long.js (running, ready, blocked and handling
+ * per actor, cli/trace/timeline-spans.ts) and the overview's density in meta (timeline-density.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +19,9 @@ import type { TraceRecord } from '../../kernel/index.js';
 import { extraFields } from './format.js';
 import { escapeHtml, KIND_ASYNC, KIND_NOTIFY, KIND_REPLY, KIND_SEND } from './html.js';
 import { hostOf, isMessage, isNewMessage, onHost } from './records.js';
-import { TIMELINE_CSS, TIMELINE_SCRIPT } from './timeline-viewer.js';
+import { Density, type DensityMeta } from './timeline-density.js';
+import { SpanSidecar, SpanTracker, type SpanMeta } from './timeline-spans.js';
+import { TIMELINE_CSS, TIMELINE_LEGEND_HTML, TIMELINE_SCRIPT } from './timeline-viewer.js';
 import { SEARCH_BAR_HTML, SEARCH_CSS, SEARCH_PANEL_HTML, SEARCH_SCRIPT } from './timeline-search.js';
 import { TimelineText, type SearchMeta } from './timeline-text.js';
 
@@ -28,7 +32,11 @@ const MAX_NAMES = 1 << 16;
 const HOST_ID_SPAN = 2 ** 32;
 const MAX_HOSTS = 4096;
 
-export interface TimelineMeta {
+export interface TimelineMeta extends SpanMeta {
+  /** The overview strip: messages per time bucket over the whole trace. */
+  readonly density: DensityMeta;
+  /** Names the spans' peer field indexes (blocked on whom, handling for whom). */
+  readonly peers: string[];
   readonly title: string;
   readonly header: Record<string, unknown> | null;
   /** Several hosts: their names in order of appearance (lanes are host/actor); else empty. */
@@ -71,6 +79,11 @@ export class TimelineExport {
   private previous: Chunk | null = null;
   /** Where an undelivered message's row is: chunk number and row. */
   private readonly rowOf = new Map<number, { chunk: Chunk; row: number }>();
+  private readonly peerIndex = new Map<string, number>();
+  private readonly peers: string[] = [];
+  private readonly spans: SpanSidecar;
+  private readonly tracker: SpanTracker;
+  private readonly density = new Density();
   /** The search sidecar: payload text, flags, CPU and disk times per row. */
   private readonly text: TimelineText;
 
@@ -92,6 +105,11 @@ export class TimelineExport {
     mkdirSync(join(dir, 'chunks'), { recursive: true });
     this.text = new TimelineText(dir);
     this.current = this.newChunk(0);
+    this.spans = new SpanSidecar(dir);
+    this.tracker = new SpanTracker(
+      (rec, name) => this.intern(this.laneIndex, this.meta.lanes, onHost(rec, name)),
+      (rec, name) => this.intern(this.peerIndex, this.peers, name === 'ANY' ? name : onHost(rec, name)),
+      (span) => this.spans.put(span, this.meta.endNs));
   }
 
   private newChunk(nr: number): Chunk {
@@ -115,6 +133,9 @@ export class TimelineExport {
       this.meta.header ??= extraFields(rec);
       return;
     }
+    // Spans per actor and the overview's density.
+    this.tracker.add(rec);
+    if (isNewMessage(rec)) this.density.add(rec.t);
     const host = this.host(rec);
     // The search sidecar sees every record, a new message's row first (as it is about to be added).
     if (isNewMessage(rec)) this.text.row(this.current.nr, this.current.rows, rec, host);
@@ -175,7 +196,9 @@ export class TimelineExport {
   finish(title: string): TimelineMeta {
     if (this.previous !== null) this.flush(this.previous);
     if (this.current.rows > 0) this.flush(this.current);
-    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta, search: this.text.meta() };
+    this.tracker.finish(this.meta.endNs);
+    const spanMeta = this.spans.finish(this.meta.endNs);
+    const meta: TimelineMeta = { title, chunkRows: CHUNK_ROWS, ...this.meta, search: this.text.meta(), ...spanMeta, density: this.density.result(), peers: this.peers };
     writeFileSync(join(this.dir, 'meta.js'), `mksimMeta(${JSON.stringify(meta).replace(/<\//g, '<\\/')});\n`);
     writeFileSync(join(this.dir, 'index.html'), page(title));
     return meta;
@@ -206,14 +229,16 @@ function page(title: string): string {
   ${SEARCH_BAR_HTML}
   <span id="status" aria-live="polite"></span>
 </header>
+${TIMELINE_LEGEND_HTML}
 <main>
   <div id="view" tabindex="0"><canvas id="canvas"></canvas></div>
   ${SEARCH_PANEL_HTML}
-  <aside id="details"><p class="hint">Click an arrow for its message. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
+  <aside id="details"><p class="hint">Click an arrow for its message, a bar for its span, a lane's name to move or fold it. Wheel: lanes up and down; Shift+wheel or drag: along time; Ctrl+wheel: zoom.</p></aside>
 </main>
 <script>${TIMELINE_SCRIPT}</script>
 <script>${SEARCH_SCRIPT}</script>
 <script src="meta.js"></script>
+<script src="spans/long.js"></script>
 </body>
 </html>
 `;

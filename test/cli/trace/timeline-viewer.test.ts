@@ -149,7 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     await page.click('#chain-prev');
     await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent === `#${id} READ`, read);
     expect(errors).toEqual([]);
-  }, 300_000);
+  }, 360_000);
 
   it('a run of two hosts: each host\'s lanes under a header row; ids found on their own host', async () => {
     const { path, records } = bootNetwork();
