@@ -52,7 +52,7 @@ export const SEARCH_SCRIPT = String.raw`
   var $ = function (id) { return document.getElementById(id); };
   var meta = null, tick = 0;
   var sidecars = { txt: new Map(), x: new Map() }, sideWaiters = [], binWaiters = [];
-  var Q = { job: null, query: '', results: [], cursor: -1, done: false, more: false };
+  var Q = { job: null, query: '', results: [], cursor: -1, done: false, more: false, cancelled: false };
   var C = { job: null, chain: null, only: false, selected: null };
   var restoring = null, lastHash = null;
 
@@ -176,12 +176,12 @@ export const SEARCH_SCRIPT = String.raw`
   }
   function setSearchStatus(text) { $('search-status').textContent = text; }
   function cancelSearch() {
-    if (Q.job && !Q.done) { Q.job = null; Q.done = true; setSearchStatus('search for "' + Q.query + '" cancelled: ' + Q.results.length + ' found before'); renderResults(); }
+    if (Q.job && !Q.done) { Q.job = null; Q.done = true; Q.cancelled = true; setSearchStatus('search for "' + Q.query + '" cancelled: ' + Q.results.length + ' found before'); renderResults(); }
   }
   function runSearch(text, jump) {
     text = text.trim();
     Q.job = null;
-    Q.query = text; Q.results = []; Q.cursor = -1; Q.done = false; Q.more = false;
+    Q.query = text; Q.results = []; Q.cursor = -1; Q.done = false; Q.more = false; Q.cancelled = false;
     $('results').innerHTML = '';
     if (!text || !meta) { Q.done = true; setSearchStatus(''); updateHash(); return; }
     var q = parseQuery(text), job = {};
@@ -249,7 +249,8 @@ export const SEARCH_SCRIPT = String.raw`
     if (e.key === 'Escape') { cancelSearch(); return; }
     if (e.key !== 'Enter') return;
     var text = e.target.value.trim();
-    if (text !== Q.query || !Q.done) runSearch(text);
+    // A new query, or one cancelled: search (again); else Enter is the next result.
+    if (text !== Q.query || !Q.done || Q.cancelled) runSearch(text);
     else goToResult(Q.cursor + (e.shiftKey ? -1 : 1));
   });
   $('search-next').onclick = function () { goToResult(Q.cursor + 1); };
@@ -573,6 +574,7 @@ export const SEARCH_SCRIPT = String.raw`
   window.mksimSearch = {
     run: function (text) { $('search').value = text; runSearch(text); },
     cancel: cancelSearch,
+    show: goToResult,
     next: function () { goToResult(Q.cursor + 1); },
     prev: function () { goToResult(Q.cursor - 1); },
     state: Q, chainState: C, breakdown: breakdown, chainStep: chainStep,

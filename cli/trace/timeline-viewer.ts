@@ -449,7 +449,8 @@ export const TIMELINE_SCRIPT = String.raw`
   // ---- selection and navigation -----------------------------------------------
   function withRow(nr, r, then) {
     var c = need(nr);
-    if (c) return then(row(c, r));
+    // A newer jump supersedes one still waiting for its chunk (else that chunk's arrival would undo it).
+    if (c) { S.want = null; return then(row(c, r)); }
     S.want = { chunk: nr, then: function () { withRow(nr, r, then); } };
   }
   function chunkOfId(id, host) {

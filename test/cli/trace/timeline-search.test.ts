@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportTimeline, viewTrace } from '../../../cli/commands/trace.js';
 import type { TraceRecord } from '../../../kernel/index.js';
 import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
+import { synthesizeTrace } from '../../../bench/trace-synth.js';
+import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
 import { bootTrace } from './boot-trace.js';
 import { collectOutput, tempDir, tempTrace } from './helpers.js';
 
@@ -297,4 +299,30 @@ describe.skipIf(!existsSync(CHROMIUM))('timeline viewer: search and navigation (
     expect(await page.textContent('#export-note')).toBe(cmd);
     expect(errors).toEqual([]);
   });
+
+  it('a selection too large for Mermaid stops under its 50,000 characters with a note; a window over 4 chunks is refused', async () => {
+    const big = tempDir();
+    const timeline = new TimelineExport(big);
+    const made = synthesizeTrace({ messages: 4 * CHUNK_ROWS + 5000, clients: 4 }, (rec) => timeline.add(rec));
+    timeline.finish('synth.jsonl');
+    await page.goto('file://' + join(big, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => (window as unknown as { mksimTimeline: { meta(): unknown } }).mksimTimeline.meta() !== null);
+    // Opened on the first chunk's span: a window of thousands of messages.
+    const mermaid = await page.evaluate(`window.mksimSearch.exportText('mermaid', 'window')`) as string;
+    const jsonl = await page.evaluate(`window.mksimSearch.exportText('jsonl', 'window')`) as string;
+    const inWindow = jsonl.trim().split('\n').filter((l) => !l.includes('"ev":"header"') && !l.includes('"ev":"deliver"')).length;
+    expect(inWindow).toBeGreaterThan(1000);
+    expect(mermaid.length).toBeLessThanOrEqual(50_000);
+    const arrows = mermaid.split('\n').filter((l) => /^ {4}p\d+(->>|-->>|-\))p\d+: /.test(l)).length;
+    const note = /Note over p\d+,p\d+: … (\d+) more not shown \(Mermaid's 50000 character limit\)\n$/.exec(mermaid);
+    expect(note).not.toBeNull();
+    expect(arrows + Number(note![1])).toBe(inWindow);
+    // The whole trace in view: five chunks, more than an export of a window takes.
+    await page.locator('#view').focus();
+    await page.keyboard.press('0');
+    expect(await page.evaluate(`window.mksimSearch.exportText('jsonl', 'window')`)).toBeNull();
+    expect(await page.textContent('#export-note')).toBe(`the window holds 5 chunks of ${CHUNK_ROWS} messages: zoom in to at most 4`);
+    expect(made.messages).toBe(4 * CHUNK_ROWS + 5000);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

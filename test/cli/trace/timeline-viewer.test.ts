@@ -77,10 +77,22 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     expect(errors).toEqual([]);
   });
 
-  it('opens 2,000,000 messages, loads only the chunks in view, and reaches the last message', async () => {
+  it('opens 2,000,000 messages, loads only the chunks in view, reaches the last message, searches and follows a chain', async () => {
     const dir = tempDir();
     const timeline = new TimelineExport(dir);
-    const made = synthesizeTrace({ messages: 2_000_000, clients: 12 }, (rec) => timeline.add(rec));
+    // For the search below: the messages naming each block, and the last READ with its reply.
+    const byBlock = new Map<number, number[]>();
+    let last = { read: 0, block: 0, sentNs: 0, reply: 0, replyNs: 0 };
+    const made = synthesizeTrace({ messages: 2_000_000, clients: 12 }, (rec) => {
+      timeline.add(rec);
+      const block = (rec.msg as { block?: number } | undefined)?.block;
+      if (rec.ev === 'send' && typeof block === 'number') {
+        byBlock.set(block, [...byBlock.get(block) ?? [], rec.id as number]);
+        if (rec.type === 'READ') last = { read: rec.id as number, block, sentNs: rec.t, reply: 0, replyNs: 0 };
+      }
+      if (rec.ev === 'reply' && rec.re === last.read) last = { ...last, reply: rec.id as number, replyNs: rec.t };
+    });
+    const wanted = byBlock.get(last.block)!;
     const meta = timeline.finish('2M');
     expect(meta.total).toBe(made.messages);
     expect(meta.chunks.length).toBe(Math.ceil(made.messages / CHUNK_ROWS));
@@ -104,8 +116,40 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     await page.waitForFunction(() => /READ$/.test(document.querySelector('#details h3')?.textContent ?? ''));
     await settled();
     await page.screenshot({ path: join(SHOTS, 'trace-timeline-2m.png') });
+
+    // Search the payloads of all 31 chunks: a progress line while it scans, Escape cancels it.
+    const query = `block=${last.block}`;
+    await page.fill('#search', query);
+    await page.press('#search', 'Enter');
+    await page.waitForFunction((q) => new RegExp(`^searching "${q}": chunk ([2-9]|\\d\\d) of 31, \\d+ found \\(Esc cancels\\)$`).test(document.getElementById('search-status')!.textContent!), query);
+    await page.press('#search', 'Escape');
+    expect(await page.textContent('#search-status')).toMatch(new RegExp(`^search for "${query}" cancelled: \\d+ found before$`));
+    expect(await page.evaluate('window.mksimSearch.state.done')).toBe(true);
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => (window as unknown as { mksimSearch: { state: { done: boolean } } }).mksimSearch.state.done, undefined, { timeout: 120_000 });
+    const found = await page.evaluate('window.mksimSearch.state.results.map((r) => r.id)') as number[];
+    expect(found).toEqual(wanted);
+    expect(await page.evaluate(`${tl}.loadedChunks()`)).toBeLessThanOrEqual(12);
+    // Follow a chain: the last READ of that block, as a result: selected, its send time inside the window.
+    const read = last.read;
+    expect(found.indexOf(read)).toBeGreaterThan(0);
+    await page.evaluate(`window.mksimSearch.show(${found.indexOf(read)})`);
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent === `#${id} READ`, read);
+    const [fromNs, toNs] = await page.evaluate(`[${tl}.state.startNs, ${tl}.endNs()]`) as number[];
+    expect(fromNs).toBeLessThan(last.sentNs);
+    expect(toNs).toBeGreaterThan(last.sentNs);
+    expect(await page.evaluate('window.mksimSearch.state.cursor')).toBe(found.indexOf(read));
+    await page.waitForSelector('#breakdown');
+    // (The synthetic trace's cache always hits: a READ's chain is the READ and its reply.)
+    expect(await page.evaluate('window.mksimSearch.breakdown()')).toMatchObject({ id: read, messages: 2, rttNs: last.replyNs - last.sentNs, disk: 0 });
+    expect(await page.textContent('#chain-pos')).toBe('1 of 2');
+    await page.click('#chain-next');
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent === `#${id} READ_REPLY`, last.reply);
+    expect(await page.textContent('#chain-pos')).toBe('2 of 2');
+    await page.click('#chain-prev');
+    await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent === `#${id} READ`, read);
     expect(errors).toEqual([]);
-  }, 240_000);
+  }, 360_000);
 
   it('a run of two hosts: each host\'s lanes under a header row; ids found on their own host', async () => {
     const { path, records } = bootNetwork();
