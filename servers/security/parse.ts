@@ -8,7 +8,7 @@
  */
 import { ParseError } from '../../lib/parse-error.js';
 import type { AvRuleKind, Name, NameSet, PolicyAst, Pos, SecurityContextAst, SetItem, Statement } from './ast.js';
-import { lexPolicy, type PolicyToken } from './lexer.js';
+import { PolicyLexer, sourceLineAt, type PolicyToken } from './lexer.js';
 
 /** Sections in the order checkpolicy requires them. */
 const enum Section { Classes, Sids, Commons, AccessVectors, TeRbac, Users, SidContexts, FsUse, Genfs, Portcon, Netifcon, Nodecon }
@@ -25,22 +25,32 @@ const TE_RBAC_KEYWORDS: ReadonlySet<string> = new Set(['attribute', 'type', 'typ
   'dontaudit', 'auditdeny', 'neverallow', 'type_transition', 'role', 'role_transition']);
 
 class Parser {
-  private i = 0;
   private section = Section.Classes;
   private readonly counts = new Array<number>(12).fill(0);
   readonly statements: Statement[] = [];
-  private readonly lines: string[];
+  private readonly lexer: PolicyLexer;
+  /** The tokens looked at but not yet consumed: a statement looks at most a few ahead, never the whole text. */
+  private readonly ahead: PolicyToken[] = [];
 
-  constructor(private readonly tokens: PolicyToken[], private readonly file: string, text: string) {
-    this.lines = text.split('\n');
+  constructor(private readonly file: string, private readonly text: string) {
+    this.lexer = new PolicyLexer(text, file);
   }
 
-  private peek(ahead = 0): PolicyToken { return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!; }
-  private next(): PolicyToken { const t = this.peek(); if (t.kind !== 'eof') this.i++; return t; }
+  private peek(ahead = 0): PolicyToken {
+    while (this.ahead.length <= ahead) {
+      const last = this.ahead[this.ahead.length - 1];
+      // Past the end the eof token repeats, as the token array's last element did.
+      if (last !== undefined && last.kind === 'eof') return last;
+      this.ahead.push(this.lexer.next());
+    }
+    return this.ahead[ahead]!;
+  }
+
+  private next(): PolicyToken { const t = this.peek(); if (t.kind !== 'eof') this.ahead.shift(); return t; }
   private pos(t: PolicyToken): Pos { return { line: t.line, column: t.column }; }
 
   error(detail: string, at: Pos): ParseError {
-    return new ParseError(detail, { file: this.file, line: at.line, column: at.column, sourceLine: this.lines[at.line - 1] });
+    return new ParseError(detail, { file: this.file, line: at.line, column: at.column, sourceLine: sourceLineAt(this.text, at.line) });
   }
 
   private describe(t: PolicyToken): string {
@@ -361,12 +371,12 @@ class Parser {
 }
 
 export function parsePolicy(text: string, file: string): PolicyAst {
-  const parser = new Parser(lexPolicy(text, file), file, text);
+  const parser = new Parser(file, text);
   parser.parse();
   return { file, statements: parser.statements };
 }
 
 /** The parser's error constructor for the compiler's semantic errors (same file:line:column and caret). */
 export function policyError(text: string, file: string, detail: string, at: Pos): ParseError {
-  return new ParseError(detail, { file, line: at.line, column: at.column, sourceLine: text.split('\n')[at.line - 1] });
+  return new ParseError(detail, { file, line: at.line, column: at.column, sourceLine: sourceLineAt(text, at.line) });
 }
