@@ -1,8 +1,9 @@
 /*
  * From the parsed policy.conf to a CompiledPolicy, with checkpolicy's
  * checks: declarations first (so rules may name what is declared later),
- * then attribute membership, rules with attributes expanded, neverallow
- * assertions against the final avtab, and contexts validated.
+ * then attribute membership, rules keyed on the types and attributes they name
+ * (libsepol's avtab), neverallow assertions against the final avtab (every
+ * violation), and contexts validated.
  *   compilePolicy(ast, text)   -> CompiledPolicy, or throws ParseError (file:line:column)
  *   loadPolicy(text, file)     parse + compile
  */
@@ -10,7 +11,10 @@ import type { ParseError } from '../../lib/parse-error.js';
 import type { Name, NameSet, Pos, PolicyAst, SecurityContextAst, Statement } from './ast.js';
 import { parsePolicy, policyError } from './parse.js';
 import { validContext } from './context.js';
-import { avKey, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type PolicyClass, type SecurityContext } from './policy.js';
+import { avKey, lookupAv, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type PolicyClass, type SecurityContext } from './policy.js';
+
+/** Neverallow violations listed in the error; the count says how many there were in all. */
+const MAX_REPORTED_VIOLATIONS = 20;
 
 /** The kernel's access vectors are 32 bits wide. */
 const MAX_PERMS_PER_CLASS = 32;
@@ -30,6 +34,12 @@ class Compiler {
   readonly roleTransitions = new Map<string, string>();
   readonly users = new Map<string, Set<string>>();
   readonly avtab = new Map<number, AvEntry>();
+  /** Attribute -> avtab key (after the types); set once membership is known. */
+  readonly attributeKeys = new Map<string, number>();
+  /** Avtab key -> the types it stands for (a type: itself). */
+  private readonly keyMembers: (readonly number[])[] = [];
+  readonly typeAttrMap: number[][] = [];
+  keyCount = 0;
   readonly typeTransitions = new Map<number, number>();
   readonly namedTransitions = new Map<string, number>();
   readonly permissiveTypes = new Set<number>();
@@ -54,6 +64,7 @@ class Compiler {
     for (const s of this.of('role')) if (!this.roleTypes.has(s.name.name)) this.roleTypes.set(s.name.name, new Set());
     for (const s of this.of('user')) if (!this.users.has(s.name.name)) this.users.set(s.name.name, new Set());
     this.attributeMembership();
+    this.numberKeys();
     const neverallows: Stmt<'avrule'>[] = [];
     for (const s of this.ast.statements) {
       switch (s.kind) {
@@ -67,7 +78,7 @@ class Compiler {
         default: break;
       }
     }
-    for (const s of neverallows) this.checkNeverallow(s);
+    this.checkNeverallows(neverallows);
     const policy = this.result();
     this.contexts(policy);
     return policy;
@@ -82,6 +93,7 @@ class Compiler {
     }
     return {
       file: this.ast.file, classes: this.classes, classIndex: this.classIndex, types: this.types, typeLookup, attributes,
+      keyCount: this.keyCount, attributeKeys: this.attributeKeys, typeAttrMap: this.typeAttrMap,
       permissiveTypes: this.permissiveTypes, roleTypes: this.roleTypes, roleAllow: this.roleAllow,
       roleTransitions: this.roleTransitions, users: this.users, avtab: this.avtab, typeTransitions: this.typeTransitions,
       namedTransitions: this.namedTransitions, initialSids: this.initialSids, fsUse: this.fsUse, genfs: this.genfs,
@@ -181,7 +193,48 @@ class Compiler {
     }
   }
 
+  /**
+   * Avtab keys: each type its own value, then each attribute one more (policydb's
+   * shared type/attribute value space), and each type's type_attr_map.
+   */
+  private numberKeys(): void {
+    for (let t = 0; t < this.types.length; t++) { this.keyMembers.push([t]); this.typeAttrMap.push([t]); }
+    for (const [name, sym] of this.typeSyms) {
+      if (sym.kind !== 'attribute') continue;
+      const key = this.keyMembers.length;
+      const members = [...sym.members].sort((a, b) => a - b);
+      this.attributeKeys.set(name, key);
+      this.keyMembers.push(members);
+      for (const t of members) this.typeAttrMap[t]!.push(key);
+    }
+    this.keyCount = this.keyMembers.length;
+  }
+
   // --- sets ---------------------------------------------------------------
+
+  /**
+   * The avtab keys of a rule's type set, as libsepol keeps them: each named type
+   * or attribute when the set is a plain list; expanded to types when it
+   * has `*`, `~` or `-` (a difference is no single attribute).
+   */
+  private ruleKeys(set: NameSet, opts: { starAndComplement: boolean; self: boolean }): { keys: number[]; self: boolean } {
+    const plain = !set.star && !set.complement && set.items.every((i) => !i.negated);
+    if (!plain) {
+      const { types, self } = this.typeSet(set, opts);
+      return { keys: [...types], self };
+    }
+    const keys = new Set<number>();
+    let self = false;
+    for (const item of set.items) {
+      const sym = this.typeSyms.get(item.name);
+      if (sym === undefined) {
+        if (item.name === 'self' && opts.self) { self = true; continue; }
+        throw this.err(`unknown type ${item.name}`, item.pos);
+      }
+      keys.add(sym.kind === 'attribute' ? this.attributeKeys.get(item.name)! : sym.value);
+    }
+    return { keys: [...keys], self };
+  }
 
   /** A type set expanded to type values; `self` (targets only) is reported apart. */
   private typeSet(set: NameSet, opts: { starAndComplement: boolean; self: boolean }): { types: Set<number>; self: boolean } {
@@ -281,12 +334,12 @@ class Compiler {
 
   private avrule(s: Stmt<'avrule'>): void {
     const never = s.rule === 'neverallow';
-    const source = this.typeSet(s.source, { starAndComplement: never, self: false }).types;
-    const target = this.typeSet(s.target, { starAndComplement: never, self: true });
+    const source = this.ruleKeys(s.source, { starAndComplement: never, self: false });
+    const target = this.ruleKeys(s.target, { starAndComplement: never, self: true });
     const classes = this.classSet(s.classes);
     const masks = classes.map((c) => this.permMask(s.perms, this.classes[c]!));
     if (never) return;
-    for (const [src, tgt] of this.pairs(source, target)) {
+    const add = (src: number, tgt: number): void => {
       classes.forEach((c, i) => {
         const key = avKey(this, src, tgt, c);
         let e = this.avtab.get(key);
@@ -298,26 +351,80 @@ class Compiler {
         // auditdeny P: audit denials of P only, i.e. dontaudit the rest.
         else e.dontaudit = (e.dontaudit | (~mask >>> 0)) >>> 0;
       });
+    };
+    for (const src of source.keys) for (const tgt of target.keys) add(src, tgt);
+    // `self` is one type at a time (libsepol's expand_rule_helper: RULE_SELF), even for an attribute source.
+    if (target.self) {
+      const selfTypes = new Set<number>();
+      for (const src of source.keys) for (const t of this.keyMembers[src]!) selfTypes.add(t);
+      for (const t of selfTypes) add(t, t);
     }
   }
 
-  private checkNeverallow(s: Stmt<'avrule'>): void {
-    const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
-    const target = this.typeSet(s.target, { starAndComplement: true, self: true });
-    const classes = this.classSet(s.classes);
-    // libsepol's assertion check reads a target set holding `self` as self alone:
-    // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
-    // same policies load here and under checkpolicy.
-    const checked = target.self ? [...source].map((t): [number, number] => [t, t]) : this.pairs(source, target);
-    for (const [src, tgt] of checked) {
-      for (const c of classes) {
-        const cls = this.classes[c]!;
-        const hit = (this.avtab.get(avKey(this, src, tgt, c))?.allowed ?? 0) & this.permMask(s.perms, cls);
-        if (hit !== 0) {
-          throw this.err(`neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, hit).join(' ')} };`, s.pos);
+  /**
+   * libsepol's check_assertions over the attribute-keyed avtab: an entry
+   * (S', T', C) whose allowed permissions meet the neverallow's and whose keys'
+   * types meet its source and target sets violates it for those type pairs.
+   * Every violation is collected; the error names the first neverallow
+   * violated and lists the rest (at most MAX_REPORTED_VIOLATIONS lines).
+   */
+  private checkNeverallows(rules: readonly Stmt<'avrule'>[]): void {
+    const violations: { rule: Stmt<'avrule'>; text: string }[] = [];
+    let total = 0;
+    const nClasses = this.classes.length;
+    for (const s of rules) {
+      const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
+      const target = this.typeSet(s.target, { starAndComplement: true, self: true });
+      const masks = new Map<number, number>();
+      for (const c of this.classSet(s.classes)) masks.set(c, this.permMask(s.perms, this.classes[c]!));
+      // Whether a key stands for at least one type of a set (cached per key: attributes are tested once).
+      const meets = (set: Set<number>, cache: Int8Array, key: number): boolean => {
+        if (cache[key] === 0) cache[key] = this.keyMembers[key]!.some((t) => set.has(t)) ? 1 : -1;
+        return cache[key] === 1;
+      };
+      const srcCache = new Int8Array(this.keyCount);
+      const tgtCache = new Int8Array(this.keyCount);
+      // libsepol's assertion check reads a target set holding `self` as self alone:
+      // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
+      // same policies load here and under checkpolicy.
+      const hits = new Map<number, number>();
+      for (const [key, e] of this.avtab) {
+        const c = key % nClasses;
+        const mask = masks.get(c);
+        if (mask === undefined || (e.allowed & mask) === 0) continue;
+        const pair = (key - c) / nClasses;
+        const tk = pair % this.keyCount;
+        const sk = (pair - tk) / this.keyCount;
+        if (!meets(source, srcCache, sk)) continue;
+        if (target.self) {
+          const inTarget = new Set(this.keyMembers[tk]!);
+          for (const t of this.keyMembers[sk]!) if (source.has(t) && inTarget.has(t)) hits.set(avKey(this, t, t, c), 0);
+        } else {
+          if (!meets(target.types, tgtCache, tk)) continue;
+          for (const st of this.keyMembers[sk]!) {
+            if (!source.has(st)) continue;
+            for (const tt of this.keyMembers[tk]!) if (target.types.has(tt)) hits.set(avKey(this, st, tt, c), 0);
+          }
         }
       }
+      // Report each type pair once, with every permission it is allowed that the neverallow forbids.
+      for (const key of [...hits.keys()].sort((a, b) => a - b)) {
+        total++;
+        if (violations.length >= MAX_REPORTED_VIOLATIONS) continue;
+        const c = key % nClasses;
+        const pair = (key - c) / nClasses;
+        const tgt = pair % this.keyCount;
+        const src = (pair - tgt) / this.keyCount;
+        const cls = this.classes[c]!;
+        const hit = lookupAv(this, src, tgt, c).allowed & masks.get(c)!;
+        violations.push({ rule: s, text: `neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, hit).join(' ')} };` });
+      }
     }
+    if (violations.length === 0) return;
+    const [first, ...rest] = violations;
+    const more = rest.map((v) => `\n  ${this.ast.file}:${v.rule.pos.line}:${v.rule.pos.column}: ${v.text}`).join('');
+    const tail = total > 1 ? `\n  ${total} neverallow violations in all${total > violations.length ? ` (the first ${violations.length} shown)` : ''}` : '';
+    throw this.err(`${first!.text}${more}${tail}`, first!.rule.pos);
   }
 
   private typeTransition(s: Stmt<'typeTransition'>): void {

@@ -1,8 +1,10 @@
 /*
- * The compiled policy: symbols numbered, attributes expanded into their
- * member types, access vectors as bit masks keyed on (source, target, class).
+ * The compiled policy: symbols numbered, access vectors as bit masks keyed on
+ * (source, target, class) where source and target are types or attributes, as
+ * written (libsepol's avtab keeps attributes; a decision ORs the keys of both types' attributes).
  *   CompiledPolicy, PolicyClass, AvEntry, SecurityContext
- *   avKey(policy, s, t, c)       the numeric key of an avtab entry
+ *   avKey(policy, s, t, c)       the numeric key of an avtab entry (s, t: type values or attribute keys)
+ *   lookupAv(policy, s, t, c)    the effective entry of two types: the OR over their type_attr_map keys
  *   permNames(cls, mask)         a mask's permission names, sorted
  *   formatContext / parseContext `user:role:type`
  */
@@ -36,6 +38,12 @@ export interface CompiledPolicy {
   readonly typeLookup: ReadonlyMap<string, number>;
   /** Attribute -> member type values, sorted. */
   readonly attributes: ReadonlyMap<string, readonly number[]>;
+  /** Avtab key space: types are keys 0..types.length-1, attributes follow in declaration order. */
+  readonly keyCount: number;
+  /** Attribute -> its avtab key. */
+  readonly attributeKeys: ReadonlyMap<string, number>;
+  /** Type value -> the keys that stand for it: itself first, then its attributes (libsepol's type_attr_map). */
+  readonly typeAttrMap: readonly (readonly number[])[];
   readonly permissiveTypes: ReadonlySet<number>;
   /** Role name -> the types it is authorised for (object_r is predefined). */
   readonly roleTypes: ReadonlyMap<string, ReadonlySet<number>>;
@@ -45,8 +53,9 @@ export interface CompiledPolicy {
   readonly roleTransitions: ReadonlyMap<string, string>;
   /** User -> authorised roles. */
   readonly users: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Rules as written, attributes not expanded (`self` is, per type); read decisions through lookupAv. */
   readonly avtab: ReadonlyMap<number, AvEntry>;
-  /** avKey -> new type. */
+  /** avKey (of two types) -> new type. */
   readonly typeTransitions: ReadonlyMap<number, number>;
   /** `avKey:filename` -> new type (the named form wins over the plain one). */
   readonly namedTransitions: ReadonlyMap<string, number>;
@@ -62,8 +71,31 @@ export interface CompiledPolicy {
 
 export const OBJECT_R = 'object_r';
 
-export function avKey(policy: Pick<CompiledPolicy, 'types' | 'classes'>, source: number, target: number, cls: number): number {
-  return (source * policy.types.length + target) * policy.classes.length + cls;
+export function avKey(policy: Pick<CompiledPolicy, 'keyCount' | 'classes'>, source: number, target: number, cls: number): number {
+  return (source * policy.keyCount + target) * policy.classes.length + cls;
+}
+
+/**
+ * The avtab's answer for two types, as context_struct_compute_av (libsepol and
+ * Linux services.c) walks it: every key of the source's type_attr_map against
+ * every key of the target's, ORing what each entry allows, audits and dontaudits.
+ */
+export function lookupAv(policy: Pick<CompiledPolicy, 'keyCount' | 'classes' | 'typeAttrMap' | 'avtab'>, source: number, target: number, cls: number): AvEntry {
+  let allowed = 0;
+  let auditallow = 0;
+  let dontaudit = 0;
+  const nClasses = policy.classes.length;
+  for (const sk of policy.typeAttrMap[source] ?? []) {
+    const row = sk * policy.keyCount;
+    for (const tk of policy.typeAttrMap[target] ?? []) {
+      const e = policy.avtab.get((row + tk) * nClasses + cls);
+      if (e === undefined) continue;
+      allowed |= e.allowed;
+      auditallow |= e.auditallow;
+      dontaudit |= e.dontaudit;
+    }
+  }
+  return { allowed: allowed >>> 0, auditallow: auditallow >>> 0, dontaudit: dontaudit >>> 0 };
 }
 
 export function permNames(cls: PolicyClass, mask: number): string[] {

@@ -4,7 +4,7 @@
  *   queryAllowed(policy, source, target, cls)  -> the rule line, or null when nothing is allowed
  *   resolveQueryType(policy, name)             a type or alias name -> its value (attributes refused)
  */
-import { avKey, permNames, type CompiledPolicy } from './policy.js';
+import { lookupAv, permNames, type CompiledPolicy } from './policy.js';
 
 export type QueryResult = { ok: true; line: string | null } | { ok: false; error: string };
 
@@ -22,7 +22,7 @@ export function queryAllowed(policy: CompiledPolicy, source: string, target: str
   if (typeof t === 'string') return { ok: false, error: t };
   const c = policy.classIndex.get(cls);
   if (c === undefined) return { ok: false, error: `unknown class ${cls}` };
-  const allowed = policy.avtab.get(avKey(policy, s, t, c))?.allowed ?? 0;
+  const allowed = lookupAv(policy, s, t, c).allowed;
   if (allowed === 0) return { ok: true, line: null };
   return { ok: true, line: `allow ${source} ${target}:${cls} { ${permNames(policy.classes[c]!, allowed).join(' ')} };` };
 }

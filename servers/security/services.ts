@@ -8,7 +8,7 @@
  */
 import { EINVAL } from '../../kernel/errno.js';
 import { knownContext, typeOf, validContext } from './context.js';
-import { avKey, OBJECT_R, permBit, type CompiledPolicy, type SecurityContext } from './policy.js';
+import { avKey, lookupAv, OBJECT_R, permBit, type CompiledPolicy, type SecurityContext } from './policy.js';
 
 export interface AvDecision {
   readonly allowed: number;
@@ -32,7 +32,7 @@ const PROCESS_TRANS_PERMS = ['transition', 'dyntransition'];
 
 /**
  * context_struct_compute_av (Linux security/selinux/ss/services.c, libsepol
- * services.c): the avtab entry, then RBAC: "if checking process transition
+ * services.c): the avtab entries of both types' attributes ORed (lookupAv), then RBAC: "if checking process transition
  * permission and the role is changing", transition and dyntransition are
  * removed unless an `allow ROLE1 ROLE2;` rule pairs the two roles.
  */
@@ -41,8 +41,8 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
   const t = typeOf(policy, tcon.type);
   const c = classOf(policy, cls);
   if (s === undefined || t === undefined || c === undefined) return fail(EINVAL);
-  const e = policy.avtab.get(avKey(policy, s, t, c));
-  let allowed = e?.allowed ?? 0;
+  const e = lookupAv(policy, s, t, c);
+  let allowed = e.allowed;
   if (cls === 'process' && scon.role !== tcon.role && allowed !== 0 && !policy.roleAllow.has(`${scon.role}:${tcon.role}`)) {
     const pc = policy.classes[c]!;
     for (const p of PROCESS_TRANS_PERMS) allowed = (allowed & ~permBit(pc, p)) >>> 0;
@@ -51,8 +51,8 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
     ok: true,
     value: {
       allowed,
-      auditallow: e?.auditallow ?? 0,
-      auditdeny: (~(e?.dontaudit ?? 0)) >>> 0,
+      auditallow: e.auditallow,
+      auditdeny: (~e.dontaudit) >>> 0,
       permissive: policy.permissiveTypes.has(s),
     },
   };
