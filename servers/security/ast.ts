@@ -36,6 +36,25 @@ export interface SecurityContextAst {
 
 export type AvRuleKind = 'allow' | 'auditallow' | 'dontaudit' | 'auditdeny' | 'neverallow';
 
+/** type_transition, type_change (relabel on behalf of a subject), type_member (polyinstantiation). */
+export type TypeRuleKind = 'type_transition' | 'type_change' | 'type_member';
+
+/** A boolean expression of `if`, as libsepol's cond_expr (a tree here; evaluated as cond_evaluate_expr). */
+export type CondExprAst =
+  | { op: 'bool'; name: Name }
+  | { op: 'not'; arg: CondExprAst }
+  | { op: 'and' | 'or' | 'xor' | 'eq' | 'neq'; left: CondExprAst; right: CondExprAst };
+
+/** One operand comparison of a constraint: `u1 == u2`, `r1 dom r2`, `t1 == { a b }`, `u3 != u1`... */
+export type ConstraintOp = '==' | '!=' | 'dom' | 'domby' | 'incomp';
+export type ConstraintExprAst =
+  | { op: 'not'; arg: ConstraintExprAst; pos: Pos }
+  | { op: 'and' | 'or'; left: ConstraintExprAst; right: ConstraintExprAst; pos: Pos }
+  | { op: 'leaf'; attr: 'u' | 'r' | 't'; left: 1 | 2 | 3; cmp: ConstraintOp; right: 1 | 2 | 3 | null; names: NameSet | null; pos: Pos };
+
+/** Statements allowed inside an `if` branch (checkpolicy's cond_rule_def). */
+export type CondRuleStatement = Extract<Statement, { kind: 'avrule' | 'typeTransition' }>;
+
 export type Statement =
   | { kind: 'class'; pos: Pos; name: Name }
   | { kind: 'sid'; pos: Pos; name: Name }
@@ -47,7 +66,20 @@ export type Statement =
   | { kind: 'typeattribute'; pos: Pos; name: Name; attributes: Name[] }
   | { kind: 'permissive'; pos: Pos; name: Name }
   | { kind: 'avrule'; pos: Pos; rule: AvRuleKind; source: NameSet; target: NameSet; classes: NameSet; perms: NameSet }
-  | { kind: 'typeTransition'; pos: Pos; source: NameSet; target: NameSet; classes: NameSet; result: Name; filename: string | null }
+  | { kind: 'typeTransition'; pos: Pos; source: NameSet; target: NameSet; classes: NameSet; result: Name; filename: string | null; rule?: TypeRuleKind }
+  | { kind: 'bool'; pos: Pos; name: Name; value: boolean; tunable: boolean }
+  | { kind: 'cond'; pos: Pos; expr: CondExprAst; whenTrue: CondRuleStatement[]; whenFalse: CondRuleStatement[] }
+  | { kind: 'constrain'; pos: Pos; classes: NameSet; perms: NameSet | null; expr: ConstraintExprAst }
+  | { kind: 'policycap'; pos: Pos; name: Name }
+  | { kind: 'typebounds'; pos: Pos; bound: Name; bounded: Name[] }
+  /** `roleattribute R A, B;`, or `role R, A, B;` (declares: the role is declared here too). */
+  | { kind: 'roleattribute'; pos: Pos; name: Name; attributes: Name[]; declares?: boolean }
+  | { kind: 'attributeRole'; pos: Pos; name: Name }
+  | { kind: 'roleDominance'; pos: Pos; role: Name; dominated: Name[] }
+  | { kind: 'defaultObject'; pos: Pos; field: 'user' | 'role' | 'type'; classes: NameSet; which: 'source' | 'target' }
+  | { kind: 'optional'; pos: Pos; body: Statement[]; elseBody: Statement[] | null }
+  | { kind: 'require'; pos: Pos; items: { what: string; names: Name[] }[] }
+  | { kind: 'fscon'; pos: Pos; fs: Name; fsContext: SecurityContextAst; fileContext: SecurityContextAst }
   | { kind: 'role'; pos: Pos; name: Name }
   | { kind: 'roleTypes'; pos: Pos; name: Name; types: NameSet }
   | { kind: 'roleAllow'; pos: Pos; from: NameSet; to: NameSet }
@@ -55,7 +87,7 @@ export type Statement =
   | { kind: 'user'; pos: Pos; name: Name; roles: NameSet }
   | { kind: 'sidContext'; pos: Pos; name: Name; context: SecurityContextAst }
   | { kind: 'fsUse'; pos: Pos; behavior: 'xattr' | 'task' | 'trans'; fs: Name; context: SecurityContextAst }
-  | { kind: 'genfscon'; pos: Pos; fs: Name; path: string; context: SecurityContextAst }
+  | { kind: 'genfscon'; pos: Pos; fs: Name; path: string; fileType: string | null; context: SecurityContextAst }
   | { kind: 'portcon'; pos: Pos; protocol: Name; low: number; high: number; context: SecurityContextAst }
   | { kind: 'netifcon'; pos: Pos; name: Name; ifContext: SecurityContextAst; msgContext: SecurityContextAst }
   | { kind: 'nodecon'; pos: Pos; addr: number; mask: number; addrText: string; context: SecurityContextAst };

@@ -1,20 +1,35 @@
 /*
  * From the parsed policy.conf to a CompiledPolicy, with checkpolicy's
- * checks: declarations first (so rules may name what is declared later),
+ * checks: optional blocks whose requirements are missing dropped (libsepol's
+ * link/expand), declarations first (so rules may name what is declared later),
  * then attribute membership, rules keyed on the types and attributes they name
- * (libsepol's avtab), neverallow assertions against the final avtab (every
- * violation), and contexts validated.
+ * (libsepol's avtab; conditional ones into their branch's tables; tunables'
+ * blocks decided here), neverallow assertions and typebounds against the
+ * final rules (every violation reported), constraints resolved, and contexts validated.
  *   compilePolicy(ast, text)   -> CompiledPolicy, or throws ParseError (file:line:column)
  *   loadPolicy(text, file)     parse + compile
  */
 import type { ParseError } from '../../lib/parse-error.js';
-import type { Name, NameSet, Pos, PolicyAst, SecurityContextAst, Statement } from './ast.js';
+import type { CondExprAst, ConstraintExprAst, Name, NameSet, Pos, PolicyAst, SecurityContextAst, Statement } from './ast.js';
 import { parsePolicy, policyError } from './parse.js';
 import { validContext } from './context.js';
-import { avKey, lookupAv, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type PolicyClass, type SecurityContext } from './policy.js';
+import {
+  activeRules, avKey, emptyRuleTables, evaluateCond, lookupAvIn, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type CondOp, type Conditional,
+  type Constraint, type ConstraintExpr, type PolicyClass, type RuleTables, type SecurityContext,
+} from './policy.js';
+
+/** The policy capabilities libsepol 3.4 knows (polcaps.c); checkpolicy refuses any other name. */
+export const POLICY_CAPABILITIES: readonly string[] = ['network_peer_controls', 'open_perms', 'extended_socket_class', 'always_check_network',
+  'cgroup_seclabel', 'nnp_nosuid_transition', 'genfs_seclabel_symlinks', 'ioctl_skip_cloexec'];
+
+/** genfscon file types -> the class checkpolicy looks up for them. */
+const GENFS_FILE_CLASSES: Readonly<Record<string, string>> = { '-b': 'blk_file', '-c': 'chr_file', '-d': 'dir', '-p': 'fifo_file', '-l': 'lnk_file', '-s': 'sock_file', '--': 'file' };
+
+/** Bounds on the fixpoint over optional blocks: each pass disables at least one block. */
+const MAX_OPTIONAL_BLOCKS = 100_000;
 
 /** Neverallow violations listed in the error; the count says how many there were in all. */
-const MAX_REPORTED_VIOLATIONS = 20;
+const MAX_REPORTED_VIOLATIONS = 50;
 
 /** The kernel's access vectors are 32 bits wide. */
 const MAX_PERMS_PER_CLASS = 32;
@@ -41,7 +56,24 @@ class Compiler {
   readonly typeAttrMap: number[][] = [];
   keyCount = 0;
   readonly typeTransitions = new Map<number, number>();
+  readonly typeChanges = new Map<number, number>();
+  readonly typeMembers = new Map<number, number>();
+  /** The unconditional rules (the tables above). */
+  private readonly base: RuleTables = { avtab: this.avtab, typeTransitions: this.typeTransitions, typeChanges: this.typeChanges, typeMembers: this.typeMembers };
   readonly namedTransitions = new Map<string, number>();
+  private readonly booleans: string[] = [];
+  private readonly boolDefaults: boolean[] = [];
+  private readonly tunables = new Map<string, boolean>();
+  private readonly conditionals: Conditional[] = [];
+  private readonly roleAttrs = new Map<string, Set<string>>();
+  private readonly roleDominates = new Map<string, Set<string>>();
+  private readonly constraints = new Map<number, Constraint[]>();
+  private readonly validatetrans = new Map<number, Constraint[]>();
+  private readonly defaults = new Map<string, { user?: 'source' | 'target'; role?: 'source' | 'target'; type?: 'source' | 'target' }>();
+  private readonly policycaps: string[] = [];
+  private readonly typeBounds = new Map<number, number>();
+  /** The statements of the policy with optional blocks resolved (kept bodies spliced in). */
+  private statements: readonly Statement[] = [];
   readonly permissiveTypes = new Set<number>();
   readonly initialSids = new Map<string, SecurityContext | null>();
   readonly fsUse: CompiledPolicy['fsUse'][number][] = [];
@@ -55,35 +87,185 @@ class Compiler {
   err(detail: string, at: Pos): ParseError { return policyError(this.text, this.ast.file, detail, at); }
 
   private of<K extends Statement['kind']>(...kinds: K[]): Stmt<K>[] {
-    return this.ast.statements.filter((s): s is Stmt<K> => (kinds as string[]).includes(s.kind));
+    return this.statements.filter((s): s is Stmt<K> => (kinds as string[]).includes(s.kind));
   }
 
   compile(): CompiledPolicy {
+    this.statements = this.resolveOptionals();
     this.declareClasses();
     this.declareTypes();
-    for (const s of this.of('role')) if (!this.roleTypes.has(s.name.name)) this.roleTypes.set(s.name.name, new Set());
+    for (const s of this.of('attributeRole')) {
+      if (this.roleAttrs.has(s.name.name) || this.roleTypes.has(s.name.name)) throw this.err(`duplicate declaration of role attribute ${s.name.name}`, s.name.pos);
+      this.roleAttrs.set(s.name.name, new Set());
+    }
+    for (const s of this.of('role', 'roleattribute')) {
+      if (s.kind === 'roleattribute' && s.declares !== true) continue;
+      if (this.roleAttrs.has(s.name.name)) throw this.err(`${s.name.name} is a role attribute, not a role`, s.name.pos);
+      if (!this.roleTypes.has(s.name.name)) this.roleTypes.set(s.name.name, new Set());
+    }
     for (const s of this.of('user')) if (!this.users.has(s.name.name)) this.users.set(s.name.name, new Set());
+    this.declareBooleans();
     this.attributeMembership();
     this.numberKeys();
+    for (const s of this.of('roleattribute')) {
+      for (const a of s.attributes) {
+        const members = this.roleAttrs.get(a.name);
+        if (members === undefined) throw this.err(`role attribute ${a.name} is not declared`, a.pos);
+        members.add(this.role(s.name));
+      }
+    }
     const neverallows: Stmt<'avrule'>[] = [];
-    for (const s of this.ast.statements) {
+    for (const s of this.statements) {
       switch (s.kind) {
         case 'permissive': this.permissive(s); break;
         case 'roleTypes': this.roleTypesRule(s); break;
         case 'avrule': if (s.rule === 'neverallow') { this.avrule(s); neverallows.push(s); } else this.avrule(s); break;
         case 'typeTransition': this.typeTransition(s); break;
+        case 'cond': this.conditional(s); break;
         case 'roleAllow': this.roleAllowRule(s); break;
         case 'roleTransition': this.roleTransition(s); break;
+        case 'roleDominance': this.dominance(s); break;
         case 'user': for (const r of this.roles(s.roles, 'user declarations')) this.users.get(s.name.name)!.add(r); break;
+        case 'policycap': this.policycap(s); break;
+        case 'typebounds': this.typebounds(s); break;
+        case 'defaultObject': this.defaultObject(s); break;
+        case 'constrain': this.constraint(s); break;
         default: break;
       }
     }
     this.checkNeverallows(neverallows);
+    this.checkBounds();
     const policy = this.result();
     this.contexts(policy);
     return policy;
   }
 
+  // --- optional blocks ----------------------------------------------------
+
+  /**
+   * libsepol's link step for a base policy: an optional block is kept when
+   * every symbol its `require` names is declared by a kept part of the
+   * policy, else its `else` body is used. A dropped block's declarations
+   * vanish, which may drop others: repeat until nothing changes.
+   */
+  private resolveOptionals(): Statement[] {
+    type Block = Stmt<'optional'>;
+    const dropped = new Set<Block>();
+    const flatten = (list: readonly Statement[], out: Statement[]): void => {
+      for (const s of list) {
+        if (s.kind !== 'optional') { out.push(s); continue; }
+        out.push(s);
+        flatten(dropped.has(s) ? s.elseBody ?? [] : s.body, out);
+      }
+    };
+    for (let pass = 0; pass < MAX_OPTIONAL_BLOCKS; pass++) {
+      const kept: Statement[] = [];
+      flatten(this.ast.statements, kept);
+      const declared = this.declaredNames(kept);
+      let changed = false;
+      for (const s of kept) {
+        if (s.kind !== 'optional' || dropped.has(s)) continue;
+        if (!s.body.every((r) => r.kind !== 'require' || this.requirementsMet(r, declared))) { dropped.add(s); changed = true; }
+      }
+      if (!changed) return kept.filter((r) => r.kind !== 'optional' && r.kind !== 'require');
+    }
+    throw this.err('too many optional blocks', { line: 1, column: 1 });
+  }
+
+  private declaredNames(list: readonly Statement[]): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>(['type', 'attribute', 'role', 'attribute_role', 'user', 'bool', 'class'].map((k) => [k, new Set<string>()]));
+    const add = (kind: string, n: string): void => { out.get(kind)!.add(n); };
+    for (const s of list) {
+      switch (s.kind) {
+        case 'type': add('type', s.name.name); for (const a of s.aliases?.items ?? []) add('type', a.name); break;
+        case 'typealias': for (const a of s.aliases.items) add('type', a.name); break;
+        case 'attribute': add('attribute', s.name.name); break;
+        case 'role': add('role', s.name.name); break;
+        case 'roleattribute': if (s.declares === true) add('role', s.name.name); break;
+        case 'attributeRole': add('attribute_role', s.name.name); break;
+        case 'user': add('user', s.name.name); break;
+        case 'bool': add('bool', s.name.name); break;
+        case 'class': add('class', s.name.name); break;
+        default: break;
+      }
+    }
+    return out;
+  }
+
+  private requirementsMet(r: Stmt<'require'>, declared: Map<string, Set<string>>): boolean {
+    for (const item of r.items) {
+      if (item.what === 'class') {
+        // A base policy declares every class first: checkpolicy refuses a required class or permission it lacks.
+        const [cls, ...perms] = item.names;
+        const classPerms = this.ast.statements.find((s): s is Stmt<'classPerms'> => s.kind === 'classPerms' && s.name.name === cls!.name);
+        if (classPerms === undefined) throw this.err(`Base policy - require of class ${cls!.name} without prior declaration`, cls!.pos);
+        const inherited = classPerms.inherits === null ? [] : this.ast.statements.find((s): s is Stmt<'common'> => s.kind === 'common' && s.name.name === classPerms.inherits!.name)?.perms ?? [];
+        for (const p of perms) {
+          if (!classPerms.perms.some((q) => q.name === p.name) && !inherited.some((q) => q.name === p.name)) throw this.err(`Base policy - require of permission ${p.name} without prior declaration`, p.pos);
+        }
+        continue;
+      }
+      const kind = item.what === 'tunable' ? 'bool' : item.what;
+      for (const n of item.names) if (!declared.get(kind)!.has(n.name)) return false;
+    }
+    return true;
+  }
+
+  // --- booleans and conditionals ----------------------------------------
+
+  private declareBooleans(): void {
+    for (const s of this.of('bool')) {
+      if (this.tunables.has(s.name.name) || this.booleans.includes(s.name.name)) throw this.err(`duplicate declaration of boolean ${s.name.name}`, s.name.pos);
+      if (s.tunable) { this.tunables.set(s.name.name, s.value); continue; }
+      this.booleans.push(s.name.name);
+      this.boolDefaults.push(s.value);
+    }
+  }
+
+  /** The expression in postfix over boolean indices; tunables as their fixed values (-1 false, -2 true). */
+  private condPostfix(e: CondExprAst, out: CondOp[], kinds: Set<'bool' | 'tunable'>): void {
+    switch (e.op) {
+      case 'bool': {
+        const tunable = this.tunables.get(e.name.name);
+        if (tunable !== undefined) { kinds.add('tunable'); out.push(tunable ? -2 : -1); return; }
+        const i = this.booleans.indexOf(e.name.name);
+        if (i < 0) throw this.err(`unknown boolean ${e.name.name} in conditional expression`, e.name.pos);
+        kinds.add('bool');
+        out.push(i);
+        return;
+      }
+      case 'not': this.condPostfix(e.arg, out, kinds); out.push('not'); return;
+      default: this.condPostfix(e.left, out, kinds); this.condPostfix(e.right, out, kinds); out.push(e.op); return;
+    }
+  }
+
+  /**
+   * An `if` block. A tunable-only expression is decided now and its chosen
+   * branch becomes unconditional (libsepol's expand discards tunables so);
+   * checkpolicy 3.4 aborts on an expression mixing tunables and booleans,
+   * refused here with a message.
+   */
+  private conditional(s: Stmt<'cond'>): void {
+    const expr: CondOp[] = [];
+    const kinds = new Set<'bool' | 'tunable'>();
+    this.condPostfix(s.expr, expr, kinds);
+    if (kinds.size === 2) throw this.err('a conditional expression may not mix tunables and booleans (checkpolicy aborts on it)', s.pos);
+    if (kinds.has('tunable')) {
+      const fixed = expr.map((op) => (op === -2 ? 0 : op === -1 ? 1 : op));
+      const value = evaluateCond(fixed, [true, false]);
+      for (const r of value === true ? s.whenTrue : s.whenFalse) this.condRule(r, this.base);
+      return;
+    }
+    const node: Conditional = { expr, whenTrue: emptyRuleTables(), whenFalse: emptyRuleTables() };
+    for (const r of s.whenTrue) this.condRule(r, node.whenTrue);
+    for (const r of s.whenFalse) this.condRule(r, node.whenFalse);
+    this.conditionals.push(node);
+  }
+
+  private condRule(r: Stmt<'avrule' | 'typeTransition'>, into: RuleTables): void {
+    if (r.kind === 'avrule') this.avrule(r, into);
+    else this.typeTransition(r, into);
+  }
   private result(): CompiledPolicy & { initialSids: Map<string, SecurityContext | null> } {
     const attributes = new Map<string, number[]>();
     const typeLookup = new Map<string, number>();
@@ -98,6 +280,11 @@ class Compiler {
       roleTransitions: this.roleTransitions, users: this.users, avtab: this.avtab, typeTransitions: this.typeTransitions,
       namedTransitions: this.namedTransitions, initialSids: this.initialSids, fsUse: this.fsUse, genfs: this.genfs,
       portcon: this.portcon, netifcon: this.netifcon, nodecon: this.nodecon,
+      typeChanges: this.typeChanges, typeMembers: this.typeMembers,
+      booleans: this.booleans, boolDefaults: this.boolDefaults, boolValues: [...this.boolDefaults], conditionals: this.conditionals,
+      condActive: activeRules(this.conditionals, this.boolDefaults), constraints: this.constraints, validatetrans: this.validatetrans,
+      roleDominates: this.dominanceClosure(), roleAttributes: new Map([...this.roleAttrs].map(([a, m]) => [a, [...m].sort()])),
+      defaults: this.defaults, policycaps: this.policycaps, typeBounds: this.typeBounds,
     };
   }
 
@@ -291,11 +478,15 @@ class Compiler {
   private roles(set: NameSet, what: string): string[] {
     if (set.star) throw this.err(`* is not allowed in ${what}`, set.pos);
     if (set.complement) throw this.err(`~ is not allowed in ${what}`, set.pos);
-    return set.items.map((item) => {
+    const out: string[] = [];
+    for (const item of set.items) {
       if (item.negated) throw this.err('unknown role -', item.pos);
+      const members = this.roleAttrs.get(item.name);
+      if (members !== undefined) { for (const m of members) if (!out.includes(m)) out.push(m); continue; }
       if (!this.roleTypes.has(item.name)) throw this.err(`unknown role ${item.name}`, item.pos);
-      return item.name;
-    });
+      if (!out.includes(item.name)) out.push(item.name);
+    }
+    return out;
   }
 
   private role(n: Name): string {
@@ -313,9 +504,10 @@ class Compiler {
   }
 
   private roleTypesRule(s: Stmt<'roleTypes'>): void {
-    const role = this.role(s.name);
+    // A role attribute's types go to its member roles (libsepol's expand of role attributes).
+    const roles = this.roleAttrs.has(s.name.name) ? [...this.roleAttrs.get(s.name.name)!] : [this.role(s.name)];
     const { types } = this.typeSet(s.types, { starAndComplement: false, self: false });
-    for (const t of types) this.roleTypes.get(role)!.add(t);
+    for (const role of roles) for (const t of types) this.roleTypes.get(role)!.add(t);
   }
 
   /**
@@ -332,7 +524,7 @@ class Compiler {
     return out;
   }
 
-  private avrule(s: Stmt<'avrule'>): void {
+  private avrule(s: Stmt<'avrule'>, into: RuleTables = this.base): void {
     const never = s.rule === 'neverallow';
     const source = this.ruleKeys(s.source, { starAndComplement: never, self: false });
     const target = this.ruleKeys(s.target, { starAndComplement: never, self: true });
@@ -342,8 +534,8 @@ class Compiler {
     const add = (src: number, tgt: number): void => {
       classes.forEach((c, i) => {
         const key = avKey(this, src, tgt, c);
-        let e = this.avtab.get(key);
-        if (e === undefined) { e = { allowed: 0, auditallow: 0, dontaudit: 0 }; this.avtab.set(key, e); }
+        let e = into.avtab.get(key);
+        if (e === undefined) { e = { allowed: 0, auditallow: 0, dontaudit: 0 }; into.avtab.set(key, e); }
         const mask = masks[i]!;
         if (s.rule === 'allow') e.allowed = (e.allowed | mask) >>> 0;
         else if (s.rule === 'auditallow') e.auditallow = (e.auditallow | mask) >>> 0;
@@ -362,76 +554,84 @@ class Compiler {
   }
 
   /**
-   * libsepol's check_assertions over the attribute-keyed avtab: an entry
-   * (S', T', C) whose allowed permissions meet the neverallow's and whose keys'
-   * types meet its source and target sets violates it for those type pairs.
-   * Every violation is collected; the error names the first neverallow
-   * violated and lists the rest (at most MAX_REPORTED_VIOLATIONS lines).
+   * libsepol's check_assertions over the attribute-keyed rules, unconditional
+   * and both branches of every conditional: an entry (S', T', C) whose allowed
+   * permissions meet the neverallow's and whose keys' types meet its source and
+   * target sets violates it for those type pairs. Every violation is reported
+   * (one error, one line each, at most MAX_REPORTED_VIOLATIONS), not only the first.
    */
-  private checkNeverallows(rules: readonly Stmt<'avrule'>[]): void {
-    const violations: { rule: Stmt<'avrule'>; text: string }[] = [];
+  private checkNeverallows(neverallows: readonly Stmt<'avrule'>[]): void {
+    const tables = [this.avtab, ...this.conditionals.flatMap((c) => [c.whenTrue.avtab, c.whenFalse.avtab])];
+    const violations: { pos: Pos; text: string }[] = [];
     let total = 0;
     const nClasses = this.classes.length;
-    for (const s of rules) {
+    for (const s of neverallows) {
       const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
       const target = this.typeSet(s.target, { starAndComplement: true, self: true });
       const masks = new Map<number, number>();
       for (const c of this.classSet(s.classes)) masks.set(c, this.permMask(s.perms, this.classes[c]!));
-      // Whether a key stands for at least one type of a set (cached per key: attributes are tested once).
+      // Whether a key stands for at least one type of a set (cached per key: each attribute is tested once).
       const meets = (set: Set<number>, cache: Int8Array, key: number): boolean => {
         if (cache[key] === 0) cache[key] = this.keyMembers[key]!.some((t) => set.has(t)) ? 1 : -1;
         return cache[key] === 1;
       };
       const srcCache = new Int8Array(this.keyCount);
       const tgtCache = new Int8Array(this.keyCount);
-      // libsepol's assertion check reads a target set holding `self` as self alone:
-      // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
-      // same policies load here and under checkpolicy.
+      // Type-pair key -> the forbidden permissions it is allowed, ORed over every entry that covers it.
       const hits = new Map<number, number>();
-      for (const [key, e] of this.avtab) {
-        const c = key % nClasses;
-        const mask = masks.get(c);
-        if (mask === undefined || (e.allowed & mask) === 0) continue;
-        const pair = (key - c) / nClasses;
-        const tk = pair % this.keyCount;
-        const sk = (pair - tk) / this.keyCount;
-        if (!meets(source, srcCache, sk)) continue;
-        if (target.self) {
-          const inTarget = new Set(this.keyMembers[tk]!);
-          for (const t of this.keyMembers[sk]!) if (source.has(t) && inTarget.has(t)) hits.set(avKey(this, t, t, c), 0);
-        } else {
+      const hit = (st: number, tt: number, c: number, perms: number): void => {
+        const k = avKey(this, st, tt, c);
+        hits.set(k, ((hits.get(k) ?? 0) | perms) >>> 0);
+      };
+      for (const table of tables) {
+        for (const [key, e] of table) {
+          const c = key % nClasses;
+          const mask = masks.get(c);
+          const perms = mask === undefined ? 0 : e.allowed & mask;
+          if (perms === 0) continue;
+          const pair = (key - c) / nClasses;
+          const tk = pair % this.keyCount;
+          const sk = (pair - tk) / this.keyCount;
+          if (!meets(source, srcCache, sk)) continue;
+          // libsepol's assertion check reads a target set holding `self` as self alone:
+          // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
+          // same policies load here and under checkpolicy.
+          if (target.self) {
+            const inTarget = new Set(this.keyMembers[tk]!);
+            for (const t of this.keyMembers[sk]!) if (source.has(t) && inTarget.has(t)) hit(t, t, c, perms);
+            continue;
+          }
           if (!meets(target.types, tgtCache, tk)) continue;
           for (const st of this.keyMembers[sk]!) {
             if (!source.has(st)) continue;
-            for (const tt of this.keyMembers[tk]!) if (target.types.has(tt)) hits.set(avKey(this, st, tt, c), 0);
+            for (const tt of this.keyMembers[tk]!) if (target.types.has(tt)) hit(st, tt, c, perms);
           }
         }
       }
-      // Report each type pair once, with every permission it is allowed that the neverallow forbids.
-      for (const key of [...hits.keys()].sort((a, b) => a - b)) {
+      for (const [k, perms] of [...hits].sort((a, b) => a[0] - b[0])) {
         total++;
         if (violations.length >= MAX_REPORTED_VIOLATIONS) continue;
-        const c = key % nClasses;
-        const pair = (key - c) / nClasses;
+        const c = k % nClasses;
+        const pair = (k - c) / nClasses;
         const tgt = pair % this.keyCount;
         const src = (pair - tgt) / this.keyCount;
         const cls = this.classes[c]!;
-        const hit = lookupAv(this, src, tgt, c).allowed & masks.get(c)!;
-        violations.push({ rule: s, text: `neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, hit).join(' ')} };` });
+        violations.push({ pos: s.pos, text: `neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, perms).join(' ')} };` });
       }
     }
     if (violations.length === 0) return;
-    const [first, ...rest] = violations;
-    const more = rest.map((v) => `\n  ${this.ast.file}:${v.rule.pos.line}:${v.rule.pos.column}: ${v.text}`).join('');
-    const tail = total > 1 ? `\n  ${total} neverallow violations in all${total > violations.length ? ` (the first ${violations.length} shown)` : ''}` : '';
-    throw this.err(`${first!.text}${more}${tail}`, first!.rule.pos);
+    const lines = violations.map((v, i) => (i === 0 ? v.text : `${this.ast.file}:${v.pos.line}:${v.pos.column}: ${v.text}`));
+    if (total > 1) lines.push(`${total} neverallow failures occurred${total > violations.length ? ` (the first ${violations.length} shown)` : ''}`);
+    throw this.err(lines.join('\n'), violations[0]!.pos);
   }
 
-  private typeTransition(s: Stmt<'typeTransition'>): void {
+  private typeTransition(s: Stmt<'typeTransition'>, into: RuleTables = this.base): void {
     const source = this.typeSet(s.source, { starAndComplement: false, self: false }).types;
     const target = this.typeSet(s.target, { starAndComplement: false, self: true });
     const classes = this.classSet(s.classes);
     const result = this.typeValue(s.result);
+    const rule = s.rule ?? 'type_transition';
+    const table = rule === 'type_change' ? into.typeChanges : rule === 'type_member' ? into.typeMembers : into.typeTransitions;
     for (const [src, tgt] of this.pairs(source, target, s.filename !== null)) {
       for (const c of classes) {
         const key = avKey(this, src, tgt, c);
@@ -442,11 +642,11 @@ class Compiler {
           this.namedTransitions.set(named, result);
           continue;
         }
-        const old = this.typeTransitions.get(key);
+        const old = table.get(key);
         if (old !== undefined && old !== result) {
-          throw this.err(`conflicting type_transition for (${where}): old was ${this.types[old]}, new is ${this.types[result]}`, s.pos);
+          throw this.err(`conflicting ${rule} for (${where}): old was ${this.types[old]}, new is ${this.types[result]}`, s.pos);
         }
-        this.typeTransitions.set(key, result);
+        table.set(key, result);
       }
     }
   }
@@ -472,6 +672,147 @@ class Compiler {
     }
   }
 
+  // --- roles, capabilities, bounds, defaults -------------------------------
+
+  /** `dominance { role R { role S; } }`: R dominates S (and what S dominates). */
+  private dominance(s: Stmt<'roleDominance'>): void {
+    const r = this.role(s.role);
+    let set = this.roleDominates.get(r);
+    if (set === undefined) { set = new Set(); this.roleDominates.set(r, set); }
+    for (const d of s.dominated) set.add(this.role(d));
+  }
+
+  /** Each role dominates itself and, transitively, what it was declared to dominate. */
+  private dominanceClosure(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const role of this.roleTypes.keys()) {
+      const seen = new Set<string>([role]);
+      const work = [role];
+      while (work.length > 0) {
+        for (const d of this.roleDominates.get(work.pop()!) ?? []) if (!seen.has(d)) { seen.add(d); work.push(d); }
+      }
+      out.set(role, seen);
+    }
+    return out;
+  }
+
+  private policycap(s: Stmt<'policycap'>): void {
+    if (!POLICY_CAPABILITIES.includes(s.name.name)) throw this.err(`invalid policy capability name ${s.name.name}`, s.name.pos);
+    if (!this.policycaps.includes(s.name.name)) this.policycaps.push(s.name.name);
+  }
+
+  private typebounds(s: Stmt<'typebounds'>): void {
+    const parent = this.typeValue(s.bound);
+    for (const b of s.bounded) {
+      const child = this.typeValue(b);
+      const old = this.typeBounds.get(child);
+      if (old !== undefined && old !== parent) throw this.err(`type ${b.name} has inconsistent bounds ${this.types[old]}/${s.bound.name}`, b.pos);
+      if (child === parent) throw this.err(`type ${b.name} cannot bound itself`, b.pos);
+      this.typeBounds.set(child, parent);
+    }
+  }
+
+  /**
+   * libsepol's bounds_check_types: a bounded (child) type may hold no
+   * permission its parent lacks, the target mapped to its parent when it is
+   * the child itself; every violation is reported.
+   */
+  private checkBounds(): void {
+    if (this.typeBounds.size === 0) return;
+    const nClasses = this.classes.length;
+    const lines: string[] = [];
+    let firstPos: Pos | null = null;
+    for (const s of this.of('typebounds')) if (firstPos === null) firstPos = s.pos;
+    const tables = [this.avtab, ...this.conditionals.flatMap((c) => [c.whenTrue.avtab, c.whenFalse.avtab])];
+    const nKeys = this.keyCount;
+    for (const src of [...this.typeBounds.keys()].sort((x, y) => x - y)) {
+      const parent = this.typeBounds.get(src)!;
+      // The child's rules, attributes expanded: (target type, class) -> allowed, over every key that stands for the child.
+      const srcKeys = new Set(this.typeAttrMap[src]);
+      const allowedTo = new Map<number, number>();
+      for (const table of tables) {
+        for (const [key, e] of table) {
+          if (e.allowed === 0) continue;
+          const c = key % nClasses;
+          const pair = (key - c) / nClasses;
+          const tk = pair % nKeys;
+          if (!srcKeys.has((pair - tk) / nKeys)) continue;
+          for (const t of this.keyMembers[tk]!) allowedTo.set(t * nClasses + c, ((allowedTo.get(t * nClasses + c) ?? 0) | e.allowed) >>> 0);
+        }
+      }
+      for (const [tc, allowed] of [...allowedTo].sort((x, y) => x[0] - y[0])) {
+        const c = tc % nClasses;
+        const t = (tc - c) / nClasses;
+        const ptgt = t === src ? parent : this.typeBounds.get(t) ?? t;
+        let parentAllowed = 0;
+        for (const table of tables) parentAllowed |= lookupAvIn(this, table, parent, ptgt, c).allowed;
+        const excess = (allowed & ~parentAllowed) >>> 0;
+        if (excess !== 0) {
+          const cls = this.classes[c]!;
+          lines.push(`child type ${this.types[src]} exceeds bounds of parent ${this.types[parent]}: ${this.types[src]} ${this.types[t]}:${cls.name} { ${permNames(cls, excess).join(' ')} }`);
+        }
+      }
+    }
+    if (lines.length > 0) throw this.err(`typebounds violated (${lines.length}):\n${lines.join('\n')}`, firstPos!);
+  }
+
+  /** default_user/role/type CLASSES source|target; checkpolicy refuses a second, different one for a class. */
+  private defaultObject(s: Stmt<'defaultObject'>): void {
+    for (const c of this.classSet(s.classes)) {
+      const name = this.classes[c]!.name;
+      const d = this.defaults.get(name) ?? {};
+      const old = d[s.field];
+      if (old !== undefined && old !== s.which) throw this.err(`conflicting default_${s.field} ${s.which} for class ${name} (was ${old})`, s.pos);
+      this.defaults.set(name, { ...d, [s.field]: s.which });
+    }
+  }
+
+  // --- constraints ----------------------------------------------------------
+
+  private constraint(s: Stmt<'constrain'>): void {
+    const classes = this.classSet(s.classes);
+    const expr = this.constraintExpr(s.expr);
+    const where = `${this.ast.file}:${s.pos.line}`;
+    for (const c of classes) {
+      if (s.perms === null) {
+        const list = this.validatetrans.get(c) ?? [];
+        list.push({ perms: 0, expr, where });
+        this.validatetrans.set(c, list);
+        continue;
+      }
+      const list = this.constraints.get(c) ?? [];
+      list.push({ perms: this.permMask(s.perms, this.classes[c]!), expr, where });
+      this.constraints.set(c, list);
+    }
+  }
+
+  private constraintExpr(e: ConstraintExprAst): ConstraintExpr {
+    switch (e.op) {
+      case 'not': return { op: 'not', arg: this.constraintExpr(e.arg) };
+      case 'and': case 'or': return { op: e.op, left: this.constraintExpr(e.left), right: this.constraintExpr(e.right) };
+      case 'leaf': {
+        if (e.names === null) return { op: 'leaf', attr: e.attr, left: e.left, cmp: e.cmp, right: 2, names: null };
+        const set = e.names;
+        if (set.star) throw this.err('* not allowed in this type of rule', set.pos);
+        if (set.complement) throw this.err('~ not allowed in constraint names', set.pos);
+        const neg = set.items.find((i) => i.negated);
+        if (neg !== undefined) throw this.err(`syntax error at '-': constraint names are a plain set`, neg.pos);
+        const names = new Set<string | number>();
+        for (const item of set.items) {
+          if (e.attr === 'u') {
+            if (!this.users.has(item.name)) throw this.err(`unknown user ${item.name}`, item.pos);
+            names.add(item.name);
+          } else if (e.attr === 'r') {
+            for (const r of this.roles({ ...set, items: [item] }, 'constraints')) names.add(r);
+          } else {
+            for (const t of this.typeSet({ ...set, items: [item] }, { starAndComplement: false, self: false }).types) names.add(t);
+          }
+        }
+        return { op: 'leaf', attr: e.attr, left: e.left, cmp: e.cmp, right: null, names };
+      }
+    }
+  }
+
   // --- contexts -----------------------------------------------------------
 
   private context(policy: CompiledPolicy, c: SecurityContextAst): SecurityContext {
@@ -485,6 +826,8 @@ class Compiler {
   }
 
   private contexts(policy: CompiledPolicy): void {
+    // fscon (device numbers): checked as checkpolicy checks them, then unused (Linux never consults it).
+    for (const s of this.of('fscon')) { this.context(policy, s.fsContext); this.context(policy, s.fileContext); }
     for (const s of this.of('sidContext', 'fsUse', 'genfscon')) {
       if (s.kind === 'sidContext') {
         if (!this.initialSids.has(s.name.name)) throw this.err(`unknown sid ${s.name.name}`, s.name.pos);
@@ -494,8 +837,9 @@ class Compiler {
         if (this.fsUse.some((f) => f.fs === s.fs.name)) throw this.err(`duplicate fs_use entry for file system ${s.fs.name}`, s.fs.pos);
         this.fsUse.push({ fs: s.fs.name, behavior: s.behavior, context: this.context(policy, s.context) });
       } else {
-        if (this.genfs.some((g) => g.fs === s.fs.name && g.path === s.path)) throw this.err(`duplicate genfs entry for ${s.fs.name} ${s.path}`, s.fs.pos);
-        this.genfs.push({ fs: s.fs.name, path: s.path, context: this.context(policy, s.context) });
+        if (s.fileType !== null && !this.classIndex.has(GENFS_FILE_CLASSES[s.fileType]!)) throw this.err(`could not find class ${GENFS_FILE_CLASSES[s.fileType]} for genfscon statement`, s.pos);
+        if (this.genfs.some((g) => g.fs === s.fs.name && g.path === s.path && (g.fileType ?? null) === s.fileType)) throw this.err(`duplicate genfs entry for ${s.fs.name} ${s.path}`, s.fs.pos);
+        this.genfs.push({ fs: s.fs.name, path: s.path, fileType: s.fileType, context: this.context(policy, s.context) });
       }
     }
     // checkpolicy refuses the same port range, interface or node twice (ocontext duplicates).

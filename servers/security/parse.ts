@@ -3,26 +3,36 @@
  * with its section order (classes, initial SIDs, commons, access vectors,
  * TE and RBAC statements, users, SID contexts, fs_use_*, genfscon, portcon, netifcon, nodecon).
  *   parsePolicy(text, file)   -> PolicyAst, or throws ParseError at file:line:column
- * Constructs mksim does not model (MLS, booleans, constraints, modules...)
- * are refused by name rather than misread.
+ * Booleans, tunables and `if`, constraints, optional/require blocks,
+ * policycap, role attributes and dominance, typebounds and default_* rules
+ * parse as checkpolicy's grammar has them; constructs mksim does not model
+ * (MLS, modules, Xen contexts) are refused by name rather than misread.
  */
 import { ParseError } from '../../lib/parse-error.js';
-import type { AvRuleKind, Name, NameSet, PolicyAst, Pos, SecurityContextAst, SetItem, Statement } from './ast.js';
+import type { AvRuleKind, CondExprAst, CondRuleStatement, ConstraintExprAst, ConstraintOp, Name, NameSet, PolicyAst, Pos, SecurityContextAst, SetItem, Statement, TypeRuleKind } from './ast.js';
 import { PolicyLexer, sourceLineAt, type PolicyToken } from './lexer.js';
 
 /** Sections in the order checkpolicy requires them. */
-const enum Section { Classes, Sids, Commons, AccessVectors, TeRbac, Users, SidContexts, FsUse, Genfs, Portcon, Netifcon, Nodecon }
+const enum Section { Classes, Sids, Commons, AccessVectors, Defaults, TeRbac, Users, Constraints, SidContexts, Fscon, FsUse, Genfs, Portcon, Netifcon, Nodecon }
 const SECTION_NAMES = ['class declarations', 'initial sid declarations', 'common definitions', 'class permission definitions',
-  'type enforcement and role rules', 'user declarations', 'initial sid contexts', 'fs_use statements', 'genfscon statements',
-  'portcon statements', 'netifcon statements', 'nodecon statements'];
+  'default_user/role/type rules', 'type enforcement and role rules', 'user declarations', 'constraints', 'initial sid contexts',
+  'fscon statements', 'fs_use statements', 'genfscon statements', 'portcon statements', 'netifcon statements', 'nodecon statements'];
+/** Sections checkpolicy requires at least one statement of. */
+const REQUIRED_SECTIONS: readonly Section[] = [Section.Classes, Section.Sids, Section.AccessVectors, Section.TeRbac, Section.Users, Section.SidContexts];
 
-const UNSUPPORTED: ReadonlySet<string> = new Set(['clone', 'constrain', 'validatetrans', 'roleattribute', 'attribute_role', 'typebounds', 'bool',
-  'tunable', 'if', 'type_member', 'type_change', 'range_transition', 'sensitivity', 'dominance', 'category', 'level',
-  'mlsconstrain', 'mlsvalidatetrans', 'module', 'require', 'optional', 'fscon',
-  'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'policycap', 'default_user', 'default_role', 'default_range']);
+/** MLS, modules and Xen: refused by name (mksim policies are non-MLS base policies). */
+const UNSUPPORTED: ReadonlySet<string> = new Set(['clone', 'range_transition', 'sensitivity', 'category', 'level',
+  'mlsconstrain', 'mlsvalidatetrans', 'module', 'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'default_range']);
 
 const TE_RBAC_KEYWORDS: ReadonlySet<string> = new Set(['attribute', 'type', 'typealias', 'typeattribute', 'permissive', 'allow', 'auditallow',
-  'dontaudit', 'auditdeny', 'neverallow', 'type_transition', 'role', 'role_transition']);
+  'dontaudit', 'auditdeny', 'neverallow', 'type_transition', 'type_change', 'type_member', 'role', 'role_transition', 'bool', 'tunable',
+  'if', 'policycap', 'typebounds', 'attribute_role', 'roleattribute', 'dominance', 'optional', 'require']);
+
+/** The rules checkpolicy accepts inside an `if` branch (cond_rule_def): no neverallow, no declarations. */
+const COND_RULE_KEYWORDS: ReadonlySet<string> = new Set(['allow', 'auditallow', 'dontaudit', 'auditdeny', 'type_transition', 'type_change', 'type_member']);
+
+/** What `require { ... }` may name (checkpolicy's require_decl_def). */
+const REQUIRE_KINDS: ReadonlySet<string> = new Set(['type', 'attribute', 'role', 'attribute_role', 'user', 'bool', 'tunable', 'class']);
 
 /**
  * A name and where it stands, in one object of one fixed shape; `pos` is made
@@ -52,7 +62,7 @@ function setItem(n: Name, negated: boolean): SetItem {
 
 class Parser {
   private section = Section.Classes;
-  private readonly counts = new Array<number>(12).fill(0);
+  private readonly counts = new Array<number>(15).fill(0);
   readonly statements: Statement[] = [];
   private readonly lexer: PolicyLexer;
   /** The tokens looked at but not yet consumed: a statement looks at most a few ahead, never the whole text. */
@@ -102,6 +112,8 @@ class Parser {
 
   private ident(what = 'an identifier'): Name {
     const t = this.peek();
+    // checkpolicy reserves its keywords in either case: `type t1;` is a syntax error there too.
+    if (t.kind === 'kw') throw this.error(`syntax error at '${t.text}': expected ${what} ('${t.text}' is a reserved word)`, this.pos(t));
     if (t.kind !== 'id') throw this.syntax(t, what);
     this.next();
     return new NameAt(t.text, t.line, t.column);
@@ -194,7 +206,7 @@ class Parser {
     }
     // A required section skipped: checkpolicy needs at least one of each of these.
     for (let s = this.section; s < section; s++) {
-      if (this.counts[s] === 0 && s !== Section.Commons && s <= Section.SidContexts) {
+      if (this.counts[s] === 0 && REQUIRED_SECTIONS.includes(s)) {
         throw this.error(`syntax error at ${this.describe(at)}: expected ${SECTION_NAMES[s]} first`, this.pos(at));
       }
     }
@@ -208,8 +220,8 @@ class Parser {
       if (t.kind === 'eof') break;
       this.statement(t);
     }
-    for (let s = Section.Classes; s <= Section.SidContexts; s++) {
-      if (s !== Section.Commons && this.counts[s] === 0) throw this.syntax(this.peek(), SECTION_NAMES[s]!);
+    for (const s of REQUIRED_SECTIONS) {
+      if (this.counts[s] === 0) throw this.syntax(this.peek(), SECTION_NAMES[s]!);
     }
   }
 
@@ -282,9 +294,44 @@ class Parser {
         this.next();
         const fs = this.ident('a file system name');
         const pathTok = this.next();
-        if (pathTok.kind !== 'path') throw this.syntax(pathTok, 'a path');
-        if (this.isPunct('-')) throw this.error('genfscon file type qualifiers are not supported', this.pos(this.peek()));
-        push({ kind: 'genfscon', pos, fs, path: pathTok.text, context: this.context() });
+        // A quoted path ("/a b") is checkpolicy's QPATH: the same path, spaces allowed.
+        if (pathTok.kind !== 'path' && !(pathTok.kind === 'filename' && pathTok.text.startsWith('/'))) throw this.syntax(pathTok, 'a path');
+        push({ kind: 'genfscon', pos, fs, path: pathTok.text, fileType: this.fileTypeFlag(), context: this.context() });
+        return;
+      }
+      case 'fscon': {
+        // checkpolicy's fs_context_def: `fscon MAJOR MINOR context context` (kept, never consulted: Linux has no use for it).
+        this.enter(Section.Fscon, t);
+        this.next();
+        const major = this.next();
+        const minor = this.next();
+        if (major.kind !== 'number') throw this.syntax(major, 'a device major number');
+        if (minor.kind !== 'number') throw this.syntax(minor, 'a device minor number');
+        const fsContext = this.context();
+        const fileContext = this.context();
+        push({ kind: 'fscon', pos, fs: { name: `${major.text}:${minor.text}`, pos: this.pos(major) }, fsContext, fileContext });
+        return;
+      }
+      case 'constrain': case 'validatetrans': {
+        this.enter(Section.Constraints, t);
+        this.next();
+        const validatetrans = t.text === 'validatetrans';
+        const classes = this.names();
+        const perms = validatetrans ? null : this.names();
+        const expr = this.constraintExpr(validatetrans);
+        this.end();
+        push({ kind: 'constrain', pos, classes, perms, expr });
+        return;
+      }
+      case 'default_user': case 'default_role': case 'default_type': {
+        this.enter(Section.Defaults, t);
+        this.next();
+        const classes = this.names();
+        const which = this.peek();
+        if (!(which.kind === 'kw' && (which.text === 'source' || which.text === 'target'))) throw this.syntax(which, "'source' or 'target'");
+        this.next();
+        this.end();
+        push({ kind: 'defaultObject', pos, field: t.text.slice('default_'.length) as 'user' | 'role' | 'type', classes, which: which.text as 'source' | 'target' });
         return;
       }
       // Network contexts (checkpolicy's net_contexts: port, then netif, then node).
@@ -318,9 +365,152 @@ class Parser {
       }
     }
     if (!TE_RBAC_KEYWORDS.has(t.text)) throw this.syntax(t, 'a statement keyword');
+    if (t.text === 'require') throw this.syntax(t, "a statement keyword ('require' belongs inside an optional block)");
     this.enter(Section.TeRbac, t);
     this.next();
     push(this.teRbac(t.text, pos));
+  }
+
+  /** genfscon's file type: -b -c -d -p -l -s or -- (checkpolicy's genfs file types), or none. */
+  private fileTypeFlag(): string | null {
+    if (!this.isPunct('-')) return null;
+    const dash = this.next();
+    if (this.isPunct('-')) { this.next(); return '--'; }
+    const t = this.peek();
+    if (t.kind === 'id' && /^[bcdpls]$/.test(t.text) && t.line === dash.line && t.column === dash.column + 1) { this.next(); return `-${t.text}`; }
+    throw this.error(`invalid type ${t.kind === 'eof' ? '' : t.text} in genfscon: expected -b, -c, -d, -p, -l, -s or --`, this.pos(dash));
+  }
+
+  /** One statement inside an optional block: any TE/RBAC statement, or require. */
+  private blockStatement(): Statement {
+    const t = this.peek();
+    if (t.kind === 'punct' && t.text === ';') { this.next(); return this.blockStatement(); }
+    if (t.kind !== 'kw' || !TE_RBAC_KEYWORDS.has(t.text)) {
+      if (t.kind === 'kw' && UNSUPPORTED.has(t.text)) throw this.error(`'${t.text}' statements are not supported by mksim's policy language`, this.pos(t));
+      throw this.syntax(t, 'a type enforcement or role statement');
+    }
+    this.next();
+    return this.teRbac(t.text, this.pos(t));
+  }
+
+  /** `{ statements }` of an optional block (may be empty, as checkpolicy's avrules_block). */
+  private block(): Statement[] {
+    this.expectPunct('{');
+    const out: Statement[] = [];
+    while (!this.isPunct('}')) {
+      if (this.peek().kind === 'eof') throw this.syntax(this.peek(), "'}'");
+      if (this.isPunct(';')) { this.next(); continue; }
+      out.push(this.blockStatement());
+    }
+    this.next();
+    return out;
+  }
+
+  /** `{ rules }` of an if/else branch: checkpolicy's cond_pol_list (possibly empty). */
+  private condBlock(): CondRuleStatement[] {
+    this.expectPunct('{');
+    const out: CondRuleStatement[] = [];
+    while (!this.isPunct('}')) {
+      const t = this.peek();
+      if (t.kind !== 'kw' || !COND_RULE_KEYWORDS.has(t.text)) {
+        throw this.syntax(t, 'an allow, auditallow, dontaudit, auditdeny, type_transition, type_change or type_member rule (only these may be conditional)');
+      }
+      this.next();
+      const s = this.teRbac(t.text, this.pos(t));
+      if (s.kind !== 'avrule' && s.kind !== 'typeTransition') throw this.syntax(t, 'an access vector or type rule');
+      out.push(s);
+    }
+    this.next();
+    return out;
+  }
+
+  /**
+   * A conditional expression with checkpolicy's precedences, loosest first:
+   * || then ^ then && then ! then == and != (policy_parse.y's %left/%right order).
+   */
+  private condExpr(level = 0): CondExprAst {
+    const LEVELS: readonly (readonly [string, CondExprAst['op']][])[] = [[['||', 'or']], [['^', 'xor']], [['&&', 'and']]];
+    if (level < LEVELS.length) {
+      let left = this.condExpr(level + 1);
+      for (;;) {
+        const op = LEVELS[level]!.find(([text]) => this.isPunct(text));
+        if (op === undefined) return left;
+        this.next();
+        left = { op: op[1] as 'or' | 'xor' | 'and', left, right: this.condExpr(level + 1) };
+      }
+    }
+    if (this.isPunct('!')) { this.next(); return { op: 'not', arg: this.condExpr(level) }; }
+    let left = this.condPrimary();
+    while (this.isPunct('==') || this.isPunct('!=')) {
+      const op = this.next().text === '==' ? 'eq' : 'neq';
+      left = { op, left, right: this.condPrimary() };
+    }
+    return left;
+  }
+
+  private condPrimary(): CondExprAst {
+    if (this.isPunct('(')) {
+      this.next();
+      const e = this.condExpr();
+      this.expectPunct(')');
+      return e;
+    }
+    if (this.isPunct('!')) { this.next(); return { op: 'not', arg: this.condPrimary() }; }
+    return { op: 'bool', name: this.ident('a boolean name') };
+  }
+
+  /** A constraint expression: `not` binds tightest, then `and`, then `or` (checkpolicy's cexpr). */
+  private constraintExpr(validatetrans: boolean): ConstraintExprAst {
+    let left = this.constraintAnd(validatetrans);
+    while (this.isKw('or')) {
+      const pos = this.pos(this.next());
+      left = { op: 'or', left, right: this.constraintAnd(validatetrans), pos };
+    }
+    return left;
+  }
+
+  private constraintAnd(validatetrans: boolean): ConstraintExprAst {
+    let left = this.constraintNot(validatetrans);
+    while (this.isKw('and')) {
+      const pos = this.pos(this.next());
+      left = { op: 'and', left, right: this.constraintNot(validatetrans), pos };
+    }
+    return left;
+  }
+
+  private constraintNot(validatetrans: boolean): ConstraintExprAst {
+    const t = this.peek();
+    if (this.isKw('not')) { this.next(); return { op: 'not', arg: this.constraintNot(validatetrans), pos: this.pos(t) }; }
+    if (this.isPunct('(')) {
+      this.next();
+      const e = this.constraintExpr(validatetrans);
+      this.expectPunct(')');
+      return e;
+    }
+    const operand = /^([urt])([123])$/.exec(t.kind === 'kw' ? t.text : '');
+    if (operand === null) {
+      if (t.kind === 'kw' && /^[lh][12]$/.test(t.text)) throw this.error('MLS operands (l1, l2, h1, h2) are not supported: mksim policies are non-MLS', this.pos(t));
+      throw this.syntax(t, "a constraint operand (u1, u2, r1, r2, t1, t2), 'not' or '('");
+    }
+    this.next();
+    const attr = operand[1] as 'u' | 'r' | 't';
+    const left = Number(operand[2]) as 1 | 2 | 3;
+    if (left === 3 && !validatetrans) throw this.error(`${t.text} is only allowed in validatetrans (the task's context)`, this.pos(t));
+    const opTok = this.peek();
+    let cmp: ConstraintOp;
+    if (this.isPunct('==') || this.isPunct('!=')) cmp = this.next().text as '==' | '!=';
+    else if (attr === 'r' && (this.isKw('dom') || this.isKw('domby') || this.isKw('incomp'))) cmp = this.next().text as ConstraintOp;
+    else throw this.syntax(opTok, attr === 'r' ? "'==', '!=', 'dom', 'domby' or 'incomp'" : "'==' or '!='");
+    const rt = this.peek();
+    const rightOperand = /^([urt])([123])$/.exec(rt.kind === 'kw' ? rt.text : '');
+    if (rightOperand !== null) {
+      // checkpolicy compares only u1 with u2, r1 with r2, t1 with t2 (and their 3rd forms in names form only).
+      if (rightOperand[1] !== attr || left !== 1 || rightOperand[2] !== '2') throw this.error(`invalid constraint comparison ${t.text} ${opTok.text} ${rt.text}: only ${attr}1 against ${attr}2`, this.pos(rt));
+      this.next();
+      return { op: 'leaf', attr, left, cmp, right: 2, names: null, pos: this.pos(t) };
+    }
+    if (cmp !== '==' && cmp !== '!=') throw this.error(`${cmp} compares r1 with r2 only`, this.pos(opTok));
+    return { op: 'leaf', attr, left, cmp, right: null, names: this.names(), pos: this.pos(t) };
   }
 
   private teRbac(kw: string, pos: Pos): Statement {
@@ -359,20 +549,96 @@ class Parser {
         this.end();
         return { kind: 'avrule', pos, rule: kw as AvRuleKind, source, target, classes, perms };
       }
-      case 'type_transition': {
+      case 'type_transition': case 'type_change': case 'type_member': {
         const source = this.names();
         const target = this.names();
         this.expectPunct(':');
         const classes = this.names();
         const result = this.ident('the new type');
         let filename: string | null = null;
-        if (this.peek().kind === 'filename') filename = this.next().text;
+        if (kw === 'type_transition' && this.peek().kind === 'filename') filename = this.next().text;
         this.end();
-        return { kind: 'typeTransition', pos, source, target, classes, result, filename };
+        return { kind: 'typeTransition', pos, source, target, classes, result, filename, rule: kw as TypeRuleKind };
+      }
+      case 'bool': case 'tunable': {
+        const name = this.ident(`a ${kw} name`);
+        const v = this.peek();
+        if (!(v.kind === 'kw' && (v.text === 'true' || v.text === 'false'))) throw this.syntax(v, `'true' or 'false' (the ${kw}'s default)`);
+        this.next();
+        this.end();
+        return { kind: 'bool', pos, name, value: v.text === 'true', tunable: kw === 'tunable' };
+      }
+      case 'if': {
+        const expr = this.condExpr();
+        const whenTrue = this.condBlock();
+        let whenFalse: CondRuleStatement[] = [];
+        if (this.isKw('else')) { this.next(); whenFalse = this.condBlock(); }
+        return { kind: 'cond', pos, expr, whenTrue, whenFalse };
+      }
+      case 'policycap': { const name = this.ident('a policy capability name'); this.end(); return { kind: 'policycap', pos, name }; }
+      case 'typebounds': {
+        const bound = this.ident('the bounding type');
+        const bounded = this.commaList();
+        this.end();
+        return { kind: 'typebounds', pos, bound, bounded };
+      }
+      case 'attribute_role': { const name = this.ident('a role attribute name'); this.end(); return { kind: 'attributeRole', pos, name }; }
+      case 'roleattribute': {
+        const name = this.ident('a role name');
+        const attributes = this.commaList();
+        this.end();
+        return { kind: 'roleattribute', pos, name, attributes };
+      }
+      case 'dominance': {
+        // `dominance { role R { role S; ... } }`: deprecated in checkpolicy (a warning) but accepted.
+        this.expectPunct('{');
+        this.expectKw('role');
+        const role = this.ident('a role name');
+        const dominated: Name[] = [];
+        this.expectPunct('{');
+        while (!this.isPunct('}')) {
+          this.expectKw('role');
+          dominated.push(this.ident('a role name'));
+          this.end();
+        }
+        this.next();
+        this.expectPunct('}');
+        return { kind: 'roleDominance', pos, role, dominated };
+      }
+      case 'optional': {
+        const body = this.block();
+        let elseBody: Statement[] | null = null;
+        if (this.isKw('else')) { this.next(); elseBody = this.block(); }
+        return { kind: 'optional', pos, body, elseBody };
+      }
+      case 'require': {
+        this.expectPunct('{');
+        const items: { what: string; names: Name[] }[] = [];
+        while (!this.isPunct('}')) {
+          const w = this.peek();
+          if (w.kind !== 'kw' || !REQUIRE_KINDS.has(w.text)) throw this.syntax(w, 'type, attribute, role, attribute_role, user, bool, tunable or class');
+          this.next();
+          if (w.text === 'class') {
+            const cls = this.ident('a class name');
+            const perms = this.names();
+            items.push({ what: 'class', names: [cls, ...perms.items] });
+          } else {
+            items.push({ what: w.text, names: this.commaList() });
+          }
+          this.end();
+        }
+        this.next();
+        return { kind: 'require', pos, items };
       }
       case 'role': {
         const name = this.ident('a role name');
-        if (this.isPunct(',')) throw this.error('role attributes are not supported by mksim', this.pos(this.peek()));
+        if (this.isPunct(',')) {
+          // `role R, ATTR...;` declares R with role attributes (checkpolicy's role_def with opt_attr_list).
+          this.next();
+          const attributes = this.commaList();
+          this.end();
+          return { kind: 'roleattribute', pos, name, attributes, declares: true };
+        }
         if (this.isKw('types')) {
           this.next();
           const types = this.names();

@@ -1,14 +1,17 @@
 /*
  * The security server's decisions (SELinux's services.c) over a compiled policy.
- *   computeAv(policy, scon, tcon, cls)             allowed, auditallow, auditdeny, permissive (RBAC mask on process transitions)
+ *   computeAv(policy, scon, tcon, cls)             allowed, auditallow, auditdeny, permissive (constraints, RBAC mask on process transitions)
  *   computeCreate(policy, scon, tcon, cls, name?)  the context of a new object or of an exec'd process, and whether it is valid
+ *   computeRelabel / computeMember                 security_change_sid (type_change) and security_member_sid (type_member)
+ *   validateTransition(policy, old, new, task, cls) security_validate_transition: the validatetrans that fails, or null
+ *   constraintHolds(policy, expr, s, t, task?)     constraint_expr_eval
  *   execDecision(policy, scon, fcon, execcon?)     domain transition: the new context and the checks it needs
  *   newroleContext(policy, scon, role)             the context newrole asks for: EINVAL unless valid
  * Contexts that name unknown users, roles or types are refused with EINVAL.
  */
 import { EINVAL } from '../../kernel/errno.js';
 import { knownContext, typeOf, validContext } from './context.js';
-import { avKey, lookupAv, OBJECT_R, permBit, type CompiledPolicy, type SecurityContext } from './policy.js';
+import { avKey, lookupAv, OBJECT_R, permBit, type CompiledPolicy, type ConstraintExpr, type RuleTables, type SecurityContext } from './policy.js';
 
 export interface AvDecision {
   readonly allowed: number;
@@ -17,6 +20,10 @@ export interface AvDecision {
   readonly auditdeny: number;
   /** The source type is permissive: denials are logged but not enforced. */
   readonly permissive: boolean;
+  /** Permissions the TE rules allow but a constraint removed (audit2why's "constraint violation"). */
+  readonly constrained?: number;
+  /** Where the first violated constraint was written (`file:line`). */
+  readonly constraintAt?: string;
 }
 
 export type Decision<T> = { ok: true; value: T } | { ok: false; errno: number };
@@ -43,6 +50,16 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
   if (s === undefined || t === undefined || c === undefined) return fail(EINVAL);
   const e = lookupAv(policy, s, t, c);
   let allowed = e.allowed;
+  // Constraints (context_struct_compute_av): a constraint whose permissions are allowed and whose expression is false removes them all.
+  let constrained = 0;
+  let constraintAt: string | undefined;
+  for (const k of policy.constraints.get(c) ?? []) {
+    if ((k.perms & allowed) !== 0 && !constraintHolds(policy, k.expr, scon, tcon)) {
+      constrained = (constrained | (k.perms & allowed)) >>> 0;
+      constraintAt ??= k.where;
+      allowed = (allowed & ~k.perms) >>> 0;
+    }
+  }
   if (cls === 'process' && scon.role !== tcon.role && allowed !== 0 && !policy.roleAllow.has(`${scon.role}:${tcon.role}`)) {
     const pc = policy.classes[c]!;
     for (const p of PROCESS_TRANS_PERMS) allowed = (allowed & ~permBit(pc, p)) >>> 0;
@@ -54,8 +71,52 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
       auditallow: e.auditallow,
       auditdeny: (~e.dontaudit) >>> 0,
       permissive: policy.permissiveTypes.has(s),
+      ...(constrained !== 0 ? { constrained, constraintAt } : {}),
     },
   };
+}
+
+/**
+ * constraint_expr_eval (libsepol services.c, Linux ss/services.c): operand 1
+ * is the source (validatetrans: the old context), 2 the target (the new
+ * one), 3 the task of a validatetrans. Roles compare by dominance for dom,
+ * domby and incomp; types by value, so an alias equals its type.
+ */
+export function constraintHolds(policy: CompiledPolicy, e: ConstraintExpr, c1: SecurityContext, c2: SecurityContext, c3?: SecurityContext): boolean {
+  switch (e.op) {
+    case 'not': return !constraintHolds(policy, e.arg, c1, c2, c3);
+    case 'and': return constraintHolds(policy, e.left, c1, c2, c3) && constraintHolds(policy, e.right, c1, c2, c3);
+    case 'or': return constraintHolds(policy, e.left, c1, c2, c3) || constraintHolds(policy, e.right, c1, c2, c3);
+    case 'leaf': {
+      const ctx = e.left === 1 ? c1 : e.left === 2 ? c2 : c3;
+      if (ctx === undefined) return false;
+      const valueOf = (c: SecurityContext): string | number => (e.attr === 'u' ? c.user : e.attr === 'r' ? c.role : typeOf(policy, c.type) ?? -1);
+      const a = valueOf(ctx);
+      if (e.right === 2) {
+        const b = valueOf(c2);
+        if (e.attr === 'r' && (e.cmp === 'dom' || e.cmp === 'domby' || e.cmp === 'incomp')) {
+          const aDomB = policy.roleDominates.get(a as string)?.has(b as string) ?? a === b;
+          const bDomA = policy.roleDominates.get(b as string)?.has(a as string) ?? a === b;
+          return e.cmp === 'dom' ? aDomB : e.cmp === 'domby' ? bDomA : !aDomB && !bDomA;
+        }
+        return e.cmp === '==' ? a === b : a !== b;
+      }
+      const inSet = e.names!.has(a);
+      return e.cmp === '==' ? inSet : !inSet;
+    }
+  }
+}
+
+/**
+ * security_validate_transition: every validatetrans of the class must hold
+ * for (old, new, task); the first that does not is returned (null: allowed).
+ * The caller denies with EPERM in enforcing mode (Linux logs "op=security_validate_transition").
+ */
+export function validateTransition(policy: CompiledPolicy, oldcon: SecurityContext, newcon: SecurityContext, task: SecurityContext, cls: string): string | null {
+  const c = classOf(policy, cls);
+  if (c === undefined) return null;
+  for (const v of policy.validatetrans.get(c) ?? []) if (!constraintHolds(policy, v.expr, oldcon, newcon, task)) return v.where;
+  return null;
 }
 
 export interface Created {
@@ -72,17 +133,43 @@ export interface Created {
  * creator's for processes.
  */
 export function computeCreate(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string, name?: string): Decision<Created> {
+  return computeSid(policy, scon, tcon, cls, 'typeTransitions', name);
+}
+
+/** security_change_sid: a relabel on behalf of scon (type_change rules), e.g. a login's tty. */
+export function computeRelabel(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string): Decision<Created> {
+  return computeSid(policy, scon, tcon, cls, 'typeChanges');
+}
+
+/** security_member_sid: a member of a polyinstantiated object (type_member rules). */
+export function computeMember(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string): Decision<Created> {
+  return computeSid(policy, scon, tcon, cls, 'typeMembers');
+}
+
+/**
+ * security_compute_sid: user, role and type from the class's default_*
+ * rules (source or target), else the source's user, the source's role for
+ * a process and object_r otherwise, the source's type for a process and
+ * the target's otherwise; then the type rule (unconditional, else an
+ * enabled conditional one), a named type_transition first; then role_transition.
+ */
+function computeSid(policy: CompiledPolicy, scon: SecurityContext, tcon: SecurityContext, cls: string, table: 'typeTransitions' | 'typeChanges' | 'typeMembers', name?: string): Decision<Created> {
   const s = typeOf(policy, scon.type);
   const t = typeOf(policy, tcon.type);
   const c = classOf(policy, cls);
   if (s === undefined || t === undefined || c === undefined) return fail(EINVAL);
   const key = avKey(policy, s, t, c);
   const isProcess = cls === 'process';
-  const named = name === undefined ? undefined : policy.namedTransitions.get(`${key}:${name}`);
-  const type = named ?? policy.typeTransitions.get(key) ?? (isProcess ? s : t);
+  const d = policy.defaults.get(cls);
+  const user = d?.user === 'target' ? tcon.user : scon.user;
+  const named = name === undefined || table !== 'typeTransitions' ? undefined : policy.namedTransitions.get(`${key}:${name}`);
+  const rules: RuleTables['typeTransitions'] | ReadonlyMap<number, number> = policy[table];
+  const defaultType = d?.type === 'source' ? s : d?.type === 'target' ? t : isProcess ? s : t;
+  const type = named ?? rules.get(key) ?? policy.condActive[table].get(key) ?? defaultType;
+  const defaultRole = d?.role === 'source' ? scon.role : d?.role === 'target' ? tcon.role : isProcess ? scon.role : OBJECT_R;
   // A role_transition rule applies to any class (security_compute_sid, AVTAB_TRANSITION), not only to processes.
-  const role = policy.roleTransitions.get(`${scon.role}:${policy.types[t]}:${cls}`) ?? (isProcess ? scon.role : OBJECT_R);
-  const ctx: SecurityContext = { user: scon.user, role, type: policy.types[type]! };
+  const role = (table === 'typeTransitions' ? policy.roleTransitions.get(`${scon.role}:${policy.types[t]}:${cls}`) : undefined) ?? defaultRole;
+  const ctx: SecurityContext = { user, role, type: policy.types[type]! };
   // An invalid result is the caller's to handle, by the mode (compute_sid_handle_invalid_context).
   return { ok: true, value: { context: ctx, valid: validContext(policy, ctx) } };
 }

@@ -22,7 +22,7 @@ describe('the policy language', () => {
   it('reports errors at file:line:column', () => {
     expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nallow a_t b_t:file read;\n${TAIL}`)).toBe('p.conf:9:11: unknown type b_t');
     expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nallow a_t a_t:file fork;\n${TAIL}`)).toBe('p.conf:9:20: permission fork is not defined for class file');
-    expect(errorOf(`${HEAD}type t1;\n${TAIL}`)).toBe("p.conf:6:6: syntax error at 't1': expected a type name");
+    expect(errorOf(`${HEAD}type t1;\n${TAIL}`)).toBe("p.conf:6:6: syntax error at 't1': expected a type name ('t1' is a reserved word)");
     expect(errorOf(`${HEAD}type a_t;\nrole r types a_t;\n${TAIL}`)).toBe('p.conf:7:6: unknown role r');
     expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\nuser u roles r;\nsid kernel u:r:a_t:s0\n`)).toMatch(/^p\.conf:10:19: MLS ranges/);
     expect(errorOf(`${HEAD}type a_t;\nrole r;\nrole r types a_t;\n${TAIL}class dir\n`)).toMatch(/^p\.conf:11:1: syntax error at 'class': class declarations must come before/);
@@ -30,9 +30,11 @@ describe('the policy language', () => {
 
   it('names an unsupported construct, not a character of its expression (issue 14: "unrecognized character \'=\'")', () => {
     const body = `${HEAD}type a_t;\nrole r;\nrole r types a_t;\n`;
-    expect(errorOf(`${body}if (b && !c) { allow a_t a_t:file read; }\n${TAIL}`)).toBe("p.conf:9:1: 'if' statements are not supported by mksim's policy language");
-    expect(errorOf(`${body}if (b || c ^ d) { allow a_t a_t:file read; }\n${TAIL}`)).toBe("p.conf:9:1: 'if' statements are not supported by mksim's policy language");
-    expect(errorOf(`${HEAD.replace('class file {', 'constrain process transition (u1 == u2 and r1 != r2);\nclass file {')}`)).toBe("p.conf:5:1: 'constrain' statements are not supported by mksim's policy language");
+    expect(errorOf(`${body}if (b && !c) { allow a_t a_t:file read; }\n${TAIL}`)).toBe('p.conf:9:5: unknown boolean b in conditional expression');
+    expect(errorOf(`${body}bool b true;\nif (b || c ^ d) { allow a_t a_t:file read; }\n${TAIL}`)).toBe('p.conf:10:10: unknown boolean c in conditional expression');
+    expect(errorOf(`${HEAD.replace('class file {', 'constrain process transition (u1 == u2 and r1 != r2);\nclass file {')}`))
+      .toBe("p.conf:5:1: syntax error at 'constrain': expected type enforcement and role rules first");
+    expect(errorOf(`${body}range_transition a_t a_t:process s0;\n${TAIL}`)).toBe("p.conf:9:1: 'range_transition' statements are not supported by mksim's policy language");
   });
 
   it('refuses a policy whose allow rules violate a neverallow, naming the rule', () => {
