@@ -107,11 +107,22 @@ class Compiler {
     this.declareBooleans();
     this.attributeMembership();
     this.numberKeys();
+    // A role attribute may be put in another (`roleattribute dpkg_roles kmod_roles;` in the reference
+    // policy): its roles join the outer one's, transitively, as libsepol's expand of role attributes does.
+    const nested: [string, string][] = [];
     for (const s of this.of('roleattribute')) {
       for (const a of s.attributes) {
         const members = this.roleAttrs.get(a.name);
         if (members === undefined) throw this.err(`role attribute ${a.name} is not declared`, a.pos);
-        members.add(this.role(s.name));
+        if (this.roleAttrs.has(s.name.name)) nested.push([s.name.name, a.name]);
+        else members.add(this.role(s.name));
+      }
+    }
+    for (let changed = true, pass = 0; changed && pass <= this.roleAttrs.size; pass++) {
+      changed = false;
+      for (const [inner, outer] of nested) {
+        const into = this.roleAttrs.get(outer)!;
+        for (const r of this.roleAttrs.get(inner)!) if (!into.has(r)) { into.add(r); changed = true; }
       }
     }
     const neverallows: Stmt<'avrule'>[] = [];
@@ -845,7 +856,7 @@ class Compiler {
     // checkpolicy refuses the same port range, interface or node twice (ocontext duplicates).
     for (const s of this.of('portcon')) {
       if (this.portcon.some((p) => p.protocol === s.protocol.name && p.low === s.low && p.high === s.high)) throw this.err(`duplicate portcon entry for ${s.protocol.name} ${s.low}-${s.high}`, s.pos);
-      this.portcon.push({ protocol: s.protocol.name as 'tcp' | 'udp', low: s.low, high: s.high, context: this.context(policy, s.context) });
+      this.portcon.push({ protocol: s.protocol.name as 'tcp' | 'udp' | 'dccp' | 'sctp', low: s.low, high: s.high, context: this.context(policy, s.context) });
     }
     for (const s of this.of('netifcon')) {
       if (this.netifcon.some((n) => n.name === s.name.name)) throw this.err(`duplicate netifcon entry for ${s.name.name}`, s.name.pos);

@@ -67,6 +67,8 @@ class Parser {
   private readonly lexer: PolicyLexer;
   /** The tokens looked at but not yet consumed: a statement looks at most a few ahead, never the whole text. */
   private readonly ahead: PolicyToken[] = [];
+  /** `require` blocks met inside an if/else branch, moved before the `if` into the enclosing block. */
+  private readonly hoisted: Statement[] = [];
 
   constructor(private readonly file: string, private readonly text: string) {
     this.lexer = new PolicyLexer(text, file);
@@ -339,7 +341,8 @@ class Parser {
         this.enter(Section.Portcon, t);
         this.next();
         const protocol = this.ident('a protocol (tcp or udp)');
-        if (protocol.name !== 'tcp' && protocol.name !== 'udp') throw this.error(`unknown protocol ${protocol.name} (tcp or udp)`, protocol.pos);
+        // checkpolicy 3.4 knows tcp, udp, dccp and sctp (the reference policy labels all four); mksim's network has tcp and udp.
+        if (!['tcp', 'udp', 'dccp', 'sctp'].includes(protocol.name)) throw this.error(`unknown protocol ${protocol.name} (tcp, udp, dccp or sctp)`, protocol.pos);
         const low = this.port();
         let high = low;
         if (this.isPunct('-')) { this.next(); high = this.port(); }
@@ -365,10 +368,11 @@ class Parser {
       }
     }
     if (!TE_RBAC_KEYWORDS.has(t.text)) throw this.syntax(t, 'a statement keyword');
-    if (t.text === 'require') throw this.syntax(t, "a statement keyword ('require' belongs inside an optional block)");
     this.enter(Section.TeRbac, t);
     this.next();
-    push(this.teRbac(t.text, pos));
+    const s = this.teRbac(t.text, pos);
+    for (const r of this.hoisted.splice(0)) push(r);
+    push(s);
   }
 
   /** genfscon's file type: -b -c -d -p -l -s or -- (checkpolicy's genfs file types), or none. */
@@ -400,7 +404,8 @@ class Parser {
     while (!this.isPunct('}')) {
       if (this.peek().kind === 'eof') throw this.syntax(this.peek(), "'}'");
       if (this.isPunct(';')) { this.next(); continue; }
-      out.push(this.blockStatement());
+      const s = this.blockStatement();
+      out.push(...this.hoisted.splice(0), s);
     }
     this.next();
     return out;
@@ -412,6 +417,8 @@ class Parser {
     const out: CondRuleStatement[] = [];
     while (!this.isPunct('}')) {
       const t = this.peek();
+      // checkpolicy's cond_rule_def includes require_block: its requirements are the enclosing block's, so it is hoisted there.
+      if (t.kind === 'kw' && t.text === 'require') { this.next(); this.hoisted.push(this.teRbac('require', this.pos(t))); continue; }
       if (t.kind !== 'kw' || !COND_RULE_KEYWORDS.has(t.text)) {
         throw this.syntax(t, 'an allow, auditallow, dontaudit, auditdeny, type_transition, type_change or type_member rule (only these may be conditional)');
       }

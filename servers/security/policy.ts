@@ -103,7 +103,7 @@ export interface CompiledPolicy {
   /** fileType: genfscon's `-d`, `--`... (null: any file type). */
   readonly genfs: readonly { fs: string; path: string; fileType?: string | null; context: SecurityContext }[];
   /** Network contexts in policy order (the first match wins, as Linux's security_port_sid and security_node_sid search). */
-  readonly portcon: readonly { protocol: 'tcp' | 'udp'; low: number; high: number; context: SecurityContext }[];
+  readonly portcon: readonly { protocol: 'tcp' | 'udp' | 'dccp' | 'sctp'; low: number; high: number; context: SecurityContext }[];
   readonly netifcon: readonly { name: string; ifContext: SecurityContext; msgContext: SecurityContext }[];
   readonly nodecon: readonly { addr: number; mask: number; context: SecurityContext }[];
   /** type_change / type_member rules (security_change_sid, security_member_sid): avKey -> new type. */
