@@ -31,7 +31,8 @@ export function splitPath(path: string): string[] {
   if (path.length > PATH_MAX) throw new FsError(ENAMETOOLONG, `path of ${path.length} characters exceeds ${PATH_MAX}`);
   if (path.includes('\0')) throw new FsError(EINVAL, 'path contains a NUL byte');
   const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  for (const p of parts) if (encodedNameBytes(p) > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
+  // A UTF-16 unit encodes to at most 3 bytes: a name of up to NAME_MAX / 3 units needs no count.
+  for (const p of parts) if (p.length > NAME_MAX / 3 && encodedNameBytes(p) > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
   return parts;
 }
 
@@ -90,7 +91,7 @@ export function* searchDir(fs: FsState, dir: Inode, name: string, op: DirOp, nr 
   if (op === DirOp.IS_EMPTY) return 1;
   if (building) fs.dirs.install(dir.nr, build!);
   if (op !== DirOp.ENTER) return 0;
-  return yield* enterEntry(fs, dir, building ? build : null, encoded, nr, freeSlotBlock, freeSlotOffset, freeSlotIndex);
+  return yield* enterEntry(fs, dir, building ? build : null, name, encoded, nr, freeSlotBlock, freeSlotOffset, freeSlotIndex);
 }
 
 /** The entry at `off` of held block `bp` bears the name: check it, DELETE it, put the block; EEXIST for ENTER. */
@@ -111,7 +112,7 @@ function* foundEntry(fs: FsState, dir: Inode, bp: Buf, off: number, ino: number,
 }
 
 /** ENTER after a scan found no such name: the first free slot (zone, offset, index) or a new entry at the end. */
-function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, encoded: Uint8Array, nr: number, freeSlotBlock: number, freeSlotOffset: number, freeSlotIndex: number): Generator<KernelCall, number, any> {
+function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string, encoded: Uint8Array, nr: number, freeSlotBlock: number, freeSlotOffset: number, freeSlotIndex: number): Generator<KernelCall, number, any> {
   const bs = fs.sb.blockSize;
   let index = freeSlotIndex;
   if (freeSlotBlock >= 0) {
@@ -139,7 +140,7 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, encoded: Uin
     dir.d.size += DIRENT_BYTES;
   }
   if (hash !== null) {
-    hash.add(nameKey(encoded), index);
+    hash.add(keyOf(name, encoded), index);
     hash.sizeBytes = dir.d.size;
   }
   dir.d.mtime = dir.d.ctime = nowSec(fs);
@@ -167,7 +168,7 @@ function* searchHashed(fs: FsState, dir: Inode, hash: DirHash, name: string, enc
   const perBlock = fs.sb.blockSize / DIRENT_BYTES;
   const entries = Math.floor(dir.d.size / DIRENT_BYTES);
   const blocks = Math.ceil(entries / perBlock);
-  const key = nameKey(encoded);
+  const key = keyOf(name, encoded);
   const index = hash.lookup(key);
   if (index === undefined) {
     const free = hash.firstFree();
@@ -175,7 +176,7 @@ function* searchHashed(fs: FsState, dir: Inode, hash: DirHash, name: string, enc
     const z = yield* passBlocks(fs, dir, 0, blocks, op === DirOp.ENTER ? freeBlock : -1);
     if (op !== DirOp.ENTER) return 0;
     if (free >= 0 && z <= 0) return yield* rescan(fs, dir, name, op, nr);
-    return yield* enterEntry(fs, dir, hash, encoded, nr, free >= 0 ? z : -1, (free % perBlock) * DIRENT_BYTES, free);
+    return yield* enterEntry(fs, dir, hash, name, encoded, nr, free >= 0 ? z : -1, (free % perBlock) * DIRENT_BYTES, free);
   }
   const blockIndex = Math.floor(index / perBlock);
   yield* passBlocks(fs, dir, 0, blockIndex);
@@ -190,6 +191,11 @@ function* searchHashed(fs: FsState, dir: Inode, hash: DirHash, name: string, enc
   }
   if (op === DirOp.DELETE && ino <= fs.sb.ninodes) hash.remove(key, index);
   return yield* foundEntry(fs, dir, bp, off, ino, name, op);
+}
+
+/** The hash key of a name (dircache.ts nameKey of its bytes): an ASCII name is its own key. */
+function keyOf(name: string, encoded: Uint8Array): string {
+  return encoded.length === name.length ? name : nameKey(encoded);
 }
 
 /** The hash disagreed with the blocks (a change that bypassed searchDir): forget it and scan. */

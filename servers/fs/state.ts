@@ -94,6 +94,8 @@ export interface FsState {
   checkedInodeBlocks?: ReadonlySet<number>;
   /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
   readOnlyCause?: string;
+  /** A block for the bytes of a write from a grant (write.ts), kept between requests: no 4 KiB of garbage per write. */
+  stagingBlock?: Uint8Array;
   /** Encoded path components (layout.ts NameCache), per FS instance. */
   readonly names: NameCache;
   /** The per-directory name cache (dircache.ts), per FS instance. */
