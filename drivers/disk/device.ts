@@ -10,12 +10,15 @@
  * Each run of disk-contiguous elements is one mechanical operation: seek
  * (with the controller's overhead before the first), rotate, transfer; data
  * moves when the transfer ends, so a power cut leaves exactly what was written.
+ * A disk without mechanics (a solid model: every sector on cylinder 0) steps
+ * the same machine through its tabulated transitions instead of an xstate
+ * actor: the same states and `state` records, without xstate's cost per phase.
  */
 import { createActor, type Actor } from 'xstate';
 import { EIO, type Endpoint, type Hardware } from '../../kernel/index.js';
 import type { OpenDisk } from './config.js';
 import { FaultInjector } from './faults.js';
-import { diskMechanismMachine, type MechanismEvent, type MechanismState } from './mechanism.js';
+import { diskMechanismMachine, nextMechanismState, type MechanismEvent, type MechanismState } from './mechanism.js';
 import type { Schedulable } from './queue.js';
 import type { DiskStats } from './stats.js';
 import { cylinderOf, overheadNs, rotationNs, seekNs, transferNs } from './timing.js';
@@ -41,7 +44,9 @@ export interface DiskRequest extends Schedulable {
 }
 
 export class DiskDevice {
-  private readonly machine: Actor<typeof diskMechanismMachine>;
+  /** The mechanism's statechart (a rotating disk); null for a solid one, which keeps `plainState` by the table. */
+  private readonly machine: Actor<typeof diskMechanismMachine> | null;
+  private plainState: MechanismState = 'idle';
   private readonly faults: FaultInjector;
   private driver: Endpoint | null = null;
   /** The driver's process name: the `proc` of this drive's trace records, so `trace --actor disk0` shows them. */
@@ -54,7 +59,7 @@ export class DiskDevice {
 
   constructor(private readonly hw: Hardware, private readonly disk: OpenDisk, private readonly stats: DiskStats) {
     this.faults = new FaultInjector(disk.faults);
-    this.machine = createActor(diskMechanismMachine, { input: { headCyl: 0 } }).start();
+    this.machine = disk.model.kind === 'rotating' ? createActor(diskMechanismMachine, { input: { headCyl: 0 } }).start() : null;
   }
 
   attach(driver: Endpoint, driverName?: string): void {
@@ -69,11 +74,11 @@ export class DiskDevice {
   }
 
   get state(): MechanismState {
-    return this.machine.getSnapshot().value as MechanismState;
+    return this.machine === null ? this.plainState : this.machine.getSnapshot().value as MechanismState;
   }
 
   get headCyl(): number {
-    return this.machine.getSnapshot().context.headCyl;
+    return this.machine === null ? 0 : this.machine.getSnapshot().context.headCyl;
   }
 
   /** Busy from start() until the driver takes the completed request. */
@@ -182,7 +187,8 @@ export class DiskDevice {
 
   private send(event: MechanismEvent): void {
     const from = this.state;
-    this.machine.send(event);
+    if (this.machine !== null) this.machine.send(event);
+    else this.plainState = nextMechanismState(from, event.type);
     const k = this.hw;
     if (k.traceOn) {
       k.emit({ seq: 0, t: k.nowNs, ev: 'state', machine: 'disk', device: this.disk.name, from, to: this.state, event: event.type, headCyl: this.headCyl, ...this.owner() });

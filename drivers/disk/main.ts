@@ -14,7 +14,7 @@ import { openDisk, type DiskConfig, type OpenDisk } from './config.js';
 import { DiskDevice } from './device.js';
 import { RequestQueue } from './queue.js';
 import { DiskStats } from './stats.js';
-import { diskCallTable, onInterrupt, validateDevRequest, type DriverState } from './table.js';
+import { diskCallTable, DmaPool, onInterrupt, validateDevRequest, type DriverState } from './table.js';
 
 export type { DiskConfig } from './config.js';
 
@@ -35,7 +35,7 @@ export function diskDriver(config: DiskConfig, hw: Hardware): DiskProgram {
       disk.image.read(position, out);
       return out;
     });
-    const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, nextSeq: 1 };
+    const state: DriverState = { ctx, disk, device, queue: new RequestQueue(disk.sched, disk.queueLimit), stats, dma: new DmaPool(), nextSeq: 1 };
     yield* serve(diskCallTable(state), { onNotify: onInterrupt(state), errorReplyType: 'DEV_REPLY', validate: validateDevRequest });
   };
   return Object.assign(program, { disk, stats });

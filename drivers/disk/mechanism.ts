@@ -4,10 +4,13 @@
  *   diskMechanismMachine   the machine, as data
  *   MechanismEvent         SEEK(toCyl), ON_CYLINDER, SECTOR_REACHED, TRANSFER_DONE(endCyl), POWER_OFF
  *   MechanismState         the state names
+ *   nextMechanismState(from, event)   the machine's state transition (xstate's pure transition(), tabulated
+ *                          at load), for a disk without mechanics: its head never leaves cylinder 0, so
+ *                          the context never changes and a table replaces the actor (3 µs a send) per phase
  * The machine holds no timers: xstate's delayed events never measure
  * simulated time; the device schedules each phase's end on the kernel's clock.
  */
-import { assign, setup } from 'xstate';
+import { assign, setup, transition } from 'xstate';
 
 export type MechanismState = 'idle' | 'seeking' | 'rotating' | 'transferring' | 'off';
 
@@ -45,3 +48,25 @@ export const diskMechanismMachine = setup({
     off: { type: 'final' },
   },
 });
+
+const MECHANISM_STATES: readonly MechanismState[] = ['idle', 'seeking', 'rotating', 'transferring', 'off'];
+const MECHANISM_EVENTS: readonly MechanismEvent[] = [
+  { type: 'SEEK', toCyl: 0 }, { type: 'ON_CYLINDER' }, { type: 'SECTOR_REACHED' }, { type: 'TRANSFER_DONE', endCyl: 0 }, { type: 'POWER_OFF' },
+];
+
+/**
+ * Every state transition with the head on cylinder 0, computed once at load
+ * with xstate's pure transition(): a constant table, not a cache that fills
+ * as systems run (no module-level mutable state, DESIGN §2).
+ */
+const TRANSITIONS: ReadonlyMap<string, MechanismState> = new Map(MECHANISM_STATES.flatMap((from) => MECHANISM_EVENTS.map((event) => {
+  const [next] = transition(diskMechanismMachine, diskMechanismMachine.resolveState({ value: from, context: { headCyl: 0, targetCyl: 0 } }), event);
+  return [`${from}|${event.type}`, next.value as MechanismState] as const;
+})));
+
+/** Where the machine goes from `from` on `event` with the head on cylinder 0 (itself if the event does nothing there). */
+export function nextMechanismState(from: MechanismState, event: MechanismEvent['type']): MechanismState {
+  const to = TRANSITIONS.get(`${from}|${event}`);
+  if (to === undefined) throw new Error(`disk mechanism: no state ${from} or event ${event} in the table`);
+  return to;
+}

@@ -5,6 +5,7 @@
  *   diskCallTable(state)          DEV_OPEN, DEV_CLOSE, DEV_GATHER, DEV_SCATTER, DEV_IOCTL
  *   onInterrupt(state)            NOTIFY from HARDWARE: reply to the finished request, start the next
  *   validateDevRequest(m)         shape checks before dispatch (minor, vector)
+ *   DmaPool                       the driver's DMA buffers, reused between requests (bounded)
  * Transfers are queued and answered from the interrupt handler, so while the
  * mechanism works the driver keeps receiving and the queue can fill. Data
  * moves through the caller's grants into and out of the driver's own DMA
@@ -30,12 +31,42 @@ export const MAX_VECTOR = 64;
 /** The largest element: the driver allocates a DMA buffer of this size for it. */
 export const MAX_ELEMENT_BYTES = 64 * 1024;
 
+/**
+ * DMA buffers kept for reuse: a request takes one per element and gives them
+ * back when it is answered (a fresh buffer per element was 128 MiB of garbage
+ * per fs benchmark). A taken buffer is wholly overwritten before it is read:
+ * by the caller's bytes (a write) or the image's (a read copies out only what moved).
+ */
+export class DmaPool {
+  private readonly free = new Map<number, Uint8Array[]>();
+  private kept = 0;
+  constructor(readonly maxKept = 2 * MAX_VECTOR) {}
+
+  take(bytes: number): Uint8Array {
+    const spare = this.free.get(bytes)?.pop();
+    if (spare === undefined) return new Uint8Array(bytes);
+    this.kept--;
+    return spare;
+  }
+
+  give(buffers: readonly { readonly buffer: Uint8Array }[]): void {
+    for (const { buffer } of buffers) {
+      if (this.kept >= this.maxKept) return;
+      let list = this.free.get(buffer.length);
+      if (list === undefined) this.free.set(buffer.length, list = []);
+      list.push(buffer);
+      this.kept++;
+    }
+  }
+}
+
 export interface DriverState {
   readonly ctx: ActorContext;
   readonly disk: OpenDisk;
   readonly device: DiskDevice;
   readonly queue: RequestQueue<DiskRequest>;
   readonly stats: DiskStats;
+  readonly dma: DmaPool;
   nextSeq: number;
 }
 
@@ -66,16 +97,16 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
   const done = m.vector.map(() => 0);
   const dma: DmaElement[] = [];
   for (const el of m.vector) {
-    const buffer = new Uint8Array(el.bytes);
+    const buffer = state.dma.take(el.bytes);
+    dma.push({ position: el.position, buffer });
     if (write) {
       const r = (yield kernelCall('sys_safecopyfrom', { owner: m.source, grant: el.grant, offset: 0, buffer, bytes: el.bytes })) as number;
-      if (r < 0) return { type: 'DEV_REPLY', status: r, done } satisfies DevReply;
+      if (r < 0) { state.dma.give(dma); return { type: 'DEV_REPLY', status: r, done } satisfies DevReply; }
     }
-    dma.push({ position: el.position, buffer });
   }
   const ops = planTransfer(dma, disk.image.sizeBytes, disk.model.sectorBytes);
   // Wholly past the end of the disk: nothing for the mechanism to do; a zero count, as at EOF.
-  if (ops.length === 0) return { type: 'DEV_REPLY', status: 0, done } satisfies DevReply;
+  if (ops.length === 0) { state.dma.give(dma); return { type: 'DEV_REPLY', status: 0, done } satisfies DevReply; }
   const request: DiskRequest = {
     source: m.source, write, vector: dma, grants: m.vector.map((el) => el.grant), ops, done, status: 0,
     cylinder: cylinderOf(disk.model, ops[0]!.firstSector),
@@ -84,7 +115,7 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
     arrivalNs: state.ctx.nowNs(),
     ...(typeof m.id === 'number' ? { id: m.id } : {}),
   };
-  if (!queue.push(request)) return { type: 'DEV_REPLY', status: -EAGAIN, done } satisfies DevReply;
+  if (!queue.push(request)) { state.dma.give(dma); return { type: 'DEV_REPLY', status: -EAGAIN, done } satisfies DevReply; }
   stats.queueDepthMax = Math.max(stats.queueDepthMax, queue.length);
   if (!device.busy) startNext(state);
   return null;
@@ -110,6 +141,7 @@ export function onInterrupt(state: DriverState): Handler {
     // Start the next request before replying, so the mechanism does not wait on IPC.
     startNext(state);
     if (!r.write) yield* copyToCaller(r.source, r.vector, r.grants, r.done);
+    state.dma.give(r.vector);
     yield send(r.source, { type: 'DEV_REPLY', status: r.status, done: r.done, ...(r.id !== undefined ? { id: r.id } : {}) } satisfies DevReply);
     return null;
   };

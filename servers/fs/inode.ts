@@ -142,6 +142,8 @@ export function* putInode(fs: FsState, ino: Inode): Generator<KernelCall, void, 
     yield* freeBit(fs, BitMap.IMAP, ino.nr);
     if (ino.nr < fs.isearch) fs.isearch = ino.nr;
     fs.inodes.forget(ino);
+    // A directory's entries go with it: a new directory may get this number.
+    fs.dirs.drop(ino.nr);
     // The number will be reused: a new file must not inherit this one's security label.
     yield* clearLabel(fs, fs.labels, ino.nr);
     return;

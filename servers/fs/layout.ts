@@ -253,6 +253,17 @@ export function encodedNameBytes(name: string): number {
 
 const MAX_CACHED_NAMES = 4096;
 
+/** An ASCII name's bytes without TextEncoder (most names; its call costs more than the copy), or null. */
+function encodeAscii(name: string): Uint8Array | null {
+  const bytes = new Uint8Array(name.length);
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 0x80) return null;
+    bytes[i] = c;
+  }
+  return bytes;
+}
+
 /**
  * Encoded names, cached: path components recur on every lookup. One cache
  * per FS instance (FsState.names), never per module: two systems in one
@@ -264,7 +275,7 @@ export class NameCache {
   encode(name: string): Uint8Array {
     let bytes = this.names.get(name);
     if (bytes === undefined) {
-      bytes = utf8.encode(name);
+      bytes = encodeAscii(name) ?? utf8.encode(name);
       if (this.names.size >= MAX_CACHED_NAMES) this.names.clear();
       this.names.set(name, bytes);
     }

@@ -18,6 +18,7 @@ import type { BlockDevice } from './device.js';
 import type { InodeTable } from './inode.js';
 import type { Geometry, NameCache, Superblock } from './layout.js';
 import type { UndoLog } from './undo.js';
+import type { DirCache } from './dircache.js';
 import type { LabelStore } from './label.js';
 import type { FsMac } from './mac.js';
 
@@ -49,6 +50,8 @@ export interface FsConfig {
   readonly trustBitmaps?: boolean;
   /** Mount even if link counts are below the entries naming an inode (linkcheck.ts). */
   readonly trustLinks?: boolean;
+  /** Directories the name cache hashes at once (dircache.ts; default MAX_DIRS; 0: none, every search scans as MINIX's). */
+  readonly dirCacheDirs?: number;
 }
 
 export const DEFAULT_FS_CONFIG = {
@@ -91,8 +94,12 @@ export interface FsState {
   checkedInodeBlocks?: ReadonlySet<number>;
   /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
   readOnlyCause?: string;
+  /** A block for the bytes of a write from a grant (write.ts), kept between requests: no 4 KiB of garbage per write. */
+  stagingBlock?: Uint8Array;
   /** Encoded path components (layout.ts NameCache), per FS instance. */
   readonly names: NameCache;
+  /** The per-directory name cache (dircache.ts), per FS instance. */
+  readonly dirs: DirCache;
   /** Number of the next pipe (trace records name pipes by it); per FS instance, so every boot counts from 1. */
   nextPipeNr: number;
 }

@@ -17,6 +17,7 @@ import { EROFS, errnoName, SYSTEM_CHANNEL, type ActorContext, type KernelCall, t
 import { checkBitmaps } from './bitcheck.js';
 import { checkLinks } from './linkcheck.js';
 import { BufferCache } from './cache.js';
+import { DirCache } from './dircache.js';
 import { readBytes, type BlockDevice } from './device.js';
 import { DeviceTable, ROOT_MAJOR } from './dmap.js';
 import { FilpTable } from './filp.js';
@@ -83,6 +84,7 @@ export function* mountDevice(ctx: ActorContext | null, mountDev: BlockDevice, co
     labels: newLabelStore(),
     readOnly,
     names: new NameCache(),
+    dirs: new DirCache(config.dirCacheDirs),
     nextPipeNr: 1,
   };
   cache.onWriteFailure = (blockNr, status) => remountReadOnly(fs, blockNr, status);

@@ -137,6 +137,8 @@ export function* rollBack(fs: FsState): Generator<KernelCall, number[], any> {
     fs.cache.release(b);
     if (b.dirty) restored.push(blockNr);
   }
+  // Directory blocks and sizes went back: hashes made or changed by the request no longer match.
+  fs.dirs.clear();
   // Labels of inodes that are gone again: read afresh from the restored label file.
   fs.labels.cache.clear();
   fs.labels.fileNr = 0;

@@ -78,7 +78,7 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
   const size = ino.d.size;
   let done = 0;
   let lastZone = 0;
-  const scratch = src instanceof Uint8Array ? src : new Uint8Array(bs);
+  const scratch = src instanceof Uint8Array ? src : (fs.stagingBlock ??= new Uint8Array(bs));
   while (done < src.length) {
     const pos = position + done;
     const index = Math.floor(pos / bs);
