@@ -26,7 +26,8 @@ import {
 } from './trace-ring-format.js';
 import { WRITER_THREAD_SOURCE } from './trace-writer-thread.js';
 
-const SLOTS = 8;
+/** Slots in the ring (8 MiB in all by default). */
+const SLOTS = 32;
 /** 256 KiB a slot: the writer wakes once per slot, not per record. */
 const DEFAULT_SLOT_WORDS = 1 << 15;
 /** The writer thread's output buffer: one writeSync per this many bytes (at most). */
@@ -95,7 +96,11 @@ export class TraceRing implements TraceSink {
     this.produced++;
     Atomics.store(this.ctrl, RING_CTRL_PRODUCED, this.produced);
     Atomics.notify(this.ctrl, RING_CTRL_PRODUCED);
-    this.waitFor(RING_CTRL_CONSUMED, () => this.produced - Atomics.load(this.ctrl, RING_CTRL_CONSUMED) < SLOTS);
+    // When the ring is full, wait until half of it is free: each wait costs this thread its turn on a
+    // busy machine, so it should be rare, not once per slot.
+    if (this.produced - Atomics.load(this.ctrl, RING_CTRL_CONSUMED) >= SLOTS) {
+      this.waitFor(RING_CTRL_CONSUMED, () => this.produced - Atomics.load(this.ctrl, RING_CTRL_CONSUMED) <= SLOTS / 2);
+    }
     this.base = (this.produced % SLOTS) * this.slotWords;
     this.w = this.base;
     this.end = this.base + this.slotWords;
