@@ -6,6 +6,9 @@
  *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter, routes cached per sink
  *   JsonlEncoder                 a TraceSink: message and sched events encoded from their fields
  *                                (no record object), the rest through writeRecord; same bytes
+ * attachJsonlSink's records go as binary words through a shared ring to a
+ * writer thread that encodes them (trace-ring.ts); JsonlEncoder is what it
+ * matches byte for byte, and what it uses for the records it sends as JSON.
  * pino's logger path writes ~180k records/s here (and JSON.stringify alone
  * ~1 µs a record), too slow for millions of records; records are plain data
  * of a few known shapes, so a small encoder (json.ts) does the job and
@@ -15,12 +18,11 @@
 import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ByteWriter } from './byte-writer.js';
-import { ChunkWriter } from './chunk-writer.js';
 import { jsonString, toJson } from './json.js';
+import { TraceRing } from './trace-ring.js';
 import type { Message } from './message.js';
 import { summarizeValue, type MessageEv, type MessageRecord, type TraceBus, type TracedPayload, type TraceRecord, type TraceSink } from './trace.js';
 
-const CHUNK_BYTES = 1 << 18;
 
 /** pino is loaded on the first sink, not with the kernel: a run that does not trace never loads it (issue 20). */
 const loadPino = (): typeof import('pino') => createRequire(import.meta.url)('pino');
@@ -232,24 +234,24 @@ export interface JsonlSink {
 }
 
 export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
-  // Records are encoded into a reused byte chunk; each full chunk goes to the
-  // file in one write through pino's destination (buffer mode, synchronous).
-  // pino's destination opens (and creates the folder of) the file; full chunks are
-  // written to its descriptor by a worker on the other core (chunk-writer.ts),
-  // so encoding and writing overlap. One chunk buffer serves the whole run.
+  // pino's destination opens (and creates the folder of) the file. Records go
+  // as binary words into a shared ring; the writer thread encodes them and
+  // writes its descriptor (trace-ring.ts), so the simulation's thread only
+  // stores numbers and string ids (issue 20).
   const dest = loadPino().destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   const fd = (dest as unknown as { fd: number }).fd;
-  const chunks = new ChunkWriter(fd, CHUNK_BYTES);
-  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));
-  const detach = bus.attach(new JsonlEncoder(writer));
+  const ring = new TraceRing(fd);
+  const detach = bus.attach(ring);
   return {
     close(): void {
       detach();
-      writer.flush();
-      chunks.close();
-      // Every chunk is written already. SonicBoom's flushSync and end() would
-      // fsync: forcing a trace to disk costs seconds and buys nothing.
-      closeSync(fd);
+      try {
+        ring.close();
+      } finally {
+        // Every record is written already. SonicBoom's flushSync and end() would
+        // fsync: forcing a trace to disk costs seconds and buys nothing.
+        closeSync(fd);
+      }
     },
   };
 }

@@ -1,9 +1,11 @@
 /*
- * The JSONL sink's direct path (JsonlEncoder: message and sched events
- * encoded from the kernel's fields, no record object) writes the bytes
- * JSON.stringify gives for the records an rxjs subscriber sees, for every
- * record kind the examples produce; and with a subscriber listening too (the
- * record path, writeRecord) the file is the same.
+ * The JSONL sink's direct path (binary records through the trace ring,
+ * encoded by the writer thread: kernel/trace-ring.ts) writes the bytes
+ * JSON.stringify gives for the records an rxjs subscriber sees, and the
+ * bytes the in-thread encoder (JsonlEncoder, message and sched events from
+ * the kernel's fields) writes in the same run, for every record kind the
+ * examples produce; with a subscriber listening too (the record path,
+ * writeRecord) the file is the same, so two runs in one process match.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../cli/commands/boot.js';
 import type { Kernel } from '../../kernel/index.js';
+import type { TraceSink } from '../../kernel/trace.js';
+import { memoryEncoder } from './trace-memory.js';
 
 const scripts = [
   ...readdirSync('examples').filter((f) => f.endsWith('.boot')).sort().map((f) => join('examples', f)),
@@ -18,9 +22,12 @@ const scripts = [
 ];
 
 /** Boot a script; with `tracePath` the sink writes the file; with `lines` a subscriber keeps JSON.stringify of every record. */
-function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string): number {
+function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string, inThread?: TraceSink): number {
   let subscribed = false;
+  let attached = false;
   const onKernel = (kernel: Kernel): void => {
+    if (inThread !== undefined && !attached) kernel.trace.attach(inThread);
+    attached = true;
     // Several hosts publish on one bus: subscribe once.
     if (lines === null || subscribed) return;
     subscribed = true;
@@ -38,10 +45,12 @@ describe('the JSONL sink', () => {
       const direct = join(dir, `${i}-direct.jsonl`);
       const both = join(dir, `${i}-both.jsonl`);
       const lines: string[] = [];
-      const code = boot(script, direct, null, detail);
+      const inThread = memoryEncoder();
+      const code = boot(script, direct, null, detail, inThread.sink);
       expect(boot(script, both, lines, detail), script).toBe(code);
       const expected = lines.join('\n') + '\n';
       for (const line of lines) kinds.add((JSON.parse(line) as { ev: string }).ev);
+      expect(inThread.text() === expected, `${script}: JsonlEncoder's bytes`).toBe(true);
       for (const [path, path_] of [[direct, 'direct'], [both, 'with a subscriber']] as const) {
         const text = readFileSync(path, 'utf8');
         if (text !== expected) {
