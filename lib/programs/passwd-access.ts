@@ -1,13 +1,9 @@
 /*
- * The userspace object manager's check that passwd and su make (libselinux's
- * selinux_check_passwd_access, shadow-utils' check_selinux_permit): the
- * caller's context before the exec (getprevcon), on itself, in the userspace
- * class `passwd { passwd chfn chsh rootok crontab }`, asked of the security
- * server by compute_av through a userspace AVC (lib/avc, as libselinux's avc.c).
- *   callerContext(proc)                 the caller's context (getprevcon), or null: SELinux is off
+ * libselinux's selinux_check_passwd_access, for passwd and su: the caller's
+ * context (getprevcon) on itself in the userspace class passwd, by compute_av
+ * through a userspace AVC (lib/avc); a decision logged is a USER_AVC record.
+ *   callerContext(proc)                       the context that exec'd us, or null: SELinux is off
  *   checkPasswdAccess(proc, con, perm, exe)   0 allowed (or not enforced), -EACCES denied, else -errno
- * A decision is logged as the USER_AVC record a userspace AVC sends to the audit
- * daemon (avc_audit → audit_log_user_avc_message): `pid= uid= msg='avc: ... exe="..."'`.
  */
 import { NONE } from '../../kernel/index.js';
 import { Avc } from '../avc/avc.js';
@@ -34,6 +30,7 @@ export const identityOf = (context: string): string => context.split(':')[0] ?? 
  * security_getenforce() == 0. A policy without the class answers EINVAL:
  * denied, as libselinux does when the policy denies unknown classes.
  */
+/** The USER_AVC line is what avc_audit → audit_log_user_avc_message sends: `pid= uid= msg='avc: ... exe="..."'`. */
 export function* checkPasswdAccess(proc: UserProcess, context: string, perm: PasswdPerm, exe: string): SysGen<number> {
   const pid = yield* getpid(proc);
   const uid = yield* getuid(proc);
