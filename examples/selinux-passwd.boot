@@ -3,7 +3,10 @@
 # only the policy (examples/policy/base.conf) keeps alice, in user_t, from
 # writing it. /usr/bin/passwd is labelled passwd_exec_t, so exec'ing it moves
 # alice's child into passwd_t (type_transition user_t passwd_exec_t:process
-# passwd_t), the one domain allowed to write shadow_t files.
+# passwd_t), the one domain allowed to write shadow_t files. Being that
+# powerful, passwd decides itself whose entry the caller may change (alice's
+# own: docs/security.md#passwd); examples/selinux-su.boot shows the refusals,
+# su, an administrator and setuid.
 #
 #   mksim boot examples/selinux-passwd.boot                                   # enforcing: exit 0
 #   mksim boot examples/selinux-passwd.boot --set security.mode=permissive   # logs the denial, allows it
@@ -16,13 +19,15 @@ process init uid=0 context=system_u:system_r:init_t
     getcon
     mkdir /etc
     setfilecon /etc system_u:object_r:etc_t
+    write /etc/passwd "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh"
+    setfilecon /etc/passwd system_u:object_r:etc_t
     write /etc/shadow "root:$mksim$0:0:0:99999:7:::"
     chmod 0666 /etc/shadow
     setfilecon /etc/shadow system_u:object_r:shadow_t
     mkdir /usr
     mkdir /usr/bin
     setfilecon /usr/bin system_u:object_r:bin_t
-    write /usr/bin/passwd "#!mksim passwd alice"
+    write /usr/bin/passwd "#!mksim passwd"
     chmod 0755 /usr/bin/passwd
     setfilecon /usr/bin/passwd system_u:object_r:passwd_exec_t
     mkdir /home

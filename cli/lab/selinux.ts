@@ -1,7 +1,8 @@
 /*
  * The SELinux lab (docs/labs/selinux.md): examples/selinux-passwd.boot,
  * enforcing and permissive; the transcripts `mksim boot` prints, the domain
- * transition in the trace, and the AVC lookups per object manager.
+ * transition in the trace, and the AVC lookups per object manager; then
+ * examples/selinux-su.boot (su, passwd as root, the passwd class, setuid).
  *   selinuxLab   the registry entry
  */
 import { serializeRecord, type TraceRecord } from '../../kernel/index.js';
@@ -12,8 +13,9 @@ import { barChart } from './svg.js';
 import type { LabSpec } from './types.js';
 
 const SCRIPT = 'examples/selinux-passwd.boot';
+const SU_SCRIPT = 'examples/selinux-su.boot';
 
-const isAudit = (line: string): boolean => line.startsWith('type=AVC');
+const isAudit = (line: string): boolean => line.startsWith('type=AVC') || line.startsWith('type=USER_AVC');
 
 interface ModeFigures {
   readonly mode: string;
@@ -50,6 +52,19 @@ function transition(records: readonly TraceRecord[]): string[] {
   return records.filter(wanted).map((r) => serializeRecord(r).trimEnd());
 }
 
+/** The userspace object managers' questions on class passwd and the answers: compute_av sent, the reply, the avc record. */
+function passwdClass(records: readonly TraceRecord[]): string[] {
+  const asked = new Set<unknown>();
+  const lines: string[] = [];
+  for (const r of records) {
+    const msg = (r as { msg?: { tclass?: unknown } }).msg;
+    if (r.ev === 'send' && r.type === 'SEC_COMPUTE_AV' && msg?.tclass === 'passwd') asked.add(r.id);
+    const answer = r.ev === 'reply' || r.ev === 'send' ? asked.has((r as { cause?: unknown }).cause) && r.src === 'security' : false;
+    if ((r.ev === 'send' && asked.has(r.id)) || answer || (r.ev === 'avc' && r.tclass === 'passwd')) lines.push(serializeRecord(r).trimEnd());
+  }
+  return lines;
+}
+
 export const selinuxLab: LabSpec = {
   name: 'selinux',
   title: 'type enforcement and a domain transition (passwd)',
@@ -61,6 +76,16 @@ export const selinuxLab: LabSpec = {
     const permissive = runBoot(path, { records: true, sets: ['security.mode=permissive'] });
     const e = figures('enforcing', enforcing);
     const p = figures('permissive', permissive);
+    const su = runBoot(examplePath('selinux-su.boot'), { records: true });
+    const suText = fenced([
+      `$ mksim boot ${SU_SCRIPT} --audit build/su-audit.log`,
+      ...su.stdout,
+      ...su.stderr.filter((l) => !isAudit(l)),
+      '$ echo $?',
+      String(su.exitCode),
+      '$ cat build/su-audit.log',
+      ...su.stderr.filter(isAudit),
+    ]);
     const enforcingText = fenced([
       `$ mksim boot ${SCRIPT} --audit build/audit.log`,
       ...enforcing.stdout,
@@ -91,8 +116,10 @@ export const selinuxLab: LabSpec = {
         { name: 'transition', title: 'The transition in the trace (enforcing)', text: fenced(transition(enforcing.records)) },
         { name: 'avc-cache', title: 'AVC lookups per object manager', text: avcTable },
         { name: 'permissive', title: 'Permissive', text: permissiveText },
+        { name: 'su', title: 'su, passwd as root, an administrator, setuid', text: suText },
+        { name: 'passwd-class', title: 'The passwd class in the trace', text: fenced(passwdClass(su.records)) },
       ],
-      data: [e, p],
+      data: [e, p, figures('su', su)],
       plot,
     };
   },

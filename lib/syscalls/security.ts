@@ -2,6 +2,7 @@
  * Security system calls (libselinux's, as messages): process contexts are
  * PM's, file contexts the file server's.
  *   getcon, setcon, newrole                   the caller's context (PM)
+ *   getprevcon                                its context before its last exec (PM)
  *   setexeccon                                the context of the caller's next exec (PM)
  *   getfilecon, setfilecon, setfscreatecon    a file's label; the creation context (FS)
  *   security_getenforce, security_setenforce  the mode (the security server; setenforce: root and security:setenforce)
@@ -19,6 +20,11 @@ function* contextCall(proc: UserProcess, server: 'pm' | 'fs', msg: { type: strin
 
 export function* getcon(proc: UserProcess): SysGen<string | number> {
   return yield* contextCall(proc, 'pm', { type: 'PM_GETCON' });
+}
+
+/** The context the caller had before its last exec (the user who ran a setuid or transitioning program). */
+export function* getprevcon(proc: UserProcess): SysGen<string | number> {
+  return yield* contextCall(proc, 'pm', { type: 'PM_GETCON', prev: true });
 }
 
 /** Take a new context (policy must allow the transition, unless it is the current one). */

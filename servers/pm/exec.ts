@@ -50,6 +50,8 @@ export function* doExec(pm: PmState, m: Envelope<PmExec>): Gen<Message | null> {
   if (status < 0) return pmReply(status);
   // As selinux_bprm_creds_for_exec, which clears exec_sid in the new credentials.
   p.execContext = null;
+  // selinux_bprm_creds_for_exec: osid is the old sid at every exec (getprevcon), whether the domain changes or not.
+  p.prevContext = p.context;
   if (typeof reply.setuid === 'number' || typeof reply.setgid === 'number') {
     if (typeof reply.setuid === 'number') p.euid = reply.setuid;
     if (typeof reply.setgid === 'number') p.egid = reply.setgid;

@@ -38,6 +38,7 @@ export function* doFork(pm: PmState, m: Envelope<PmFork>): Gen<Message | null> {
   child.euid = parent.euid;
   child.egid = parent.egid;
   child.context = parent.context;
+  child.prevContext = parent.prevContext;
   child.execContext = parent.execContext;
   child.blockedMask = parent.blockedMask;
   // The child runs another program, so caught signals revert to default (as after exec); ignored stay ignored.

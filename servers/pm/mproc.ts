@@ -25,6 +25,8 @@ export interface MProc {
   egid: number;
   /** Security context (user:role:type), or null when none was given (no security line, or not yet set). */
   context: string | null;
+  /** The context before the last exec (Linux's osid, /proc/self/attr/prev: getprevcon), or null: kept across fork. */
+  prevContext: string | null;
   /** setexeccon's context for the next exec (Linux's exec_sid), or null: kept across fork, cleared by exec. */
   execContext: string | null;
   /** Alive, or exited and waiting to be reaped by its parent. */
@@ -105,6 +107,7 @@ export function newMProc(fields: Pick<MProc, 'pid' | 'parentPid' | 'endpoint' | 
     euid: fields.uid,
     egid: fields.gid,
     context: null,
+    prevContext: null,
     execContext: null,
     zombie: false,
     exitStatus: 0,

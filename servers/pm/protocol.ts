@@ -38,8 +38,8 @@ export interface PmSetuid extends Message { readonly type: 'PM_SETUID'; readonly
 export interface PmSetgid extends Message { readonly type: 'PM_SETGID'; readonly gid: number }
 /** How many processes PM knows (zombies included): the worked example of docs/extending.md. */
 export interface PmGetnprocs extends Message { readonly type: 'PM_GETNPROCS' }
-/** The caller's security context (reply: context). */
-export interface PmGetcon extends Message { readonly type: 'PM_GETCON' }
+/** The caller's security context (reply: context); `prev`: the one before its last exec (getprevcon). */
+export interface PmGetcon extends Message { readonly type: 'PM_GETCON'; readonly prev?: boolean }
 /** Take a new context now (process:setcurrent + dyntransition), or keep the one the caller has (init at boot). */
 export interface PmSetcon extends Message { readonly type: 'PM_SETCON'; readonly context: string }
 /** The context of the caller's next exec (process:setexec); null: the policy's transition again. */

@@ -2,6 +2,7 @@
  * PM as an SELinux object manager: each process's security context, and the
  * process-class checks, through an AVC (lib/avc) when a security server runs.
  *   doGetcon, doSetcon, doSetexeccon, doNewrole   the calls (PM_GETCON, PM_SETCON, PM_SETEXECCON, PM_NEWROLE),
+ *                                     PM_GETCON with `prev`: the context before the last exec (getprevcon)
  *                                     checked as Linux's selinux_setprocattr ("current", "exec")
  *   checkFork(pm, p)                  process:fork on itself
  *   checkSignal(pm, from, to, sig)    process:sigkill | sigstop | sigchld | signull | signal
@@ -145,7 +146,7 @@ export function* doGetcon(pm: PmState, m: Envelope<PmGetcon>): Gen<Message | nul
   const p = pm.procs.byEndpoint(m.source);
   if (p === undefined) return pmReply(-EINVAL);
   const sec = yield* security(pm);
-  const context = p.context ?? sec?.kernelContext;
+  const context = (m.prev === true ? p.prevContext ?? p.context : p.context) ?? sec?.kernelContext;
   return context === undefined ? pmReply(-ENOSYS) : { ...pmReply(0), context };
 }
 

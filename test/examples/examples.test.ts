@@ -23,7 +23,15 @@ const EXPECTED: Readonly<Record<string, RegExp[]>> = {
     /^internet\/httpd: GET \/internet from system_u:system_r:external_browser_t$/, /^desk\/external: 200 OK from system_u:system_r:internet_httpd_t$/,
   ],
   'signal-latency.boot': [/^measurer: latency: n=20 period=7000\.0us min=[\d.]+us mean=[\d.]+us max=[\d.]+us$/],
+  'selinux-su.boot': [
+    /^evil: passwd: You may not view or modify password information for root\.$/, /^rootid: uid=0\(root\) gid=0 context=user_u:user_r:user_t$/,
+    /^rootpw: passwd: SELinux denying access due to security policy/, /^admin: passwd: password for alice changed$/,
+    /^init: root:\$mksim\$0:/, /^init: alice:\$mksim\$reset:/,
+  ],
 };
+
+/** Examples whose point is a refusal: each refused program exits 1 (an `expect status=1` checks it), so the boot exits 1. */
+const EXIT_CODE: Readonly<Record<string, number>> = { 'selinux-su.boot': 1 };
 
 const examples = readdirSync('examples').filter((f) => f.endsWith('.boot')).sort();
 
@@ -33,11 +41,12 @@ describe('examples', () => {
   });
 
   for (const name of examples) {
-    it(`${name} boots, exits 0 and prints what it should`, () => {
+    it(`${name} boots, exits ${EXIT_CODE[name] ?? 0} and prints what it should`, () => {
       const r = run(join('examples', name));
-      // Besides the summary, stderr may carry only AVC audit lines (the SELinux example's point).
-      expect(r.stderr.filter((l) => !/^mksim: \d+ process/.test(l) && !l.startsWith('type=AVC '))).toEqual([]);
-      expect(r.code).toBe(0);
+      // Besides the summary, stderr may carry only audit lines (the SELinux examples' point), and the refused programs' exits.
+      const refused = (l: string): boolean => EXIT_CODE[name] === 1 && /^mksim: \w+ ended with exit 1$/.test(l);
+      expect(r.stderr.filter((l) => !/^mksim: \d+ process/.test(l) && !/^type=(USER_)?AVC /.test(l) && !refused(l))).toEqual([]);
+      expect(r.code).toBe(EXIT_CODE[name] ?? 0);
       let at = 0;
       for (const want of EXPECTED[name] ?? []) {
         const found = r.stdout.findIndex((l, i) => i >= at && want.test(l));

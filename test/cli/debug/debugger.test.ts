@@ -83,7 +83,7 @@ describe('the debugger through a pseudo-terminal', () => {
   }, 90_000);
 
   it('a file\'s inode at a later break: from the inode table, with its label; quit stops the run (exit 1)', async () => {
-    const r = await underPty(['boot', EXAMPLE, '--break', '140us'], ['inode /etc/shadow', 'inode /home/alice/notes.txt', 'quit']);
+    const r = await underPty(['boot', EXAMPLE, '--break', '150us'], ['inode /etc/shadow', 'inode /home/alice/notes.txt', 'quit']);
     expect(r.text).toMatch(/\/etc\/shadow: inode \d+ \(from the .*\), served by fs\n {2}mode 0100666 \(regular\) {2}nlinks 1 {2}uid 0 {2}gid 0 {2}size \d+/);
     expect(r.text).toMatch(/\/home\/alice\/notes\.txt: inode \d+ .*\n {2}mode 0100644 \(regular\) {2}nlinks 1 {2}uid 1000/);
     expect(r.text).toContain('mksim: simulation stopped: quit from the debugger');

@@ -33,9 +33,11 @@ describe('mksim lab', () => {
   it('selinux: the transcripts, the transition and the AVC counts in the doc are what the lab prints', () => {
     const result = selinuxLab.run({});
     expectDocMatches(selinuxLab, result);
-    const [enforcing, permissive] = result.data as { exitCode: number; denials: number; granted: number }[];
+    const [enforcing, permissive, su] = result.data as { exitCode: number; denials: number; granted: number }[];
     expect(enforcing).toMatchObject({ exitCode: 0, denials: 2, granted: 1 });
     expect(permissive).toMatchObject({ exitCode: 1, denials: 6, granted: 1 });
+    // selinux-su.boot: root in user_t writing shadow, passwd's tclass=passwd, su2 reading shadow; the admin's write.
+    expect(su).toMatchObject({ exitCode: 1, denials: 3, granted: 1 });
     // Two runs in one process: the same bytes (no module-level state, no wall clock).
     expect(selinuxLab.run({}).plot).toBe(result.plot);
   }, SLOW_MS);
@@ -75,7 +77,7 @@ describe('mksim lab', () => {
     const a = mksim('lab', 'selinux', '--plot', join(dir, 'a.svg'));
     const b = mksim('lab', 'selinux', '--plot', join(dir, 'b.svg'));
     expect(a.code).toBe(0);
-    expect(a.stdout).toContain('| enforcing | fs | 125 | 100 | 25 | 0.80 |');
+    expect(a.stdout).toContain('| enforcing | fs | 140 | 114 | 26 | 0.81 |');
     expect(b.stdout).toBe(a.stdout);
     const svg = readFileSync(join(dir, 'a.svg'), 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

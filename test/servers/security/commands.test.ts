@@ -13,7 +13,7 @@ describe('mksim policy and audit2allow', () => {
   it('policy check accepts the base policy (exit 0)', () => {
     const r = mksim('policy', 'check', BASE);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/valid: 12 classes, 14 types/);
+    expect(r.stdout).toMatch(/valid: 13 classes, 17 types/);
   });
 
   it('policy check refuses a broken policy with file:line:column and no stack (exit 2)', () => {

@@ -9,6 +9,7 @@ security policy=policy.conf mode=enforcing
 process init uid=0 context=system_u:system_r:init_t
     mkdir /etc
     setfilecon /etc system_u:object_r:etc_t
+    write /etc/passwd "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:Alice:/home/alice:/bin/sh"
     write /etc/shadow "root:$mksim$0:0:0:99999:7:::"
     chmod 0666 /etc/shadow
     setfilecon /etc/shadow system_u:object_r:shadow_t
