@@ -31,7 +31,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'require', 'optional', 'or', 'and', 'not', 'xor', 'eq', 'true', 'false', 'dom', 'domby', 'incomp', 'fscon',
   'portcon', 'netifcon', 'nodecon', 'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'fs_use_xattr',
   'fs_use_task', 'fs_use_trans', 'genfscon', 'r1', 'r2', 'r3', 'u1', 'u2', 'u3', 't1', 't2', 't3', 'l1', 'l2',
-  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_range', 'low-high', 'high', 'low',
+  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_type', 'default_range', 'low-high', 'high', 'low',
 ]);
 
 const PUNCT: ReadonlySet<string> = new Set([',', ':', ';', '(', ')', '{', '}', '[', ']', '-', '.', '~', '*']);
@@ -47,7 +47,8 @@ export function lexPolicy(text: string, file: string): PolicyToken[] {
   // Sticky patterns carry a lastIndex: each call makes its own, none lives in the module.
   const IDENT = /[A-Za-z](?:\.?[A-Za-z0-9_-])*/y;
   const NUMBER = /0x[0-9A-Fa-f]+|[0-9]+/y;
-  const FILENAME = /"[A-Za-z0-9_.~-]+"/y;
+  // checkpolicy's FILENAME (any characters but '"', '/' and newline) and QPATH (a quoted path, spaces allowed).
+  const FILENAME = /"[^"/\n]+"|"\/[^"\n]*"/y;
   const PATH = /\/[A-Za-z0-9_./-]*/y;
   const tokens: PolicyToken[] = [];
   const lines = text.split('\n');
