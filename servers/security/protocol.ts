@@ -66,6 +66,9 @@ export interface SecReply extends Message {
   readonly auditdeny?: readonly string[];
   /** SEC_COMPUTE_AV: the source type is permissive. */
   readonly permissive?: boolean;
+  /** SEC_COMPUTE_AV: permissions the TE rules allow but a constraint removed, and where the constraint is (`file:line`). */
+  readonly constrained?: readonly string[];
+  readonly constraintAt?: string;
   /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT, SEC_FS_USE: the resulting context. */
   readonly context?: string;
   /** SEC_EXEC: whether the domain changes, and the permission checks it needs (execute; transition + entrypoint, or execute_no_trans). */

@@ -117,6 +117,7 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(0, {
         allowed: permNames(cls, d.value.allowed), auditallow: permNames(cls, d.value.auditallow),
         auditdeny: permNames(cls, d.value.auditdeny), permissive: d.value.permissive,
+        ...(d.value.constrained !== undefined ? { constrained: permNames(cls, d.value.constrained), constraintAt: d.value.constraintAt } : {}),
       });
     },
     *SEC_COMPUTE_CREATE(m: Envelope<SecComputeCreate>): Gen {

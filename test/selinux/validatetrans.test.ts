@@ -51,3 +51,25 @@ describe('validatetrans on setfilecon', () => {
     expect(none.stderr.filter((l) => l.includes('SELINUX_ERR'))).toEqual([]);
   });
 });
+
+describe('a constraint denial at run time', () => {
+  it('denies what the TE rules allow, and the trace record names the constraint (audit2why: "constraint violation")', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = testPolicy(['allow user_t file_t:file { read write open getattr append };', 'allow user_t dir_t:dir search;'])
+      .replace('sid kernel system_u:system_r:kernel_t', 'constrain file { write append } u1 == u2 or t1 == init_t;\nsid kernel system_u:system_r:kernel_t');
+    const script = HEAD.replace('MODE', 'enforcing') + 'process init uid=0 context=system_u:system_r:init_t\n'
+      + '    write /own.txt "a"\n    setfilecon /own.txt user_u:object_r:file_t\n'
+      + '    write /sys.txt "b"\n    setfilecon /sys.txt system_u:object_r:file_t\n    spawn user\n    wait user\n'
+      + 'process user uid=0 context=user_u:user_r:user_t\n'
+      + '    cat /sys.txt\n    write --append /own.txt "c"\n    expect EACCES write --append /sys.txt "d"\n';
+    const r = bootWith(script, text, { trace: 'trace.jsonl' });
+    dirs.push(r.dir);
+    expect(r.stdout).toEqual(['user: b']);
+    expect(r.code).toBe(0);
+    expect(r.audit).toEqual([expect.stringMatching(/avc:  denied  \{ append \} for .* scontext=user_u:user_r:user_t tcontext=system_u:object_r:file_t tclass=file permissive=0$/)]);
+    const path = [join(r.dir, 'trace.jsonl'), 'trace.jsonl'].find((p) => { try { readFileSync(p); return true; } catch { return false; } })!;
+    const avcs = readFileSync(path, 'utf8').split('\n').filter((l) => l.includes('"ev":"avc"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(avcs.map((a) => [a.perms, a.reason, a.constraint])).toEqual([[['append'], 'constraint', expect.stringMatching(/policy\.conf:65$/)]]);
+  });
+});
