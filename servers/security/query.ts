@@ -4,7 +4,7 @@
  *   queryAllowed(policy, source, target, cls)  -> the rule line, or null when nothing is allowed
  *   resolveQueryType(policy, name)             a type or alias name -> its value (attributes refused)
  */
-import { avKey, lookupAv, permNames, type CompiledPolicy } from './policy.js';
+import { lookupAv, permNames, type CompiledPolicy } from './policy.js';
 
 export type QueryResult = { ok: true; line: string | null } | { ok: false; error: string };
 
@@ -22,8 +22,7 @@ export function queryAllowed(policy: CompiledPolicy, source: string, target: str
   if (typeof t === 'string') return { ok: false, error: t };
   const c = policy.classIndex.get(cls);
   if (c === undefined) return { ok: false, error: `unknown class ${cls}` };
-  // Unconditional rules and the conditional ones the booleans' current values enable (sesearch shows both, marked).
-  const allowed = lookupAv(policy, avKey(policy, s, t, c))?.allowed ?? 0;
+  const allowed = lookupAv(policy, s, t, c).allowed;
   if (allowed === 0) return { ok: true, line: null };
   return { ok: true, line: `allow ${source} ${target}:${cls} { ${permNames(policy.classes[c]!, allowed).join(' ')} };` };
 }
