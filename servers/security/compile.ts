@@ -2,10 +2,10 @@
  * From the parsed policy.conf to a CompiledPolicy, with checkpolicy's
  * checks: optional blocks whose requirements are missing dropped (libsepol's
  * link/expand), declarations first (so rules may name what is declared later),
- * then attribute membership, rules with attributes expanded (conditional ones
- * into their branch's tables; tunables' blocks decided here), neverallow
- * assertions and typebounds against the final rules (every violation
- * reported), constraints resolved, and contexts validated.
+ * then attribute membership, rules keyed on the types and attributes they name
+ * (libsepol's avtab; conditional ones into their branch's tables; tunables'
+ * blocks decided here), neverallow assertions and typebounds against the
+ * final rules (every violation reported), constraints resolved, and contexts validated.
  *   compilePolicy(ast, text)   -> CompiledPolicy, or throws ParseError (file:line:column)
  *   loadPolicy(text, file)     parse + compile
  */
@@ -14,7 +14,7 @@ import type { CondExprAst, ConstraintExprAst, Name, NameSet, Pos, PolicyAst, Sec
 import { parsePolicy, policyError } from './parse.js';
 import { validContext } from './context.js';
 import {
-  activeRules, avKey, emptyRuleTables, evaluateCond, lookupAv, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type CondOp, type Conditional,
+  activeRules, avKey, emptyRuleTables, evaluateCond, lookupAvIn, OBJECT_R, permNames, type AvEntry, type CompiledPolicy, type CondOp, type Conditional,
   type Constraint, type ConstraintExpr, type PolicyClass, type RuleTables, type SecurityContext,
 } from './policy.js';
 
@@ -27,6 +27,9 @@ const GENFS_FILE_CLASSES: Readonly<Record<string, string>> = { '-b': 'blk_file',
 
 /** Bounds on the fixpoint over optional blocks: each pass disables at least one block. */
 const MAX_OPTIONAL_BLOCKS = 100_000;
+
+/** Neverallow violations listed in the error; the count says how many there were in all. */
+const MAX_REPORTED_VIOLATIONS = 50;
 
 /** The kernel's access vectors are 32 bits wide. */
 const MAX_PERMS_PER_CLASS = 32;
@@ -46,6 +49,12 @@ class Compiler {
   readonly roleTransitions = new Map<string, string>();
   readonly users = new Map<string, Set<string>>();
   readonly avtab = new Map<number, AvEntry>();
+  /** Attribute -> avtab key (after the types); set once membership is known. */
+  readonly attributeKeys = new Map<string, number>();
+  /** Avtab key -> the types it stands for (a type: itself). */
+  private readonly keyMembers: (readonly number[])[] = [];
+  readonly typeAttrMap: number[][] = [];
+  keyCount = 0;
   readonly typeTransitions = new Map<number, number>();
   readonly typeChanges = new Map<number, number>();
   readonly typeMembers = new Map<number, number>();
@@ -97,11 +106,23 @@ class Compiler {
     for (const s of this.of('user')) if (!this.users.has(s.name.name)) this.users.set(s.name.name, new Set());
     this.declareBooleans();
     this.attributeMembership();
+    this.numberKeys();
+    // A role attribute may be put in another (`roleattribute dpkg_roles kmod_roles;` in the reference
+    // policy): its roles join the outer one's, transitively, as libsepol's expand of role attributes does.
+    const nested: [string, string][] = [];
     for (const s of this.of('roleattribute')) {
       for (const a of s.attributes) {
         const members = this.roleAttrs.get(a.name);
         if (members === undefined) throw this.err(`role attribute ${a.name} is not declared`, a.pos);
-        members.add(this.role(s.name));
+        if (this.roleAttrs.has(s.name.name)) nested.push([s.name.name, a.name]);
+        else members.add(this.role(s.name));
+      }
+    }
+    for (let changed = true, pass = 0; changed && pass <= this.roleAttrs.size; pass++) {
+      changed = false;
+      for (const [inner, outer] of nested) {
+        const into = this.roleAttrs.get(outer)!;
+        for (const r of this.roleAttrs.get(inner)!) if (!into.has(r)) { into.add(r); changed = true; }
       }
     }
     const neverallows: Stmt<'avrule'>[] = [];
@@ -265,6 +286,7 @@ class Compiler {
     }
     return {
       file: this.ast.file, classes: this.classes, classIndex: this.classIndex, types: this.types, typeLookup, attributes,
+      keyCount: this.keyCount, attributeKeys: this.attributeKeys, typeAttrMap: this.typeAttrMap,
       permissiveTypes: this.permissiveTypes, roleTypes: this.roleTypes, roleAllow: this.roleAllow,
       roleTransitions: this.roleTransitions, users: this.users, avtab: this.avtab, typeTransitions: this.typeTransitions,
       namedTransitions: this.namedTransitions, initialSids: this.initialSids, fsUse: this.fsUse, genfs: this.genfs,
@@ -356,20 +378,73 @@ class Compiler {
     return sym.value;
   }
 
+  /**
+   * Attribute membership. checkpolicy's first pass reads declarations in
+   * order, so `type t, a;` and `typeattribute t a;` need `attribute a;` (and
+   * typeattribute its type) earlier in the file.
+   */
   private attributeMembership(): void {
-    const add = (type: number, attr: Name): void => {
+    const declaredAt = new Map<string, number>();
+    this.statements.forEach((s, i) => {
+      if (s.kind === 'attribute' || s.kind === 'type') if (!declaredAt.has(s.name.name)) declaredAt.set(s.name.name, i);
+    });
+    const add = (type: number, attr: Name, at: number): void => {
       const sym = this.typeSyms.get(attr.name);
-      if (sym === undefined || sym.kind !== 'attribute') throw this.err(`attribute ${attr.name} is not declared`, attr.pos);
+      if (sym === undefined || sym.kind !== 'attribute' || (declaredAt.get(attr.name) ?? Infinity) > at) throw this.err(`attribute ${attr.name} is not declared`, attr.pos);
       sym.members.add(type);
     };
-    for (const s of this.of('type')) for (const a of s.attributes) add(this.typeValue(s.name), a);
-    for (const s of this.of('typeattribute')) {
-      const type = this.typeValue(s.name);
-      for (const a of s.attributes) add(type, a);
+    this.statements.forEach((s, i) => {
+      if (s.kind === 'type') for (const a of s.attributes) add(this.typeValue(s.name), a, i);
+      if (s.kind === 'typeattribute') {
+        const type = this.typeValue(s.name);
+        if ((declaredAt.get(s.name.name) ?? -1) > i) throw this.err(`unknown type ${s.name.name}`, s.name.pos);
+        for (const a of s.attributes) add(type, a, i);
+      }
+    });
+  }
+
+  /**
+   * Avtab keys: each type its own value, then each attribute one more (policydb's
+   * shared type/attribute value space), and each type's type_attr_map.
+   */
+  private numberKeys(): void {
+    for (let t = 0; t < this.types.length; t++) { this.keyMembers.push([t]); this.typeAttrMap.push([t]); }
+    for (const [name, sym] of this.typeSyms) {
+      if (sym.kind !== 'attribute') continue;
+      const key = this.keyMembers.length;
+      const members = [...sym.members].sort((a, b) => a - b);
+      this.attributeKeys.set(name, key);
+      this.keyMembers.push(members);
+      for (const t of members) this.typeAttrMap[t]!.push(key);
     }
+    this.keyCount = this.keyMembers.length;
   }
 
   // --- sets ---------------------------------------------------------------
+
+  /**
+   * The avtab keys of a rule's type set, as libsepol keeps them: each named type
+   * or attribute when the set is a plain list; expanded to types when it
+   * has `*`, `~` or `-` (a difference is no single attribute).
+   */
+  private ruleKeys(set: NameSet, opts: { starAndComplement: boolean; self: boolean }): { keys: number[]; self: boolean } {
+    const plain = !set.star && !set.complement && set.items.every((i) => !i.negated);
+    if (!plain) {
+      const { types, self } = this.typeSet(set, opts);
+      return { keys: [...types], self };
+    }
+    const keys = new Set<number>();
+    let self = false;
+    for (const item of set.items) {
+      const sym = this.typeSyms.get(item.name);
+      if (sym === undefined) {
+        if (item.name === 'self' && opts.self) { self = true; continue; }
+        throw this.err(`unknown type ${item.name}`, item.pos);
+      }
+      keys.add(sym.kind === 'attribute' ? this.attributeKeys.get(item.name)! : sym.value);
+    }
+    return { keys: [...keys], self };
+  }
 
   /** A type set expanded to type values; `self` (targets only) is reported apart. */
   private typeSet(set: NameSet, opts: { starAndComplement: boolean; self: boolean }): { types: Set<number>; self: boolean } {
@@ -474,12 +549,12 @@ class Compiler {
 
   private avrule(s: Stmt<'avrule'>, into: RuleTables = this.base): void {
     const never = s.rule === 'neverallow';
-    const source = this.typeSet(s.source, { starAndComplement: never, self: false }).types;
-    const target = this.typeSet(s.target, { starAndComplement: never, self: true });
+    const source = this.ruleKeys(s.source, { starAndComplement: never, self: false });
+    const target = this.ruleKeys(s.target, { starAndComplement: never, self: true });
     const classes = this.classSet(s.classes);
     const masks = classes.map((c) => this.permMask(s.perms, this.classes[c]!));
     if (never) return;
-    for (const [src, tgt] of this.pairs(source, target)) {
+    const add = (src: number, tgt: number): void => {
       classes.forEach((c, i) => {
         const key = avKey(this, src, tgt, c);
         let e = into.avtab.get(key);
@@ -491,41 +566,86 @@ class Compiler {
         // auditdeny P: audit denials of P only, i.e. dontaudit the rest.
         else e.dontaudit = (e.dontaudit | (~mask >>> 0)) >>> 0;
       });
+    };
+    for (const src of source.keys) for (const tgt of target.keys) add(src, tgt);
+    // `self` is one type at a time (libsepol's expand_rule_helper: RULE_SELF), even for an attribute source.
+    if (target.self) {
+      const selfTypes = new Set<number>();
+      for (const src of source.keys) for (const t of this.keyMembers[src]!) selfTypes.add(t);
+      for (const t of selfTypes) add(t, t);
     }
   }
 
   /**
-   * libsepol's check_assertions: every neverallow against the unconditional
-   * rules and both branches of every conditional; every violation is
-   * reported (one error, one line each), not only the first.
+   * libsepol's check_assertions over the attribute-keyed rules, unconditional
+   * and both branches of every conditional: an entry (S', T', C) whose allowed
+   * permissions meet the neverallow's and whose keys' types meet its source and
+   * target sets violates it for those type pairs. Every violation is reported
+   * (one error, one line each, at most MAX_REPORTED_VIOLATIONS), not only the first.
    */
   private checkNeverallows(neverallows: readonly Stmt<'avrule'>[]): void {
     const tables = [this.avtab, ...this.conditionals.flatMap((c) => [c.whenTrue.avtab, c.whenFalse.avtab])];
     const violations: { pos: Pos; text: string }[] = [];
-    for (const s of neverallows) this.checkNeverallow(s, tables, violations);
-    if (violations.length === 0) return;
-    const lines = violations.map((v, i) => (i === 0 ? v.text : `${this.ast.file}:${v.pos.line}:${v.pos.column}: ${v.text}`));
-    if (violations.length > 1) lines.push(`${violations.length} neverallow failures occurred`);
-    throw this.err(lines.join('\n'), violations[0]!.pos);
-  }
-
-  private checkNeverallow(s: Stmt<'avrule'>, tables: readonly Map<number, AvEntry>[], violations: { pos: Pos; text: string }[]): void {
-    const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
-    const target = this.typeSet(s.target, { starAndComplement: true, self: true });
-    const classes = this.classSet(s.classes);
-    // libsepol's assertion check reads a target set holding `self` as self alone:
-    // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
-    // same policies load here and under checkpolicy.
-    const checked = target.self ? [...source].map((t): [number, number] => [t, t]) : this.pairs(source, target);
-    for (const [src, tgt] of checked) {
-      for (const c of classes) {
+    let total = 0;
+    const nClasses = this.classes.length;
+    for (const s of neverallows) {
+      const source = this.typeSet(s.source, { starAndComplement: true, self: false }).types;
+      const target = this.typeSet(s.target, { starAndComplement: true, self: true });
+      const masks = new Map<number, number>();
+      for (const c of this.classSet(s.classes)) masks.set(c, this.permMask(s.perms, this.classes[c]!));
+      // Whether a key stands for at least one type of a set (cached per key: each attribute is tested once).
+      const meets = (set: Set<number>, cache: Int8Array, key: number): boolean => {
+        if (cache[key] === 0) cache[key] = this.keyMembers[key]!.some((t) => set.has(t)) ? 1 : -1;
+        return cache[key] === 1;
+      };
+      const srcCache = new Int8Array(this.keyCount);
+      const tgtCache = new Int8Array(this.keyCount);
+      // Type-pair key -> the forbidden permissions it is allowed, ORed over every entry that covers it.
+      const hits = new Map<number, number>();
+      const hit = (st: number, tt: number, c: number, perms: number): void => {
+        const k = avKey(this, st, tt, c);
+        hits.set(k, ((hits.get(k) ?? 0) | perms) >>> 0);
+      };
+      for (const table of tables) {
+        for (const [key, e] of table) {
+          const c = key % nClasses;
+          const mask = masks.get(c);
+          const perms = mask === undefined ? 0 : e.allowed & mask;
+          if (perms === 0) continue;
+          const pair = (key - c) / nClasses;
+          const tk = pair % this.keyCount;
+          const sk = (pair - tk) / this.keyCount;
+          if (!meets(source, srcCache, sk)) continue;
+          // libsepol's assertion check reads a target set holding `self` as self alone:
+          // `neverallow a { b self }` forbids a->a but not a->b. Reproduced, so the
+          // same policies load here and under checkpolicy.
+          if (target.self) {
+            const inTarget = new Set(this.keyMembers[tk]!);
+            for (const t of this.keyMembers[sk]!) if (source.has(t) && inTarget.has(t)) hit(t, t, c, perms);
+            continue;
+          }
+          if (!meets(target.types, tgtCache, tk)) continue;
+          for (const st of this.keyMembers[sk]!) {
+            if (!source.has(st)) continue;
+            for (const tt of this.keyMembers[tk]!) if (target.types.has(tt)) hit(st, tt, c, perms);
+          }
+        }
+      }
+      for (const [k, perms] of [...hits].sort((a, b) => a[0] - b[0])) {
+        total++;
+        if (violations.length >= MAX_REPORTED_VIOLATIONS) continue;
+        const c = k % nClasses;
+        const pair = (k - c) / nClasses;
+        const tgt = pair % this.keyCount;
+        const src = (pair - tgt) / this.keyCount;
         const cls = this.classes[c]!;
-        const key = avKey(this, src, tgt, c);
-        let hit = 0;
-        for (const table of tables) hit |= (table.get(key)?.allowed ?? 0) & this.permMask(s.perms, cls);
-        if (hit !== 0) violations.push({ pos: s.pos, text: `neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, hit >>> 0).join(' ')} };` });
+        violations.push({ pos: s.pos, text: `neverallow violated by allow ${this.types[src]} ${this.types[tgt]}:${cls.name} { ${permNames(cls, perms).join(' ')} };` });
       }
     }
+    if (violations.length === 0) return;
+    const lines = violations.map((v, i) => (i === 0 ? v.text : `${this.ast.file}:${v.pos.line}:${v.pos.column}: ${v.text}`));
+    if (total > 1) lines.push(`${total} neverallow failures occurred${total > violations.length ? ` (the first ${violations.length} shown)` : ''}`);
+    throw this.err(lines.join('\n'), violations[0]!.pos);
   }
 
   private typeTransition(s: Stmt<'typeTransition'>, into: RuleTables = this.base): void {
@@ -622,32 +742,38 @@ class Compiler {
    */
   private checkBounds(): void {
     if (this.typeBounds.size === 0) return;
-    const nTypes = this.types.length;
     const nClasses = this.classes.length;
     const lines: string[] = [];
     let firstPos: Pos | null = null;
     for (const s of this.of('typebounds')) if (firstPos === null) firstPos = s.pos;
     const tables = [this.avtab, ...this.conditionals.flatMap((c) => [c.whenTrue.avtab, c.whenFalse.avtab])];
-    const keys = new Set<number>();
-    for (const table of tables) for (const k of table.keys()) keys.add(k);
-    for (const key of [...keys].sort((a, b) => a - b)) {
-      const c = key % nClasses;
-      const st = Math.floor(key / nClasses);
-      const t = st % nTypes;
-      const src = Math.floor(st / nTypes);
-      const parent = this.typeBounds.get(src);
-      if (parent === undefined) continue;
-      let allowed = 0;
-      for (const table of tables) allowed |= table.get(key)?.allowed ?? 0;
-      if (allowed === 0) continue;
-      const ptgt = t === src ? parent : this.typeBounds.get(t) ?? t;
-      const parentKey = avKey(this, parent, ptgt, c);
-      let parentAllowed = 0;
-      for (const table of tables) parentAllowed |= table.get(parentKey)?.allowed ?? 0;
-      const excess = (allowed & ~parentAllowed) >>> 0;
-      if (excess !== 0) {
-        const cls = this.classes[c]!;
-        lines.push(`child type ${this.types[src]} exceeds bounds of parent ${this.types[parent]}: ${this.types[src]} ${this.types[t]}:${cls.name} { ${permNames(cls, excess).join(' ')} }`);
+    const nKeys = this.keyCount;
+    for (const src of [...this.typeBounds.keys()].sort((x, y) => x - y)) {
+      const parent = this.typeBounds.get(src)!;
+      // The child's rules, attributes expanded: (target type, class) -> allowed, over every key that stands for the child.
+      const srcKeys = new Set(this.typeAttrMap[src]);
+      const allowedTo = new Map<number, number>();
+      for (const table of tables) {
+        for (const [key, e] of table) {
+          if (e.allowed === 0) continue;
+          const c = key % nClasses;
+          const pair = (key - c) / nClasses;
+          const tk = pair % nKeys;
+          if (!srcKeys.has((pair - tk) / nKeys)) continue;
+          for (const t of this.keyMembers[tk]!) allowedTo.set(t * nClasses + c, ((allowedTo.get(t * nClasses + c) ?? 0) | e.allowed) >>> 0);
+        }
+      }
+      for (const [tc, allowed] of [...allowedTo].sort((x, y) => x[0] - y[0])) {
+        const c = tc % nClasses;
+        const t = (tc - c) / nClasses;
+        const ptgt = t === src ? parent : this.typeBounds.get(t) ?? t;
+        let parentAllowed = 0;
+        for (const table of tables) parentAllowed |= lookupAvIn(this, table, parent, ptgt, c).allowed;
+        const excess = (allowed & ~parentAllowed) >>> 0;
+        if (excess !== 0) {
+          const cls = this.classes[c]!;
+          lines.push(`child type ${this.types[src]} exceeds bounds of parent ${this.types[parent]}: ${this.types[src]} ${this.types[t]}:${cls.name} { ${permNames(cls, excess).join(' ')} }`);
+        }
       }
     }
     if (lines.length > 0) throw this.err(`typebounds violated (${lines.length}):\n${lines.join('\n')}`, firstPos!);
@@ -742,7 +868,7 @@ class Compiler {
     // checkpolicy refuses the same port range, interface or node twice (ocontext duplicates).
     for (const s of this.of('portcon')) {
       if (this.portcon.some((p) => p.protocol === s.protocol.name && p.low === s.low && p.high === s.high)) throw this.err(`duplicate portcon entry for ${s.protocol.name} ${s.low}-${s.high}`, s.pos);
-      this.portcon.push({ protocol: s.protocol.name as 'tcp' | 'udp', low: s.low, high: s.high, context: this.context(policy, s.context) });
+      this.portcon.push({ protocol: s.protocol.name as 'tcp' | 'udp' | 'dccp' | 'sctp', low: s.low, high: s.high, context: this.context(policy, s.context) });
     }
     for (const s of this.of('netifcon')) {
       if (this.netifcon.some((n) => n.name === s.name.name)) throw this.err(`duplicate netifcon entry for ${s.name.name}`, s.name.pos);

@@ -2,9 +2,11 @@
  * The policy.conf lexer, with checkpolicy's token classes: keywords (lower
  * or upper case, reserved), identifiers (letters, digits, _ and -, single
  * dots inside), numbers, quoted file names, /paths and punctuation.
- *   lexPolicy(text, file)   -> PolicyToken[] (ends with an 'eof' token)
- *   KEYWORDS                the reserved words
- * Each token carries its 1-based line and column for file:line:column errors.
+ *   new PolicyLexer(text, file).next()   the next token, produced on demand (an 'eof' token at the end, repeated)
+ *   sourceLineAt(text, line)            one line of the text, for an error's caret display
+ *   KEYWORDS                            the reserved words
+ * Tokens are made one at a time, as checkpolicy's flex scanner does, so a 3-million-line policy never
+ * exists as a token list; each token carries its 1-based line and column for file:line:column errors.
  */
 import { ParseError } from '../../lib/parse-error.js';
 
@@ -31,10 +33,10 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'require', 'optional', 'or', 'and', 'not', 'xor', 'eq', 'true', 'false', 'dom', 'domby', 'incomp', 'fscon',
   'portcon', 'netifcon', 'nodecon', 'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'fs_use_xattr',
   'fs_use_task', 'fs_use_trans', 'genfscon', 'r1', 'r2', 'r3', 'u1', 'u2', 'u3', 't1', 't2', 't3', 'l1', 'l2',
-  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_range', 'low-high', 'high', 'low',
+  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_type', 'default_range', 'low-high', 'high', 'low',
 ]);
 
-const PUNCT: ReadonlySet<string> = new Set([',', ':', ';', '(', ')', '{', '}', '[', ']', '-', '.', '~', '*']);
+const PUNCT = ',:;(){}[]-.~*';
 
 /**
  * The operators of boolean and constraint expressions (checkpolicy's AND,
@@ -43,52 +45,119 @@ const PUNCT: ReadonlySet<string> = new Set([',', ':', ';', '(', ')', '{', '}', '
  */
 const OPERATORS: readonly string[] = ['&&', '||', '==', '!=', '^', '!'];
 
-export function lexPolicy(text: string, file: string): PolicyToken[] {
-  // Sticky patterns carry a lastIndex: each call makes its own, none lives in the module.
-  const IDENT = /[A-Za-z](?:\.?[A-Za-z0-9_-])*/y;
-  const NUMBER = /0x[0-9A-Fa-f]+|[0-9]+/y;
-  const FILENAME = /"[A-Za-z0-9_.~-]+"/y;
-  const PATH = /\/[A-Za-z0-9_./-]*/y;
-  const tokens: PolicyToken[] = [];
-  const lines = text.split('\n');
-  for (let lineIdx = 0; lineIdx < lines.length; lineIdx++) {
-    const src = lines[lineIdx]!;
-    let i = 0;
-    const at = (kind: TokenKind, tokText: string, start: number): void => {
-      tokens.push({ kind, text: tokText, line: lineIdx + 1, column: start + 1 });
-    };
-    const match = (re: RegExp): string | null => {
-      re.lastIndex = i;
-      const m = re.exec(src);
-      return m === null ? null : m[0];
-    };
-    while (i < src.length) {
-      const ch = src[i]!;
-      if (ch === ' ' || ch === '\t' || ch === '\f' || ch === '\r') { i++; continue; }
-      if (ch === '#') break;
-      const word = match(IDENT);
-      if (word !== null) {
-        const keyword = word === word.toLowerCase() || word === word.toUpperCase() ? word.toLowerCase() : null;
-        at(keyword !== null && KEYWORDS.has(keyword) ? 'kw' : 'id', keyword !== null && KEYWORDS.has(keyword) ? keyword : word, i);
-        i += word.length;
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+/** checkpolicy's identifier characters after the first: {alnum}, _ and -. */
+const isIdentChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 95 || c === 45;
+/** PATH: \/(({alnum}|[_\.\-\/])*) */
+const isPathChar = (c: number): boolean => isLetter(c) || isDigit(c) || c === 95 || c === 46 || c === 45 || c === 47;
+
+const NL = 10;
+const QUOTE = 34;
+
+export class PolicyLexer {
+  private offset = 0;
+  private line = 1;
+  private lineStart = 0;
+  /** One string per distinct name: a policy names `domain` tens of thousands of times; the AST keeps one copy. */
+  private readonly interned = new Map<string, string>();
+
+  constructor(private readonly text: string, private readonly file: string) {}
+
+  next(): PolicyToken {
+    const src = this.text;
+    const end = src.length;
+    for (;;) {
+      if (this.offset >= end) return this.token('eof', '', this.offset);
+      const c = src.charCodeAt(this.offset);
+      if (c === NL) { this.offset++; this.line++; this.lineStart = this.offset; continue; }
+      if (c === 32 || c === 9 || c === 12 || c === 13) { this.offset++; continue; }
+      if (c === 35 /* # */) {
+        const nl = src.indexOf('\n', this.offset);
+        this.offset = nl < 0 ? end : nl;
         continue;
       }
-      const num = match(NUMBER);
-      if (num !== null) { at('number', num, i); i += num.length; continue; }
-      const fname = match(FILENAME);
-      if (fname !== null) { at('filename', fname.slice(1, -1), i); i += fname.length; continue; }
-      if (ch === '/') {
-        const p = match(PATH)!;
-        at('path', p, i);
-        i += p.length;
-        continue;
-      }
-      if (PUNCT.has(ch)) { at('punct', ch, i); i++; continue; }
-      const op = OPERATORS.find((o) => src.startsWith(o, i));
-      if (op !== undefined) { at('punct', op, i); i += op.length; continue; }
-      throw new ParseError(`unrecognized character '${ch}'`, { file, line: lineIdx + 1, column: i + 1, sourceLine: src });
+      break;
     }
+    const start = this.offset;
+    const c = src.charCodeAt(start);
+    if (isLetter(c)) {
+      let i = start + 1;
+      for (;;) {
+        const d = src.charCodeAt(i);
+        if (isIdentChar(d)) { i++; continue; }
+        // Single dots inside a name (`a.b`), never two in a row nor one at the end.
+        if (d === 46 && isIdentChar(src.charCodeAt(i + 1))) { i += 2; continue; }
+        break;
+      }
+      this.offset = i;
+      const word = src.slice(start, i);
+      if (KEYWORDS.has(word)) return this.token('kw', word, start);
+      const lower = word.toLowerCase();
+      if (word === word.toUpperCase() && KEYWORDS.has(lower)) return this.token('kw', lower, start);
+      return this.token('id', this.intern(word), start);
+    }
+    if (isDigit(c)) {
+      let i = start + 1;
+      if (c === 48 && (src.charCodeAt(i) === 120 /* x */) && isHex(src.charCodeAt(i + 1))) {
+        i += 2;
+        while (isHex(src.charCodeAt(i))) i++;
+      } else {
+        while (isDigit(src.charCodeAt(i))) i++;
+      }
+      this.offset = i;
+      return this.token('number', src.slice(start, i), start);
+    }
+    if (c === QUOTE) {
+      // A quoted file name of any characters but the quote and a line break (type_transition's name,
+      // which Linux compares byte for byte).
+      let i = start + 1;
+      while (i < end && src.charCodeAt(i) !== QUOTE && src.charCodeAt(i) !== NL) i++;
+      if (i < end && src.charCodeAt(i) === QUOTE && i > start + 1) {
+        this.offset = i + 1;
+        return this.token('filename', src.slice(start + 1, i), start);
+      }
+      throw this.error(i > start + 1 ? 'unterminated quoted name (a closing " before the end of the line)' : 'empty quoted name ""', start);
+    }
+    if (c === 47 /* / */) {
+      let i = start + 1;
+      while (isPathChar(src.charCodeAt(i))) i++;
+      this.offset = i;
+      return this.token('path', src.slice(start, i), start);
+    }
+    const ch = src[start]!;
+    for (const op of OPERATORS) {
+      if (src.startsWith(op, start)) { this.offset = start + op.length; return this.token('punct', op, start); }
+    }
+    if (PUNCT.includes(ch)) { this.offset = start + 1; return this.token('punct', ch, start); }
+    throw this.error(`unrecognized character '${ch}'`, start);
   }
-  tokens.push({ kind: 'eof', text: '', line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 });
-  return tokens;
+
+  private token(kind: TokenKind, text: string, start: number): PolicyToken {
+    return { kind, text, line: this.line, column: start - this.lineStart + 1 };
+  }
+
+  private intern(word: string): string {
+    const known = this.interned.get(word);
+    if (known !== undefined) return known;
+    this.interned.set(word, word);
+    return word;
+  }
+
+  private error(detail: string, start: number): ParseError {
+    return new ParseError(detail, { file: this.file, line: this.line, column: start - this.lineStart + 1, sourceLine: sourceLineAt(this.text, this.line) });
+  }
+}
+
+/** Line `line` (1-based) of `text`, without its newline; '' past the end. Scans: only errors ask. */
+export function sourceLineAt(text: string, line: number): string {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return '';
+    start = nl + 1;
+  }
+  const nl = text.indexOf('\n', start);
+  return text.slice(start, nl < 0 ? text.length : nl);
 }

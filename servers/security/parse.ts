@@ -10,7 +10,7 @@
  */
 import { ParseError } from '../../lib/parse-error.js';
 import type { AvRuleKind, CondExprAst, CondRuleStatement, ConstraintExprAst, ConstraintOp, Name, NameSet, PolicyAst, Pos, SecurityContextAst, SetItem, Statement, TypeRuleKind } from './ast.js';
-import { lexPolicy, type PolicyToken } from './lexer.js';
+import { PolicyLexer, sourceLineAt, type PolicyToken } from './lexer.js';
 
 /** Sections in the order checkpolicy requires them. */
 const enum Section { Classes, Sids, Commons, AccessVectors, Defaults, TeRbac, Users, Constraints, SidContexts, Fscon, FsUse, Genfs, Portcon, Netifcon, Nodecon }
@@ -34,23 +34,61 @@ const COND_RULE_KEYWORDS: ReadonlySet<string> = new Set(['allow', 'auditallow', 
 /** What `require { ... }` may name (checkpolicy's require_decl_def). */
 const REQUIRE_KINDS: ReadonlySet<string> = new Set(['type', 'attribute', 'role', 'attribute_role', 'user', 'bool', 'tunable', 'class']);
 
+/**
+ * A name and where it stands, in one object of one fixed shape; `pos` is made
+ * on demand (only errors read it). The reference policy holds a million names:
+ * a Pos object each, or an object spread (a new V8 hidden class each), cost
+ * hundreds of megabytes.
+ */
+class NameAt implements Name {
+  constructor(readonly name: string, private readonly line: number, private readonly column: number) {}
+  get pos(): Pos { return { line: this.line, column: this.column }; }
+}
+
+class SetItemAt implements SetItem {
+  constructor(readonly name: string, private readonly line: number, private readonly column: number, readonly negated: boolean) {}
+  get pos(): Pos { return { line: this.line, column: this.column }; }
+}
+
+class NameSetAt implements NameSet {
+  constructor(private readonly line: number, private readonly column: number, readonly star: boolean, readonly complement: boolean, readonly items: readonly SetItem[]) {}
+  get pos(): Pos { return { line: this.line, column: this.column }; }
+}
+
+function setItem(n: Name, negated: boolean): SetItem {
+  const at = n.pos;
+  return new SetItemAt(n.name, at.line, at.column, negated);
+}
+
 class Parser {
-  private i = 0;
   private section = Section.Classes;
   private readonly counts = new Array<number>(15).fill(0);
   readonly statements: Statement[] = [];
-  private readonly lines: string[];
+  private readonly lexer: PolicyLexer;
+  /** The tokens looked at but not yet consumed: a statement looks at most a few ahead, never the whole text. */
+  private readonly ahead: PolicyToken[] = [];
+  /** `require` blocks met inside an if/else branch, moved before the `if` into the enclosing block. */
+  private readonly hoisted: Statement[] = [];
 
-  constructor(private readonly tokens: PolicyToken[], private readonly file: string, text: string) {
-    this.lines = text.split('\n');
+  constructor(private readonly file: string, private readonly text: string) {
+    this.lexer = new PolicyLexer(text, file);
   }
 
-  private peek(ahead = 0): PolicyToken { return this.tokens[Math.min(this.i + ahead, this.tokens.length - 1)]!; }
-  private next(): PolicyToken { const t = this.peek(); if (t.kind !== 'eof') this.i++; return t; }
+  private peek(ahead = 0): PolicyToken {
+    while (this.ahead.length <= ahead) {
+      const last = this.ahead[this.ahead.length - 1];
+      // Past the end the eof token repeats, as the token array's last element did.
+      if (last !== undefined && last.kind === 'eof') return last;
+      this.ahead.push(this.lexer.next());
+    }
+    return this.ahead[ahead]!;
+  }
+
+  private next(): PolicyToken { const t = this.peek(); if (t.kind !== 'eof') this.ahead.shift(); return t; }
   private pos(t: PolicyToken): Pos { return { line: t.line, column: t.column }; }
 
   error(detail: string, at: Pos): ParseError {
-    return new ParseError(detail, { file: this.file, line: at.line, column: at.column, sourceLine: this.lines[at.line - 1] });
+    return new ParseError(detail, { file: this.file, line: at.line, column: at.column, sourceLine: sourceLineAt(this.text, at.line) });
   }
 
   private describe(t: PolicyToken): string {
@@ -80,7 +118,7 @@ class Parser {
     if (t.kind === 'kw') throw this.error(`syntax error at '${t.text}': expected ${what} ('${t.text}' is a reserved word)`, this.pos(t));
     if (t.kind !== 'id') throw this.syntax(t, what);
     this.next();
-    return { name: t.text, pos: this.pos(t) };
+    return new NameAt(t.text, t.line, t.column);
   }
 
   /** identifier (',' identifier)* */
@@ -104,7 +142,7 @@ class Parser {
       let negated = false;
       if (this.isPunct('-')) { this.next(); negated = true; }
       const name = this.ident(`an identifier or '}' (set opened at ${open.line}:${open.column})`);
-      into.push({ ...name, negated });
+      into.push(setItem(name, negated));
       n++;
     }
   }
@@ -112,22 +150,22 @@ class Parser {
   /** checkpolicy's `names`. */
   private names(): NameSet {
     const start = this.peek();
-    const pos = this.pos(start);
     const items: SetItem[] = [];
-    if (this.isPunct('*')) { this.next(); return { pos, star: true, complement: false, items }; }
+    if (this.isPunct('*')) { this.next(); return new NameSetAt(start.line, start.column, true, false, items); }
     let complement = false;
     if (this.isPunct('~')) { this.next(); complement = true; }
     if (this.isPunct('{')) {
       this.nestedSet(items);
-      return { pos, star: false, complement, items };
+      // slice(): an exact-size copy (a pushed-to array keeps room for 17 elements; there are 600,000 sets).
+      return new NameSetAt(start.line, start.column, false, complement, items.slice());
     }
     const first = this.ident(`a name, '{', '*' or '~'`);
-    items.push({ ...first, negated: false });
+    items.push(setItem(first, false));
     if (!complement && this.isPunct('-')) {
       this.next();
-      items.push({ ...this.ident(), negated: true });
+      items.push(setItem(this.ident(), true));
     }
-    return { pos, star: false, complement, items };
+    return new NameSetAt(start.line, start.column, false, complement, items.slice());
   }
 
   private context(): SecurityContextAst {
@@ -303,7 +341,8 @@ class Parser {
         this.enter(Section.Portcon, t);
         this.next();
         const protocol = this.ident('a protocol (tcp or udp)');
-        if (protocol.name !== 'tcp' && protocol.name !== 'udp') throw this.error(`unknown protocol ${protocol.name} (tcp or udp)`, protocol.pos);
+        // checkpolicy 3.4 knows tcp, udp, dccp and sctp (the reference policy labels all four); mksim's network has tcp and udp.
+        if (!['tcp', 'udp', 'dccp', 'sctp'].includes(protocol.name)) throw this.error(`unknown protocol ${protocol.name} (tcp, udp, dccp or sctp)`, protocol.pos);
         const low = this.port();
         let high = low;
         if (this.isPunct('-')) { this.next(); high = this.port(); }
@@ -329,10 +368,13 @@ class Parser {
       }
     }
     if (!TE_RBAC_KEYWORDS.has(t.text)) throw this.syntax(t, 'a statement keyword');
-    if (t.text === 'require') throw this.syntax(t, "a statement keyword ('require' belongs inside an optional block)");
+    // checkpolicy 3.4 refuses `require` at the top level of a base policy (an if branch's is hoisted, not met here).
+    if (t.text === 'require') throw this.syntax(t, "a statement keyword ('require' belongs inside an optional block or an if branch)");
     this.enter(Section.TeRbac, t);
     this.next();
-    push(this.teRbac(t.text, pos));
+    const s = this.teRbac(t.text, pos);
+    for (const r of this.hoisted.splice(0)) push(r);
+    push(s);
   }
 
   /** genfscon's file type: -b -c -d -p -l -s or -- (checkpolicy's genfs file types), or none. */
@@ -364,7 +406,8 @@ class Parser {
     while (!this.isPunct('}')) {
       if (this.peek().kind === 'eof') throw this.syntax(this.peek(), "'}'");
       if (this.isPunct(';')) { this.next(); continue; }
-      out.push(this.blockStatement());
+      const s = this.blockStatement();
+      out.push(...this.hoisted.splice(0), s);
     }
     this.next();
     return out;
@@ -376,6 +419,8 @@ class Parser {
     const out: CondRuleStatement[] = [];
     while (!this.isPunct('}')) {
       const t = this.peek();
+      // checkpolicy's cond_rule_def includes require_block: its requirements are the enclosing block's, so it is hoisted there.
+      if (t.kind === 'kw' && t.text === 'require') { this.next(); this.hoisted.push(this.teRbac('require', this.pos(t))); continue; }
       if (t.kind !== 'kw' || !COND_RULE_KEYWORDS.has(t.text)) {
         throw this.syntax(t, 'an allow, auditallow, dontaudit, auditdeny, type_transition, type_change or type_member rule (only these may be conditional)');
       }
@@ -627,12 +672,12 @@ class Parser {
 }
 
 export function parsePolicy(text: string, file: string): PolicyAst {
-  const parser = new Parser(lexPolicy(text, file), file, text);
+  const parser = new Parser(file, text);
   parser.parse();
   return { file, statements: parser.statements };
 }
 
 /** The parser's error constructor for the compiler's semantic errors (same file:line:column and caret). */
 export function policyError(text: string, file: string, detail: string, at: Pos): ParseError {
-  return new ParseError(detail, { file, line: at.line, column: at.column, sourceLine: text.split('\n')[at.line - 1] });
+  return new ParseError(detail, { file, line: at.line, column: at.column, sourceLine: sourceLineAt(text, at.line) });
 }

@@ -1,10 +1,12 @@
 /*
- * The compiled policy: symbols numbered, attributes expanded into their
- * member types, access vectors as bit masks keyed on (source, target, class).
+ * The compiled policy: symbols numbered, access vectors as bit masks keyed on
+ * (source, target, class) where source and target are types or attributes, as
+ * written (libsepol's avtab keeps attributes; a decision ORs the keys of both types' attributes).
  *   CompiledPolicy, PolicyClass, AvEntry, SecurityContext, RuleTables, Conditional, ConstraintExpr
  *   withBooleans(policy, values)  the same policy with booleans set (conditional rules re-selected)
- *   lookupAv(policy, key)         unconditional + enabled conditional access vectors of a key
- *   avKey(policy, s, t, c)       the numeric key of an avtab entry
+ *   avKey(policy, s, t, c)       the numeric key of an avtab entry (s, t: type values or attribute keys)
+ *   lookupAv(policy, s, t, c)    two types' access vectors: unconditional + enabled conditional, over their type_attr_map keys
+ *   lookupAvIn(policy, table, s, t, c)  the same over one table
  *   permNames(cls, mask)         a mask's permission names, sorted
  *   formatContext / parseContext `user:role:type`
  */
@@ -74,6 +76,12 @@ export interface CompiledPolicy {
   readonly typeLookup: ReadonlyMap<string, number>;
   /** Attribute -> member type values, sorted. */
   readonly attributes: ReadonlyMap<string, readonly number[]>;
+  /** Avtab key space: types are keys 0..types.length-1, attributes follow in declaration order. */
+  readonly keyCount: number;
+  /** Attribute -> its avtab key. */
+  readonly attributeKeys: ReadonlyMap<string, number>;
+  /** Type value -> the keys that stand for it: itself first, then its attributes (libsepol's type_attr_map). */
+  readonly typeAttrMap: readonly (readonly number[])[];
   readonly permissiveTypes: ReadonlySet<number>;
   /** Role name -> the types it is authorised for (object_r is predefined). */
   readonly roleTypes: ReadonlyMap<string, ReadonlySet<number>>;
@@ -83,8 +91,9 @@ export interface CompiledPolicy {
   readonly roleTransitions: ReadonlyMap<string, string>;
   /** User -> authorised roles. */
   readonly users: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Rules as written, attributes not expanded (`self` is, per type); read decisions through lookupAv. */
   readonly avtab: ReadonlyMap<number, AvEntry>;
-  /** avKey -> new type. */
+  /** avKey (of two types) -> new type. */
   readonly typeTransitions: ReadonlyMap<number, number>;
   /** `avKey:filename` -> new type (the named form wins over the plain one). */
   readonly namedTransitions: ReadonlyMap<string, number>;
@@ -94,7 +103,7 @@ export interface CompiledPolicy {
   /** fileType: genfscon's `-d`, `--`... (null: any file type). */
   readonly genfs: readonly { fs: string; path: string; fileType?: string | null; context: SecurityContext }[];
   /** Network contexts in policy order (the first match wins, as Linux's security_port_sid and security_node_sid search). */
-  readonly portcon: readonly { protocol: 'tcp' | 'udp'; low: number; high: number; context: SecurityContext }[];
+  readonly portcon: readonly { protocol: 'tcp' | 'udp' | 'dccp' | 'sctp'; low: number; high: number; context: SecurityContext }[];
   readonly netifcon: readonly { name: string; ifContext: SecurityContext; msgContext: SecurityContext }[];
   readonly nodecon: readonly { addr: number; mask: number; context: SecurityContext }[];
   /** type_change / type_member rules (security_change_sid, security_member_sid): avKey -> new type. */
@@ -173,19 +182,41 @@ export function withBooleans(policy: CompiledPolicy, values: ReadonlyMap<string,
   return { ...policy, boolValues: next, condActive: activeRules(policy.conditionals, next) };
 }
 
-/** The access vectors of a key: the unconditional entry OR the enabled conditional one (cond_compute_av). */
-export function lookupAv(policy: Pick<CompiledPolicy, 'avtab' | 'condActive'>, key: number): AvEntry | undefined {
-  const base = policy.avtab.get(key);
-  const cond = policy.condActive.avtab.get(key);
-  if (cond === undefined) return base;
-  if (base === undefined) return cond;
-  return { allowed: (base.allowed | cond.allowed) >>> 0, auditallow: (base.auditallow | cond.auditallow) >>> 0, dontaudit: (base.dontaudit | cond.dontaudit) >>> 0 };
-}
-
 export const OBJECT_R = 'object_r';
 
-export function avKey(policy: Pick<CompiledPolicy, 'types' | 'classes'>, source: number, target: number, cls: number): number {
-  return (source * policy.types.length + target) * policy.classes.length + cls;
+export function avKey(policy: Pick<CompiledPolicy, 'keyCount' | 'classes'>, source: number, target: number, cls: number): number {
+  return (source * policy.keyCount + target) * policy.classes.length + cls;
+}
+
+/**
+ * One table's answer for two types, as context_struct_compute_av (libsepol and
+ * Linux services.c) walks the avtab: every key of the source's type_attr_map
+ * against every key of the target's, ORing what each entry allows, audits and dontaudits.
+ */
+export function lookupAvIn(policy: Pick<CompiledPolicy, 'keyCount' | 'classes' | 'typeAttrMap'>, table: ReadonlyMap<number, AvEntry>, source: number, target: number, cls: number): AvEntry {
+  let allowed = 0;
+  let auditallow = 0;
+  let dontaudit = 0;
+  const nClasses = policy.classes.length;
+  for (const sk of policy.typeAttrMap[source] ?? []) {
+    const row = sk * policy.keyCount;
+    for (const tk of policy.typeAttrMap[target] ?? []) {
+      const e = table.get((row + tk) * nClasses + cls);
+      if (e === undefined) continue;
+      allowed |= e.allowed;
+      auditallow |= e.auditallow;
+      dontaudit |= e.dontaudit;
+    }
+  }
+  return { allowed: allowed >>> 0, auditallow: auditallow >>> 0, dontaudit: dontaudit >>> 0 };
+}
+
+/** Two types' access vectors: the unconditional rules OR the enabled conditional ones (cond_compute_av). */
+export function lookupAv(policy: Pick<CompiledPolicy, 'keyCount' | 'classes' | 'typeAttrMap' | 'avtab' | 'condActive'>, source: number, target: number, cls: number): AvEntry {
+  const base = lookupAvIn(policy, policy.avtab, source, target, cls);
+  if (policy.condActive.avtab.size === 0) return base;
+  const cond = lookupAvIn(policy, policy.condActive.avtab, source, target, cls);
+  return { allowed: (base.allowed | cond.allowed) >>> 0, auditallow: (base.auditallow | cond.auditallow) >>> 0, dontaudit: (base.dontaudit | cond.dontaudit) >>> 0 };
 }
 
 export function permNames(cls: PolicyClass, mask: number): string[] {

@@ -39,7 +39,7 @@ const PROCESS_TRANS_PERMS = ['transition', 'dyntransition'];
 
 /**
  * context_struct_compute_av (Linux security/selinux/ss/services.c, libsepol
- * services.c): the avtab entry, then RBAC: "if checking process transition
+ * services.c): the avtab entries of both types' attributes ORed (lookupAv), then RBAC: "if checking process transition
  * permission and the role is changing", transition and dyntransition are
  * removed unless an `allow ROLE1 ROLE2;` rule pairs the two roles.
  */
@@ -48,8 +48,8 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
   const t = typeOf(policy, tcon.type);
   const c = classOf(policy, cls);
   if (s === undefined || t === undefined || c === undefined) return fail(EINVAL);
-  const e = lookupAv(policy, avKey(policy, s, t, c));
-  let allowed = e?.allowed ?? 0;
+  const e = lookupAv(policy, s, t, c);
+  let allowed = e.allowed;
   // Constraints (context_struct_compute_av): a constraint whose permissions are allowed and whose expression is false removes them all.
   let constrained = 0;
   let constraintAt: string | undefined;
@@ -68,8 +68,8 @@ export function computeAv(policy: CompiledPolicy, scon: SecurityContext, tcon: S
     ok: true,
     value: {
       allowed,
-      auditallow: e?.auditallow ?? 0,
-      auditdeny: (~(e?.dontaudit ?? 0)) >>> 0,
+      auditallow: e.auditallow,
+      auditdeny: (~e.dontaudit) >>> 0,
       permissive: policy.permissiveTypes.has(s),
       ...(constrained !== 0 ? { constrained, constraintAt } : {}),
     },
