@@ -139,6 +139,10 @@ export interface SysCalls {
   securityGetenforce(): Call<number>;
   /** Root, with security:setenforce in the policy. */
   securitySetenforce(enforcing: boolean): Call<number>;
+  /** Set booleans and commit them: root, with security:setbool in the policy. */
+  securitySetBooleans(values: readonly (readonly [string, boolean])[]): Call<number>;
+  /** One boolean's value, or all of them (no name); -errno (ENOENT: no such boolean). */
+  securityGetBooleans(name?: string): Call<readonly (readonly [string, boolean])[] | number>;
 }
 
 export interface SysConstants {

@@ -33,7 +33,7 @@ export const KEYWORDS: ReadonlySet<string> = new Set([
   'require', 'optional', 'or', 'and', 'not', 'xor', 'eq', 'true', 'false', 'dom', 'domby', 'incomp', 'fscon',
   'portcon', 'netifcon', 'nodecon', 'pirqcon', 'iomemcon', 'ioportcon', 'pcidevicecon', 'fs_use_xattr',
   'fs_use_task', 'fs_use_trans', 'genfscon', 'r1', 'r2', 'r3', 'u1', 'u2', 'u3', 't1', 't2', 't3', 'l1', 'l2',
-  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_range', 'low-high', 'high', 'low',
+  'h1', 'h2', 'policycap', 'permissive', 'default_user', 'default_role', 'default_type', 'default_range', 'low-high', 'high', 'low',
 ]);
 
 const PUNCT = ',:;(){}[]-.~*';

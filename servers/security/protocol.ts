@@ -5,7 +5,7 @@
  *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_EXEC, SEC_CHECK_CONTEXT, SEC_NEWROLE,
  *                 SEC_INITIAL_CONTEXT, SEC_NET_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE,
  *                 SEC_FS_USE (a file system's superblock context), SEC_PM_PROC (PM's word on a process's credentials),
- *                 SEC_SET_BOOL / SEC_GET_BOOL (booleans: setsebool, getsebool)
+ *                 SEC_SET_BOOL / SEC_GET_BOOL (booleans: setsebool, getsebool), SEC_VALIDATE_TRANS (validatetrans on a relabel)
  *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
  *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
  */
@@ -43,13 +43,15 @@ export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE
 export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
 /** Set booleans and commit them at once (Linux sel_write_bool + sel_commit_bools_write): security:setbool. */
 export interface SecSetBool extends Message { readonly type: 'SEC_SET_BOOL'; readonly values: readonly (readonly [string, boolean])[] }
+/** security_validate_transition: may an object of tclass go from oldcontext to newcontext, the task being taskcontext? */
+export interface SecValidateTrans extends Message { readonly type: 'SEC_VALIDATE_TRANS'; readonly oldcontext: string; readonly newcontext: string; readonly taskcontext: string; readonly tclass: string }
 /** The booleans' current values (one name, or all when absent), as reading /sys/fs/selinux/booleans. */
 export interface SecGetBool extends Message { readonly type: 'SEC_GET_BOOL'; readonly name?: string }
 
 export type SecRequest =
   | SecComputeAv | SecComputeCreate | SecExec | SecCheckContext | SecNewrole | SecInitialContext
   | SecLoadPolicy | SecSetEnforce | SecGetEnforce | SecNetContext
-  | SecFsUse | SecPmProc | SecSetBool | SecGetBool;
+  | SecFsUse | SecPmProc | SecSetBool | SecGetBool | SecValidateTrans;
 
 export interface SecReply extends Message {
   readonly type: 'SEC_REPLY';
@@ -64,6 +66,9 @@ export interface SecReply extends Message {
   readonly auditdeny?: readonly string[];
   /** SEC_COMPUTE_AV: the source type is permissive. */
   readonly permissive?: boolean;
+  /** SEC_COMPUTE_AV: permissions the TE rules allow but a constraint removed, and where the constraint is (`file:line`). */
+  readonly constrained?: readonly string[];
+  readonly constraintAt?: string;
   /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT, SEC_FS_USE: the resulting context. */
   readonly context?: string;
   /** SEC_EXEC: whether the domain changes, and the permission checks it needs (execute; transition + entrypoint, or execute_no_trans). */

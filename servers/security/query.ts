@@ -4,8 +4,7 @@
  *   queryAllowed(policy, source, target, cls)  -> the rule line (TE: attributes and enabled conditionals), or null when nothing is allowed
  *   resolveQueryType(policy, name)             a type or alias name -> its value (attributes refused)
  */
-import { permNames, type CompiledPolicy } from './policy.js';
-import { computeAv } from './services.js';
+import { lookupAv, permNames, type CompiledPolicy } from './policy.js';
 
 export type QueryResult = { ok: true; line: string | null } | { ok: false; error: string };
 
@@ -23,9 +22,7 @@ export function queryAllowed(policy: CompiledPolicy, source: string, target: str
   if (typeof t === 'string') return { ok: false, error: t };
   const c = policy.classIndex.get(cls);
   if (c === undefined) return { ok: false, error: `unknown class ${cls}` };
-  // The TE rules' answer (unconditional and enabled conditional ones) through the server's own computation; constraints are not TE.
-  const av = computeAv(policy, { user: '', role: '', type: source }, { user: '', role: '', type: target }, cls);
-  const allowed = av.ok ? (av.value.allowed | (av.value.constrained ?? 0)) >>> 0 : 0;
+  const allowed = lookupAv(policy, s, t, c).allowed;
   if (allowed === 0) return { ok: true, line: null };
   return { ok: true, line: `allow ${source} ${target}:${cls} { ${permNames(policy.classes[c]!, allowed).join(' ')} };` };
 }

@@ -192,7 +192,7 @@ class RuleBuilder {
 
 /** An expression in postfix, as checkpolicy's define_cond_expr lists it: left operand, right operand, operator. */
 type Postfix = (string | 'not' | 'and' | 'or' | 'xor' | 'eq' | 'neq')[];
-const OPS = new Set(['not', 'and', 'or', 'xor', 'eq', 'neq']);
+const OPS: ReadonlySet<string> = new Set(['not', 'and', 'or', 'xor', 'eq', 'neq']);
 
 function postfix(e: CondExprAst, out: Postfix): void {
   if (e.op === 'bool') { out.push(`=${e.name.name}`); return; }

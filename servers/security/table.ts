@@ -27,9 +27,9 @@ import { currentMode, type ModeActor } from './mode.js';
 import { formatContext, parseContext, permBit, permNames, withBooleans, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
   SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecFsUse, type SecInitialContext, type SecPmProc,
-  type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce, type SecSetBool, type SecGetBool,
+  type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce, type SecSetBool, type SecGetBool, type SecValidateTrans,
 } from './protocol.js';
-import { computeAv, computeCreate, execDecision, netContext, newroleContext } from './services.js';
+import { computeAv, computeCreate, execDecision, netContext, newroleContext, validateTransition } from './services.js';
 
 export interface SecurityState {
   readonly ctx: ActorContext;
@@ -117,6 +117,7 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(0, {
         allowed: permNames(cls, d.value.allowed), auditallow: permNames(cls, d.value.auditallow),
         auditdeny: permNames(cls, d.value.auditdeny), permissive: d.value.permissive,
+        ...(d.value.constrained !== undefined ? { constrained: permNames(cls, d.value.constrained), constraintAt: d.value.constraintAt } : {}),
       });
     },
     *SEC_COMPUTE_CREATE(m: Envelope<SecComputeCreate>): Gen {
@@ -222,6 +223,20 @@ export function securityCallTable(state: SecurityState): CallTable {
       if (state.ctx.traceOn) state.ctx.trace('log', { msg: 'booleans committed', booleans: text, seqno: state.seqno });
       yield* notifyClients(SEC_NOTIFY_RELOAD);
       return reply(0);
+    },
+    /**
+     * security_validate_transition: a failed validatetrans is logged
+     * (security_validtrans_handle_fail's SELINUX_ERR) and is EPERM in
+     * enforcing mode only. Object managers (system processes) ask; no user may.
+     */
+    *SEC_VALIDATE_TRANS(m: Envelope<SecValidateTrans>): Gen {
+      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
+      const cons = heldContexts(m.oldcontext, m.newcontext, m.taskcontext);
+      if (cons === null || typeof m.tclass !== 'string') return reply(-EINVAL);
+      const failed = validateTransition(state.policy, cons[0]!, cons[1]!, cons[2]!, m.tclass);
+      if (failed === null) return reply(0);
+      auditSelinuxErr(state.ctx, `op=security_validate_transition seresult=denied oldcontext=${m.oldcontext} newcontext=${m.newcontext} taskcontext=${m.taskcontext} tclass=${m.tclass} (validatetrans at ${failed})`);
+      return reply(enforcing() ? -EPERM : 0);
     },
     *SEC_GET_BOOL(m: Envelope<SecGetBool>): Gen {
       const p = state.policy;
