@@ -139,9 +139,9 @@ export interface SysCalls {
   securityGetenforce(): Call<number>;
   /** Root, with security:setenforce in the policy. */
   securitySetenforce(enforcing: boolean): Call<number>;
-  /** Set booleans and commit them: root, with security:setbool in the policy. */
+  /** Set and commit booleans ([name, value] pairs): root, with security:setbool in the policy; ENOENT for an unknown name. */
   securitySetBooleans(values: readonly (readonly [string, boolean])[]): Call<number>;
-  /** One boolean's value, or all of them (no name); -errno (ENOENT: no such boolean). */
+  /** The current value of one boolean (or of all, name omitted), as [name, value] pairs, or -errno. */
   securityGetBooleans(name?: string): Call<readonly (readonly [string, boolean])[] | number>;
 }
 
