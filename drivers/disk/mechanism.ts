@@ -59,14 +59,17 @@ const MECHANISM_EVENTS: readonly MechanismEvent[] = [
  * with xstate's pure transition(): a constant table, not a cache that fills
  * as systems run (no module-level mutable state, DESIGN §2).
  */
-const TRANSITIONS: ReadonlyMap<string, MechanismState> = new Map(MECHANISM_STATES.flatMap((from) => MECHANISM_EVENTS.map((event) => {
-  const [next] = transition(diskMechanismMachine, diskMechanismMachine.resolveState({ value: from, context: { headCyl: 0, targetCyl: 0 } }), event);
-  return [`${from}|${event.type}`, next.value as MechanismState] as const;
-})));
+const TRANSITIONS: Readonly<Record<MechanismState, Readonly<Record<MechanismEvent['type'], MechanismState>>>> = Object.fromEntries(
+  MECHANISM_STATES.map((from) => [from, Object.fromEntries(MECHANISM_EVENTS.map((event) => {
+    const [next] = transition(diskMechanismMachine, diskMechanismMachine.resolveState({ value: from, context: { headCyl: 0, targetCyl: 0 } }), event);
+    return [event.type, next.value as MechanismState];
+  }))]),
+) as Record<MechanismState, Record<MechanismEvent['type'], MechanismState>>;
 
 /** Where the machine goes from `from` on `event` with the head on cylinder 0 (itself if the event does nothing there). */
 export function nextMechanismState(from: MechanismState, event: MechanismEvent['type']): MechanismState {
-  const to = TRANSITIONS.get(`${from}|${event}`);
+  // Two property reads, no key string built: this runs three times a request.
+  const to = TRANSITIONS[from]?.[event];
   if (to === undefined) throw new Error(`disk mechanism: no state ${from} or event ${event} in the table`);
   return to;
 }
