@@ -6,9 +6,10 @@
  *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter, routes cached per sink
  *   JsonlEncoder                 a TraceSink: message and sched events encoded from their fields
  *                                (no record object), the rest through writeRecord; same bytes
- * attachJsonlSink's records go as binary words through a shared ring to a
- * writer thread that encodes them (trace-ring.ts); JsonlEncoder is what it
- * matches byte for byte, and what it uses for the records it sends as JSON.
+ * attachJsonlSink(bus, path, { encodeIn: 'writer' }) sends records as binary
+ * words through a shared ring to a writer thread that encodes them
+ * (trace-ring.ts): the same bytes as JsonlEncoder, which it also uses for the
+ * records it sends as JSON.
  * pino's logger path writes ~180k records/s here (and JSON.stringify alone
  * ~1 µs a record), too slow for millions of records; records are plain data
  * of a few known shapes, so a small encoder (json.ts) does the job and
@@ -18,10 +19,13 @@
 import { closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { ByteWriter } from './byte-writer.js';
+import { ChunkWriter } from './chunk-writer.js';
 import { jsonString, toJson } from './json.js';
 import { TraceRing } from './trace-ring.js';
 import type { Message } from './message.js';
 import { summarizeValue, type MessageEv, type MessageRecord, type TraceBus, type TracedPayload, type TraceRecord, type TraceSink } from './trace.js';
+
+const CHUNK_BYTES = 1 << 18;
 
 
 /** pino is loaded on the first sink, not with the kernel: a run that does not trace never loads it (issue 20). */
@@ -233,25 +237,51 @@ export interface JsonlSink {
   close(): void;
 }
 
-export function attachJsonlSink(bus: TraceBus, path: string): JsonlSink {
-  // pino's destination opens (and creates the folder of) the file. Records go
-  // as binary words into a shared ring; the writer thread encodes them and
-  // writes its descriptor (trace-ring.ts), so the simulation's thread only
-  // stores numbers and string ids (issue 20).
+export interface JsonlSinkOptions {
+  /**
+   * Where records are encoded: 'kernel' (default) by JsonlEncoder on the
+   * simulation's thread, full chunks written by a worker (chunk-writer.ts);
+   * 'writer' as binary words through a shared ring, encoded and written by
+   * the writer thread (trace-ring.ts). Same bytes. 'writer' halves the
+   * simulation thread's cost, but its thread's encoding costs more than the
+   * whole in-thread path on this project's loaded 2-core machine
+   * (docs/performance.md, "The traced path through the ring"), so it is not the default.
+   */
+  readonly encodeIn?: 'kernel' | 'writer';
+}
+
+export function attachJsonlSink(bus: TraceBus, path: string, options: JsonlSinkOptions = {}): JsonlSink {
+  // pino's destination opens (and creates the folder of) the file.
   const dest = loadPino().destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   const fd = (dest as unknown as { fd: number }).fd;
-  const ring = new TraceRing(fd);
-  const detach = bus.attach(ring);
+  if (options.encodeIn === 'writer') {
+    const ring = new TraceRing(fd);
+    const detachRing = bus.attach(ring);
+    return {
+      close(): void {
+        detachRing();
+        try {
+          ring.close();
+        } finally {
+          closeSync(fd);
+        }
+      },
+    };
+  }
+  // Records are encoded into a reused byte chunk; full chunks are written to
+  // the descriptor by a worker on the other core (chunk-writer.ts), so
+  // encoding and writing overlap. One chunk buffer serves the whole run.
+  const chunks = new ChunkWriter(fd, CHUNK_BYTES);
+  const writer = new ByteWriter(CHUNK_BYTES, (bytes) => chunks.write(bytes));
+  const detach = bus.attach(new JsonlEncoder(writer));
   return {
     close(): void {
       detach();
-      try {
-        ring.close();
-      } finally {
-        // Every record is written already. SonicBoom's flushSync and end() would
-        // fsync: forcing a trace to disk costs seconds and buys nothing.
-        closeSync(fd);
-      }
+      writer.flush();
+      chunks.close();
+      // Every chunk is written already. SonicBoom's flushSync and end() would
+      // fsync: forcing a trace to disk costs seconds and buys nothing.
+      closeSync(fd);
     },
   };
 }

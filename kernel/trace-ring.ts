@@ -1,5 +1,6 @@
 /*
- * The JSONL sink's kernel-side half: a TraceSink that writes each record as
+ * The JSONL sink encoding in its writer thread (attachJsonlSink's
+ * encodeIn: 'writer'), the simulation's half: a TraceSink that writes each record as
  * fixed-layout binary words (kernel/trace-ring-format.ts) into a ring in
  * shared memory; the writer thread (kernel/trace-writer-thread.ts) encodes
  * the JSON lines and writes the file, on the other core (issue 20).
@@ -10,9 +11,9 @@
  * kernel's thread waits for the writer (backpressure), and gives up with an
  * error if the writer makes no progress for WRITER_STALL_LIMIT waits.
  * The bytes are JsonlEncoder's (test/kernel/trace-ring.test.ts compares
- * them): what JsonlEncoder does not lay out in words (other kinds, values
- * that are not numbers, booleans or short strings) it encodes here, on this
- * thread, and the writer copies the JSON bytes.
+ * them): what the ring does not lay out in words (other kinds, values that
+ * are not numbers, booleans or short strings) JsonlEncoder encodes here, on
+ * this thread, and the writer copies the JSON bytes.
  */
 import { Worker } from 'node:worker_threads';
 import { ByteWriter } from './byte-writer.js';

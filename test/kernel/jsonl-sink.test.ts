@@ -1,9 +1,9 @@
 /*
- * The JSONL sink's direct path (binary records through the trace ring,
- * encoded by the writer thread: kernel/trace-ring.ts) writes the bytes
- * JSON.stringify gives for the records an rxjs subscriber sees, and the
- * bytes the in-thread encoder (JsonlEncoder, message and sched events from
- * the kernel's fields) writes in the same run, for every record kind the
+ * The JSONL sink's direct path (JsonlEncoder: message and sched events
+ * encoded from the kernel's fields, no record object), and the same sink
+ * encoding in the writer thread (binary records through the trace ring,
+ * kernel/trace-ring.ts) on the same bus, write the bytes JSON.stringify gives
+ * for the records an rxjs subscriber sees, for every record kind the
  * examples produce; with a subscriber listening too (the record path,
  * writeRecord) the file is the same, so two runs in one process match.
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootScript } from '../../cli/commands/boot.js';
-import type { Kernel } from '../../kernel/index.js';
+import { attachJsonlSink, type JsonlSink, type Kernel } from '../../kernel/index.js';
 import type { TraceSink } from '../../kernel/trace.js';
 import { memoryEncoder } from './trace-memory.js';
 
@@ -22,18 +22,24 @@ const scripts = [
 ];
 
 /** Boot a script; with `tracePath` the sink writes the file; with `lines` a subscriber keeps JSON.stringify of every record. */
-function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string, inThread?: TraceSink): number {
+function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string, inThread?: TraceSink, ringPath?: string): number {
   let subscribed = false;
   let attached = false;
+  let ring: JsonlSink | null = null;
   const onKernel = (kernel: Kernel): void => {
     if (inThread !== undefined && !attached) kernel.trace.attach(inThread);
+    if (ringPath !== undefined && !attached) ring = attachJsonlSink(kernel.trace, ringPath, { encodeIn: 'writer' });
     attached = true;
     // Several hosts publish on one bus: subscribe once.
     if (lines === null || subscribed) return;
     subscribed = true;
     kernel.trace.trace$.subscribe((rec) => lines.push(JSON.stringify(rec)));
   };
-  return bootScript(script, { seed: '7', traceDetail: detail, ...(tracePath !== undefined ? { trace: tracePath } : {}) }, () => {}, () => {}, onKernel);
+  try {
+    return bootScript(script, { seed: '7', traceDetail: detail, ...(tracePath !== undefined ? { trace: tracePath } : {}) }, () => {}, () => {}, onKernel);
+  } finally {
+    (ring as JsonlSink | null)?.close();
+  }
 }
 
 describe('the JSONL sink', () => {
@@ -45,13 +51,14 @@ describe('the JSONL sink', () => {
       const direct = join(dir, `${i}-direct.jsonl`);
       const both = join(dir, `${i}-both.jsonl`);
       const lines: string[] = [];
+      const ringFile = join(dir, `${i}-ring.jsonl`);
       const inThread = memoryEncoder();
-      const code = boot(script, direct, null, detail, inThread.sink);
+      const code = boot(script, direct, null, detail, inThread.sink, ringFile);
       expect(boot(script, both, lines, detail), script).toBe(code);
       const expected = lines.join('\n') + '\n';
       for (const line of lines) kinds.add((JSON.parse(line) as { ev: string }).ev);
       expect(inThread.text() === expected, `${script}: JsonlEncoder's bytes`).toBe(true);
-      for (const [path, path_] of [[direct, 'direct'], [both, 'with a subscriber']] as const) {
+      for (const [path, path_] of [[direct, 'direct'], [ringFile, 'encoded by the writer thread'], [both, 'with a subscriber']] as const) {
         const text = readFileSync(path, 'utf8');
         if (text !== expected) {
           const a = expected.split('\n');
