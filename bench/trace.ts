@@ -10,6 +10,7 @@
  * MKSIM_BENCH_TRACE_RUNS the runs (3). MKSIM_BENCH_VIEWER_MESSAGES the viewer's trace sizes
  * (comma-separated; 100000,1000000,10000000), MKSIM_BENCH_VIEWER_RUNS its runs per size (the
  * trace runs), MKSIM_BENCH_VIEWER_RUNS_10M those at 10 M and more (2: each opens 10 M messages).
+ * MKSIM_BENCH_TRACE_FORMATS picks the commands (chrome,perfetto,mermaid,timeline,stats: all).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -84,7 +85,8 @@ export const traceBenchmark: Benchmark = {
       const made = writeSyntheticTrace(trace, { messages: messagesWanted });
       const perMillion = 1e6 / made.messages;
       const result: Record<string, number | string> = { bench: 'trace', messages: made.messages, records: made.records, traceMB: Math.round(made.bytes / 1e6) };
-      for (const format of FORMATS) {
+      const picked = new Set((process.env.MKSIM_BENCH_TRACE_FORMATS ?? [...FORMATS, 'timeline', 'stats'].join(',')).split(','));
+      for (const format of FORMATS.filter((f) => picked.has(f))) {
         const out = join(dir, `out.${format}`);
         const timed = Array.from({ length: runs }, () => runOnce(['trace', 'export', trace, '--format', format, '-o', out]));
         Object.assign(result, spread(`${format}SecPerMillion`, timed.map((r) => r.sec * perMillion), 1));
@@ -93,13 +95,17 @@ export const traceBenchmark: Benchmark = {
       }
       // The timeline export writes a directory (chunks, spans, search sidecars).
       const tl = join(dir, 'out.timeline');
-      const timed = Array.from({ length: runs }, () => { rmSync(tl, { recursive: true, force: true }); return runOnce(['trace', 'export', trace, '--format', 'timeline', '-o', tl]); });
-      Object.assign(result, spread('timelineSecPerMillion', timed.map((r) => r.sec * perMillion), 1));
-      Object.assign(result, spread('timelineMaxRssMB', timed.map((r) => r.maxRssMB), 0));
-      result.timelineOutputMB = Math.round(du(tl) / 1e5) / 10;
-      const stats = Array.from({ length: runs }, () => runOnce(['trace', 'stats', trace]));
-      Object.assign(result, spread('statsSecPerMillionRecords', stats.map((r) => r.sec * (1e6 / made.records)), 1));
-      Object.assign(result, spread('statsMaxRssMB', stats.map((r) => r.maxRssMB), 0));
+      if (picked.has('timeline')) {
+        const timed = Array.from({ length: runs }, () => { rmSync(tl, { recursive: true, force: true }); return runOnce(['trace', 'export', trace, '--format', 'timeline', '-o', tl]); });
+        Object.assign(result, spread('timelineSecPerMillion', timed.map((r) => r.sec * perMillion), 1));
+        Object.assign(result, spread('timelineMaxRssMB', timed.map((r) => r.maxRssMB), 0));
+        result.timelineOutputMB = Math.round(du(tl) / 1e5) / 10;
+      }
+      if (picked.has('stats')) {
+        const stats = Array.from({ length: runs }, () => runOnce(['trace', 'stats', trace]));
+        Object.assign(result, spread('statsSecPerMillionRecords', stats.map((r) => r.sec * (1e6 / made.records)), 1));
+        Object.assign(result, spread('statsMaxRssMB', stats.map((r) => r.maxRssMB), 0));
+      }
       rmSync(trace, { force: true });
       rmSync(tl, { recursive: true, force: true });
       const viewerRuns = positiveInt('MKSIM_BENCH_VIEWER_RUNS', String(runs), 50);
