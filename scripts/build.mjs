@@ -47,8 +47,9 @@ const result = await build({
   logLevel: 'warning',
   plugins: [rxjsAsEsm],
   // Students' modules are compiled at run time by esbuild itself (lib/plugin/transpile.ts): it is loaded
-  // from node_modules, where its per-platform binary lives, never copied into the bundle.
-  external: ['esbuild'],
+  // from node_modules, where its per-platform binary lives, never copied into the bundle. playwright-core
+  // (a dev dependency: `mksim bench trace` drives Chromium with it) is loaded from there too, only then.
+  external: ['esbuild', 'playwright-core'],
   metafile: true,
   // The sources are ES modules: give them import.meta.url in a CommonJS file.
   define: { 'import.meta.url': '__mksimModuleUrl' },

@@ -311,6 +311,7 @@ export function register(program: Command): void {
     .action(async (file: string, flags: ExportFlags) => {
       if (flags.format === 'timeline') {
         await exportTimeline(file, flags);
+        if (process.env.MKSIM_REPORT_MAXRSS === '1') process.stderr.write(`maxRSS=${process.resourceUsage().maxRSS}\n`);
         return;
       }
       await withOutput(flags.output, async (out) => {

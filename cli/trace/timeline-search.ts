@@ -187,14 +187,24 @@ export const SEARCH_SCRIPT = String.raw`
     var q = parseQuery(text), job = {};
     Q.job = job;
     if (q.mode === 'id') {
-      locate(q.id, -1, function (at) {
+      // Several hosts number their messages alike: #id is looked up on each.
+      var hosts = meta.hosts && meta.hosts.length ? meta.hosts.map(function (_, h) { return h; }) : [-1];
+      (function next(i) {
         if (Q.job !== job) return;
+        if (i < hosts.length) {
+          locate(q.id, hosts[i], function (at) {
+            if (at) Q.results.push({ nr: at.nr, r: at.r, id: at.m.id, text: label(at.m) });
+            next(i + 1);
+          });
+          return;
+        }
         Q.done = true;
-        if (at) Q.results.push({ nr: at.nr, r: at.r, id: at.m.id, text: label(at.m) });
-        setSearchStatus(at ? '1 result for "' + text + '"' : 'no message #' + q.id + ' in this export');
+        var n = Q.results.length;
+        setSearchStatus(n ? n + ' result' + (n > 1 ? 's' : '') + ' for "' + text + '"' : 'no message #' + q.id + ' in this export');
         renderResults();
-        if (at && jump !== false) goToResult(0);
-      });
+        if (n && jump !== false) goToResult(0);
+        updateHash();
+      })(0);
       return;
     }
     var kinds = kindsFor(q), nr = 0, r = 0, total = meta.chunks.length;

@@ -114,6 +114,10 @@ describe.skipIf(!existsSync(CHROMIUM))('timeline viewer: spans, overview, lanes 
     const ref = Number(/request#(\d+) from/.exec(shown!)![1]);
     const span = spans.find((s) => s.lane === fs && s.state === HANDLING && s.ref === ref)!;
     expect(shown).toBe(`actorfsfrom${fmt(span.startNs)}to${fmt(span.endNs)}for${fmt(span.endNs - span.startNs)}request#${ref} from ${meta.peers[span.peer]}`);
+    // For docs/tracing.md: alice's first requests, with the span just clicked in the details.
+    const aliceStart = Math.min(...spans.filter((s) => s.lane === meta.lanes.indexOf('alice')).map((s) => s.startNs));
+    await page.evaluate(`${tl}.zoomTo(${aliceStart - 2000}, ${aliceStart + 16000})`);
+    await settled();
     await page.screenshot({ path: join(SHOTS, 'trace-timeline-spans.png') });
     await page.locator(`#details a[data-id="${ref}"]`).click();
     await page.waitForFunction((id) => document.querySelector('#details h3')?.textContent?.startsWith(`#${id} `) === true, ref);

@@ -4,7 +4,7 @@
  * denials; the causal chain (next/previous, only this chain) and its breakdown against
  * `mksim trace --cause ID`; latency histograms against the JSONL; the view in the URL; export of a selection.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import type { TraceRecord } from '../../../kernel/index.js';
 import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
-import { bootTrace } from './boot-trace.js';
+import { bootNetwork, bootTrace } from './boot-trace.js';
 import { collectOutput, tempDir, tempTrace } from './helpers.js';
 
 const POLICY = join(import.meta.dirname, '..', '..', '..', 'examples', 'policy', 'base.conf');
@@ -64,8 +64,10 @@ describe.skipIf(!existsSync(CHROMIUM))('timeline viewer: search and navigation (
     await page.waitForFunction(() => (window as unknown as { mksimTimeline: { meta(): unknown } }).mksimTimeline.meta() !== null);
   });
 
+  const large: string[] = [];
   afterAll(async () => {
     await context?.close();
+    for (const d of large) rmSync(d, { recursive: true, force: true });
   });
 
   async function search(text: string): Promise<{ ids: number[]; status: string }> {
@@ -300,8 +302,30 @@ describe.skipIf(!existsSync(CHROMIUM))('timeline viewer: search and navigation (
     expect(errors).toEqual([]);
   });
 
+  it('a run of two hosts: #id finds that id on each host; a chain stays on its host', async () => {
+    const net = bootNetwork();
+    const netDir = tempDir();
+    await exportTimeline(net.path, { format: 'timeline', output: netDir });
+    await page.goto('file://' + join(netDir, 'index.html'), { waitUntil: 'domcontentloaded' });
+    await page.waitForFunction(() => (window as unknown as { mksimTimeline: { meta(): unknown } }).mksimTimeline.meta() !== null);
+    const sends = newMessages(net.records) as (Msg & { host: string })[];
+    const serverIds = new Set(sends.filter((m) => m.host === 'server').map((m) => m.id));
+    const shared = sends.find((m) => m.host === 'client' && serverIds.has(m.id) && m.cause !== null)!;
+    const found = await search(`#${shared.id}`);
+    expect(found.ids).toEqual([shared.id, shared.id]);
+    const labels = await page.evaluate('window.mksimSearch.state.results.map((r) => r.text)') as string[];
+    expect(labels.map((l) => l.split(' ')[2]!.split('/')[0])).toEqual(['server', 'client']);
+    await page.click('#search-next');
+    await page.waitForFunction(() => document.getElementById('chain-pos') !== null && /from\s*client\//.test(document.getElementById('details')!.textContent!));
+    const members = await page.evaluate('window.mksimSearch.chainState.chain.members.map((e) => window.mksimTimeline.meta().lanes[e.m.src])') as string[];
+    expect(members.length).toBeGreaterThan(1);
+    expect(members.every((l) => l.startsWith('client/'))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
   it('a selection too large for Mermaid stops under its 50,000 characters with a note; a window over 4 chunks is refused', async () => {
     const big = tempDir();
+    large.push(big);
     const timeline = new TimelineExport(big);
     const made = synthesizeTrace({ messages: 4 * CHUNK_ROWS + 5000, clients: 4 }, (rec) => timeline.add(rec));
     timeline.finish('synth.jsonl');

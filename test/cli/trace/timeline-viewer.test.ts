@@ -4,7 +4,7 @@
  * axis, chunks loaded on demand, and a 2,000,000-message trace whose last message is
  * reached (issue 19 item 3, finding 1). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
@@ -35,8 +35,11 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
     ({ context, page } = await openOfflinePage({ width: 1400, height: 700 }, errors));
   });
 
+  /** The 2 M export's directory (a few hundred MB with its sidecars): removed after the run. */
+  const large: string[] = [];
   afterAll(async () => {
     await context?.close();
+    for (const dir of large) rmSync(dir, { recursive: true, force: true });
   });
 
   const settled = (): Promise<unknown> => page.waitForFunction(() => {
@@ -79,6 +82,7 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
 
   it('opens 2,000,000 messages, loads only the chunks in view, reaches the last message, searches and follows a chain', async () => {
     const dir = tempDir();
+    large.push(dir);
     const timeline = new TimelineExport(dir);
     // For the search below: the messages naming each block, and the last READ with its reply.
     const byBlock = new Map<number, number[]>();
