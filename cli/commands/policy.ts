@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadPolicy } from '../../servers/security/compile.js';
-import type { CompiledPolicy } from '../../servers/security/policy.js';
+import { withBooleans, type CompiledPolicy } from '../../servers/security/policy.js';
 import { queryAllowed } from '../../servers/security/query.js';
 import { UsageError } from '../errors.js';
 
@@ -41,9 +41,24 @@ export function register(program: Command): void {
     .requiredOption('-s, --source <type>', 'source type (or alias)')
     .requiredOption('-t, --target <type>', 'target type (or alias)')
     .requiredOption('-c, --class <class>', 'object class')
-    .action((path: string, opts: { source: string; target: string; class: string }) => {
-      const r = queryAllowed(readPolicy(path), opts.source, opts.target, opts.class);
+    .option('-b, --bool <name=value...>', 'answer with booleans set (NAME=1|0|on|off|true|false; repeatable)')
+    .action((path: string, opts: { source: string; target: string; class: string; bool?: string[] }) => {
+      const r = queryAllowed(withBoolOptions(readPolicy(path), path, opts.bool ?? []), opts.source, opts.target, opts.class);
       if (!r.ok) throw new UsageError(`${path}: ${r.error}`);
       if (r.line !== null) process.stdout.write(r.line + '\n');
     });
+}
+
+/** The policy with `-b NAME=VALUE` booleans set (as setsebool would), refusing unknown names and values. */
+function withBoolOptions(p: CompiledPolicy, path: string, specs: readonly string[]): CompiledPolicy {
+  if (specs.length === 0) return p;
+  const values = new Map<string, boolean>();
+  for (const spec of specs) {
+    const m = /^([^=]+)=(1|0|on|off|true|false)$/i.exec(spec);
+    if (m === null) throw new UsageError(`-b ${spec}: expected NAME=1|0|on|off|true|false`);
+    values.set(m[1]!, /^(1|on|true)$/i.test(m[2]!));
+  }
+  const out = withBooleans(p, values);
+  if (out === null) throw new UsageError(`${path}: unknown boolean ${[...values.keys()].find((n) => !p.booleans.includes(n))} (booleans: ${p.booleans.join(', ') || 'none'})`);
+  return out;
 }

@@ -27,6 +27,13 @@ export interface AvcRecordFields extends AuditData {
   readonly tclass: string;
   /** 1 when the denial was not enforced (permissive mode or a permissive domain). */
   readonly permissive: 0 | 1;
+  /**
+   * Why it was denied, when a constraint removed permissions the TE rules allow
+   * (audit2why's "constraint violation"): trace records only; the kernel's line carries no reason.
+   */
+  readonly reason?: 'constraint';
+  /** The violated constraint's place in the policy (`file:line`). */
+  readonly constraint?: string;
 }
 
 /** The line Linux's avc_audit writes (two spaces after `avc:`, around the decision and after `for`). */

@@ -32,6 +32,9 @@ interface AvcEntry {
   readonly auditallow: ReadonlySet<string>;
   readonly auditdeny: ReadonlySet<string>;
   readonly permissiveDomain: boolean;
+  /** Permissions a constraint removed, and where that constraint is written. */
+  readonly constrained: ReadonlySet<string>;
+  readonly constraintAt?: string;
 }
 
 /**
@@ -128,14 +131,17 @@ export class Avc {
       }
       entry = {
         seqno: r.seqno, allowed: new Set(r.allowed), auditallow: new Set(r.auditallow),
-        auditdeny: new Set(r.auditdeny), permissiveDomain: r.permissive === true,
+        auditdeny: new Set(r.auditdeny), permissiveDomain: r.permissive === true, constrained: new Set(r.constrained ?? []),
+        ...(r.constraintAt !== undefined ? { constraintAt: r.constraintAt } : {}),
       };
       this.insert(key, entry);
     }
     const d = this.decide(entry, wanted);
     if (d.logged !== null) {
       const data = typeof audit === 'function' ? yield* audit() : audit;
-      this.audit(d.logged.decision, d.logged.perms, d.logged.permissive, scontext, tcontext, tclass, data);
+      const byConstraint = d.logged.decision === 'denied' && d.logged.perms.some((p) => entry!.constrained.has(p));
+      this.audit(d.logged.decision, d.logged.perms, d.logged.permissive, scontext, tcontext, tclass,
+        byConstraint ? { ...data, reason: 'constraint', ...(entry.constraintAt !== undefined ? { constraint: entry.constraintAt } : {}) } : data);
     }
     return d.result;
   }
@@ -168,7 +174,7 @@ export class Avc {
     return { result: 0, logged };
   }
 
-  private audit(decision: 'denied' | 'granted', perms: string[], permissive: 0 | 1, scontext: string, tcontext: string, tclass: string, audit: AuditData): void {
+  private audit(decision: 'denied' | 'granted', perms: string[], permissive: 0 | 1, scontext: string, tcontext: string, tclass: string, audit: AuditData & Pick<AvcRecordFields, 'reason' | 'constraint'>): void {
     const record: AvcRecordFields = { decision, perms: [...perms].sort(), ...audit, scontext, tcontext, tclass, permissive };
     if (this.ctx.traceOn) this.ctx.trace('avc', { ...record });
     this.options.onAudit?.(formatAvcLine(record), record);

@@ -76,6 +76,9 @@ export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
   setexeccon: { args: ['text'], required: 1, summary: 'setexeccon CONTEXT|default: the context of the next exec (process:setexec)' },
   getenforce: { args: [], required: 0, summary: 'getenforce: print Enforcing or Permissive' },
   setenforce: { args: ['text'], required: 1, summary: 'setenforce 1|0|Enforcing|Permissive: switch the mode (root, and security:setenforce)' },
+  // Booleans (issue 14): set and committed at once, as setsebool without -P (root, and security:setbool).
+  setsebool: { args: ['rest'], required: 1, summary: 'setsebool NAME 0|1|on|off [NAME VALUE...]: set policy booleans (root, and security:setbool)' },
+  getsebool: { args: ['name'], required: 0, summary: 'getsebool [NAME]: print booleans as NAME --> on|off' },
   echo: { args: ['rest'], required: 0, summary: 'echo TEXT...: print the words' },
   nprocs: { args: [], required: 0, summary: 'nprocs: print how many processes PM knows' },
   // Coursework (issue 18): umask, dup2, the last waited child's status, getpid.
@@ -257,6 +260,9 @@ export function parseCommand(tokens: readonly Token[], base: Omit<SourcePosition
     fail(`${head.text} needs ${needed} argument${needed === 1 ? '' : 's'} (${spec.summary})`, undefined, lineEnd);
   }
   if (head.text === 'ref') checkRef(tokens.slice(1), fail);
+  if (head.text === 'setsebool' && (args.length % 2 !== 0 || args.some((a, i) => i % 2 === 1 && !/^(0|1|on|off|true|false)$/i.test(a)))) {
+    fail('setsebool takes NAME VALUE pairs (VALUE 0, 1, on, off, true or false)', undefined, lineEnd);
+  }
   if (head.text === 'writefd' && args.length < 2 && flags.bytes === undefined) fail('writefd needs TEXT or --bytes N', undefined, lineEnd);
   if (head.text === 'send' && args.length < 2 && flags.bytes === undefined) fail('send needs TEXT or --bytes N', undefined, lineEnd);
   if ((head.text === 'write' || head.text === 'writefd' || head.text === 'send') && flags.bytes !== undefined && args.length > (head.text === 'write' ? 1 : 1)) {

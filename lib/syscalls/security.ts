@@ -5,6 +5,7 @@
  *   setexeccon                                the context of the caller's next exec (PM)
  *   getfilecon, setfilecon, setfscreatecon    a file's label; the creation context (FS)
  *   security_getenforce, security_setenforce  the mode (the security server; setenforce: root and security:setenforce)
+ *   securitySetBooleans, securityGetBooleans  booleans (security_set_boolean_list + commit: root and security:setbool)
  * Each returns its result (a context string, or 0) or -errno.
  */
 import type { SysGen, UserProcess } from '../user/process.js';
@@ -59,4 +60,17 @@ export function* securityGetenforce(proc: UserProcess): SysGen<number> {
 /** Switch the mode; as writing /sys/fs/selinux/enforce (root, and security:setenforce in the policy). */
 export function* securitySetenforce(proc: UserProcess, enforcing: boolean): SysGen<number> {
   return yield* proc.status('security', { type: 'SEC_SET_ENFORCE', enforcing });
+}
+
+/** Set booleans and commit them (libselinux's security_set_boolean_list): root and security:setbool. */
+export function* securitySetBooleans(proc: UserProcess, values: readonly (readonly [string, boolean])[]): SysGen<number> {
+  return yield* proc.status('security', { type: 'SEC_SET_BOOL', values });
+}
+
+/** The current value of one boolean, or of all (name undefined); -errno on failure (ENOENT: no such boolean). */
+export function* securityGetBooleans(proc: UserProcess, name?: string): SysGen<readonly (readonly [string, boolean])[] | number> {
+  const r = yield* proc.call('security', { type: 'SEC_GET_BOOL', ...(name === undefined ? {} : { name }) });
+  if (typeof r === 'number') return r;
+  if (r.status < 0) return r.status;
+  return Array.isArray(r.booleans) ? (r.booleans as readonly (readonly [string, boolean])[]) : -22;
 }

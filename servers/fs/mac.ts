@@ -13,7 +13,7 @@
  *   macCheckContext(...), validContext(fs, context), secCall(ctx, ep, msg)   helpers for the label calls
  *   classOf(mode), MacPerm, FsMac
  */
-import { EACCES, EINVAL, NONE, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EACCES, EINVAL, EPERM, NONE, sendrec, type ActorContext, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { Avc, type AuditSource } from '../../lib/avc/avc.js';
 import type { AuditData } from '../../lib/avc/audit.js';
 import { auditSink } from '../../lib/avc/log.js';
@@ -188,6 +188,17 @@ export function* macAssociate(fs: FsState, who: Who, context: string, nr: number
   if (mac === undefined) return;
   const r = yield* mac.avc.hasPerm(context, mac.sbContext, 'filesystem', 'associate', auditOf(fs, who, nr, name));
   if (r !== 0) throw new FsError(EACCES, `${what}: ${context} may not be associated with the file system (${mac.sbContext}) by policy`);
+}
+
+/**
+ * security_validate_transition after a relabel's checks (selinux_inode_setxattr):
+ * the policy's validatetrans for the class, old -> new context, this caller
+ * the task; EPERM when the security server refuses (enforcing mode).
+ */
+export function* macValidateTrans(fs: FsState, who: Who, oldcontext: string, newcontext: string, cls: string, what: string): Generator<KernelCall, void, any> {
+  if (fs.mac === undefined || fs.ctx === null) return;
+  const r = yield* secCall(fs.ctx, fs.ctx.endpointOf('security'), { type: 'SEC_VALIDATE_TRANS', oldcontext, newcontext, taskcontext: subjectOf(fs, who), tclass: cls });
+  if (typeof r === 'number') throw new FsError(r === -EPERM ? EPERM : EACCES, `${what}: ${oldcontext} -> ${newcontext} refused by the policy's validatetrans`);
 }
 
 /** selinux_file_open's bookkeeping: what a later read or write compares against. */

@@ -2,7 +2,7 @@
  * The security-label calls (SELinux's getxattr/setxattr of security.selinux
  * and /proc/self/attr/fscreate), and the context PM gives a process.
  *   getFileCon(fs, proc, path)            a file's context (getattr on it)
- *   setFileCon(fs, proc, path, context)   relabel: owner or root (fowner), valid context, relabelfrom + relabelto + filesystem:associate
+ *   setFileCon(fs, proc, path, context)   relabel: owner or root (fowner), valid context, relabelfrom + relabelto + filesystem:associate, validatetrans
  *   setFsCreate(fs, proc, context)        the caller's creation context (process:setfscreate); the old one
  *   pmSetcon(fs, m)                       FS_PM_SETCON: PM's word on a process's context
  * Without a security server these fail with ENOSYS: files have no contexts.
@@ -12,7 +12,7 @@ import { FsError } from './errors.js';
 import { procOf, type Fproc } from './fproc.js';
 import { putInode } from './inode.js';
 import { writeLabel } from './label.js';
-import { classOf, labelOf, macAssociate, macCheckContext, subjectOf, validContext, type FsMac } from './mac.js';
+import { classOf, labelOf, macAssociate, macCheckContext, macValidateTrans, subjectOf, validContext, type FsMac } from './mac.js';
 import { lookup } from './path.js';
 import { auditName, isOwner, needMac } from './protect.js';
 import { fsReply, type FsPmSetcon } from './protocol.js';
@@ -56,6 +56,7 @@ export function* setFileCon(fs: FsState, proc: Fproc, path: string, context: str
     if ((yield* macCheckContext(fs, proc, old, cls, 'relabelfrom', ino.nr, name)) !== 0) throw new FsError(EACCES, `${what}: relabelfrom ${old} denied by policy`);
     if ((yield* macCheckContext(fs, proc, context, cls, 'relabelto', ino.nr, name)) !== 0) throw new FsError(EACCES, `${what}: relabelto ${context} denied by policy`);
     yield* macAssociate(fs, proc, context, ino.nr, name, what);
+    yield* macValidateTrans(fs, proc, old, context, cls, what);
     yield* writeLabel(fs, fs.labels, ino.nr, context);
   } finally {
     yield* putInode(fs, ino);

@@ -378,17 +378,29 @@ class Compiler {
     return sym.value;
   }
 
+  /**
+   * Attribute membership. checkpolicy's first pass reads declarations in
+   * order, so `type t, a;` and `typeattribute t a;` need `attribute a;` (and
+   * typeattribute its type) earlier in the file.
+   */
   private attributeMembership(): void {
-    const add = (type: number, attr: Name): void => {
+    const declaredAt = new Map<string, number>();
+    this.statements.forEach((s, i) => {
+      if (s.kind === 'attribute' || s.kind === 'type') if (!declaredAt.has(s.name.name)) declaredAt.set(s.name.name, i);
+    });
+    const add = (type: number, attr: Name, at: number): void => {
       const sym = this.typeSyms.get(attr.name);
-      if (sym === undefined || sym.kind !== 'attribute') throw this.err(`attribute ${attr.name} is not declared`, attr.pos);
+      if (sym === undefined || sym.kind !== 'attribute' || (declaredAt.get(attr.name) ?? Infinity) > at) throw this.err(`attribute ${attr.name} is not declared`, attr.pos);
       sym.members.add(type);
     };
-    for (const s of this.of('type')) for (const a of s.attributes) add(this.typeValue(s.name), a);
-    for (const s of this.of('typeattribute')) {
-      const type = this.typeValue(s.name);
-      for (const a of s.attributes) add(type, a);
-    }
+    this.statements.forEach((s, i) => {
+      if (s.kind === 'type') for (const a of s.attributes) add(this.typeValue(s.name), a, i);
+      if (s.kind === 'typeattribute') {
+        const type = this.typeValue(s.name);
+        if ((declaredAt.get(s.name.name) ?? -1) > i) throw this.err(`unknown type ${s.name.name}`, s.name.pos);
+        for (const a of s.attributes) add(type, a, i);
+      }
+    });
   }
 
   /**

@@ -4,7 +4,8 @@
  * switch modes. Contexts travel as `user:role:type` strings.
  *   SecRequest    SEC_COMPUTE_AV, SEC_COMPUTE_CREATE, SEC_EXEC, SEC_CHECK_CONTEXT, SEC_NEWROLE,
  *                 SEC_INITIAL_CONTEXT, SEC_NET_CONTEXT, SEC_LOAD_POLICY, SEC_SET_ENFORCE, SEC_GET_ENFORCE,
- *                 SEC_FS_USE (a file system's superblock context), SEC_PM_PROC (PM's word on a process's credentials)
+ *                 SEC_FS_USE (a file system's superblock context), SEC_PM_PROC (PM's word on a process's credentials),
+ *                 SEC_SET_BOOL / SEC_GET_BOOL (booleans: setsebool, getsebool), SEC_VALIDATE_TRANS (validatetrans on a relabel)
  *   SecReply      { type: 'SEC_REPLY', status, seqno, ... }
  *   SEC_NOTIFY_*  notification bits sent to every AVC on reload or mode change
  */
@@ -40,11 +41,17 @@ export interface SecPmProc extends Message { readonly type: 'SEC_PM_PROC'; reado
 export interface SecLoadPolicy extends Message { readonly type: 'SEC_LOAD_POLICY'; readonly text: string; readonly path: string }
 export interface SecSetEnforce extends Message { readonly type: 'SEC_SET_ENFORCE'; readonly enforcing: boolean }
 export interface SecGetEnforce extends Message { readonly type: 'SEC_GET_ENFORCE' }
+/** Set booleans and commit them at once (Linux sel_write_bool + sel_commit_bools_write): security:setbool. */
+export interface SecSetBool extends Message { readonly type: 'SEC_SET_BOOL'; readonly values: readonly (readonly [string, boolean])[] }
+/** security_validate_transition: may an object of tclass go from oldcontext to newcontext, the task being taskcontext? */
+export interface SecValidateTrans extends Message { readonly type: 'SEC_VALIDATE_TRANS'; readonly oldcontext: string; readonly newcontext: string; readonly taskcontext: string; readonly tclass: string }
+/** The booleans' current values (one name, or all when absent), as reading /sys/fs/selinux/booleans. */
+export interface SecGetBool extends Message { readonly type: 'SEC_GET_BOOL'; readonly name?: string }
 
 export type SecRequest =
   | SecComputeAv | SecComputeCreate | SecExec | SecCheckContext | SecNewrole | SecInitialContext
   | SecLoadPolicy | SecSetEnforce | SecGetEnforce | SecNetContext
-  | SecFsUse | SecPmProc;
+  | SecFsUse | SecPmProc | SecSetBool | SecGetBool | SecValidateTrans;
 
 export interface SecReply extends Message {
   readonly type: 'SEC_REPLY';
@@ -59,11 +66,16 @@ export interface SecReply extends Message {
   readonly auditdeny?: readonly string[];
   /** SEC_COMPUTE_AV: the source type is permissive. */
   readonly permissive?: boolean;
+  /** SEC_COMPUTE_AV: permissions the TE rules allow but a constraint removed, and where the constraint is (`file:line`). */
+  readonly constrained?: readonly string[];
+  readonly constraintAt?: string;
   /** SEC_COMPUTE_CREATE, SEC_NEWROLE, SEC_INITIAL_CONTEXT, SEC_FS_USE: the resulting context. */
   readonly context?: string;
   /** SEC_EXEC: whether the domain changes, and the permission checks it needs (execute; transition + entrypoint, or execute_no_trans). */
   readonly transition?: boolean;
   readonly checks?: readonly SecPermCheck[];
+  /** SEC_GET_BOOL: name and current value, in the policy's declaration order. */
+  readonly booleans?: readonly (readonly [string, boolean])[];
   /** SEC_LOAD_POLICY refused: the compiler's message (file:line:column). */
   readonly error?: string;
 }

@@ -10,10 +10,13 @@
  * `security` class on the initial SID `security` (load_policy, setenforce,
  * compute_av, compute_create, check_context); system processes (the object
  * managers, the kernel's own code in Linux) are not checked.
+ * Setting booleans (SEC_SET_BOOL) is security:setbool; the commit bumps the
+ * seqno and notifies the AVCs as a reload does (sel_commit_bools_write ->
+ * security_set_bools -> avc_ss_reset).
  * A computed context the policy does not authorise is logged (SELINUX_ERR)
  * and refused in enforcing mode only, as compute_sid_handle_invalid_context.
  */
-import { EACCES, EINVAL, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { EACCES, EINVAL, ENOENT, EPERM, notify, type ActorContext, type Endpoint, type Envelope, type KernelCall } from '../../kernel/index.js';
 import { getProc, isSystemProcess } from '../../lib/getinfo.js';
 import { formatAvcLine, type AvcRecordFields } from '../../lib/avc/audit.js';
 import type { CallTable } from '../../lib/server.js';
@@ -21,12 +24,12 @@ import { loadPolicy } from './compile.js';
 import { auditSelinuxErr, auditSink } from '../../lib/avc/log.js';
 import { knownContext, validContext } from './context.js';
 import { currentMode, type ModeActor } from './mode.js';
-import { formatContext, parseContext, permBit, permNames, type CompiledPolicy, type SecurityContext } from './policy.js';
+import { formatContext, parseContext, permBit, permNames, withBooleans, type CompiledPolicy, type SecurityContext } from './policy.js';
 import {
   SEC_NOTIFY_ENFORCE, SEC_NOTIFY_RELOAD, type SecCheckContext, type SecComputeAv, type SecComputeCreate, type SecExec, type SecFsUse, type SecInitialContext, type SecPmProc,
-  type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce,
+  type SecLoadPolicy, type SecNetContext, type SecNewrole, type SecReply, type SecSetEnforce, type SecSetBool, type SecGetBool, type SecValidateTrans,
 } from './protocol.js';
-import { computeAv, computeCreate, execDecision, netContext, newroleContext } from './services.js';
+import { computeAv, computeCreate, execDecision, netContext, newroleContext, validateTransition } from './services.js';
 
 export interface SecurityState {
   readonly ctx: ActorContext;
@@ -114,6 +117,7 @@ export function securityCallTable(state: SecurityState): CallTable {
       return reply(0, {
         allowed: permNames(cls, d.value.allowed), auditallow: permNames(cls, d.value.auditallow),
         auditdeny: permNames(cls, d.value.auditdeny), permissive: d.value.permissive,
+        ...(d.value.constrained !== undefined ? { constrained: permNames(cls, d.value.constrained), constraintAt: d.value.constraintAt } : {}),
       });
     },
     *SEC_COMPUTE_CREATE(m: Envelope<SecComputeCreate>): Gen {
@@ -200,6 +204,46 @@ export function securityCallTable(state: SecurityState): CallTable {
     },
     *SEC_GET_ENFORCE(): Gen {
       return reply(0);
+    },
+    *SEC_SET_BOOL(m: Envelope<SecSetBool>): Gen {
+      if (!Array.isArray(m.values) || m.values.length === 0 || m.values.length > state.policy.booleans.length) return reply(-EINVAL);
+      const values = new Map<string, boolean>();
+      for (const v of m.values) {
+        if (!Array.isArray(v) || typeof v[0] !== 'string' || typeof v[1] !== 'boolean') return reply(-EINVAL);
+        values.set(v[0], v[1]);
+      }
+      const next = withBooleans(state.policy, values);
+      // An unknown name: ENOENT, as opening /sys/fs/selinux/booleans/NAME fails before any write is checked.
+      if (next === null) return reply(-ENOENT);
+      const denied = yield* securityPerm(m.source, 'setbool');
+      if (denied < 0) return reply(denied);
+      state.policy = next;
+      state.seqno++;
+      const text = [...values].map(([n, v]) => `${n}=${v ? 1 : 0}`).join(' ');
+      if (state.ctx.traceOn) state.ctx.trace('log', { msg: 'booleans committed', booleans: text, seqno: state.seqno });
+      yield* notifyClients(SEC_NOTIFY_RELOAD);
+      return reply(0);
+    },
+    /**
+     * security_validate_transition: a failed validatetrans is logged
+     * (security_validtrans_handle_fail's SELINUX_ERR) and is EPERM in
+     * enforcing mode only. Object managers (system processes) ask; no user may.
+     */
+    *SEC_VALIDATE_TRANS(m: Envelope<SecValidateTrans>): Gen {
+      if (!(yield* isSystemProcess(m.source))) return reply(-EPERM);
+      const cons = heldContexts(m.oldcontext, m.newcontext, m.taskcontext);
+      if (cons === null || typeof m.tclass !== 'string') return reply(-EINVAL);
+      const failed = validateTransition(state.policy, cons[0]!, cons[1]!, cons[2]!, m.tclass);
+      if (failed === null) return reply(0);
+      auditSelinuxErr(state.ctx, `op=security_validate_transition seresult=denied oldcontext=${m.oldcontext} newcontext=${m.newcontext} taskcontext=${m.taskcontext} tclass=${m.tclass} (validatetrans at ${failed})`);
+      return reply(enforcing() ? -EPERM : 0);
+    },
+    *SEC_GET_BOOL(m: Envelope<SecGetBool>): Gen {
+      const p = state.policy;
+      if (m.name !== undefined && typeof m.name !== 'string') return reply(-EINVAL);
+      const all = p.booleans.map((n, i): [string, boolean] => [n, p.boolValues[i]!]);
+      const picked = m.name === undefined ? all : all.filter(([n]) => n === m.name);
+      return m.name !== undefined && picked.length === 0 ? reply(-ENOENT) : reply(0, { booleans: picked });
     },
   };
 }
