@@ -139,6 +139,10 @@ export interface SysCalls {
   securityGetenforce(): Call<number>;
   /** Root, with security:setenforce in the policy. */
   securitySetenforce(enforcing: boolean): Call<number>;
+  /** Set and commit booleans ([name, value] pairs): root, with security:setbool in the policy; ENOENT for an unknown name. */
+  securitySetBooleans(values: readonly (readonly [string, boolean])[]): Call<number>;
+  /** The current value of one boolean (or of all, name omitted), as [name, value] pairs, or -errno. */
+  securityGetBooleans(name?: string): Call<readonly (readonly [string, boolean])[] | number>;
 }
 
 export interface SysConstants {

@@ -368,6 +368,7 @@ class Parser {
       }
     }
     if (!TE_RBAC_KEYWORDS.has(t.text)) throw this.syntax(t, 'a statement keyword');
+    // checkpolicy 3.4 refuses `require` at the top level of a base policy (an if branch's is hoisted, not met here).
     if (t.text === 'require') throw this.syntax(t, "a statement keyword ('require' belongs inside an optional block or an if branch)");
     this.enter(Section.TeRbac, t);
     this.next();

@@ -191,8 +191,7 @@ describe('network contexts in the policy language', () => {
       try { loadPolicy(text, 'p.conf'); } catch (e) { return (e as Error).message; }
       return 'no error';
     };
-    // checkpolicy 3.4 knows tcp, udp, dccp and sctp (the reference policy labels sctp ports): any other name is refused.
-    expect(bad(BROWSERS.replace('portcon tcp 80 ', 'portcon icmp 80 '))).toMatch(/p\.conf:\d+:9: unknown protocol icmp/);
+    expect(bad(BROWSERS.replace('portcon tcp 80 ', 'portcon xtp 80 '))).toMatch(/p\.conf:\d+:9: unknown protocol xtp/);
     expect(bad(BROWSERS.replace('nodecon 10.0.0.1 ', 'nodecon 10.0.0.300 '))).toMatch(/an IPv4 address/);
     expect(bad(BROWSERS.replace('portcon tcp 1-1023 ', 'portcon tcp 1023-1 '))).toMatch(/backwards/);
     expect(bad(BROWSERS + '\nportcon tcp 81 system_u:object_r:http_port_t\n')).toMatch(/portcon statements must come before nodecon statements/);

@@ -96,3 +96,15 @@ describe('withBooleans (security_set_bools on a compiled policy)', () => {
     expect(withBooleans(p, new Map([['nosuch', true]]))).toBeNull();
   });
 });
+
+describe('examples/selinux-booleans.boot', () => {
+  it('denies the write in /tmp before setsebool and allows it after', async () => {
+    const { bootScript } = await import('../../cli/commands/boot.js');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = bootScript('examples/selinux-booleans.boot', {}, (l) => out.push(l), (l) => err.push(l));
+    expect(code).toBe(0);
+    expect(out).toEqual(['init: user_write_tmp --> off', 'after: hello', 'init: user_write_tmp --> off']);
+    expect(err.filter((l) => l.startsWith('type=AVC'))).toEqual([expect.stringMatching(/denied  \{ create \} for  pid=2 comm="before" .*tclass=file permissive=0$/)]);
+  });
+});
