@@ -178,7 +178,15 @@ class Compiler {
         if (s.kind !== 'optional' || dropped.has(s)) continue;
         if (!s.body.every((r) => r.kind !== 'require' || this.requirementsMet(r, declared))) { dropped.add(s); changed = true; }
       }
-      if (!changed) return kept.filter((r) => r.kind !== 'optional' && r.kind !== 'require');
+      if (!changed) {
+        // A require in a top-level if branch is the global block's: libsepol refuses the policy when it is not met.
+        for (const r of this.ast.statements) {
+          if (r.kind !== 'require' || this.requirementsMet(r, declared)) continue;
+          const missing = r.items.flatMap((i) => i.names.filter((n) => !declared.get(i.what === 'tunable' ? 'bool' : i.what)?.has(n.name)).map((n) => `${i.what} ${n.name}`));
+          throw this.err(`the global block's requirements are not met: ${missing.join(', ')} (libsepol: BASE's global requirements were not met)`, r.pos);
+        }
+        return kept.filter((r) => r.kind !== 'optional' && r.kind !== 'require');
+      }
     }
     throw this.err('too many optional blocks', { line: 1, column: 1 });
   }

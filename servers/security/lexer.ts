@@ -1,7 +1,7 @@
 /*
  * The policy.conf lexer, with checkpolicy's token classes: keywords (lower
  * or upper case, reserved), identifiers (letters, digits, _ and -, single
- * dots inside), numbers, quoted file names, /paths and punctuation.
+ * dots inside), numbers, quoted file names and paths, /paths and punctuation.
  *   new PolicyLexer(text, file).next()   the next token, produced on demand (an 'eof' token at the end, repeated)
  *   sourceLineAt(text, line)            one line of the text, for an error's caret display
  *   KEYWORDS                            the reserved words
@@ -110,15 +110,16 @@ export class PolicyLexer {
       return this.token('number', src.slice(start, i), start);
     }
     if (c === QUOTE) {
-      // A quoted file name of any characters but the quote and a line break (type_transition's name,
-      // which Linux compares byte for byte).
+      // checkpolicy's FILENAME (any characters but '"', '/' and a line break: type_transition's name,
+      // which Linux compares byte for byte) and QPATH (a quoted path, '/' first, for genfscon).
       let i = start + 1;
       while (i < end && src.charCodeAt(i) !== QUOTE && src.charCodeAt(i) !== NL) i++;
-      if (i < end && src.charCodeAt(i) === QUOTE && i > start + 1) {
-        this.offset = i + 1;
-        return this.token('filename', src.slice(start + 1, i), start);
-      }
-      throw this.error(i > start + 1 ? 'unterminated quoted name (a closing " before the end of the line)' : 'empty quoted name ""', start);
+      const body = src.slice(start + 1, i);
+      if (i >= end || src.charCodeAt(i) !== QUOTE) throw this.error('unterminated quoted name (no closing " on the line)', start);
+      if (body === '') throw this.error('empty quoted name ""', start);
+      if (!body.startsWith('/') && body.includes('/')) throw this.error(`a quoted file name may not contain '/' (a quoted path starts with it): "${body}"`, start);
+      this.offset = i + 1;
+      return this.token('filename', body, start);
     }
     if (c === 47 /* / */) {
       let i = start + 1;
