@@ -4,11 +4,11 @@
  * axis, chunks loaded on demand, and a 2,000,000-message trace whose last message is
  * reached (issue 19 item 3, finding 1). Screenshots go to docs/img/ when UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { exportTimeline } from '../../../cli/commands/trace.js';
 import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
@@ -79,6 +79,8 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
 
   it('opens 2,000,000 messages, loads only the chunks in view, and reaches the last message', async () => {
     const dir = tempDir();
+    // ~280 MB: gone when the test ends, pass or fail.
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const timeline = new TimelineExport(dir);
     const made = synthesizeTrace({ messages: 2_000_000, clients: 12 }, (rec) => timeline.add(rec));
     const meta = timeline.finish('2M');
