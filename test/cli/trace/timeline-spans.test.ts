@@ -5,9 +5,9 @@
  * a run of two hosts, and a synthetic trace large enough for several span files.
  * Also the overview's density: its counts add up to the messages, bucket by bucket.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { bootScript } from '../../../cli/commands/boot.js';
 import { exportTimeline } from '../../../cli/commands/trace.js';
@@ -156,6 +156,7 @@ describe('timeline export: spans per actor', () => {
     const path = join(tempDir(), 'synth.jsonl');
     writeTrace(records, path);
     const dir = tempDir();
+    onTestFinished(() => { rmSync(dir, { recursive: true, force: true }); rmSync(dirname(path), { recursive: true, force: true }); });
     const meta = await exportTimeline(path, { format: 'timeline', output: dir });
     expect(meta.spanRanges.length).toBeGreaterThan(2);
     expect(meta.longSpans).toBeGreaterThan(0);

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { CHROMIUM, openOfflinePage } from '../../support/browser.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { synthesizeTrace } from '../../../bench/trace-synth.js';
 import { exportTimeline } from '../../../cli/commands/trace.js';
 import { CHUNK_ROWS, TimelineExport } from '../../../cli/trace/timeline.js';
@@ -82,7 +82,8 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format timeline (in
 
   it('opens 2,000,000 messages, loads only the chunks in view, reaches the last message, searches and follows a chain', async () => {
     const dir = tempDir();
-    large.push(dir);
+    // ~280 MB: gone when the test ends, pass or fail.
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const timeline = new TimelineExport(dir);
     // For the search below: the messages naming each block, and the last READ with its reply.
     const byBlock = new Map<number, number[]>();
