@@ -103,6 +103,8 @@ export interface SysCalls {
   setpriority(params: { nice?: number; priority?: number; quantumNs?: number }): Call<number>;
   // Security (the SELinux-style server).
   getcon(): Call<string | number>;
+  /** The context before this process's last exec (who ran a setuid or transitioning program). */
+  getprevcon(): Call<string | number>;
   setcon(context: string): Call<number>;
   setexeccon(context: string | null): Call<number>;
   newrole(role: string): Call<string | number>;
