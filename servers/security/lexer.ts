@@ -131,8 +131,12 @@ export class PolicyLexer {
     for (const op of OPERATORS) {
       if (src.startsWith(op, start)) { this.offset = start + op.length; return this.token('punct', op, start); }
     }
-    if (PUNCT.includes(ch)) { this.offset = start + 1; return this.token('punct', ch, start); }
-    throw this.error(`unrecognized character '${ch}'`, start);
+    // Any other character is a token of its own, which no rule accepts: the parser's error then names the
+    // statement it stands in (checkpolicy's lexer passes unknown characters to its grammar the same way).
+    const cp = src.codePointAt(start)!;
+    const width = cp > 0xffff ? 2 : 1;
+    this.offset = start + width;
+    return this.token('punct', src.slice(start, start + width), start);
   }
 
   private token(kind: TokenKind, text: string, start: number): PolicyToken {

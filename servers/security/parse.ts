@@ -67,6 +67,8 @@ class Parser {
   private readonly lexer: PolicyLexer;
   /** The tokens looked at but not yet consumed: a statement looks at most a few ahead, never the whole text. */
   private readonly ahead: PolicyToken[] = [];
+  /** The statement being parsed (its keyword and line), named by syntax errors inside it. */
+  private construct: { readonly kw: string; readonly line: number } | null = null;
   /** `require` blocks met inside an if/else branch, moved before the `if` into the enclosing block. */
   private readonly hoisted: Statement[] = [];
 
@@ -96,7 +98,18 @@ class Parser {
   }
 
   private syntax(t: PolicyToken, expected: string): ParseError {
-    return this.error(`syntax error at ${this.describe(t)}: expected ${expected}`, this.pos(t));
+    const c = this.construct;
+    const within = c === null ? '' : ` in the '${c.kw}' statement${c.line === t.line ? '' : ` of line ${c.line}`}`;
+    return this.error(`syntax error at ${this.describe(t)}${within}: expected ${expected}`, this.pos(t));
+  }
+
+  /** Parse one statement with its keyword known, so that a syntax error inside it names it. */
+  private within<T>(kw: string, at: Pos, parse: () => T): T {
+    const outer = this.construct;
+    this.construct = { kw, line: at.line };
+    const result = parse();
+    this.construct = outer;
+    return result;
   }
 
   private isPunct(ch: string, ahead = 0): boolean { const t = this.peek(ahead); return t.kind === 'punct' && t.text === ch; }
@@ -232,6 +245,10 @@ class Parser {
     if (t.kind === 'punct' && t.text === ';' && this.section === Section.TeRbac) { this.next(); return; }
     if (t.kind !== 'kw') throw this.syntax(t, 'a statement keyword');
     if (UNSUPPORTED.has(t.text)) throw this.error(`'${t.text}' statements are not supported by mksim's policy language`, pos);
+    this.within(t.text, pos, () => this.keywordStatement(t, pos));
+  }
+
+  private keywordStatement(t: PolicyToken, pos: Pos): void {
     const push = (s: Statement): void => { this.statements.push(s); };
     switch (t.text) {
       case 'class': {
@@ -523,6 +540,10 @@ class Parser {
   }
 
   private teRbac(kw: string, pos: Pos): Statement {
+    return this.within(kw, pos, () => this.teRbacStatement(kw, pos));
+  }
+
+  private teRbacStatement(kw: string, pos: Pos): Statement {
     switch (kw) {
       case 'attribute': { const name = this.ident(); this.end(); return { kind: 'attribute', pos, name }; }
       case 'type': {

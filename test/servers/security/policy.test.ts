@@ -37,6 +37,14 @@ describe('the policy language', () => {
     expect(errorOf(`${body}range_transition a_t a_t:process s0;\n${TAIL}`)).toBe("p.conf:9:1: 'range_transition' statements are not supported by mksim's policy language");
   });
 
+  it('a stray character is a syntax error naming the statement it stands in, never "unrecognized character"', () => {
+    const body = `${HEAD}type a_t;\nrole r;\nrole r types a_t;\n`;
+    expect(errorOf(`${HEAD}type a_t = b_t;\n${TAIL}`)).toBe("p.conf:6:10: syntax error at '=' in the 'type' statement: expected ';'");
+    expect(errorOf(`${body}allow a_t a_t:file\n  { read @ };\n${TAIL}`)).toBe("p.conf:10:10: syntax error at '@' in the 'allow' statement of line 9: expected an identifier or '}' (set opened at 10:3)");
+    expect(errorOf(`${body}bool b true;\nif (b) { allow a_t a_t:file read = ; }\n${TAIL}`)).toBe("p.conf:10:34: syntax error at '=' in the 'allow' statement: expected ';'");
+    expect(errorOf(`${body}§\n${TAIL}`)).toBe("p.conf:9:1: syntax error at '§': expected a statement keyword");
+  });
+
   it('refuses a policy whose allow rules violate a neverallow, naming the rule', () => {
     const text = BASE.replace('# Users own their home', 'allow user_t shadow_t:file write;\n# Users own their home');
     expect(() => loadPolicy(text, 'b.conf')).toThrow(/^b\.conf:\d+:1: neverallow violated by allow user_t shadow_t:file \{ write \};/);
