@@ -11,6 +11,7 @@
  */
 import { EINVAL } from '../../kernel/errno.js';
 import { knownContext, typeOf, validContext } from './context.js';
+import { initialSidContext } from './initial-sids.js';
 import { avKey, lookupAv, OBJECT_R, permBit, type CompiledPolicy, type ConstraintExpr, type RuleTables, type SecurityContext } from './policy.js';
 
 export interface AvDecision {
@@ -248,7 +249,7 @@ export function newroleContext(policy: CompiledPolicy, scon: SecurityContext, ro
  * port, node or netif; else unlabeled; null if the request is malformed.
  */
 export function netContext(policy: CompiledPolicy, m: { object: string; protocol?: string; port?: number; addr?: number; name?: string }): SecurityContext | null {
-  const fallback = (): SecurityContext | null => policy.initialSids.get(m.object) ?? policy.initialSids.get('unlabeled') ?? null;
+  const fallback = (): SecurityContext | null => initialSidContext(policy, m.object) ?? initialSidContext(policy, 'unlabeled');
   switch (m.object) {
     case 'port': {
       if (typeof m.port !== 'number' || (m.protocol !== 'tcp' && m.protocol !== 'udp')) return null;

@@ -21,6 +21,7 @@ import { getProc, isSystemProcess } from '../../lib/getinfo.js';
 import { formatAvcLine, type AvcRecordFields } from '../../lib/avc/audit.js';
 import type { CallTable } from '../../lib/server.js';
 import { loadPolicy } from './compile.js';
+import { initialSidContext } from './initial-sids.js';
 import { auditSelinuxErr, auditSink } from '../../lib/avc/log.js';
 import { knownContext, validContext } from './context.js';
 import { currentMode, type ModeActor } from './mode.js';
@@ -81,8 +82,8 @@ export function securityCallTable(state: SecurityState): CallTable {
     if (yield* isSystemProcess(source)) return 0;
     const proc = state.procs.get(source);
     if (proc === undefined || proc.euid !== 0) return -EPERM;
-    const scon = parseContext(proc.context ?? '') ?? state.policy.initialSids.get('kernel') ?? null;
-    const tcon = state.policy.initialSids.get('security') ?? null;
+    const scon = parseContext(proc.context ?? '') ?? initialSidContext(state.policy, 'kernel');
+    const tcon = initialSidContext(state.policy, 'security');
     const cls = state.policy.classes[state.policy.classIndex.get('security') ?? -1];
     if (scon === null || tcon === null || cls === undefined) return -EACCES;
     const d = computeAv(state.policy, scon, tcon, 'security');
@@ -154,7 +155,7 @@ export function securityCallTable(state: SecurityState): CallTable {
       return d.ok ? reply(0, { context: formatContext(d.value) }) : reply(-d.errno);
     },
     *SEC_INITIAL_CONTEXT(m: Envelope<SecInitialContext>): Gen {
-      const c = typeof m.sid === 'string' ? state.policy.initialSids.get(m.sid) : undefined;
+      const c = typeof m.sid === 'string' ? initialSidContext(state.policy, m.sid) : null;
       return c === undefined || c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
     },
     *SEC_NET_CONTEXT(m: Envelope<SecNetContext>): Gen {
@@ -164,7 +165,7 @@ export function securityCallTable(state: SecurityState): CallTable {
     *SEC_FS_USE(m: Envelope<SecFsUse>): Gen {
       if (typeof m.fstype !== 'string') return reply(-EINVAL);
       const p = state.policy;
-      const c = p.fsUse.find((f) => f.fs === m.fstype)?.context ?? p.genfs.find((g) => g.fs === m.fstype && g.path === '/')?.context ?? p.initialSids.get('unlabeled');
+      const c = p.fsUse.find((f) => f.fs === m.fstype)?.context ?? p.genfs.find((g) => g.fs === m.fstype && g.path === '/')?.context ?? initialSidContext(p, 'unlabeled');
       return c === undefined || c === null ? reply(-EINVAL) : reply(0, { context: formatContext(c) });
     },
     *SEC_PM_PROC(m: Envelope<SecPmProc>): Gen {

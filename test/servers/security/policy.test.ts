@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EACCES, EINVAL } from '../../../kernel/errno.js';
 import { loadPolicy } from '../../../servers/security/compile.js';
 import { allowRules, denialsFromTrace } from '../../../servers/security/audit2allow.js';
-import { computeAv, computeCreate, execDecision, newroleContext, policyAllows } from '../../../servers/security/services.js';
+import { computeAv, computeCreate, execDecision, netContext, newroleContext, policyAllows } from '../../../servers/security/services.js';
 import { parseContext, permNames } from '../../../servers/security/policy.js';
 
 const BASE = readFileSync(new URL('../../../examples/policy/base.conf', import.meta.url), 'utf8');
@@ -35,6 +35,18 @@ describe('the policy language', () => {
     expect(errorOf(`${HEAD.replace('class file {', 'constrain process transition (u1 == u2 and r1 != r2);\nclass file {')}`))
       .toBe("p.conf:5:1: syntax error at 'constrain': expected type enforcement and role rules first");
     expect(errorOf(`${body}range_transition a_t a_t:process s0;\n${TAIL}`)).toBe("p.conf:9:1: 'range_transition' statements are not supported by mksim's policy language");
+  });
+
+  it('initial SIDs count by position, as the kernel numbers them (policydb_load_isids), not by name', () => {
+    // Position 3 is SECINITSID_UNLABELED whatever the policy calls it; a SID named `unlabeled` at position 4 is `fs`.
+    const renamed = BASE.replace('sid kernel\nsid security\nsid unlabeled\nsid file\n', 'sid kernel\nsid security\nsid nolabel\nsid unlabeled\n')
+      .replace('sid unlabeled system_u:object_r:unlabeled_t\nsid file system_u:object_r:unlabeled_t\n',
+        'sid nolabel system_u:object_r:unlabeled_t\nsid unlabeled system_u:object_r:etc_t\n');
+    expect(renamed).not.toBe(BASE);
+    const p = loadPolicy(renamed, 'renamed.conf');
+    // A port with no portcon gets the unlabeled SID's context: position 3's, not the context of the SID named `unlabeled`.
+    expect(netContext(p, { object: 'port', protocol: 'tcp', port: 9 })).toEqual(parseContext('system_u:object_r:unlabeled_t'));
+    expect(netContext(base, { object: 'port', protocol: 'tcp', port: 9 })).toEqual(parseContext('system_u:object_r:unlabeled_t'));
   });
 
   it('a stray character is a syntax error naming the statement it stands in, never "unrecognized character"', () => {
