@@ -444,6 +444,8 @@ class Parser {
       this.next();
       const s = this.teRbac(t.text, this.pos(t));
       if (s.kind !== 'avrule' && s.kind !== 'typeTransition') throw this.syntax(t, 'an access vector or type rule');
+      // checkpolicy's define_cond_filename_trans: libsepol keeps file-name transitions in one unconditional table.
+      if (s.kind === 'typeTransition' && s.filename !== null) throw this.error('type transitions with a file name are not allowed inside conditionals (checkpolicy refuses them too)', this.pos(t));
       out.push(s);
     }
     this.next();

@@ -48,6 +48,7 @@ const CASES: [string, Parts, string?][] = [
   ['declaration inside if', { te: 'bool b1 true;\nif (b1) { type td; }' }, 'only these may be conditional'],
   ['nested if', { te: 'bool b1 true;\nif (b1) { if (b1) { allow ta tb:file read; } }' }, 'only these may be conditional'],
   ['conditional type_transition', { te: 'bool b1 true;\nif (b1) { type_transition ta tb:file tc; }' }],
+  ['conditional type_transition with a file name', { te: 'bool b1 true;\nif (b1) { type_transition ta tb:file tc "x"; }' }, 'not allowed inside conditionals'],
   ['tunable-only if', { te: 'tunable tu true;\nif (tu) { allow ta tb:file read; } else { allow ta tb:file write; }' }],
   ['tunables mixed with booleans', { te: 'tunable tu true; bool b1 true;\nif (tu && b1) { allow ta tb:file read; }' }, 'may not mix tunables and booleans'],
   ['neverallow against a conditional rule', { te: 'bool b1 false;\nif (b1) { allow ta tb:file read; }\nneverallow ta tb:file read;' }, 'neverallow violated by allow ta tb:file { read };'],
