@@ -143,7 +143,7 @@ describe('su changes the uid, never the SELinux identity', () => {
     expect(r.stdout).toContain('s: passwd: SELinux denying access due to security policy (user_u:user_r:user_t may not change the password of root).');
     expect(r.audit).toEqual([expect.stringMatching(/avc:  denied  \{ write \} for  pid=\d+ comm="s" name="shadow" .*scontext=user_u:user_r:user_t tcontext=system_u:object_r:shadow_t tclass=file permissive=0$/)]);
     expect(userAvc(r.stderr)).toEqual([expect.stringMatching(
-      /^type=USER_AVC msg=audit\(\d+\.\d{6}:\d+\): pid=\d+ uid=0 msg='avc:  denied  \{ passwd \} for  scontext=user_u:user_r:user_t tcontext=user_u:user_r:user_t tclass=passwd permissive=0 exe="\/usr\/bin\/passwd"'$/)]);
+      /^type=USER_AVC msg=audit\(\d+\.\d{3}:\d+\): pid=\d+ uid=0 msg='avc:  denied  \{ passwd \} for  scontext=user_u:user_r:user_t tcontext=user_u:user_r:user_t tclass=passwd permissive=0 exe="\/usr\/bin\/passwd"'$/)]);
     const [before, after] = shadowReads(r.stdout);
     expect(after).toEqual(before);
     // The decision is the security server's: passwd (in passwd_t) sent it a compute_av on class passwd.
