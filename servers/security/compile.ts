@@ -74,6 +74,15 @@ class Compiler {
   private readonly typeBounds = new Map<number, number>();
   /** The statements of the policy with optional blocks resolved (kept bodies spliced in). */
   private statements: readonly Statement[] = [];
+  /**
+   * The avrule_decl of each statement inside an optional block, numbered in file order from 1 (absent: the
+   * global block, 0). libsepol expands the decls in that order, and an attribute in `role R types A` by the
+   * members added so far: the global block's, and those of decls up to the role statement's own (a global
+   * statement sees only the global block's). Checked against checkpolicy + seinfo, and on the reference policy.
+   */
+  private readonly declOf = new Map<Statement, number>();
+  /** Each attribute's members, with the first decl that adds each. */
+  private readonly memberDecl = new Map<string, Map<number, number>>();
   readonly permissiveTypes = new Set<number>();
   readonly initialSids = new Map<string, SecurityContext | null>();
   readonly fsUse: CompiledPolicy['fsUse'][number][] = [];
@@ -162,16 +171,20 @@ class Compiler {
   private resolveOptionals(): Statement[] {
     type Block = Stmt<'optional'>;
     const dropped = new Set<Block>();
-    const flatten = (list: readonly Statement[], out: Statement[]): void => {
+    let decls = 0;
+    const flatten = (list: readonly Statement[], out: Statement[], decl: number): void => {
       for (const s of list) {
+        if (decl > 0) this.declOf.set(s, decl);
         if (s.kind !== 'optional') { out.push(s); continue; }
         out.push(s);
-        flatten(dropped.has(s) ? s.elseBody ?? [] : s.body, out);
+        flatten(dropped.has(s) ? s.elseBody ?? [] : s.body, out, ++decls);
       }
     };
     for (let pass = 0; pass < MAX_OPTIONAL_BLOCKS; pass++) {
       const kept: Statement[] = [];
-      flatten(this.ast.statements, kept);
+      this.declOf.clear();
+      decls = 0;
+      flatten(this.ast.statements, kept, 0);
       const declared = this.declaredNames(kept);
       let changed = false;
       for (const s of kept) {
@@ -396,17 +409,21 @@ class Compiler {
     this.statements.forEach((s, i) => {
       if (s.kind === 'attribute' || s.kind === 'type') if (!declaredAt.has(s.name.name)) declaredAt.set(s.name.name, i);
     });
-    const add = (type: number, attr: Name, at: number): void => {
+    const add = (type: number, attr: Name, at: number, decl: number): void => {
       const sym = this.typeSyms.get(attr.name);
       if (sym === undefined || sym.kind !== 'attribute' || (declaredAt.get(attr.name) ?? Infinity) > at) throw this.err(`attribute ${attr.name} is not declared`, attr.pos);
       sym.members.add(type);
+      let members = this.memberDecl.get(attr.name);
+      if (members === undefined) this.memberDecl.set(attr.name, members = new Map());
+      if (!((members.get(type) ?? Infinity) <= decl)) members.set(type, decl);
     };
     this.statements.forEach((s, i) => {
-      if (s.kind === 'type') for (const a of s.attributes) add(this.typeValue(s.name), a, i);
+      const decl = this.declOf.get(s) ?? 0;
+      if (s.kind === 'type') for (const a of s.attributes) add(this.typeValue(s.name), a, i, decl);
       if (s.kind === 'typeattribute') {
         const type = this.typeValue(s.name);
         if ((declaredAt.get(s.name.name) ?? -1) > i) throw this.err(`unknown type ${s.name.name}`, s.name.pos);
-        for (const a of s.attributes) add(type, a, i);
+        for (const a of s.attributes) add(type, a, i, decl);
       }
     });
   }
@@ -455,7 +472,7 @@ class Compiler {
   }
 
   /** A type set expanded to type values; `self` (targets only) is reported apart. */
-  private typeSet(set: NameSet, opts: { starAndComplement: boolean; self: boolean }): { types: Set<number>; self: boolean } {
+  private typeSet(set: NameSet, opts: { starAndComplement: boolean; self: boolean }, membersOf: ((attr: string) => Iterable<number>) | null = null): { types: Set<number>; self: boolean } {
     if ((set.star || set.complement) && !opts.starAndComplement) throw this.err(`${set.star ? '*' : '~'} not allowed in this type of rule`, set.pos);
     const plus = new Set<number>();
     const minus = new Set<number>();
@@ -467,7 +484,7 @@ class Compiler {
         throw this.err(`unknown type ${item.name}`, item.pos);
       }
       const into = item.negated ? minus : plus;
-      if (sym.kind === 'attribute') for (const t of sym.members) into.add(t);
+      if (sym.kind === 'attribute') for (const t of membersOf === null ? sym.members : membersOf(item.name)) into.add(t);
       else into.add(sym.value);
     }
     let types = new Set<number>();
@@ -537,7 +554,9 @@ class Compiler {
   private roleTypesRule(s: Stmt<'roleTypes'>): void {
     // A role attribute's types go to its member roles (libsepol's expand of role attributes).
     const roles = this.roleAttrs.has(s.name.name) ? [...this.roleAttrs.get(s.name.name)!] : [this.role(s.name)];
-    const { types } = this.typeSet(s.types, { starAndComplement: false, self: false });
+    const decl = this.declOf.get(s) ?? 0;
+    const seen = (attr: string): number[] => [...this.memberDecl.get(attr) ?? []].filter(([, d]) => d <= decl).map(([t]) => t);
+    const { types } = this.typeSet(s.types, { starAndComplement: false, self: false }, seen);
     for (const role of roles) for (const t of types) this.roleTypes.get(role)!.add(t);
   }
 

@@ -93,6 +93,17 @@ describe.skipIf(why !== null)('the Debian reference policy', () => {
     expect(policy.attributes.size).toBeGreaterThanOrEqual(attributes!);
   });
 
+  it('gives every role the types checkpolicy gave it (role R types ATTR sees the members of decls so far)', () => {
+    const roles = JSON.parse(execFileSync(PYTHON, ['-c', [
+      'import setools, sys, json',
+      'p = setools.SELinuxPolicy(sys.argv[1])',
+      'print(json.dumps({str(r): sorted(str(t) for t in r.types()) for r in p.roles()}))',
+    ].join('\n'), bin], { encoding: 'utf8', maxBuffer: 1 << 28 })) as Record<string, string[]>;
+    const mine: Record<string, string[]> = {};
+    for (const [role, types] of policy.roleTypes) mine[role] = [...types].map((t) => policy.types[t]!).sort();
+    expect(mine).toEqual(roles);
+  });
+
   it(`agrees with setools on allow, auditallow and dontaudit for ${3 * PER_SOURCE} random (source, target, class) triples`, () => {
     const prng = new Prng(SEED);
     const triples: [string, string, string][] = [];
