@@ -35,7 +35,8 @@ function missing(): string | null {
 /** policy.conf and checkpolicy's policy.bin, built once per installed tarball and kept in the temp directory. */
 function refpolicyBuild(): { conf: string; bin: string } {
   const st = statSync(TARBALL);
-  const dir = join(tmpdir(), `mksim-refpolicy-${st.size}-${Math.floor(st.mtimeMs)}`);
+  // Kept across runs: the machine's temp directory, not the run's (test/setup/tmpdir.ts).
+  const dir = join(process.env.MKSIM_TEST_CACHE_DIR ?? tmpdir(), `mksim-refpolicy-${st.size}-${Math.floor(st.mtimeMs)}`);
   const conf = join(dir, 'policy.conf');
   const bin = join(dir, 'policy.bin');
   if (existsSync(conf) && existsSync(bin)) return { conf, bin };
