@@ -3,13 +3,15 @@
  * policy.conf, libsepol decides (audit2why's analyze, one Python process
  * for a whole batch), sesearch lists rules.
  *   toolsMissing()                  null, or why the tests must skip
- *   checkpolicy(text, dir, name)    { ok, bin, stderr }
+ *   checkpolicy(text, dir, name)    { ok, bin, stderr } (test/servers/security/realtools.ts)
  *   libsepolDecide(jobs)            per query: 0 allowed, 2 no rule, 3 boolean, 4 constraint, 6 RBAC (audit2why's codes)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkpolicy, realToolsMissing } from '../servers/security/realtools.js';
+
+export { checkpolicy };
 
 const PYTHON = '/usr/bin/python3';
 const DECIDE = join(dirname(fileURLToPath(import.meta.url)), 'libsepol-decide.py');
@@ -18,19 +20,10 @@ export const ALLOWED = 0;
 export const CONSTRAINT = 4;
 
 export function toolsMissing(): string | null {
-  for (const tool of ['checkpolicy', 'sesearch']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} not installed (apt-get install -y checkpolicy setools)`;
-  }
-  if (!existsSync(PYTHON) || spawnSync(PYTHON, ['-c', 'import selinux.audit2why']).status !== 0) return 'python3 selinux.audit2why missing (apt-get install -y python3-selinux)';
+  const missing = realToolsMissing();
+  if (missing !== null) return missing;
+  if (spawnSync(PYTHON, ['-c', 'import selinux.audit2why']).status !== 0) return 'python3 selinux.audit2why missing (apt-get install -y python3-selinux)';
   return null;
-}
-
-export function checkpolicy(text: string, dir: string, name: string): { ok: boolean; bin: string; stderr: string } {
-  const conf = join(dir, `${name}.conf`);
-  const bin = join(dir, `${name}.bin`);
-  writeFileSync(conf, text);
-  const r = spawnSync('checkpolicy', ['-o', bin, conf], { encoding: 'utf8' });
-  return { ok: r.status === 0, bin, stderr: `${r.stdout}${r.stderr}` };
 }
 
 export interface DecideJob { bin: string; queries: [string, string, string, string][] }
