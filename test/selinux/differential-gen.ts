@@ -9,6 +9,7 @@
  *   Features              the optional constructs to generate
  */
 import fc from 'fast-check';
+import { classAndPermSets, typeVocabulary } from '../servers/security/policy-gen.js';
 
 export interface GeneratedPolicy {
   readonly text: string;
@@ -63,46 +64,12 @@ export function policyArb(features: Features): fc.Arbitrary<GeneratedPolicy> {
     let k = 0;
     const pick = (n: number): number => bits[k++ % bits.length]! % n;
     const chance = (pct: number): boolean => pick(100) < pct;
-    const types = Array.from({ length: nTypes }, (_, i) => `ty${i}_t`);
-    const attrs = Array.from({ length: nAttrs }, (_, i) => `at${i}`);
     const roles = Array.from({ length: nRoles }, (_, i) => `rl${i}_r`);
     const bools = Array.from({ length: nBools }, (_, i) => `bo${i}`);
-    const names = [...types, ...attrs];
     const lines: string[] = [];
     for (const b of bools) lines.push(`bool ${b} ${chance(50) ? 'true' : 'false'};`);
-    for (const a of attrs) lines.push(`attribute ${a};`);
-    types.forEach((t, i) => {
-      const alias = chance(20) ? ` alias al${i}_t` : '';
-      const attrList = attrs.filter(() => chance(35));
-      lines.push(`type ${t}${alias}${attrList.length ? ', ' + attrList.join(', ') : ''};`);
-    });
-    for (const t of types) for (const a of attrs) if (chance(10)) lines.push(`typeattribute ${t} ${a};`);
-    const set = (target: boolean, never: boolean): string => {
-      const r = pick(10);
-      if (never && r === 0) return '*';
-      if (never && r === 1) return `~${names[pick(names.length)]}`;
-      if (r <= 4) return target && chance(25) ? 'self' : names[pick(names.length)]!;
-      const items = new Set<string>();
-      const n = 1 + pick(3);
-      for (let i = 0; i < n; i++) items.add(names[pick(names.length)]!);
-      if (target && chance(30)) items.add('self');
-      const neg = chance(40) ? ` -${types[pick(types.length)]}` : '';
-      return `{ ${[...items].join(' ')}${neg} }`;
-    };
-    const classSet = (): string[] => {
-      const c = CLASS_NAMES[pick(3)]!;
-      if (c !== 'process' && chance(20)) return ['file', 'dir'];
-      return [c];
-    };
-    const permSet = (classes: string[]): string => {
-      const r = pick(10);
-      if (r === 0) return '*';
-      const common = CLASSES[classes[0]!]!.filter((p) => classes.every((c) => CLASSES[c]!.includes(p)));
-      const chosen = common.filter(() => chance(45));
-      if (chosen.length === 0) chosen.push(common[pick(common.length)]!);
-      if (r === 1) return `~{ ${chosen.join(' ')} }`;
-      return chosen.length === 1 ? chosen[0]! : `{ ${chosen.join(' ')} }`;
-    };
+    const { types, names, set } = typeVocabulary(pick, nTypes, nAttrs, lines);
+    const { classSet, permSet } = classAndPermSets(pick, CLASSES);
     const kinds = ['allow', 'allow', 'allow', 'allow', 'auditallow', 'dontaudit', 'neverallow'];
     const avRule = (allowNever: boolean): string => {
       let kind = kinds[pick(kinds.length)]!;

@@ -4,6 +4,7 @@
  * rules with sets, exclusions, self, * and ~, type transitions (plain and
  * named), and now and then a mistake checkpolicy must refuse.
  *   policyArb        -> GeneratedPolicy { text, types, classes }
+ *   typeVocabulary, classAndPermSets   the declarations and sets shared with test/selinux/differential-gen.ts
  */
 import fc from 'fast-check';
 
@@ -49,45 +50,9 @@ export const policyArb: fc.Arbitrary<GeneratedPolicy> = fc.record({
   let k = 0;
   const pick = (n: number): number => seedBits[k++ % seedBits.length]! % n;
   const chance = (pct: number): boolean => pick(100) < pct;
-  const types = Array.from({ length: nTypes }, (_, i) => `ty${i}_t`);
-  const attrs = Array.from({ length: nAttrs }, (_, i) => `at${i}`);
-  const names = [...types, ...attrs];
   const lines: string[] = [];
-  for (const a of attrs) lines.push(`attribute ${a};`);
-  types.forEach((t, i) => {
-    const alias = chance(20) ? ` alias al${i}_t` : '';
-    const attrList = attrs.filter(() => chance(35));
-    lines.push(`type ${t}${alias}${attrList.length ? ', ' + attrList.join(', ') : ''};`);
-  });
-  for (const t of types) for (const a of attrs) if (chance(10)) lines.push(`typeattribute ${t} ${a};`);
-  const set = (target: boolean, never: boolean): string => {
-    const r = pick(10);
-    if (never && r === 0) return '*';
-    if (never && r === 1) return `~${names[pick(names.length)]}`;
-    if (r <= 4) return target && chance(25) ? 'self' : names[pick(names.length)]!;
-    const items = new Set<string>();
-    const n = 1 + pick(3);
-    for (let i = 0; i < n; i++) items.add(names[pick(names.length)]!);
-    if (target && chance(30)) items.add('self');
-    const neg = chance(40) ? ` -${types[pick(types.length)]}` : '';
-    return `{ ${[...items].join(' ')}${neg} }`;
-  };
-  const classSet = (): string[] => {
-    const c = CLASS_NAMES[pick(3)]!;
-    // file and dir share the common's permissions; process shares none with them.
-    if (c !== 'process' && chance(20)) return ['file', 'dir'];
-    return [c];
-  };
-  const permSet = (classes: string[]): string => {
-    const r = pick(10);
-    if (r === 0) return '*';
-    // Permissions common to the classes (so the rule is valid), sometimes complemented.
-    const common = CLASSES[classes[0]!]!.filter((p) => classes.every((c) => CLASSES[c]!.includes(p)));
-    const chosen = common.filter(() => chance(45));
-    if (chosen.length === 0) chosen.push(common[pick(common.length)]!);
-    if (r === 1) return `~{ ${chosen.join(' ')} }`;
-    return chosen.length === 1 ? chosen[0]! : `{ ${chosen.join(' ')} }`;
-  };
+  const { types, names, set } = typeVocabulary(pick, nTypes, nAttrs, lines);
+  const { classSet, permSet } = classAndPermSets(pick, CLASSES);
   const kinds = ['allow', 'allow', 'allow', 'allow', 'auditallow', 'dontaudit', 'neverallow'];
   lines.push('allow ty0_t self:process fork;');
   for (let i = 0; i < nRules; i++) {
@@ -107,3 +72,62 @@ export const policyArb: fc.Arbitrary<GeneratedPolicy> = fc.record({
   lines.push('sid kernel uu:rr:ty0_t', 'sid unlabeled uu:object_r:ty1_t');
   return { text: HEADER + lines.join('\n') + '\n', types, classes: CLASS_NAMES };
 });
+
+/**
+ * The types, attributes (with aliases and typeattribute lines appended to `lines`) and the type sets both
+ * differential generators draw (this one and test/selinux/differential-gen.ts): a name, or `{ a b -c }` with
+ * `self` on targets, `*` and `~` in neverallows. `pick(n)` is the generator's own draw.
+ */
+export function typeVocabulary(pick: (n: number) => number, nTypes: number, nAttrs: number, lines: string[]): {
+  types: string[]; attrs: string[]; names: string[]; set: (target: boolean, never: boolean) => string;
+} {
+  const chance = (pct: number): boolean => pick(100) < pct;
+  const types = Array.from({ length: nTypes }, (_, i) => `ty${i}_t`);
+  const attrs = Array.from({ length: nAttrs }, (_, i) => `at${i}`);
+  const names = [...types, ...attrs];
+  for (const a of attrs) lines.push(`attribute ${a};`);
+  types.forEach((t, i) => {
+    const alias = chance(20) ? ` alias al${i}_t` : '';
+    const attrList = attrs.filter(() => chance(35));
+    lines.push(`type ${t}${alias}${attrList.length ? ', ' + attrList.join(', ') : ''};`);
+  });
+  for (const t of types) for (const a of attrs) if (chance(10)) lines.push(`typeattribute ${t} ${a};`);
+  const set = (target: boolean, never: boolean): string => {
+    const r = pick(10);
+    if (never && r === 0) return '*';
+    if (never && r === 1) return `~${names[pick(names.length)]}`;
+    if (r <= 4) return target && chance(25) ? 'self' : names[pick(names.length)]!;
+    const items = new Set<string>();
+    const n = 1 + pick(3);
+    for (let i = 0; i < n; i++) items.add(names[pick(names.length)]!);
+    if (target && chance(30)) items.add('self');
+    const neg = chance(40) ? ` -${types[pick(types.length)]}` : '';
+    return `{ ${[...items].join(' ')}${neg} }`;
+  };
+  return { types, attrs, names, set };
+}
+
+/** A rule's classes (sometimes file and dir together) and permissions valid for all of them, from `classes`. */
+export function classAndPermSets(pick: (n: number) => number, classes: Record<string, string[]>): {
+  classSet: () => string[]; permSet: (chosenClasses: string[]) => string;
+} {
+  const chance = (pct: number): boolean => pick(100) < pct;
+  const classNames = Object.keys(classes);
+  const classSet = (): string[] => {
+    const c = classNames[pick(3)]!;
+    // file and dir share the common's permissions; process shares none with them.
+    if (c !== 'process' && chance(20)) return ['file', 'dir'];
+    return [c];
+  };
+  const permSet = (chosenClasses: string[]): string => {
+    const r = pick(10);
+    if (r === 0) return '*';
+    // Permissions common to the classes (so the rule is valid), sometimes complemented.
+    const common = classes[chosenClasses[0]!]!.filter((p) => chosenClasses.every((c) => classes[c]!.includes(p)));
+    const chosen = common.filter(() => chance(45));
+    if (chosen.length === 0) chosen.push(common[pick(common.length)]!);
+    if (r === 1) return `~{ ${chosen.join(' ')} }`;
+    return chosen.length === 1 ? chosen[0]! : `{ ${chosen.join(' ')} }`;
+  };
+  return { classSet, permSet };
+}
