@@ -132,11 +132,16 @@ export interface SpawnOptions {
  *            running process one (MINIX 3.1's clock_handler and p_ticks_left)
  *   oneshot  tickless clock: quanta are exact ns of CPU, but their end is seen
  *            only through a clock event the kernel asks for while more than
- *            one process is ready (Linux's hrtick); arm() replaces the last request
+ *            one process is ready (Linux's hrtick). arm() replaces the last request and
+ *            touches the device only if the new end is earlier than what it holds
+ *            (hrtimer_reprogram); disarm() withdraws the request and leaves the device
+ *            as it is (it may fire for nothing, and the clock then programs what is
+ *            next, as hrtimer_interrupt does); sync() programs the device for exactly
+ *            what is pending now (the CPU goes idle: hrtimer_force_reprogram)
  */
 export type QuantumClock =
   | { readonly kind: 'tick'; readonly tickNs: number }
-  | { readonly kind: 'oneshot'; arm(atNs: number): void; disarm(): void };
+  | { readonly kind: 'oneshot'; arm(atNs: number): void; disarm(): void; sync(): void };
 
 const enum QuantumMode { Exact = 0, Tick = 1, Oneshot = 2 }
 
@@ -203,6 +208,8 @@ export class Kernel {
   /** Tickless: the process the quantum event is programmed for (null: none), and its time. */
   private hrtickFor: Proc | null = null;
   private hrtickAtNs = Infinity;
+  /** Tickless: a quantum event was withdrawn without reprogramming; the device may still hold it. */
+  private hrtickLeftOnDevice = false;
 
   // Statistics.
   messagesTotal = 0;
@@ -485,10 +492,27 @@ export class Kernel {
     clock.arm(atNs);
   }
 
+  /**
+   * Withdraw the quantum event, leaving the device as it is: it may fire for
+   * nothing, and the clock then programs what is next (hrtimer_interrupt).
+   * mksim simplifies here: Linux's hrtick_clear cancels a timer on this CPU,
+   * and remove_hrtimer reprograms the device (hrtimer_force_reprogram) when
+   * it was the first; Linux leaves the device alone only for a timer removed
+   * from another CPU. Here that path is taken for every withdrawal while a
+   * process keeps the CPU (two device programmings saved per system call),
+   * and the device is brought up to date when the CPU goes idle (run()).
+   */
   private cancelQuantumEvent(): void {
     this.hrtickFor = null;
     this.hrtickAtNs = Infinity;
+    this.hrtickLeftOnDevice = true;
     if (this.quantumClock?.kind === 'oneshot') this.quantumClock.disarm();
+  }
+
+  /** The CPU goes idle: the device is programmed for exactly what is pending (no stale quantum end left to fire). */
+  private syncQuantumDevice(): void {
+    this.hrtickLeftOnDevice = false;
+    if (this.quantumClock?.kind === 'oneshot') this.quantumClock.sync();
   }
 
   /**
@@ -637,8 +661,12 @@ export class Kernel {
       if (this.nowNs >= untilNs) return 'until';
       const p = this.runQueues.pick();
       if (p === null) {
+        if (this.hrtickLeftOnDevice) this.syncQuantumDevice();
         const nextNs = events.peekTimeNs();
-        if (this.hrtickFor !== null) this.cancelQuantumEvent();
+        if (this.hrtickFor !== null) {
+          this.cancelQuantumEvent();
+          this.syncQuantumDevice();
+        }
         if (this.current !== null) {
           // The CPU goes idle: a sched record to nobody, so CPU time per process can be counted.
           if (this.trace.on) this.trace.sched(this.nowNs, this.current.name, null, undefined, false);

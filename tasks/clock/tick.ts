@@ -10,7 +10,10 @@
  * When it drives quanta (the boot image's clock, not a guest's), it tells the
  * kernel how at start: periodic, each tick charges the running process one
  * tick (kernel.clockTick); tickless, the device is also programmed for the
- * quantum end the kernel asks for (kernel.quantumInterrupt), as Linux's hrtick.
+ * quantum end the kernel asks for (kernel.quantumInterrupt), as Linux's hrtick,
+ * and as lazily as Linux's hrtimer core: a quantum end later than the device's
+ * next event costs nothing (hrtimer_reprogram), a withdrawn one stays on the
+ * device, which then fires for nothing and is reprogrammed (hrtimer_interrupt).
  */
 import { ETIME, type KernelTaskAccess } from '../../kernel/index.js';
 import type { ClockEventDevice } from './clockevent.js';
@@ -62,8 +65,10 @@ export class TickLayer {
       ? { kind: 'tick', tickNs: this.tickNs }
       : {
         kind: 'oneshot',
-        arm: (atNs) => { this.quantumEventNs = atNs; this.programOneshot(); },
-        disarm: () => { this.quantumEventNs = Infinity; this.programOneshot(); },
+        arm: (atNs) => this.armQuantumEvent(atNs),
+        // Withdrawn, but left on the device: if it fires, onOneshotEvent finds nothing due and reprograms.
+        disarm: () => { this.quantumEventNs = Infinity; },
+        sync: () => this.programOneshot(),
       });
   }
 
@@ -83,6 +88,22 @@ export class TickLayer {
     this.nextTimeoutNs = expiryNs;
     this.taskPending = false;
     if (this.config.mode === 'tickless') this.programOneshot();
+  }
+
+  /**
+   * The quantum end the kernel asks for, programmed as Linux's hrtimer core
+   * programs a (re)started hrtick: an end before the device's next event
+   * reprograms it (hrtimer_reprogram); moving a live quantum end that is the
+   * device's next event reprograms it too (__hrtimer_start_range_ns forces
+   * hrtimer_force_reprogram for the first timer); any other later end costs
+   * nothing: the device fires first, and the handler programs the rest.
+   */
+  private armQuantumEvent(atNs: number): void {
+    const previousNs = this.quantumEventNs;
+    this.quantumEventNs = atNs;
+    const device = this.device;
+    if (device.state === 'oneshot' && device.nextEventNs <= atNs && previousNs !== device.nextEventNs) return;
+    this.programOneshot();
   }
 
   /** Tickless: program the device for the next timer or quantum end only, or stop it when none is pending. */

@@ -146,7 +146,15 @@ describe('quanta come from the clock', () => {
       expect(g).toBeLessThan(2 * MS + 20_000);
     }
     const alone = boot(['clock mode=tickless', 'cpu quantum=2ms', 'process init', '    spin 40ms'].join('\n'));
-    expect(alone.records.filter((x) => x.ev === 'tick')).toEqual([]);
+    // Alone it needs none; the one quantum end asked for at boot (the servers were ready beside it)
+    // was withdrawn but left on the device, which fires once for nothing (docs/clock.md, "Quanta").
+    const aloneTicks = alone.records.filter((x) => x.ev === 'tick');
+    expect(aloneTicks.length).toBeLessThanOrEqual(1);
+    for (const t of aloneTicks) {
+      expect(t.idle).toBe(true);
+      expect(t.quantum).toBeUndefined();
+      expect(t.t).toBeLessThanOrEqual(2 * MS + 20_000);
+    }
     expect(alone.records.filter((x) => x.ev === 'quantum')).toEqual([]);
   });
 });
