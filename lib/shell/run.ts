@@ -130,16 +130,9 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
       return status;
     }
     case 'repeat': {
-      let status = 0;
       const inner = cmd.command;
-      if (inner.kind === 'simple' && inner.redirect === undefined) {
-        const run = impl(inner.name);
-        for (let i = 0; i < cmd.count; i++) {
-          status = yield* run(proc, inner);
-          noteStatus(proc, inner.name, status, quiet, st);
-        }
-        return status;
-      }
+      if (inner.kind === 'simple' && inner.redirect === undefined) return yield* repeatSimple(proc, inner, cmd.count, quiet, st);
+      let status = 0;
       for (let i = 0; i < cmd.count; i++) status = yield* runOne(proc, inner, hooks, quiet, st);
       return status;
     }
@@ -183,6 +176,17 @@ function* runOne(proc: UserProcess, cmd: Command, hooks: CommandHooks, quiet: bo
       return status;
     }
   }
+}
+
+/** `repeat N cmd` of a simple command: a loop over the command's own generator (no frame per run). */
+function* repeatSimple(proc: UserProcess, inner: SimpleCommand, count: number, quiet: boolean, st: RunState): SysGen<number> {
+  const run = impl(inner.name);
+  let status = 0;
+  for (let i = 0; i < count; i++) {
+    status = yield* run(proc, inner);
+    noteStatus(proc, inner.name, status, quiet, st);
+  }
+  return status;
 }
 
 /** A simple command's status: a failure sets st.failed and is printed unless quiet. */
@@ -229,7 +233,18 @@ function* redirected(proc: UserProcess, cmd: SimpleCommand, to: { path: string; 
 export function* runCommands(proc: UserProcess, commands: readonly Command[], hooks: CommandHooks): SysGen<number> {
   const st: RunState = { failed: false };
   try {
-    for (const cmd of commands) yield* runOne(proc, cmd, hooks, false, st);
+    for (const cmd of commands) {
+      // A block's own `repeat` of a simple command skips runOne's frame: its system calls are
+      // resumed through one generator fewer (issue 20); anything else goes through runOne.
+      if (cmd.kind === 'repeat' && cmd.command.kind === 'simple' && cmd.command.redirect === undefined) {
+        // repeatSimple's loop, written out here: in a generator of its own it would be that frame again.
+        const inner = cmd.command;
+        const run = impl(inner.name);
+        for (let i = 0; i < cmd.count; i++) noteStatus(proc, inner.name, yield* run(proc, inner), false, st);
+      } else {
+        yield* runOne(proc, cmd, hooks, false, st);
+      }
+    }
   } catch (e) {
     if (e instanceof ExitRequest) return e.code;
     throw e;

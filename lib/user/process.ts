@@ -11,6 +11,7 @@
  */
 import { errnoName } from '../../kernel/errno.js';
 import { writeAll } from '../syscalls/fs.js';
+import { followedBy } from '../server.js';
 import {
   sendrec, work, type ActorContext, type Envelope, type KernelCall, type Message, type PendingSignals, type Program, EINTR,
 } from '../../kernel/index.js';
@@ -175,23 +176,33 @@ export type UserMain = (proc: UserProcess) => SysGen<number | void>;
 /** Exit code of a program that threw: as if killed by SIGSEGV. */
 export const CRASH_EXIT_CODE = 139;
 
-/** A program that runs `main` in a UserProcess and exits through the process manager when it returns. */
+/**
+ * A program that runs `main` in a UserProcess and exits through the process
+ * manager when it returns. `main`'s generator is the program's own (followedBy,
+ * not a frame that delegates to it): its system calls are resumed through one
+ * generator fewer (issue 20).
+ */
 export function userProgram(main: UserMain): Program {
-  return function* (ctx: ActorContext): SysGen<void> {
-    const proc = new UserProcess(ctx);
-    let code: number;
-    try {
-      code = (yield* main(proc)) ?? 0;
-    } catch (err) {
-      ctx.trace('fault', { error: err instanceof Error ? err.message : String(err) });
-      proc.print(`crashed: ${err instanceof Error ? err.message : String(err)}`);
-      code = CRASH_EXIT_CODE;
-    }
-    // exit(3) flushes stdio's buffers before _exit.
-    yield* proc.flushOutput();
-    yield* proc.status('pm', { type: 'PM_EXIT', status: code });
-    // Not reached: the process manager removes the process.
+  return (ctx: ActorContext): SysGen<void> => {
+    let proc: UserProcess | null = null;
+    return followedBy(
+      () => main(proc = new UserProcess(ctx)),
+      (code) => exitProgram(proc!, code ?? 0),
+      (err) => {
+        ctx.trace('fault', { error: err instanceof Error ? err.message : String(err) });
+        proc ??= new UserProcess(ctx);
+        proc.print(`crashed: ${err instanceof Error ? err.message : String(err)}`);
+        return exitProgram(proc, CRASH_EXIT_CODE);
+      },
+    );
   };
+}
+
+function* exitProgram(proc: UserProcess, code: number): SysGen<void> {
+  // exit(3) flushes stdio's buffers before _exit.
+  yield* proc.flushOutput();
+  yield* proc.status('pm', { type: 'PM_EXIT', status: code });
+  // Not reached: the process manager removes the process.
 }
 
 export { EINTR };

@@ -1,12 +1,12 @@
 /*
  * The FS server (MINIX's main.c): mount the device, then serve.
- *   fsServer(config)   the Program of the fs actor: DEV_OPEN the driver, read and check the
- *                      superblock, then receive requests, look them up in the call table, reply;
- *                      with a security server, MAC through an AVC (mac.ts)
+ *   fsServer(config)   the Program of the fs actor: fsMount (DEV_OPEN the driver, read and check
+ *                      the superblock; with a security server, MAC through an AVC: mac.ts), then
+ *                      fsServe: receive requests, look them up in the call table, reply
  * If the mount fails, every request gets EIO with the mount error as its message.
  */
 import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, SYSTEM_CHANNEL, type ActorContext, type Envelope, type KernelCall, type Severity } from '../../kernel/index.js';
-import { serve } from '../../lib/server.js';
+import { followedBy, serve } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
 import { driverDevice, sendrecRecovering } from './device.js';
 import { offerFsDumps } from './dump.js';
@@ -19,30 +19,39 @@ import { fsCallTable, validateRequest } from './table.js';
 export type { FsConfig } from './state.js';
 
 export function fsServer(config: FsConfig) {
-  return function* fsMain(ctx: ActorContext): Generator<KernelCall, void, any> {
-    const driver = ctx.endpointOf(config.driver);
-    if (driver === NONE) yield* mountFailed(ctx, `cannot mount ${config.driver}: no such driver`);
-    const minor = config.minor ?? 0;
-    const recovery = { label: config.driver, lookup: ctx.endpointOf };
-    const open: Envelope<DevReply> | number = yield* sendrecRecovering({ endpoint: driver }, { type: 'DEV_OPEN', minor }, recovery);
-    if (typeof open === 'number' || open.status < 0) {
-      yield* mountFailed(ctx, `cannot mount ${config.driver}: DEV_OPEN failed (${typeof open === 'number' ? open : open.status})`);
-    }
-    let fs: FsState;
-    try {
-      fs = yield* mountDevice(ctx, driverDevice(driver, minor, recovery), config);
-    } catch (err) {
-      if (!(err instanceof MountError)) throw err;
-      return yield* mountFailed(ctx, err.message);
-    }
-    yield* initMac(fs, ctx, config);
-    offerFsDumps(ctx, fs, config.driver);
-    yield* serve(fsCallTable(fs), {
-      errorReplyType: 'FS_REPLY', validate: validateRequest,
-      // The security server's notification: a policy reload or a mode change flushes the AVC.
-      onNotify: function* (m: Envelope) { fs.mac?.avc.handleNotify(m); return null; },
-    });
-  };
+  // Mounted, the FS is its serve loop alone: no frame of fsMount's stays between the kernel and it.
+  return (ctx: ActorContext): Generator<KernelCall, void, any> => followedBy(() => fsMount(ctx, config), (fs) => fsServe(fs));
+}
+
+/** DEV_OPEN the driver, read and check the superblock, start MAC; never returns if the mount fails. */
+function* fsMount(ctx: ActorContext, config: FsConfig): Generator<KernelCall, FsState, any> {
+  const driver = ctx.endpointOf(config.driver);
+  if (driver === NONE) yield* mountFailed(ctx, `cannot mount ${config.driver}: no such driver`);
+  const minor = config.minor ?? 0;
+  const recovery = { label: config.driver, lookup: ctx.endpointOf };
+  const open: Envelope<DevReply> | number = yield* sendrecRecovering({ endpoint: driver }, { type: 'DEV_OPEN', minor }, recovery);
+  if (typeof open === 'number' || open.status < 0) {
+    yield* mountFailed(ctx, `cannot mount ${config.driver}: DEV_OPEN failed (${typeof open === 'number' ? open : open.status})`);
+  }
+  let fs: FsState;
+  try {
+    fs = yield* mountDevice(ctx, driverDevice(driver, minor, recovery), config);
+  } catch (err) {
+    if (!(err instanceof MountError)) throw err;
+    return yield* mountFailed(ctx, err.message);
+  }
+  yield* initMac(fs, ctx, config);
+  offerFsDumps(ctx, fs, config.driver);
+  return fs;
+}
+
+/** The receive loop: look the request up in the call table, run it, reply. */
+function fsServe(fs: FsState): Generator<KernelCall, never, any> {
+  return serve(fsCallTable(fs), {
+    errorReplyType: 'FS_REPLY', validate: validateRequest,
+    // The security server's notification: a policy reload or a mode change flushes the AVC.
+    onNotify: function* (m: Envelope) { fs.mac?.avc.handleNotify(m); return null; },
+  });
 }
 
 /** Answer every request with the mount error, so a client can show why. */

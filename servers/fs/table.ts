@@ -5,10 +5,12 @@
  * A handler that throws FsError (a user's mistake or a corrupt image) gets
  * an FS_REPLY with the errno and the message; the server keeps serving.
  * A handler returns null when it suspended the caller (a pipe, F_SETLKW):
- * the reply comes when another call revives it.
+ * the reply comes when another call revives it. Calls that wait for nothing
+ * (lseek, dup, umask, pipe: plainCalls) also run as plain functions, with the
+ * same discipline, when the caller's Fproc is known (lib/server.ts withPlainPath).
  */
 import { EBADF, EINVAL, EOPNOTSUPP, EPERM, type Envelope, type KernelCall, type Message } from '../../kernel/index.js';
-import { isInt, type CallTable, type Handler } from '../../lib/server.js';
+import { isInt, withPlainPath, type CallTable, type Handler } from '../../lib/server.js';
 import { changeMode, changeOwner, setTimes } from './attr.js';
 import { capable } from './capable.js';
 import { FsError } from './errors.js';
@@ -69,6 +71,31 @@ function guardUser<M extends Message>(fs: FsState, type: string, h: (m: Envelope
 }
 
 /**
+ * guardUser's discipline for a call that waits for nothing, without a
+ * generator: undefined (take the generator path) when the caller has no
+ * Fproc yet, since finding it may ask PM. Such a call changes no file
+ * system state an undo log would cover.
+ */
+function guardPlain<M extends Message>(fs: FsState, type: string, h: (m: Envelope<M>, p: Fproc) => Message): (m: Envelope<M>) => Message | undefined {
+  if (MODIFYING_CALLS.has(type)) throw new Error(`fs: ${type} changes the file system and cannot take the plain path`);
+  return (m) => {
+    const p = fs.procs.byEndpoint.get(m.source);
+    if (p === undefined) return undefined;
+    let reply: Message;
+    try {
+      reply = h(m, p);
+    } catch (err) {
+      if (!(err instanceof FsError)) throw err;
+      checkHolds(fs, type);
+      fs.ctx?.trace('error', { call: type, err: err.errno, message: err.message });
+      return fsReply(-err.errno, { message: err.message });
+    }
+    checkHolds(fs, type);
+    return reply;
+  };
+}
+
+/**
  * Put/put discipline: every get_block and get_inode of a request has its put by
  * the time the request ends, on the error path too (each handler puts in a
  * finally). A hold left behind is a bug in the FS, so this is an assertion.
@@ -83,6 +110,9 @@ function checkHolds(fs: FsState, call: string): void {
 
 /** A user's call: it acts for the caller's FS process entry. */
 type UserCall<T extends FsRequestType> = (m: Extract<FsRequest, { type: T }>, proc: Fproc) => Gen<Message | null>;
+/** A user's call that waits for nothing (no block, no inode read, no other process). */
+type PlainCall<T extends FsRequestType> = (m: Extract<FsRequest, { type: T }>, proc: Fproc) => Message;
+type PlainType = 'FS_LSEEK' | 'FS_DUP' | 'FS_UMASK' | 'FS_PIPE';
 
 /** The superuser alone (with capability:chown: the create is a chown too) may give a new inode another owner. */
 function* ownerFor(fs: FsState, proc: Fproc, uid: number | undefined, gid: number | undefined): Gen<{ uid: number; gid: number }> {
@@ -91,9 +121,26 @@ function* ownerFor(fs: FsState, proc: Fproc, uid: number | undefined, gid: numbe
   return owner;
 }
 
-const ok = (status = 0): Message => fsReply(status);
+/** fsReply(status) with no fields, as a literal: a reply per system call without a spread of an empty object. */
+const ok = (status = 0): Message => ({ type: 'FS_REPLY', status });
 
-function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
+function plainCalls(fs: FsState): { [T in PlainType]: PlainCall<T> } {
+  return {
+    FS_LSEEK(m, p) { return ok(seekFd(p, m.fd, m.offset, m.whence)); },
+    FS_DUP(m, p) { return ok(dupFd(p, m.fd)); },
+    FS_UMASK(m, p) {
+      const old = p.umask;
+      p.umask = m.mask & 0o777;
+      return ok(old);
+    },
+    FS_PIPE(_m, p) {
+      const [fd0, fd1] = openPipe(fs, p);
+      return fsReply(0, { fd0, fd1 });
+    },
+  };
+}
+
+function userCalls(fs: FsState): { [T in Exclude<FsRequest['type'], PlainType>]: UserCall<T> } {
   return {
     *FS_CREATE(m, p) {
       const owner = yield* ownerFor(fs, p, m.uid, m.gid);
@@ -130,11 +177,6 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
     *FS_CHROOT(m, p) { yield* changeDir(fs, p, m.path, true); return ok(); },
     *FS_CHMOD(m, p) { yield* changeMode(fs, p, m.path, m.mode); return ok(); },
     *FS_CHOWN(m, p) { yield* changeOwner(fs, p, m.path, m.uid, m.gid); return ok(); },
-    *FS_UMASK(m, p) {
-      const old = p.umask;
-      p.umask = m.mask & 0o777;
-      return ok(old);
-    },
     *FS_UTIME(m, p) { yield* setTimes(fs, p, m.path, m.atime, m.mtime); return ok(); },
     *FS_OPEN(m, p) { return ok(yield* doOpen(fs, p, m.path, m.flags, m.mode ?? 0o666)); },
     *FS_CLOSE(m, p) { yield* closeFd(fs, p, m.fd); return ok(); },
@@ -146,8 +188,6 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
       const n = yield* writeFd(fs, p, m.fd, granted(m, p));
       return n === null ? null : ok(n);
     },
-    *FS_LSEEK(m, p) { return ok(seekFd(p, m.fd, m.offset, m.whence)); },
-    *FS_DUP(m, p) { return ok(dupFd(p, m.fd)); },
     *FS_DUP2(m, p) { return ok(yield* dup2Fd(fs, p, m.fd, m.fd2)); },
     *FS_FSTAT(m, p) {
       const { filp } = getFd(p, m.fd);
@@ -171,10 +211,6 @@ function userCalls(fs: FsState): { [T in FsRequest['type']]: UserCall<T> } {
       return ok(yield* syncAll(fs));
     },
     *FS_FCNTL(m, p) { return yield* doFcntl(fs, p, m); },
-    *FS_PIPE(_m, p) {
-      const [fd0, fd1] = openPipe(fs, p);
-      return fsReply(0, { fd0, fd1 });
-    },
     *FS_GETFILECON(m, p) { return fsReply(0, { context: yield* getFileCon(fs, p, m.path) }); },
     *FS_SETFILECON(m, p) { yield* setFileCon(fs, p, m.path, m.context); return ok(); },
     *FS_SETFSCREATE(m, p) { return fsReply(0, { context: yield* setFsCreate(fs, p, m.context) }); },
@@ -185,6 +221,11 @@ export function fsCallTable(fs: FsState): CallTable {
   const table: Record<string, Handler<any>> = {};
   for (const [type, call] of Object.entries(userCalls(fs)) as [string, UserCall<FsRequestType & FsRequest['type']>][]) {
     table[type] = guardUser(fs, type, (m: Envelope<FsRequest>, p: Fproc) => call(m as never, p), true);
+  }
+  for (const [type, call] of Object.entries(plainCalls(fs)) as [string, PlainCall<PlainType>][]) {
+    const plain = (m: Envelope<FsRequest>, p: Fproc): Message => call(m as never, p);
+    // The generator path: the first call of a process (its Fproc is looked up), or a caller without one.
+    table[type] = withPlainPath(guardUser(fs, type, function* (m: Envelope<FsRequest>, p: Fproc) { return plain(m, p); }, true), guardPlain(fs, type, plain));
   }
   const fromPm = <M extends Message>(type: string, h: (m: Envelope<M>) => Gen<Message>): Handler<M> => guard(fs, type, function* (m: Envelope<M>) {
     if (fs.ctx !== null && m.source !== fs.ctx.endpointOf('pm')) return fsReply(-EPERM, { message: `${m.type} comes only from pm` });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EBADCALL, EINVAL, send, senda, sendrec, type Envelope, type KernelCall } from '../../kernel/index.js';
-import { isInt, serve } from '../../lib/server.js';
+import { EBADCALL, EINVAL, receive, send, senda, sendrec, type Envelope, type KernelCall } from '../../kernel/index.js';
+import { followedBy, isInt, serve } from '../../lib/server.js';
 import { testSystem } from '../kernel/helpers.js';
 
 describe('the generic server loop', () => {
@@ -58,5 +58,59 @@ describe('the generic server loop between servers', () => {
     });
     sys.kernel.run();
     expect(answers).toEqual([expect.objectContaining({ status: -EBADCALL })]);
+  });
+});
+
+describe('followedBy: one generator, then another made of its result', () => {
+  function* counted(log: string[], name: string, n: number): Generator<KernelCall, number, any> {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const got: number = yield { op: 99, name } as unknown as KernelCall;
+      log.push(`${name} got ${got}`);
+      sum += got;
+    }
+    return sum;
+  }
+
+  it('passes every value through, starts the first lazily and the second with the first\'s result', () => {
+    const log: string[] = [];
+    const g = followedBy(() => { log.push('first started'); return counted(log, 'a', 2); }, (sum) => { log.push(`then ${sum}`); return counted(log, 'b', 1); });
+    expect(log).toEqual([]);
+    expect(g.next().done).toBe(false);
+    expect(g.next(3).done).toBe(false);
+    // a returns 3 + 4: b starts at once, in the same resumption.
+    expect(g.next(4)).toMatchObject({ done: false, value: { name: 'b' } });
+    expect(g.next(10)).toEqual({ done: true, value: 10 });
+    expect(log).toEqual(['first started', 'a got 3', 'a got 4', 'then 7', 'b got 10']);
+  });
+
+  it('an exception in the first goes to onError\'s generator, or out when there is none', () => {
+    function* failing(): Generator<KernelCall, number, any> {
+      yield { op: 99 } as unknown as KernelCall;
+      throw new Error('boom');
+    }
+    const caught: unknown[] = [];
+    const g = followedBy(failing, () => counted([], 'never', 1), (err) => { caught.push((err as Error).message); return counted([], 'after', 1); });
+    g.next();
+    expect(g.next()).toMatchObject({ done: false, value: { name: 'after' } });
+    expect(caught).toEqual(['boom']);
+    const h = followedBy(failing, () => counted([], 'never', 1));
+    h.next();
+    expect(() => h.next()).toThrow('boom');
+  });
+
+  it('serves a table after its setup, as one program', () => {
+    const sys = testSystem();
+    sys.spawn('srv', () => followedBy(function* () { yield send(sys.ep('cli'), { type: 'READY' }); return 40; }, (base) => serve({
+      *ADD(m: Envelope & { a: number }) { return { type: 'REPLY', status: 0, sum: base + m.a }; },
+    })));
+    let sum = 0;
+    sys.spawn('cli', function* (): Generator<KernelCall, void, any> {
+      yield receive(sys.ep('srv'));
+      const r: Envelope & { sum: number } = yield sendrec(sys.ep('srv'), { type: 'ADD', a: 2 });
+      sum = r.sum;
+    });
+    sys.kernel.run();
+    expect(sum).toBe(42);
   });
 });
