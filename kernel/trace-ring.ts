@@ -75,6 +75,8 @@ class ShapeText {
 interface PayloadShape { readonly keys: string[]; readonly kinds: number[]; readonly shape: number }
 /** The shapes of one kind of message record (ev, cause, re, async) of a route: no payload, a JSON payload, payload fields. */
 interface Kind { bare: number; json: number; readonly fields: PayloadShape[] }
+/** The sched shapes of one (from, to, host): by waitNs given (1) and preempted (2). */
+interface SchedPair { readonly from: string | null; readonly to: string | null; readonly host: string | undefined; readonly kinds: number[] }
 interface Route { readonly src: string; readonly dst: string; readonly type: string; readonly host: string | undefined; readonly kinds: (Kind | undefined)[] }
 
 export class TraceRing implements TraceSink {
@@ -95,7 +97,11 @@ export class TraceRing implements TraceSink {
   /** Message shapes by src, dst, type (for each host of a run of several); sched shapes by host, from, to. */
   private readonly local = new Map<string, Map<string, Map<string, Route>>>();
   private readonly hosts = new Map<string, Map<string, Map<string, Map<string, Route>>>>();
-  private readonly scheds = new Map<string | undefined, Map<string | null, Map<string | null, number[]>>>();
+  private readonly scheds = new Map<string | undefined, Map<string | null, Map<string | null, SchedPair>>>();
+  private recent0: Route | undefined;
+  private recent1: Route | undefined;
+  private recentSched0: SchedPair | undefined;
+  private recentSched1: SchedPair | undefined;
   /** The payload being written: its fields' keys, kinds, values (numbers, string ids), JSON text's place in scratchBuf. */
   private readonly fieldKeys: string[] = [];
   private readonly fieldKinds: number[] = [];
@@ -112,7 +118,11 @@ export class TraceRing implements TraceSink {
   private readonly fallback: JsonlEncoder;
   private closed = false;
 
-  constructor(fd: number, slotWords = DEFAULT_SLOT_WORDS) {
+  /** At most this many shapes (SHAPE_LIMIT; tests make it small). */
+  private readonly shapeLimit: number;
+
+  constructor(fd: number, slotWords = DEFAULT_SLOT_WORDS, shapeLimit = SHAPE_LIMIT) {
+    this.shapeLimit = shapeLimit;
     // A string id's literal (MAX_VALUE_ID_CHARS characters, 6 bytes each escaped) fits in one slot.
     if (!Number.isInteger(slotWords) || slotWords < 256) throw new Error(`trace ring: slots of ${slotWords} words are too small`);
     this.slotWords = slotWords;
@@ -211,7 +221,7 @@ export class TraceRing implements TraceSink {
 
   /** Send a shape's description to the writer; its id, or -1 (records of it go as JSON) past the limit or too long for a slot. */
   private defineShape(text: ShapeText): number {
-    if (this.shapes >= SHAPE_LIMIT) return -1;
+    if (this.shapes >= this.shapeLimit) return -1;
     const id = this.shapes++;
     const desc = encoder.encode(JSON.stringify({ segs: text.segs, slots: text.slots }));
     const n = desc.length;
@@ -229,24 +239,42 @@ export class TraceRing implements TraceSink {
 
   /** The record kinds of one (src, dst, type, host), made while there is room for more shapes. */
   private route(src: string, dst: string, type: string, host: string | undefined): Route | undefined {
+    // A trace alternates between few routes (a request's and its reply's): the last two are checked first.
+    const r0 = this.recent0;
+    if (r0 !== undefined && r0.src === src && r0.dst === dst && r0.type === type && r0.host === host) return r0;
+    const r1 = this.recent1;
+    if (r1 !== undefined && r1.src === src && r1.dst === dst && r1.type === type && r1.host === host) {
+      this.recent1 = r0;
+      this.recent0 = r1;
+      return r1;
+    }
+    const route = this.lookupRoute(src, dst, type, host);
+    if (route !== undefined) {
+      this.recent1 = r0;
+      this.recent0 = route;
+    }
+    return route;
+  }
+
+  private lookupRoute(src: string, dst: string, type: string, host: string | undefined): Route | undefined {
     let bySrc = host === undefined ? this.local : this.hosts.get(host);
     if (bySrc === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return undefined;
+      if (this.shapes >= this.shapeLimit) return undefined;
       this.hosts.set(host!, bySrc = new Map());
     }
     let byDst = bySrc.get(src);
     if (byDst === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return undefined;
+      if (this.shapes >= this.shapeLimit) return undefined;
       bySrc.set(src, byDst = new Map());
     }
     let byType = byDst.get(dst);
     if (byType === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return undefined;
+      if (this.shapes >= this.shapeLimit) return undefined;
       byDst.set(dst, byType = new Map());
     }
     let route = byType.get(type);
     if (route === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return undefined;
+      if (this.shapes >= this.shapeLimit) return undefined;
       // Each kind of record (ev, cause, re, async) has its own shapes; 32 of them.
       byType.set(type, route = { src, dst, type, host, kinds: [] });
     }
@@ -417,7 +445,7 @@ export class TraceRing implements TraceSink {
     TraceRing.tail(text, host);
     const shape = this.defineShape(text);
     // Remembered even when -1 (no room for more shapes), so the list stays bounded.
-    if (this.shapes <= SHAPE_LIMIT) kind.fields.push({ keys: keys.slice(0, n), kinds: kinds.slice(0, n), shape });
+    if (this.shapes <= this.shapeLimit) kind.fields.push({ keys: keys.slice(0, n), kinds: kinds.slice(0, n), shape });
     return shape;
   }
 
@@ -448,23 +476,21 @@ export class TraceRing implements TraceSink {
 
   /** The shape of a sched record from `from` to `to` (null: idle), made on first use; -1: none. */
   private schedShape(from: string | null, to: string | null, wait: boolean, preempted: boolean, host: string | undefined): number {
-    let byFrom = this.scheds.get(host);
-    if (byFrom === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return -1;
-      this.scheds.set(host, byFrom = new Map());
-    }
-    let byTo = byFrom.get(from);
-    if (byTo === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return -1;
-      byFrom.set(from, byTo = new Map());
-    }
-    let kinds = byTo.get(to);
-    if (kinds === undefined) {
-      if (this.shapes >= SHAPE_LIMIT) return -1;
-      byTo.set(to, kinds = [NO_SHAPE, NO_SHAPE, NO_SHAPE, NO_SHAPE]);
-    }
     const index = (wait ? 1 : 0) | (preempted ? 2 : 0);
-    let shape = kinds[index]!;
+    // As for routes: the last two (from, to) pairs first.
+    const s0 = this.recentSched0;
+    if (s0 !== undefined && s0.from === from && s0.to === to && s0.host === host && s0.kinds[index]! !== NO_SHAPE) return s0.kinds[index]!;
+    const s1 = this.recentSched1;
+    if (s1 !== undefined && s1.from === from && s1.to === to && s1.host === host && s1.kinds[index]! !== NO_SHAPE) {
+      this.recentSched1 = s0;
+      this.recentSched0 = s1;
+      return s1.kinds[index]!;
+    }
+    const pair = this.schedPair(from, to, host);
+    if (pair === undefined) return -1;
+    this.recentSched1 = s0;
+    this.recentSched0 = pair;
+    let shape = pair.kinds[index]!;
     if (shape === NO_SHAPE) {
       const text = new ShapeText('{"seq":');
       text.slot(S_SEQ, ',"t":');
@@ -472,9 +498,29 @@ export class TraceRing implements TraceSink {
       if (wait) { text.add(',"waitNs":'); text.slot(S_NUM, ''); }
       if (preempted) text.add(',"preempted":true');
       TraceRing.tail(text, host);
-      shape = kinds[index] = this.defineShape(text);
+      shape = pair.kinds[index] = this.defineShape(text);
     }
     return shape;
+  }
+
+  /** The sched shapes of one (from, to, host), made while there is room for more shapes. */
+  private schedPair(from: string | null, to: string | null, host: string | undefined): SchedPair | undefined {
+    let byFrom = this.scheds.get(host);
+    if (byFrom === undefined) {
+      if (this.shapes >= this.shapeLimit) return undefined;
+      this.scheds.set(host, byFrom = new Map());
+    }
+    let byTo = byFrom.get(from);
+    if (byTo === undefined) {
+      if (this.shapes >= this.shapeLimit) return undefined;
+      byFrom.set(from, byTo = new Map());
+    }
+    let pair = byTo.get(to);
+    if (pair === undefined) {
+      if (this.shapes >= this.shapeLimit) return undefined;
+      byTo.set(to, pair = { from, to, host, kinds: [NO_SHAPE, NO_SHAPE, NO_SHAPE, NO_SHAPE] });
+    }
+    return pair;
   }
 
   record(rec: TraceRecord): void {

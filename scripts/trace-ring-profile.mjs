@@ -2,7 +2,9 @@
 // (sched, send or reply with a payload, deliver: three records a message)
 // through kernel/trace-ring.ts to a file (default /dev/null), then the CPU
 // of the simulation's thread and of the rest (the writer thread) per message.
-//   node scripts/trace-ring-profile.mjs [messages] [path] [kernel|writer]
+//   node scripts/trace-ring-profile.mjs [messages] [path] [writer|kernel|none] [alone|pingpong]
+// kernel: the in-thread encoder (JsonlEncoder) instead of the ring; none: untraced; pingpong:
+// bench ipc's pingPong (the kernel routing the messages) instead of the ring alone.
 // Run `npx tsc -p .` first (it imports dist/). For a profile of both threads:
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof scripts/trace-ring-profile.mjs
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -10,10 +12,12 @@ import { TraceRing } from '../dist/kernel/trace-ring.js';
 import { JsonlEncoder } from '../dist/kernel/jsonl-sink.js';
 import { ByteWriter } from '../dist/kernel/byte-writer.js';
 import { ChunkWriter } from '../dist/kernel/chunk-writer.js';
+import { pingPong } from '../dist/bench/ipc.js';
 
 const messages = Number(process.argv[2] ?? 1_000_000);
 const path = process.argv[3] ?? '/dev/null';
 const mode = process.argv[4] ?? 'writer';
+const what = process.argv[5] ?? 'alone';
 
 /** This thread's CPU ns (utime + stime of /proc/self/task/PID/stat). */
 function mainThreadNs() {
@@ -24,6 +28,7 @@ function mainThreadNs() {
 const processNs = () => { const u = process.cpuUsage(); return (u.user + u.system) * 1000; };
 
 function run(n) {
+  if (what === 'pingpong') { pingPong(n, mode === 'none' ? null : path, mode); return; }
   const fd = openSync(path, 'w');
   let sink;
   let close;
@@ -65,6 +70,6 @@ const wallMs = performance.now() - wall0;
 const mainNs = mainThreadNs() - main0;
 const otherNs = processNs() - all0 - mainNs;
 console.log(JSON.stringify({
-  mode, messages, wallMs: Math.round(wallMs), msgsPerSec: Math.round(messages / (wallMs / 1000)),
+  mode, what, messages, wallMs: Math.round(wallMs), msgsPerSec: Math.round(messages / (wallMs / 1000)),
   mainNsPerMsg: Math.round(mainNs / messages), otherNsPerMsg: Math.round(otherNs / messages),
 }));
