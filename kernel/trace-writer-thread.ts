@@ -66,24 +66,29 @@ export const WRITER_THREAD_SOURCE = `
     for (let k = 0; k < s.length; k++) o[p++] = s.charCodeAt(k);
     return p;
   }
+  /** n (an integer, 0 <= n < 1e9) in decimal, zero-padded to minDigits: int32 arithmetic, two digits a step. */
   function smallInt(p, n, minDigits) {
-    let digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5
-      : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : 9;
+    let m = n | 0;
+    let digits = m < 10 ? 1 : m < 100 ? 2 : m < 1000 ? 3 : m < 10000 ? 4 : m < 100000 ? 5
+      : m < 1000000 ? 6 : m < 10000000 ? 7 : m < 100000000 ? 8 : 9;
     if (digits < minDigits) digits = minDigits;
     const o = out;
     const stop = p + digits;
     let e = stop;
     for (; digits >= 2; digits -= 2) {
-      const q = (n / 100) | 0;
-      const pair = (n - q * 100) << 1;
+      const q = (m / 100) | 0;
+      const pair = (m - q * 100) << 1;
       o[--e] = DIGIT_PAIRS[pair + 1];
       o[--e] = DIGIT_PAIRS[pair];
-      n = q;
+      m = q;
     }
-    if (digits === 1) o[--e] = 48 + n;
+    if (digits === 1) o[--e] = 48 + m;
     return stop;
   }
   function int(p, n) {
+    // The usual case (an int32 integer of at most nine digits) first.
+    const m = n | 0;
+    if (m === n && m >= 0 && m < 1000000000) return smallInt(p, m, 0);
     if (!Number.isSafeInteger(n)) return ascii(p, Number.isFinite(n) ? String(n) : 'null');
     if (n < 0) { out[p++] = 45; n = -n; }
     if (n < 1000000000) return smallInt(p, n, 0);
@@ -94,53 +99,6 @@ export const WRITER_THREAD_SOURCE = `
   function num(p, v) {
     if (Number.isSafeInteger(v) && !Object.is(v, -0)) return int(p, v);
     return ascii(p, Number.isFinite(v) ? String(v) : 'null');
-  }
-  /**
-   * The last value written of a record field that repeats (t: records at one
-   * instant; id: a message's send and deliver) or counts up (seq): its digits
-   * are copied, or incremented in place, instead of divided out again.
-   */
-  const last = () => ({ n: -1, len: 0, digits: new Uint8Array(24) });
-  const lastSeq = last();
-  const lastT = last();
-  const lastId = last();
-  function remember(cache, n, from, to) {
-    const o = out;
-    const d = cache.digits;
-    for (let k = from; k < to; k++) d[k - from] = o[k];
-    cache.n = n;
-    cache.len = to - from;
-    return to;
-  }
-  function copyDigits(p, cache) {
-    const o = out;
-    const d = cache.digits;
-    const n = cache.len;
-    for (let k = 0; k < n; k++) o[p + k] = d[k];
-    return p + n;
-  }
-  /** A non-negative safe integer n, from the cache when it is the last one written. */
-  function cachedInt(p, n, cache) {
-    if (n === cache.n) return copyDigits(p, cache);
-    if (!(n >= 0 && n <= 999999999999999)) return int(p, n);
-    return remember(cache, n, p, int(p, n));
-  }
-  const tInt = (p, n) => cachedInt(p, n, lastT);
-  const idInt = (p, n) => cachedInt(p, n, lastId);
-  /** seq: the last one plus one (the usual case) by incrementing its digits. */
-  function seqInt(p, n) {
-    const cache = lastSeq;
-    if (n === cache.n + 1 && cache.n >= 0) {
-      const d = cache.digits;
-      let k = cache.len - 1;
-      while (k >= 0 && d[k] === 57) { d[k] = 48; k--; }
-      if (k >= 0) {
-        d[k]++;
-        cache.n = n;
-        return copyDigits(p, cache);
-      }
-    }
-    return cachedInt(p, n, cache);
   }
   /** A string's literal, with room for it and for the rest of the record (at most rest bytes). */
   function str(p, id, rest) {
@@ -178,10 +136,7 @@ export const WRITER_THREAD_SOURCE = `
     let code = 'return function shape(p, w) {\\nlet k = w + 1;\\n' + storeCode(bytes[0], pieces);
     kinds.forEach((kind, i) => {
       switch (kind) {
-        case ${S_SEQ}: code += 'p = seqInt(p, f64[k++]);\\n'; break;
-        case ${S_T}: code += 'p = tInt(p, f64[k++]);\\n'; break;
-        case ${S_ID}: code += 'p = idInt(p, f64[k++]);\\n'; break;
-        case ${S_INT}: code += 'p = int(p, f64[k++]);\\n'; break;
+        case ${S_SEQ}: case ${S_T}: case ${S_ID}: case ${S_INT}: code += 'p = int(p, f64[k++]);\\n'; break;
         case ${S_NUM}: code += 'p = num(p, f64[k++]);\\n'; break;
         case ${S_STR}: code += 'p = str(p, i32[2 * k++], ' + most + ');\\n'; break;
         case ${S_JSON}: code += '{ const n = i32[2 * k]; p = raw(p, (k + 1) * 8, n, ' + most + '); k += 1 + ((n + 7) >>> 3); }\\n'; break;
@@ -190,8 +145,8 @@ export const WRITER_THREAD_SOURCE = `
       code += storeCode(bytes[i + 1], pieces);
     });
     code += 'return p;\\n}';
-    const make = new Function('o', 'dv', 'f64', 'i32', 'C', 'seqInt', 'tInt', 'idInt', 'int', 'num', 'str', 'raw', code);
-    shapes[id] = make(out, dv, f64, i32, pieces, seqInt, tInt, idInt, int, num, str, raw);
+    const make = new Function('o', 'dv', 'f64', 'i32', 'C', 'int', 'num', 'str', 'raw', code);
+    shapes[id] = make(out, dv, f64, i32, pieces, int, num, str, raw);
     fixed[id] = most;
   }
 
