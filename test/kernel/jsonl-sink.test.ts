@@ -73,4 +73,21 @@ describe('the JSONL sink', () => {
     // The bulk kinds (the direct path's) and others (the record path's) were all compared.
     for (const ev of ['send', 'deliver', 'reply', 'notify', 'sched', 'spawn', 'exit']) expect(kinds, ev).toContain(ev);
   });
+
+  it('leaves a run stopped mid-way (an exception out of the kernel) a file of its complete records so far', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-sink-'));
+    const script = join('examples', 'hello.boot');
+    const full = join(dir, 'full.jsonl');
+    expect(bootScript(script, { seed: '7', trace: full }, () => {}, () => {})).toBe(0);
+    const lines = readFileSync(full, 'utf8').split('\n');
+    const stopAt = Math.floor(lines.length / 2);
+    // A second sink, attached after the file's, throws at record stopAt: the run ends there.
+    const stop = (): void => { if (++records === stopAt) throw new Error('stopped mid-way'); };
+    let records = 0;
+    const cut = join(dir, 'cut.jsonl');
+    expect(() => bootScript(script, { seed: '7', trace: cut }, () => {}, () => {}, (kernel) => {
+      if (records === 0) kernel.trace.attach({ message: stop, sched: stop, record: stop });
+    })).toThrow('stopped mid-way');
+    expect(readFileSync(cut, 'utf8')).toBe(lines.slice(0, stopAt).join('\n') + '\n');
+  });
 });
