@@ -6,7 +6,7 @@
  * what the message copy costs (kernel/copy.ts); and safe copies through a
  * grant beside a plain memcpy; a boot script's system call (scriptCallNs)
  * beside the raw kernel round trip it rides on (rawRoundTripNs).
- *   ipcBenchmark   { msgsPerSec, tracedMsgsPerSec, tracedRingMsgsPerSec, xstateSendsPerSec, generatorMsgsPerSec,
+ *   ipcBenchmark   { msgsPerSec, tracedMsgsPerSec, tracedInThreadMsgsPerSec, xstateSendsPerSec, generatorMsgsPerSec,
  *                    rawRoundTripNs, scriptCallNs, scriptCallRatio,
  *                    copyNsPerMsg, nestedCopyNsPerMsg, copyShare,
  *                    safecopiesPerSec, safecopyMBps, memcpyMBps, grantRevokesPerSec }
@@ -29,7 +29,7 @@ const MESSAGES = 2_000_000;
 const SCRIPT_CALLS = 300_000;
 
 /** One client sendrec-ing a server; returns the messages routed and the wall ms it took. */
-export function pingPong(messages: number, tracePath: string | null, encodeIn: 'kernel' | 'writer' = 'kernel'): { messages: number; wallMs: number } {
+export function pingPong(messages: number, tracePath: string | null, encodeIn: 'kernel' | 'writer' = 'writer'): { messages: number; wallMs: number } {
   const kernel = new Kernel({ seed: 1 });
   const sink = tracePath === null ? null : attachJsonlSink(kernel.trace, tracePath, { encodeIn });
   // The server is called 'fs' so that a user process may sendrec it.
@@ -222,17 +222,17 @@ const mbps = (bytes: number, ms: number): number => Math.round((bytes / (1 << 20
 
 export const ipcBenchmark: Benchmark = {
   name: 'ipc',
-  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file (encoded on the simulation thread, and by the writer thread from binary records on a shared ring), vs xstate v5 actor sends and bare generator ping-pong messages; the message copy per message; a boot script system call (repeat N lseek) vs the raw sendrec round trip; 4 KiB safe copies through a grant vs memcpy, grant+revoke pairs',
+  description: 'sendrec ping-pong: kernel messages per wall second, untraced and traced to a JSONL file (the default: written by the writer thread from record shapes and numbers on a shared ring; and encoded on the simulation thread), vs xstate v5 actor sends and bare generator ping-pong messages; the message copy per message; a boot script system call (repeat N lseek) vs the raw sendrec round trip; 4 KiB safe copies through a grant vs memcpy, grant+revoke pairs',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mksim-bench-'));
     try {
       // Warm up the JIT on both paths, as the other benchmarks do.
       pingPong(200_000, null);
       pingPong(200_000, join(dir, 'warmup.jsonl'));
-      pingPong(200_000, join(dir, 'warmup-ring.jsonl'), 'writer');
+      pingPong(200_000, join(dir, 'warmup-in-thread.jsonl'), 'kernel');
       const plain = pingPong(MESSAGES, null);
       const traced = pingPong(MESSAGES / 2, join(dir, 'trace.jsonl'));
-      const tracedRing = pingPong(MESSAGES / 2, join(dir, 'trace-ring.jsonl'), 'writer');
+      const tracedInThread = pingPong(MESSAGES / 2, join(dir, 'trace-in-thread.jsonl'), 'kernel');
       xstatePingPong(100_000);
       const xstateMs = xstatePingPong(MESSAGES / 4);
       generatorPingPong(200_000);
@@ -256,7 +256,7 @@ export const ipcBenchmark: Benchmark = {
         bench: 'ipc',
         msgsPerSec,
         tracedMsgsPerSec: perSec(traced.messages, traced.wallMs),
-        tracedRingMsgsPerSec: perSec(tracedRing.messages, tracedRing.wallMs),
+        tracedInThreadMsgsPerSec: perSec(tracedInThread.messages, tracedInThread.wallMs),
         xstateSendsPerSec: perSec(MESSAGES / 4, xstateMs),
         generatorMsgsPerSec: perSec(MESSAGES, generatorMs),
         rawRoundTripNs: Math.round(rawRoundTripNs),

@@ -6,10 +6,11 @@
  *   writeRecord(w, rec, routes)  the same bytes into a ByteWriter, routes cached per sink
  *   JsonlEncoder                 a TraceSink: message and sched events encoded from their fields
  *                                (no record object), the rest through writeRecord; same bytes
- * attachJsonlSink(bus, path, { encodeIn: 'writer' }) sends records as binary
- * words through a shared ring to a writer thread that encodes them
+ * By default attachJsonlSink sends each record as its shape's id and its
+ * numbers through a shared ring to a writer thread that writes the JSON
  * (trace-ring.ts): the same bytes as JsonlEncoder, which it also uses for the
- * records it sends as JSON.
+ * records it sends as JSON; { encodeIn: 'kernel' } encodes with JsonlEncoder
+ * on the simulation's thread.
  * pino's logger path writes ~180k records/s here (and JSON.stringify alone
  * ~1 µs a record), too slow for millions of records; records are plain data
  * of a few known shapes, so a small encoder (json.ts) does the job and
@@ -239,13 +240,12 @@ export interface JsonlSink {
 
 export interface JsonlSinkOptions {
   /**
-   * Where records are encoded: 'kernel' (default) by JsonlEncoder on the
-   * simulation's thread, full chunks written by a worker (chunk-writer.ts);
-   * 'writer' as binary words through a shared ring, encoded and written by
-   * the writer thread (trace-ring.ts). Same bytes. 'writer' halves the
-   * simulation thread's cost, but its thread's encoding costs more than the
-   * whole in-thread path on this project's loaded 2-core machine
-   * (docs/performance.md, "The traced path through the ring"), so it is not the default.
+   * Where records are encoded: 'writer' (default) by the writer thread from
+   * each record's shape and numbers on a shared ring (trace-ring.ts);
+   * 'kernel' by JsonlEncoder on the simulation's thread, full chunks written
+   * by a worker (chunk-writer.ts). Same bytes. The ring costs the
+   * simulation's thread a fraction of the in-thread encoder
+   * (docs/performance.md, "The traced path through the ring").
    */
   readonly encodeIn?: 'kernel' | 'writer';
 }
@@ -254,7 +254,7 @@ export function attachJsonlSink(bus: TraceBus, path: string, options: JsonlSinkO
   // pino's destination opens (and creates the folder of) the file.
   const dest = loadPino().destination({ dest: path, sync: true, fsync: false, mkdir: true, append: false });
   const fd = (dest as unknown as { fd: number }).fd;
-  if (options.encodeIn === 'writer') {
+  if (options.encodeIn !== 'kernel') {
     const ring = new TraceRing(fd);
     const detachRing = bus.attach(ring);
     return {

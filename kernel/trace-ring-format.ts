@@ -2,56 +2,46 @@
  * The binary trace records the kernel's thread writes into the shared ring
  * and the writer thread turns into JSON lines (kernel/trace-ring.ts,
  * kernel/trace-writer-thread.ts): one layout, named once.
- *   OP_*, *_WORDS, F_*   op codes, fixed sizes in 8-byte words, flag bits
- *   RING_CTRL_*          the control words of the ring
+ *   OP_*       op codes;  S_*  the slots of a record shape
+ *   RING_CTRL_*   the control words of the ring
  * A record is a run of 8-byte words; word 0 holds the op in its low byte
  * (Int32 view index 2w) and an operand in its second Int32 (index 2w+1).
- * Strings (names, types, keys) travel once as OP_STR and then as their id.
+ * A message or sched record is a shape (its constant JSON text, defined once
+ * with OP_SHAPE) and the values of the shape's slots: the writer copies the
+ * constant text and writes only the numbers (issue 20).
  */
 
 /** Define the next string id: operand = byte length of its JSON literal, which follows. */
 export const OP_STR = 1;
 /**
- * A message record: operand = host id or -1; bits 8-9 of word 0 the kind
- * (0 send, 1 deliver, 2 reply, 3 notify), bits 12+ the F_* flags; words 1-3
- * seq, t, id (float64); word 4 src and dst ids (int32 pair); word 5 type id;
- * word 6 cause; word 7 re. Unless F_DONE, payload ops and OP_END follow.
+ * Define shape `operand`: word 1 (int32) the byte length of its description
+ * (UTF-8 JSON `{"segs":[text...],"slots":[S_*...]}`: the record's text is
+ * segs[0] slot 0 segs[1] slot 1 ... segs[n]), whose bytes follow from word 2.
  */
-export const OP_MSG = 2;
-/** A payload field with a number value: operand = key id; word 1 the value (float64). */
-export const OP_FNUM = 3;
-/** A payload field with a string value: operand = key id; word 1 (int32) the string's id. */
-export const OP_FSTR = 4;
-/** A payload field with a boolean value: operand = key id; bit 8 of word 0 the value. */
-export const OP_FBOOL = 5;
-/** A payload field's key: operand = key id; its value's JSON follows as OP_RAW. */
-export const OP_FKEY = 6;
-/** A payload that had a key but no written field: `,"msg":{` alone. */
-export const OP_POPEN = 7;
-/** The end of a message record: closes the payload if one was opened, then host and `}\n`. */
-export const OP_END = 8;
+export const OP_SHAPE = 2;
 /**
- * A sched record: operand = host id or -1; bits 12+ of word 0 the F_* flags;
- * words 1-2 seq and t; word 3 from and to ids (-1 for null); word 4 waitNs.
+ * A record of shape `operand`; bits 8+ of word 0 the record's length in
+ * words (this word included); one word per slot follows, in order, but an
+ * S_JSON slot: its byte length (int32), then its bytes from the next word.
  */
-export const OP_SCHED = 9;
+export const OP_REC = 3;
 /** JSON text made by the kernel's thread (other kinds, long or odd values): operand = byte length; the bytes follow. */
 export const OP_RAW = 10;
 
-export const MSG_WORDS = 8;
-export const SCHED_WORDS = 5;
+/** Slots: seq, t and a message's id (float64, non-negative integers the writer caches); cause and re (integers). */
+export const S_SEQ = 0;
+export const S_T = 1;
+export const S_ID = 2;
+export const S_INT = 3;
+/** A number as ByteWriter.value writes it (float64). */
+export const S_NUM = 4;
+/** A string by its id (int32; OP_STR defined it). */
+export const S_STR = 5;
+/** JSON text made on the kernel's thread, inline. */
+export const S_JSON = 6;
 
-/** Message flags (bits 12+ of word 0). */
-export const F_CAUSE = 1;
-export const F_RE = 2;
-export const F_ASYNC = 4;
-/** No payload: the record ends with this op. */
-export const F_DONE = 8;
-/** Sched flags. */
-export const F_WAIT = 1;
-export const F_PREEMPTED = 2;
-export const FLAG_SHIFT = 12;
-export const EV_SHIFT = 8;
+/** Bits 8+ of an OP_REC head word: the record's length in words. */
+export const LEN_SHIFT = 8;
 
 /** Control words: produced slots, consumed slots, closing (1) / closed (2), failed (1 write, 2 encoder), then one word count per slot. */
 export const RING_CTRL_PRODUCED = 0;

@@ -1,11 +1,12 @@
 /*
- * The JSONL sink's direct path (JsonlEncoder: message and sched events
- * encoded from the kernel's fields, no record object), and the same sink
- * encoding in the writer thread (binary records through the trace ring,
- * kernel/trace-ring.ts) on the same bus, write the bytes JSON.stringify gives
- * for the records an rxjs subscriber sees, for every record kind the
- * examples produce; with a subscriber listening too (the record path,
- * writeRecord) the file is the same, so two runs in one process match.
+ * The JSONL sink's default path (each message and sched event sent as its
+ * shape and numbers through the trace ring, the JSON written by the writer
+ * thread, kernel/trace-ring.ts), the in-thread encoder (JsonlEncoder: the
+ * events encoded from the kernel's fields, no record object, encodeIn
+ * 'kernel') on the same bus, write the bytes JSON.stringify gives for the
+ * records an rxjs subscriber sees, for every record kind the examples
+ * produce; with a subscriber listening too (the record path, writeRecord)
+ * the file is the same, so two runs in one process match.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,13 +23,13 @@ const scripts = [
 ];
 
 /** Boot a script; with `tracePath` the sink writes the file; with `lines` a subscriber keeps JSON.stringify of every record. */
-function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string, inThread?: TraceSink, ringPath?: string): number {
+function boot(script: string, tracePath: string | undefined, lines: string[] | null, detail: string, inThread?: TraceSink, inThreadPath?: string): number {
   let subscribed = false;
   let attached = false;
-  let ring: JsonlSink | null = null;
+  let inThreadSink: JsonlSink | null = null;
   const onKernel = (kernel: Kernel): void => {
     if (inThread !== undefined && !attached) kernel.trace.attach(inThread);
-    if (ringPath !== undefined && !attached) ring = attachJsonlSink(kernel.trace, ringPath, { encodeIn: 'writer' });
+    if (inThreadPath !== undefined && !attached) inThreadSink = attachJsonlSink(kernel.trace, inThreadPath, { encodeIn: 'kernel' });
     attached = true;
     // Several hosts publish on one bus: subscribe once.
     if (lines === null || subscribed) return;
@@ -38,7 +39,7 @@ function boot(script: string, tracePath: string | undefined, lines: string[] | n
   try {
     return bootScript(script, { seed: '7', traceDetail: detail, ...(tracePath !== undefined ? { trace: tracePath } : {}) }, () => {}, () => {}, onKernel);
   } finally {
-    (ring as JsonlSink | null)?.close();
+    (inThreadSink as JsonlSink | null)?.close();
   }
 }
 
@@ -51,14 +52,14 @@ describe('the JSONL sink', () => {
       const direct = join(dir, `${i}-direct.jsonl`);
       const both = join(dir, `${i}-both.jsonl`);
       const lines: string[] = [];
-      const ringFile = join(dir, `${i}-ring.jsonl`);
+      const inThreadFile = join(dir, `${i}-in-thread.jsonl`);
       const inThread = memoryEncoder();
-      const code = boot(script, direct, null, detail, inThread.sink, ringFile);
+      const code = boot(script, direct, null, detail, inThread.sink, inThreadFile);
       expect(boot(script, both, lines, detail), script).toBe(code);
       const expected = lines.join('\n') + '\n';
       for (const line of lines) kinds.add((JSON.parse(line) as { ev: string }).ev);
       expect(inThread.text() === expected, `${script}: JsonlEncoder's bytes`).toBe(true);
-      for (const [path, path_] of [[direct, 'direct'], [ringFile, 'encoded by the writer thread'], [both, 'with a subscriber']] as const) {
+      for (const [path, path_] of [[direct, 'direct, the writer thread encoding'], [inThreadFile, 'encoded on the simulation thread'], [both, 'with a subscriber']] as const) {
         const text = readFileSync(path, 'utf8');
         if (text !== expected) {
           const a = expected.split('\n');
@@ -71,5 +72,22 @@ describe('the JSONL sink', () => {
     });
     // The bulk kinds (the direct path's) and others (the record path's) were all compared.
     for (const ev of ['send', 'deliver', 'reply', 'notify', 'sched', 'spawn', 'exit']) expect(kinds, ev).toContain(ev);
+  });
+
+  it('leaves a run stopped mid-way (an exception out of the kernel) a file of its complete records so far', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mksim-sink-'));
+    const script = join('examples', 'hello.boot');
+    const full = join(dir, 'full.jsonl');
+    expect(bootScript(script, { seed: '7', trace: full }, () => {}, () => {})).toBe(0);
+    const lines = readFileSync(full, 'utf8').split('\n');
+    const stopAt = Math.floor(lines.length / 2);
+    // A second sink, attached after the file's, throws at record stopAt: the run ends there.
+    const stop = (): void => { if (++records === stopAt) throw new Error('stopped mid-way'); };
+    let records = 0;
+    const cut = join(dir, 'cut.jsonl');
+    expect(() => bootScript(script, { seed: '7', trace: cut }, () => {}, () => {}, (kernel) => {
+      if (records === 0) kernel.trace.attach({ message: stop, sched: stop, record: stop });
+    })).toThrow('stopped mid-way');
+    expect(readFileSync(cut, 'utf8')).toBe(lines.slice(0, stopAt).join('\n') + '\n');
   });
 });
