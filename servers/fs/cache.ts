@@ -26,6 +26,11 @@ export const enum GetMode {
   NO_READ = 1,
   /** Read ahead: on a miss the buffer is returned invalid, for a later rwScattered read. */
   PREFETCH = 2,
+  /**
+   * NO_READ for a caller that overwrites every byte before anything else can
+   * look (a whole data block written): a miss skips the zero fill too.
+   */
+  OVERWRITE = 3,
 }
 
 /** Block types (MINIX's buf.h): what a block holds decides where put_block puts it. */
@@ -260,12 +265,12 @@ export class BufferCache {
       }
     } else if (mode === GetMode.PREFETCH) {
       b.valid = false;
-    } else {
+    } else if (mode === GetMode.NO_READ) {
       // NO_READ: the caller fills the block; start from zeros so a partial fill never shows stale data.
       b.data.fill(0);
     }
     // A block the caller will overwrite unread has no known old image for the undo log.
-    if (this.undo !== null && mode === GetMode.NO_READ) this.undo.noteBlock(b, false);
+    if (this.undo !== null && (mode === GetMode.NO_READ || mode === GetMode.OVERWRITE)) this.undo.noteBlock(b, false);
     return b;
   }
 

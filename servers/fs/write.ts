@@ -129,11 +129,12 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
         if (err instanceof FsError && err.errno === ENOSPC && done > 0) break;
         throw err;
       }
-      bp = chunk === bs ? yield* fs.cache.getBlock(z, GetMode.NO_READ) : yield* freshBlock(fs, z);
+      // A whole block: every byte is set just below, with nothing between (OVERWRITE: no zero fill either).
+      bp = chunk === bs ? yield* fs.cache.getBlock(z, GetMode.OVERWRITE) : yield* freshBlock(fs, z);
     } else {
       // A block wholly overwritten, or wholly past the end of file (zeros by the invariant), need not be read.
       const noRead = chunk === bs || (offset === 0 && index * bs >= size);
-      bp = yield* fs.cache.getBlock(z, noRead ? GetMode.NO_READ : GetMode.NORMAL);
+      bp = yield* fs.cache.getBlock(z, chunk === bs ? GetMode.OVERWRITE : noRead ? GetMode.NO_READ : GetMode.NORMAL);
       fs.cache.markDirty(bp); // before any change: the undo log keeps the old image
       if (noRead && chunk < bs) bp.data.fill(0);
     }
