@@ -5,6 +5,8 @@
  *     cpf_grant_direct { grantee, buffer, offset?, bytes?, access } -> grant id (>= 0) or -errno
  *     cpf_revoke { grant } -> OK or -errno
  *     sys_safecopyfrom / sys_safecopyto { owner, grant, offset, buffer, bufferOffset?, bytes } -> OK or -errno
+ *     sys_vsafecopy { vector: [{ access, owner, grant, offset, buffer, bufferOffset?, bytes }] } -> OK or -errno:
+ *                   up to SCPVEC_NR safe copies for the price of one (MINIX's do_vsafecopy)
  *   clearGrants(proc)           drop a dead (or exec'd) process's table: its grants die with it
  *   copyCostNs(config, bytes)   the virtual CPU time one safe copy is charged
  * A grant names a region of the owner's buffer, one grantee endpoint and
@@ -68,6 +70,14 @@ export interface SafecopyArgs {
   readonly bytes: number;
 }
 
+/** One vsafecopy element: CPF_READ copies from the owner's grant into buffer, CPF_WRITE from buffer into the grant. */
+export interface VsafecopyElement extends SafecopyArgs {
+  readonly access: number;
+}
+
+/** MINIX's SCPVEC_NR: the most elements one sys_vsafecopy may carry. */
+export const SCPVEC_NR = 64;
+
 export function copyCostNs(config: KernelConfig, bytes: number): number {
   return config.copyFixedNs + Math.round((config.copyNsPerKiB * bytes) / 1024);
 }
@@ -86,6 +96,7 @@ export class GrantTables {
     k.registerKernelCall('cpf_revoke', (caller, args) => this.revoke(caller, (args as { grant?: unknown } | null)?.grant));
     k.registerKernelCall('sys_safecopyfrom', (caller, args) => this.safecopy(caller, args as SafecopyArgs, CPF_READ));
     k.registerKernelCall('sys_safecopyto', (caller, args) => this.safecopy(caller, args as SafecopyArgs, CPF_WRITE));
+    k.registerKernelCall('sys_vsafecopy', (caller, args) => this.vsafecopy(caller, (args as { vector?: unknown } | null)?.vector));
   }
 
   /** MINIX's cpf_grant_direct: a new grant of buffer[offset, offset+bytes) to `grantee`. */
@@ -136,6 +147,52 @@ export class GrantTables {
    */
   safecopy(caller: Proc, a: SafecopyArgs, access: number): number {
     const call = access === CPF_READ ? 'sys_safecopyfrom' : 'sys_safecopyto';
+    const region = this.verify(caller, call, a, access);
+    if (typeof region === 'number') return region;
+    this.move(a, access, region);
+    const costNs = copyCostNs(this.k.config, a.bytes);
+    this.k.charge(caller, costNs);
+    this.copiesTotal++;
+    this.bytesCopiedTotal += a.bytes;
+    if (this.k.trace.on) {
+      this.k.emit({ seq: 0, t: this.k.nowNs, ev: 'copy', proc: caller.name, call, owner: this.k.nameOf(a.owner), grant: a.grant, offset: a.offset, bytes: a.bytes, ns: costNs });
+    }
+    return OK;
+  }
+
+  /**
+   * MINIX's do_vsafecopy: a vector of safe copies in one kernel call, each
+   * element checked as one safecopy is, charged one fixed cost for the call
+   * plus the bytes. mksim checks every element before it copies any (MINIX
+   * copies up to the failing one): a failed vsafecopy has moved nothing.
+   */
+  vsafecopy(caller: Proc, vector: unknown): number {
+    const call = 'sys_vsafecopy';
+    if (!Array.isArray(vector) || vector.length === 0 || vector.length > SCPVEC_NR) return this.refuse(caller, call, EINVAL, `a vector of 1..${SCPVEC_NR} elements`);
+    const regions: Uint8Array[] = new Array(vector.length);
+    let bytes = 0;
+    for (let i = 0; i < vector.length; i++) {
+      const el = vector[i] as VsafecopyElement;
+      if (typeof el !== 'object' || el === null || (el.access !== CPF_READ && el.access !== CPF_WRITE)) return this.refuse(caller, call, EINVAL, `element ${i}: access must be CPF_READ or CPF_WRITE`);
+      const region = this.verify(caller, call, el, el.access);
+      if (typeof region === 'number') return region;
+      regions[i] = region;
+      bytes += el.bytes;
+    }
+    for (let i = 0; i < vector.length; i++) this.move(vector[i] as VsafecopyElement, (vector[i] as VsafecopyElement).access, regions[i]!);
+    const costNs = copyCostNs(this.k.config, bytes);
+    this.k.charge(caller, costNs);
+    this.copiesTotal++;
+    this.bytesCopiedTotal += bytes;
+    if (this.k.trace.on) {
+      const first = vector[0] as VsafecopyElement;
+      this.k.emit({ seq: 0, t: this.k.nowNs, ev: 'copy', proc: caller.name, call, owner: this.k.nameOf(first.owner), grant: first.grant, offset: first.offset, elements: vector.length, bytes, ns: costNs });
+    }
+    return OK;
+  }
+
+  /** verify_grant for one copy: the owner's granted bytes it may touch, or -errno (refused and traced). */
+  private verify(caller: Proc, call: string, a: SafecopyArgs, access: number): Uint8Array | number {
     if (typeof a !== 'object' || a === null || !(a.buffer instanceof Uint8Array)) return this.refuse(caller, call, EINVAL, 'no buffer');
     const bufferOffset = a.bufferOffset ?? 0;
     if (!isCount(a.offset) || !isCount(a.bytes) || !isCount(bufferOffset) || bufferOffset + a.bytes > a.buffer.length) {
@@ -149,17 +206,13 @@ export class GrantTables {
     if (g.grantee !== caller.endpoint) return this.refuse(caller, call, EPERM, `grant ${a.grant} of ${owner.name} is not for ${caller.name}`);
     if ((g.access & access) === 0) return this.refuse(caller, call, EPERM, `grant ${a.grant} of ${owner.name} is ${accessName(g.access)}`);
     if (a.offset + a.bytes > g.bytes) return this.refuse(caller, call, EPERM, `bytes ${a.offset}..${a.offset + a.bytes} outside grant ${a.grant} (${g.bytes} bytes)`);
-    const region = g.buffer!.subarray(g.offset + a.offset, g.offset + a.offset + a.bytes);
+    return g.buffer!.subarray(g.offset + a.offset, g.offset + a.offset + a.bytes);
+  }
+
+  private move(a: SafecopyArgs, access: number, region: Uint8Array): void {
+    const bufferOffset = a.bufferOffset ?? 0;
     if (access === CPF_READ) a.buffer.set(region, bufferOffset);
     else region.set(a.buffer.subarray(bufferOffset, bufferOffset + a.bytes));
-    const costNs = copyCostNs(this.k.config, a.bytes);
-    this.k.charge(caller, costNs);
-    this.copiesTotal++;
-    this.bytesCopiedTotal += a.bytes;
-    if (this.k.trace.on) {
-      this.k.emit({ seq: 0, t: this.k.nowNs, ev: 'copy', proc: caller.name, call, owner: owner.name, grant: a.grant, offset: a.offset, bytes: a.bytes, ns: costNs });
-    }
-    return OK;
   }
 
   /** Live grants of a process (tests, statistics). */

@@ -42,10 +42,10 @@ export function memoryDiskProgram(bytes: Uint8Array, onWrite?: (position: number
           const done = m.vector.map(() => 0);
           let status = 0;
           for (let i = 0; i < m.vector.length; i++) {
-            const { position, grant, bytes: n } = m.vector[i]!;
+            const { position, grant, offset, bytes: n } = m.vector[i]!;
             if (!(position >= 0 && n >= 0 && position + n <= bytes.length)) { status = -EINVAL; break; }
             // The image is this actor's memory: the caller's grant is copied straight into or out of it.
-            const r = (yield kernelCall(write ? 'sys_safecopyfrom' : 'sys_safecopyto', { owner: m.source, grant, offset: 0, buffer: bytes, bufferOffset: position, bytes: n })) as number;
+            const r = (yield kernelCall(write ? 'sys_safecopyfrom' : 'sys_safecopyto', { owner: m.source, grant, offset: offset ?? 0, buffer: bytes, bufferOffset: position, bytes: n })) as number;
             if (r < 0) { status = r; break; }
             if (write) onWrite?.(position, bytes.subarray(position, position + n));
             done[i] = n;

@@ -17,6 +17,7 @@
 import { createActor, type Actor } from 'xstate';
 import { EIO, type Endpoint, type Hardware } from '../../kernel/index.js';
 import type { OpenDisk } from './config.js';
+import type { IoVecElement } from './protocol.js';
 import { FaultInjector } from './faults.js';
 import { diskMechanismMachine, nextMechanismState, type MechanismEvent, type MechanismState } from './mechanism.js';
 import type { Schedulable } from './queue.js';
@@ -31,8 +32,8 @@ export interface DiskRequest extends Schedulable {
   readonly source: Endpoint;
   readonly write: boolean;
   readonly vector: readonly DmaElement[];
-  /** The caller's grant for each element (GATHER: the driver copies each element's bytes out to it at completion). */
-  readonly grants: readonly number[];
+  /** The caller's grant and offset for each element (GATHER: the driver copies each element's bytes out to it at completion). */
+  readonly grants: readonly IoVecElement[];
   readonly ops: readonly MechOp[];
   /** The request message's id: the cause of the completion interrupt in the trace. */
   readonly causeId: number;

@@ -3,8 +3,9 @@
  * MINIX's vectored device protocol (BDEV_OPEN, BDEV_GATHER, BDEV_SCATTER...).
  *   DevRequest   DEV_OPEN, DEV_CLOSE, DEV_GATHER, DEV_SCATTER, DEV_IOCTL
  *   DevReply     DEV_REPLY with a status and, for transfers, bytes per vector element
- * Positions are byte offsets; each vector element is a grant of one of the
- * caller's buffers (MINIX's iovec_s_t: iov_grant, iov_size): the driver
+ * Positions are byte offsets; each vector element names a grant of the
+ * caller's memory and a range in it (MINIX's iovec_s_t: iov_grant, iov_size,
+ * plus an offset: several elements may share one grant): the driver
  * safe-copies out of it for SCATTER and into it for GATHER.
  * A transfer stops at the first failed element: `done[i]` tells how many
  * bytes of element i moved, so partial transfers are visible.
@@ -16,6 +17,8 @@ export interface IoVecElement {
   readonly position: number;
   /** The caller's grant to the driver: CPF_WRITE for GATHER (filled), CPF_READ for SCATTER (written out). */
   readonly grant: number;
+  /** Where this element starts inside the grant (0 if absent): one grant may cover the whole vector. */
+  readonly offset?: number;
   readonly bytes: number;
 }
 

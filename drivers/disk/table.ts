@@ -9,18 +9,19 @@
  * Transfers are queued and answered from the interrupt handler, so while the
  * mechanism works the driver keeps receiving and the queue can fill. Data
  * moves through the caller's grants into and out of the driver's own DMA
- * buffers (sys_safecopyfrom before a write, sys_safecopyto after a read).
+ * buffers: one sys_vsafecopy for the whole vector before a write and after a
+ * read (as MINIX's libblockdriver moves an iovec with sys_vsafecopy).
  */
 import {
-  EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, kernelCall, send, work,
-  type ActorContext, type Endpoint, type Envelope, type KernelCall, type Message,
+  CPF_READ, CPF_WRITE, EAGAIN, EINVAL, ENXIO, EROFS, HARDWARE, kernelCall, send, work,
+  type ActorContext, type VsafecopyElement, type Endpoint, type Envelope, type KernelCall, type Message,
 } from '../../kernel/index.js';
 import type { CallTable, Handler } from '../../lib/server.js';
 import { isInt } from '../../lib/server.js';
 import type { OpenDisk } from './config.js';
 import type { DiskDevice, DiskRequest } from './device.js';
 import { capacityBytes } from './model.js';
-import type { DevGather, DevIoctl, DevReply, DevScatter } from './protocol.js';
+import type { DevGather, DevIoctl, DevReply, DevScatter, IoVecElement } from './protocol.js';
 import type { RequestQueue } from './queue.js';
 import { statsRecord, type DiskStats } from './stats.js';
 import { cylinderOf } from './timing.js';
@@ -96,19 +97,18 @@ function* queueTransfer(state: DriverState, m: Envelope<DevGather | DevScatter>,
   else stats.readsTotal++;
   const done = m.vector.map(() => 0);
   const dma: DmaElement[] = [];
-  for (const el of m.vector) {
-    const buffer = state.dma.take(el.bytes);
-    dma.push({ position: el.position, buffer });
-    if (write) {
-      const r = (yield kernelCall('sys_safecopyfrom', { owner: m.source, grant: el.grant, offset: 0, buffer, bytes: el.bytes })) as number;
-      if (r < 0) { state.dma.give(dma); return { type: 'DEV_REPLY', status: r, done } satisfies DevReply; }
-    }
+  for (const el of m.vector) dma.push({ position: el.position, buffer: state.dma.take(el.bytes) });
+  if (write) {
+    // The caller's bytes into the DMA buffers, the whole vector in one copy.
+    const copies: VsafecopyElement[] = m.vector.map((el, i) => ({ access: CPF_READ, owner: m.source, grant: el.grant, offset: el.offset ?? 0, buffer: dma[i]!.buffer, bytes: el.bytes }));
+    const r = (yield kernelCall('sys_vsafecopy', { vector: copies })) as number;
+    if (r < 0) { state.dma.give(dma); return { type: 'DEV_REPLY', status: r, done } satisfies DevReply; }
   }
   const ops = planTransfer(dma, disk.image.sizeBytes, disk.model.sectorBytes);
   // Wholly past the end of the disk: nothing for the mechanism to do; a zero count, as at EOF.
   if (ops.length === 0) { state.dma.give(dma); return { type: 'DEV_REPLY', status: 0, done } satisfies DevReply; }
   const request: DiskRequest = {
-    source: m.source, write, vector: dma, grants: m.vector.map((el) => el.grant), ops, done, status: 0,
+    source: m.source, write, vector: dma, grants: m.vector, ops, done, status: 0,
     cylinder: cylinderOf(disk.model, ops[0]!.firstSector),
     seq: state.nextSeq++,
     causeId: state.ctx.causeId,
@@ -147,13 +147,16 @@ export function onInterrupt(state: DriverState): Handler {
   };
 }
 
-/** A finished read: each element's bytes from the DMA buffer to the caller's grant. A failed copy leaves that element's count at 0. */
-function* copyToCaller(source: Endpoint, vector: readonly DmaElement[], grants: readonly number[], done: number[]): Generator<KernelCall, void, any> {
+/** A finished read: the bytes that moved, from the DMA buffers to the caller's grants in one copy. A failed copy delivered nothing: every count is 0. */
+function* copyToCaller(source: Endpoint, vector: readonly DmaElement[], grants: readonly IoVecElement[], done: number[]): Generator<KernelCall, void, any> {
+  const copies: VsafecopyElement[] = [];
   for (let i = 0; i < vector.length; i++) {
     if (done[i] === 0) continue;
-    const r = (yield kernelCall('sys_safecopyto', { owner: source, grant: grants[i], offset: 0, buffer: vector[i]!.buffer, bytes: done[i] })) as number;
-    if (r < 0) done[i] = 0;
+    copies.push({ access: CPF_WRITE, owner: source, grant: grants[i]!.grant, offset: grants[i]!.offset ?? 0, buffer: vector[i]!.buffer, bytes: done[i]! });
   }
+  if (copies.length === 0) return;
+  const r = (yield kernelCall('sys_vsafecopy', { vector: copies })) as number;
+  if (r < 0) done.fill(0);
 }
 
 function ioctl(state: DriverState, m: Envelope<DevIoctl>): DevReply {
@@ -185,8 +188,9 @@ export function validateDevRequest(m: Envelope): number {
   if (!Array.isArray(vector) || vector.length === 0 || vector.length > MAX_VECTOR) return EINVAL;
   for (const el of vector as unknown[]) {
     if (typeof el !== 'object' || el === null) return EINVAL;
-    const { position, grant, bytes } = el as { position: unknown; grant: unknown; bytes: unknown };
+    const { position, grant, offset, bytes } = el as { position: unknown; grant: unknown; offset?: unknown; bytes: unknown };
     if (!isInt(position) || position < 0 || !isInt(grant) || grant < 0) return EINVAL;
+    if (offset !== undefined && (!isInt(offset) || offset < 0)) return EINVAL;
     if (!isInt(bytes) || bytes < 0 || bytes > MAX_ELEMENT_BYTES) return EINVAL;
   }
   return 0;

@@ -15,7 +15,7 @@ import {
 } from '../../servers/fs/protocol.js';
 import { EFBIG, ELOOP, ENOSPC } from '../../kernel/errno.js';
 import type { Endpoint, KernelCall } from '../../kernel/index.js';
-import { CPF_READ, CPF_WRITE, lending } from '../grants.js';
+import { CPF_READ, CPF_WRITE, grantDirect, lending, revoke } from '../grants.js';
 import type { SysGen, UserProcess } from '../user/process.js';
 
 export {
@@ -76,13 +76,29 @@ export function close(proc: UserProcess, fd: number): SysGen<number> {
   return fsStatus(proc, { type: 'FS_CLOSE', fd });
 }
 
+/**
+ * read/write on a descriptor: lendBuffer's grant, call and revoke, with the
+ * message built once in its final shape ({ type, fd, grant, bytes }, as
+ * lendBuffer makes it) rather than spread from a request: the hot path of
+ * every file transfer.
+ */
+function* fdTransfer(proc: UserProcess, type: 'FS_READFD' | 'FS_WRITEFD', fd: number, buffer: Uint8Array): SysGen<number> {
+  const grant = yield* grantDirect(proc.ctx.endpointOf('fs'), buffer, type === 'FS_READFD' ? CPF_WRITE : CPF_READ);
+  if (grant < 0) return grant;
+  try {
+    return yield* fsStatus(proc, { type, fd, grant, bytes: buffer.length });
+  } finally {
+    yield* revoke(grant);
+  }
+}
+
 /** Read into buffer at the descriptor's position: bytes read, 0 at end of file. */
 export function read(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_READFD', fd, buffer }, (m) => fsStatus(proc, m));
+  return fdTransfer(proc, 'FS_READFD', fd, buffer);
 }
 
 export function write(proc: UserProcess, fd: number, buffer: Uint8Array): SysGen<number> {
-  return lendBuffer(proc.ctx.endpointOf('fs'), { type: 'FS_WRITEFD', fd, buffer }, (m) => fsStatus(proc, m));
+  return fdTransfer(proc, 'FS_WRITEFD', fd, buffer);
 }
 
 export function lseek(proc: UserProcess, fd: number, offset: number, whence = SEEK_SET): SysGen<number> {

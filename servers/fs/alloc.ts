@@ -35,7 +35,7 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
   let below = (1 << (origin & 7)) - 1;
   // Every block plus one: the search starts in the middle of one.
   for (let pass = 0; pass <= blocks; pass++) {
-    const bp = yield* fs.cache.getBlock(startBlock + block);
+    const bp = fs.cache.hit(startBlock + block) ?? (yield* fs.cache.getBlock(startBlock + block));
     const data = bp.data;
     for (let i = byte; i < data.length; i++) {
       const k = data[i]!;
@@ -48,7 +48,7 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
       if (b >= bits) break; // past the end of the map
       fs.cache.markDirty(bp);
       data[i] = k | (1 << bit);
-      yield* fs.cache.putBlock(bp, BlockType.MAP);
+      if (!fs.cache.put(bp, BlockType.MAP)) yield* fs.cache.putBlock(bp, BlockType.MAP);
       return b;
     }
     yield* fs.cache.putBlock(bp, BlockType.MAP);

@@ -26,6 +26,11 @@ export const enum GetMode {
   NO_READ = 1,
   /** Read ahead: on a miss the buffer is returned invalid, for a later rwScattered read. */
   PREFETCH = 2,
+  /**
+   * NO_READ for a caller that overwrites every byte before anything else can
+   * look (a whole data block written): a miss skips the zero fill too.
+   */
+  OVERWRITE = 3,
 }
 
 /** Block types (MINIX's buf.h): what a block holds decides where put_block puts it. */
@@ -204,18 +209,28 @@ export class BufferCache {
 
   // ---- get_block / put_block ----
 
-  *getBlock(blockNr: number, mode: GetMode = GetMode.NORMAL): Generator<KernelCall, Buf, any> {
+  /**
+   * get_block's hit without a generator (the hot path: indirect, bitmap and
+   * inode blocks): the held buffer, counted and traced as getBlock's hit; null
+   * on a miss, which the caller then takes to getBlock.
+   */
+  hit(blockNr: number): Buf | null {
     const hit = this.find(blockNr);
+    if (hit === null) return null;
     this.accesses++;
-    if (hit !== null) {
-      if (hit.count === 0) this.lruRemove(hit);
-      hit.count++;
-      hit.uses++;
-      hit.lastUse = this.accesses;
-      this.stats.hits++;
-      if (this.tracing) this.trace('hit', { block: blockNr });
-      return hit;
-    }
+    if (hit.count === 0) this.lruRemove(hit);
+    hit.count++;
+    hit.uses++;
+    hit.lastUse = this.accesses;
+    this.stats.hits++;
+    if (this.tracing) this.trace('hit', { block: blockNr });
+    return hit;
+  }
+
+  *getBlock(blockNr: number, mode: GetMode = GetMode.NORMAL): Generator<KernelCall, Buf, any> {
+    const hit = this.hit(blockNr);
+    if (hit !== null) return hit;
+    this.accesses++;
     this.stats.misses++;
     if (this.tracing) this.trace('miss', { block: blockNr });
     if (this.front === null) throw new Error(`buffer cache: all ${this.bufs.length} buffers in use`);
@@ -250,12 +265,12 @@ export class BufferCache {
       }
     } else if (mode === GetMode.PREFETCH) {
       b.valid = false;
-    } else {
+    } else if (mode === GetMode.NO_READ) {
       // NO_READ: the caller fills the block; start from zeros so a partial fill never shows stale data.
       b.data.fill(0);
     }
     // A block the caller will overwrite unread has no known old image for the undo log.
-    if (this.undo !== null && mode === GetMode.NO_READ) this.undo.noteBlock(b, false);
+    if (this.undo !== null && (mode === GetMode.NO_READ || mode === GetMode.OVERWRITE)) this.undo.noteBlock(b, false);
     return b;
   }
 
@@ -292,14 +307,35 @@ export class BufferCache {
     b.dirty = true;
   }
 
-  *putBlock(b: Buf, type: BlockType): Generator<KernelCall, void, any> {
+  /**
+   * put_block without a generator when it writes nothing: true when the
+   * buffer went back; false (nothing done) when put_block must write it
+   * through (WRITE_IMMED or robust metadata, dirty): the caller calls putBlock.
+   */
+  put(b: Buf, type: BlockType): boolean {
+    if (b.count > 1 || !(b.dirty && b.valid && this.writesThrough(type))) {
+      this.unhold(b, type);
+      return true;
+    }
+    return false;
+  }
+
+  private writesThrough(type: BlockType): boolean {
+    return (type & BlockType.WRITE_IMMED) !== 0 || (this.options.robust && (type & TYPE_MASK) <= BlockType.MAP);
+  }
+
+  /** put_block's bookkeeping: one hold less; at none, back on the LRU list. True when the buffer is free now. */
+  private unhold(b: Buf, type: BlockType): boolean {
     if (b.count <= 0) throw new Error(`put_block of block ${b.blockNr}: not held (count ${b.count})`);
-    if (--b.count > 0) return;
+    if (--b.count > 0) return false;
     if (!b.valid && b.blockNr >= 0) this.invalidate(b);
     if (type & BlockType.ONE_SHOT) this.lruPrepend(b); else this.lruAppend(b);
-    const immediate = (type & BlockType.WRITE_IMMED) !== 0
-      || (this.options.robust && (type & TYPE_MASK) <= BlockType.MAP);
-    if (immediate && b.dirty && b.valid) {
+    return true;
+  }
+
+  *putBlock(b: Buf, type: BlockType): Generator<KernelCall, void, any> {
+    if (!this.unhold(b, type)) return;
+    if (b.dirty && b.valid && this.writesThrough(type)) {
       const status = yield* this.rwScattered([b], true);
       // The request that wanted this block on disk now fails (and is undone in memory).
       if (status < 0) throw new FsError(EIO, `write of block ${b.blockNr} failed (${status})`);

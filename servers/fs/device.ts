@@ -2,7 +2,8 @@
  * The FS server's view of its block device: vectored transfers by message.
  *   BlockDevice       transfer(write, vector) -> { status, done[] }, a generator of kernel calls
  *   driverDevice(ep, minor, recovery?)   the device behind a disk driver task (DEV_GATHER / DEV_SCATTER by sendrec,
- *                     each buffer granted to the driver for the request, as MINIX's libbdev bdev_vrdwt_setup);
+ *                     the vector's buffers granted to the driver for the request: one grant when they lie in
+ *                     one memory, the cache's pool; after MINIX's libbdev bdev_vrdwt_setup);
  *                     with recovery, a request the driver died on is re-sent to its restarted instance
  *   sendrecRecovering(box, msg, recovery)   one such request (the mount's DEV_OPEN uses it too)
  *   readBytes(dev, position, length)   one read outside the cache (the superblock at mount)
@@ -74,23 +75,45 @@ function* recovering(
 }
 
 /**
- * One vectored request with each buffer granted to the driver (CPF_WRITE to
- * fill it, CPF_READ to write it out) and every grant revoked after, as
- * libbdev's bdev_vrdwt_setup/cleanup. A grant names the driver's endpoint,
- * so a retry to a restarted driver makes new ones.
+ * One vectored request with its buffers granted to the driver (CPF_WRITE to
+ * fill them, CPF_READ to write them out) and revoked after, as libbdev's
+ * bdev_vrdwt_setup/cleanup. MINIX grants each element; mksim grants the
+ * span of memory that holds them (the cache's buffers are slices of one
+ * pool), one grant per memory, each element an offset in it: the driver
+ * then moves the whole vector with one sys_vsafecopy. The span may include
+ * cache buffers outside the vector: the driver is a trusted system process
+ * and copies only the ranges the vector names. A grant names the driver's
+ * endpoint, so a retry to a restarted driver makes new ones.
  */
 function* grantedTransfer(driver: Endpoint, type: 'DEV_GATHER' | 'DEV_SCATTER', minor: number, vector: readonly BufferElement[]): Generator<KernelCall, Envelope<DevReply> | number, any> {
   const access = type === 'DEV_GATHER' ? CPF_WRITE : CPF_READ;
-  const granted: IoVecElement[] = [];
+  const grants: number[] = [];
   try {
-    for (const el of vector) {
-      const grant = yield* grantDirect(driver, el.buffer, access);
+    const granted: IoVecElement[] = new Array(vector.length);
+    let i = 0;
+    while (i < vector.length) {
+      // Elements [i, j) share one memory: one grant over [lo, hi) of it.
+      const memory = vector[i]!.buffer.buffer;
+      let j = i;
+      let lo = Infinity;
+      let hi = 0;
+      for (; j < vector.length && vector[j]!.buffer.buffer === memory; j++) {
+        const b = vector[j]!.buffer;
+        if (b.byteOffset < lo) lo = b.byteOffset;
+        if (b.byteOffset + b.length > hi) hi = b.byteOffset + b.length;
+      }
+      const grant = yield* grantDirect(driver, new Uint8Array(memory, lo, hi - lo), access);
       if (grant < 0) return grant;
-      granted.push({ position: el.position, grant, bytes: el.buffer.length });
+      grants.push(grant);
+      for (let k = i; k < j; k++) {
+        const el = vector[k]!;
+        granted[k] = { position: el.position, grant, offset: el.buffer.byteOffset - lo, bytes: el.buffer.length };
+      }
+      i = j;
     }
     return (yield sendrec(driver, { type, minor, vector: granted })) as Envelope<DevReply> | number;
   } finally {
-    for (const el of granted) yield* revoke(el.grant);
+    for (const grant of grants) yield* revoke(grant);
   }
 }
 

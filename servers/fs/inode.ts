@@ -90,7 +90,7 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   const perBlock = fs.g.inodesPerBlock;
   const blockNr = fs.g.inodeStart + Math.floor((ino.nr - 1) / perBlock);
   const offset = ((ino.nr - 1) % perBlock) * INODE_BYTES;
-  const bp = yield* fs.cache.getBlock(blockNr);
+  const bp = fs.cache.hit(blockNr) ?? (yield* fs.cache.getBlock(blockNr));
   if (write) {
     fs.cache.markDirty(bp);
     encodeInode(ino.d, bp.data, offset);
@@ -98,7 +98,7 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   } else {
     decodeInode(bp.data, offset, ino.d);
   }
-  yield* fs.cache.putBlock(bp, BlockType.INODE);
+  if (!fs.cache.put(bp, BlockType.INODE)) yield* fs.cache.putBlock(bp, BlockType.INODE);
 }
 
 /** Make room in the table for one more inode. */

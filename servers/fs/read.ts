@@ -2,18 +2,18 @@
  * Reading files, as MINIX's read.c. The entry points are:
  *   readMap(fs, ino, blockIndex)   the zone holding a file block (0: a hole), through single, double, triple indirect
  *   readFile(fs, ino, position, dst)  copy file bytes into dst, the FS's buffer or a caller's grant (uio.ts;
- *                                  holes read as zeros); bytes read
+ *                                  holes read as zeros; one vectored copy per batch of blocks); bytes read
  *   checkZone(fs, ino, zone)       a pointer read from disk must lie among the data zones
  * Indirect chains have a fixed depth and a pointer equal to one of its own
  * ancestors is refused, so a corrupt image gives an error, never a loop.
  */
 import type { KernelCall } from '../../kernel/index.js';
-import { BlockType } from './cache.js';
+import { BlockType, type Buf } from './cache.js';
 import { corrupt } from './errors.js';
 import type { Inode } from './inode.js';
 import { NR_DZONES, readU32, SINGLE_SLOT, DOUBLE_SLOT, TRIPLE_SLOT } from './layout.js';
 import type { FsState } from './state.js';
-import { copyout, zero, type UserData } from './uio.js';
+import { copyoutVector, MAX_COPY_PIECES, type CopyPiece, type UserData } from './uio.js';
 
 export function checkZone(fs: FsState, ino: Inode, zone: number): void {
   if (zone !== 0 && (zone < fs.sb.firstDataZone || zone >= fs.sb.zones)) {
@@ -44,9 +44,9 @@ export function* readMap(fs: FsState, ino: Inode, blockIndex: number): Generator
   for (const index of path.indexes) {
     if (z === 0) return 0;
     ancestors.push(z);
-    const bp = yield* fs.cache.getBlock(z);
+    const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
     const child = readU32(bp.data, index * 4);
-    yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
+    if (!fs.cache.put(bp, BlockType.INDIRECT)) yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     checkZone(fs, ino, child);
     if (child !== 0 && ancestors.includes(child)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
     z = child;
@@ -71,25 +71,36 @@ export function* readFile(fs: FsState, ino: Inode, position: number, dst: UserDa
     }
     yield* fs.cache.prefetch(wanted);
   }
+  // rw_chunk's blocks, a batch at a time, held while one vectored copy moves them all to the caller
+  // (a grant: one sys_vsafecopy per batch); holes come from a block of zeros. A bad grant fails the
+  // copy, and the blocks go back all the same. A batch holds at most a quarter of the cache.
+  const maxHeld = Math.max(1, Math.min(MAX_COPY_PIECES, Math.floor(fs.cache.bufs.length / 4)));
+  const held: Buf[] = [];
+  const types: BlockType[] = [];
+  const pieces: CopyPiece[] = [];
   let done = 0;
   while (done < length) {
-    const pos = position + done;
-    const offset = pos % bs;
-    const chunk = Math.min(bs - offset, length - done);
-    const z = yield* readMap(fs, ino, Math.floor(pos / bs));
-    if (z === 0) {
-      yield* zero(dst, done, chunk);
-    } else {
-      const bp = yield* fs.cache.getBlock(z);
-      // rw_chunk: straight from the cache block to the caller (one safe copy per block for a grant);
-      // a bad grant fails the copy, and the block goes back all the same.
-      try {
-        yield* copyout(dst, done, bp.data, offset, chunk);
-      } finally {
-        yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+    held.length = types.length = pieces.length = 0;
+    try {
+      while (done < length && pieces.length < maxHeld) {
+        const pos = position + done;
+        const offset = pos % bs;
+        const chunk = Math.min(bs - offset, length - done);
+        const z = yield* readMap(fs, ino, Math.floor(pos / bs));
+        if (z === 0) {
+          pieces.push({ at: done, src: fs.zeroBlock ??= new Uint8Array(bs), from: 0, bytes: chunk });
+        } else {
+          const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
+          held.push(bp);
+          types.push(chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+          pieces.push({ at: done, src: bp.data, from: offset, bytes: chunk });
+        }
+        done += chunk;
       }
+      yield* copyoutVector(dst, pieces);
+    } finally {
+      for (let i = 0; i < held.length; i++) if (!fs.cache.put(held[i]!, types[i]!)) yield* fs.cache.putBlock(held[i]!, types[i]!);
     }
-    done += chunk;
   }
   return length;
 }

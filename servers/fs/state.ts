@@ -94,8 +94,10 @@ export interface FsState {
   checkedInodeBlocks?: ReadonlySet<number>;
   /** Why a file system mounted read-write turned read-only (a write failed for good: super.ts remountReadOnly). */
   readOnlyCause?: string;
-  /** A block for the bytes of a write from a grant (write.ts), kept between requests: no 4 KiB of garbage per write. */
+  /** The bytes of a write from a grant, up to STAGE_BYTES (write.ts), kept between requests: no garbage per write. */
   stagingBlock?: Uint8Array;
+  /** A block of zeros: a hole's bytes for a vectored copy out (read.ts); never written. */
+  zeroBlock?: Uint8Array;
   /** Encoded path components (layout.ts NameCache), per FS instance. */
   readonly names: NameCache;
   /** The per-directory name cache (dircache.ts), per FS instance. */

@@ -2,7 +2,8 @@
  * Writing files, as MINIX's write.c. The entry points are:
  *   writeMap(fs, ino, blockIndex, zone)  point a file block at a zone, allocating indirect blocks on the way
  *   freshBlock(fs, zone)          the buffer of a newly allocated zone, zeroed (never stale cached data)
- *   writeFile(fs, ino, position, src)    copy bytes in (the FS's buffer or a caller's grant, uio.ts), allocating
+ *   writeFile(fs, ino, position, src)    copy bytes in (the FS's buffer or a caller's grant, uio.ts: one safe
+ *                                 copy per STAGE_BYTES), allocating
  *                                 zones near the file's others; bytes written
  *                                 (fewer than asked when the disk fills after some went in)
  *   truncateInode(fs, ino, size)  shrink: free data zones and the indirect blocks left empty; zero the tail
@@ -18,6 +19,9 @@ import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.
 import { checkZone, readMap, zonePath } from './read.js';
 import { checkWritable, nowSec, type FsState } from './state.js';
 import { copyinStaged, type UserData } from './uio.js';
+
+/** A write's bytes fetched from the caller's grant per safe copy: 64 KiB, a typical write(). */
+export const STAGE_BYTES = 64 * 1024;
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
   const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
@@ -46,7 +50,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
   for (let level = 0; level < path.indexes.length; level++) {
     const offset = path.indexes[level]! * 4;
     ancestors.push(z);
-    const bp = yield* fs.cache.getBlock(z);
+    const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
     const last = level === path.indexes.length - 1;
     let child = last ? zone : readU32(bp.data, offset);
     try {
@@ -64,7 +68,7 @@ export function* writeMap(fs: FsState, ino: Inode, blockIndex: number, zone: num
         writeU32(bp.data, offset, zone);
       }
     } finally {
-      yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
+      if (!fs.cache.put(bp, BlockType.INDIRECT)) yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     }
     z = child;
   }
@@ -78,21 +82,36 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
   const size = ino.d.size;
   let done = 0;
   let lastZone = 0;
-  const scratch = src instanceof Uint8Array ? src : (fs.stagingBlock ??= new Uint8Array(bs));
+  // The caller's bytes come first, up to STAGE_BYTES in one safe copy, so a bad grant stops the
+  // write before a block is allocated or changed. A batch whose copy fails is fetched again block
+  // by block (as MINIX's rw_chunk copies): the blocks before the bad byte go in, a short count.
+  const stageBytes = Math.max(bs, STAGE_BYTES);
+  const scratch = src instanceof Uint8Array ? src : (fs.stagingBlock !== undefined && fs.stagingBlock.length >= stageBytes ? fs.stagingBlock : (fs.stagingBlock = new Uint8Array(stageBytes)));
+  let staged: Uint8Array = scratch.subarray(0, 0);
+  let stagedAt = 0;
+  let perBlock = false;
   while (done < src.length) {
     const pos = position + done;
     const index = Math.floor(pos / bs);
     const offset = pos % bs;
     const chunk = Math.min(bs - offset, src.length - done);
-    // The caller's bytes first (one safe copy per block, as rw_chunk): a bad grant stops the write
-    // before this block is allocated or changed; after some bytes went in, a short count.
-    let bytes: Uint8Array;
-    try {
-      bytes = yield* copyinStaged(src, done, chunk, scratch);
-    } catch (err) {
-      if (err instanceof FsError && done > 0) break;
-      throw err;
+    if (done + chunk > stagedAt + staged.length) {
+      try {
+        const n = perBlock ? chunk : Math.min(src.length - done, stageBytes);
+        try {
+          staged = yield* copyinStaged(src, done, n, scratch);
+        } catch (err) {
+          if (!(err instanceof FsError) || n === chunk) throw err;
+          perBlock = true;
+          staged = yield* copyinStaged(src, done, chunk, scratch);
+        }
+        stagedAt = done;
+      } catch (err) {
+        if (err instanceof FsError && done > 0) break;
+        throw err;
+      }
     }
+    const bytes = staged.subarray(done - stagedAt, done - stagedAt + chunk);
     let z = yield* readMap(fs, ino, index);
     let bp: Buf;
     if (z === 0) {
@@ -110,18 +129,20 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
         if (err instanceof FsError && err.errno === ENOSPC && done > 0) break;
         throw err;
       }
-      bp = chunk === bs ? yield* fs.cache.getBlock(z, GetMode.NO_READ) : yield* freshBlock(fs, z);
+      // A whole block: every byte is set just below, with nothing between (OVERWRITE: no zero fill either).
+      bp = chunk === bs ? yield* fs.cache.getBlock(z, GetMode.OVERWRITE) : yield* freshBlock(fs, z);
     } else {
       // A block wholly overwritten, or wholly past the end of file (zeros by the invariant), need not be read.
       const noRead = chunk === bs || (offset === 0 && index * bs >= size);
-      bp = yield* fs.cache.getBlock(z, noRead ? GetMode.NO_READ : GetMode.NORMAL);
+      bp = yield* fs.cache.getBlock(z, chunk === bs ? GetMode.OVERWRITE : noRead ? GetMode.NO_READ : GetMode.NORMAL);
       fs.cache.markDirty(bp); // before any change: the undo log keeps the old image
       if (noRead && chunk < bs) bp.data.fill(0);
     }
     lastZone = z;
     fs.cache.markDirty(bp);
     bp.data.set(bytes, offset);
-    yield* fs.cache.putBlock(bp, chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA);
+    const type = chunk === bs ? BlockType.FULL_DATA : BlockType.PARTIAL_DATA;
+    if (!fs.cache.put(bp, type)) yield* fs.cache.putBlock(bp, type);
     done += chunk;
   }
   if (position + done > size) ino.d.size = position + done;

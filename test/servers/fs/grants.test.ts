@@ -8,7 +8,7 @@ import { call, runFs } from './system.js';
 type Gen<T> = Generator<KernelCall, T, any>;
 
 describe('FS reads and writes move their bytes by grant', () => {
-  it('a write and a read go through the caller\'s grants; the trace shows one safe copy per block', () => {
+  it('a write and a read go through the caller\'s grants; the trace shows one safe copy per request, a vectored one for the read', () => {
     const img = formatImage({ sizeBytes: 1 << 20, blockSize: 1024 });
     const data = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff);
     const back = new Uint8Array(3000);
@@ -19,10 +19,10 @@ describe('FS reads and writes move their bytes by grant', () => {
     }, {}, true);
     expect(back).toEqual(data);
     const copies = records.filter((r) => r.ev === 'copy' && r.proc === 'fs' && r.owner === 'client');
-    // 3000 bytes over 1 KiB blocks: 1024 + 1024 + 952, in each direction.
-    expect(copies.map((r) => `${r.call}:${r.offset}+${r.bytes}`)).toEqual([
-      'sys_safecopyfrom:0+1024', 'sys_safecopyfrom:1024+1024', 'sys_safecopyfrom:2048+952',
-      'sys_safecopyto:0+1024', 'sys_safecopyto:1024+1024', 'sys_safecopyto:2048+952',
+    // 3000 bytes over 1 KiB blocks: the write fetches them in one copy; the read sends its three
+    // cache blocks (1024 + 1024 + 952) in one sys_vsafecopy.
+    expect(copies.map((r) => `${r.call}:${r.offset}+${r.bytes}/${r.elements ?? 1}`)).toEqual([
+      'sys_safecopyfrom:0+3000/1', 'sys_vsafecopy:0+3000/3',
     ]);
     // And the FS lends its cache blocks to the driver the same way.
     expect(records.some((r) => r.ev === 'copy' && r.proc === 'disk0' && r.owner === 'fs')).toBe(true);
