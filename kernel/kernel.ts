@@ -134,7 +134,8 @@ export interface SpawnOptions {
  *            only through a clock event the kernel asks for while more than
  *            one process is ready (Linux's hrtick). arm() replaces the last request and
  *            touches the device only if the new end is earlier than what it holds
- *            (hrtimer_reprogram); disarm() withdraws the request and leaves the device
+ *            (hrtimer_reprogram) or moves the end the device holds (hrtimer_force_reprogram
+ *            on a restart of the first timer); disarm() withdraws the request and leaves the device
  *            as it is (it may fire for nothing, and the clock then programs what is
  *            next, as hrtimer_interrupt does); sync() programs the device for exactly
  *            what is pending now (the CPU goes idle: hrtimer_force_reprogram)

@@ -18,7 +18,8 @@ import { runCommands } from '../../lib/shell/run.js';
 import * as pmCalls from '../../lib/syscalls/pm.js';
 import * as securityCalls from '../../lib/syscalls/security.js';
 import { errnoName } from '../../kernel/errno.js';
-import { userProgram, type UserProcess } from '../../lib/user/process.js';
+import { userProgram, type SysGen, type UserProcess } from '../../lib/user/process.js';
+import { followedBy } from '../../lib/server.js';
 import { builtinPrograms } from '../../lib/programs/index.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -141,7 +142,17 @@ export function initBlock(script: BootScript): ProcessBlock | undefined {
 
 /** A process block as a program: take on the block's credentials, run its commands, exit. */
 function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
-  return function* (proc: UserProcess) {
+  const commands = (proc: UserProcess) => runCommands(proc, block.commands, {
+    expectation(_name, held, detail, where) {
+      if (held) report.expectationsHeld++;
+      else report.expectationFailures.push(`${proc.name} at ${where}: ${detail}`);
+    },
+  });
+  // The commands' generator becomes the program's own once set up (followedBy, issue 20): no frame
+  // of the setup's stays between the kernel and the block's system calls.
+  return (proc: UserProcess) => followedBy(() => setup(proc), (failed) => failed === null ? commands(proc) : exitWith(failed));
+  /** The block's priority, credentials and context; null, or the exit code when one cannot be taken. */
+  function* setup(proc: UserProcess): SysGen<number | null> {
     // The block's priority= and quantum=, taken while it is still root (as a login script's nice would be).
     if (!isInit && (block.priority !== null || block.quantumNs !== null)) {
       const r = yield* pmCalls.setpriority(proc, {
@@ -172,13 +183,13 @@ function blockMain(block: ProcessBlock, report: BootReport, isInit: boolean) {
         return 1;
       }
     }
-    return yield* runCommands(proc, block.commands, {
-      expectation(_name, held, detail, where) {
-        if (held) report.expectationsHeld++;
-        else report.expectationFailures.push(`${proc.name} at ${where}: ${detail}`);
-      },
-    });
-  };
+    return null;
+  }
+}
+
+/** A block that could not be set up: its exit code, with no system call. */
+function* exitWith(code: number): SysGen<number> {
+  return code;
 }
 
 /** Called before each host's image loads: register programs, attach sinks (host: null for a one-host script). */
