@@ -2,7 +2,7 @@
  * The MINIX V3 on-disk format, shared by the FS server, mkfs and fsck.
  *   Superblock, decodeSuperblock, encodeSuperblock   the 32 bytes at byte 1024
  *   checkSuperblock(sb, imageBytes)                  every field against the image; problems name the field
- *   DiskInode, decodeInode, encodeInode              64-byte V2/V3 inodes
+ *   DiskInode, decodeInode, encodeInode, inodeModeAt 64-byte V2/V3 inodes (inodeModeAt: i_mode alone)
  *   decodeDirent, encodeDirent, DIRENT_BYTES         64-byte entries: u32 inode + 60-byte name
  *   Geometry, geometryOf(sb)                         where the bitmaps, inode table and data zones start
  *   encodeName, encodedNameBytes, NameCache          names as entries hold them (NameCache: one per FS instance)
