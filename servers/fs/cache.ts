@@ -2,6 +2,7 @@
  * The buffer cache, as MINIX's fs/cache.c. The entry points are:
  *   getBlock(blockNr, mode)  a buffer for a block: hit (off the LRU list) or miss (take the front, read unless NO_READ)
  *   putBlock(buf, type)      give a buffer back: ONE_SHOT to the front, the rest to the rear; WRITE_IMMED written now
+ *   hit(blockNr), put(b, type)   the same without a generator when no I/O is needed (a hit; a put that writes nothing)
  *   flushall()               write every dirty buffer (rw_scattered)
  *   rwScattered(bufs, write) sort by block number (the elevator) and transfer runs of consecutive blocks by vector
  *   prefetch(blockNrs)       read ahead: the absent blocks in one scattered read

@@ -11,7 +11,7 @@ import { ENFILE, ENOSPC, type KernelCall } from '../../kernel/index.js';
 import { allocBit, BitMap, distrust, freeBit } from './alloc.js';
 import { BlockType } from './cache.js';
 import { corrupt, FsError } from './errors.js';
-import { decodeInode, emptyInode, encodeInode, INODE_BYTES, S_IFBLK, S_IFCHR, S_IFMT, type DiskInode } from './layout.js';
+import { decodeInode, emptyInode, encodeInode, INODE_BYTES, inodeModeAt, S_IFBLK, S_IFCHR, S_IFMT, type DiskInode } from './layout.js';
 import { clearLabel } from './label.js';
 import { checkWritable, nowSec, type FsState } from './state.js';
 import { truncateInode } from './write.js';
@@ -183,9 +183,10 @@ function* allocFreeInodeNr(fs: FsState): Generator<KernelCall, number, any> {
     const cached = fs.inodes.byNr.get(nr);
     let mode = cached?.d.mode ?? 0;
     if (cached === undefined) {
-      const bp = yield* fs.cache.getBlock(fs.g.inodeStart + Math.floor((nr - 1) / fs.g.inodesPerBlock));
-      mode = decodeInode(bp.data, ((nr - 1) % fs.g.inodesPerBlock) * INODE_BYTES).mode;
-      yield* fs.cache.putBlock(bp, BlockType.INODE);
+      const blockNr = fs.g.inodeStart + Math.floor((nr - 1) / fs.g.inodesPerBlock);
+      const bp = fs.cache.hit(blockNr) ?? (yield* fs.cache.getBlock(blockNr));
+      mode = inodeModeAt(bp.data, ((nr - 1) % fs.g.inodesPerBlock) * INODE_BYTES);
+      if (!fs.cache.put(bp, BlockType.INODE)) yield* fs.cache.putBlock(bp, BlockType.INODE);
     }
     if (mode === 0 && (cached === undefined || cached.count === 0)) {
       if (cached !== undefined) fs.inodes.forget(cached); // a stale copy of a free inode

@@ -2,7 +2,7 @@
  * The MINIX V3 on-disk format, shared by the FS server, mkfs and fsck.
  *   Superblock, decodeSuperblock, encodeSuperblock   the 32 bytes at byte 1024
  *   checkSuperblock(sb, imageBytes)                  every field against the image; problems name the field
- *   DiskInode, decodeInode, encodeInode              64-byte V2/V3 inodes
+ *   DiskInode, decodeInode, encodeInode, inodeModeAt 64-byte V2/V3 inodes (inodeModeAt: i_mode alone)
  *   decodeDirent, encodeDirent, DIRENT_BYTES         64-byte entries: u32 inode + 60-byte name
  *   Geometry, geometryOf(sb)                         where the bitmaps, inode table and data zones start
  *   encodeName, encodedNameBytes, NameCache          names as entries hold them (NameCache: one per FS instance)
@@ -173,31 +173,48 @@ export function emptyInode(): DiskInode {
   return { mode: 0, nlinks: 0, uid: 0, gid: 0, size: 0, atime: 0, mtime: 0, ctime: 0, zone: new Uint32Array(NR_TZONES) };
 }
 
+// Inodes are read and written byte by byte (little-endian), not through a DataView: one is made per
+// call otherwise, and an inode is encoded on every create, close and sync.
+
+/** The i_mode of the inode at `offset` of an inode-table block, without decoding the rest. */
+export function inodeModeAt(block: Uint8Array, offset: number): number {
+  return readU16(block, offset);
+}
+
 export function decodeInode(block: Uint8Array, offset: number, into: DiskInode = emptyInode()): DiskInode {
-  const v = new DataView(block.buffer, block.byteOffset + offset, INODE_BYTES);
-  into.mode = v.getUint16(0, true);
-  into.nlinks = v.getUint16(2, true);
-  into.uid = v.getUint16(4, true);
-  into.gid = v.getUint16(6, true);
-  into.size = v.getUint32(8, true);
-  into.atime = v.getUint32(12, true);
-  into.mtime = v.getUint32(16, true);
-  into.ctime = v.getUint32(20, true);
-  for (let i = 0; i < NR_TZONES; i++) into.zone[i] = v.getUint32(24 + 4 * i, true);
+  if (offset + INODE_BYTES > block.length) throw new RangeError(`inode at byte ${offset} past the block's ${block.length}`);
+  into.mode = readU16(block, offset);
+  into.nlinks = readU16(block, offset + 2);
+  into.uid = readU16(block, offset + 4);
+  into.gid = readU16(block, offset + 6);
+  into.size = readU32(block, offset + 8);
+  into.atime = readU32(block, offset + 12);
+  into.mtime = readU32(block, offset + 16);
+  into.ctime = readU32(block, offset + 20);
+  for (let i = 0; i < NR_TZONES; i++) into.zone[i] = readU32(block, offset + 24 + 4 * i);
   return into;
 }
 
 export function encodeInode(ino: DiskInode, block: Uint8Array, offset: number): void {
-  const v = new DataView(block.buffer, block.byteOffset + offset, INODE_BYTES);
-  v.setUint16(0, ino.mode, true);
-  v.setUint16(2, ino.nlinks, true);
-  v.setUint16(4, ino.uid, true);
-  v.setUint16(6, ino.gid, true);
-  v.setUint32(8, ino.size, true);
-  v.setUint32(12, ino.atime, true);
-  v.setUint32(16, ino.mtime, true);
-  v.setUint32(20, ino.ctime, true);
-  for (let i = 0; i < NR_TZONES; i++) v.setUint32(24 + 4 * i, ino.zone[i]!, true);
+  if (offset + INODE_BYTES > block.length) throw new RangeError(`inode at byte ${offset} past the block's ${block.length}`);
+  writeU16(block, offset, ino.mode);
+  writeU16(block, offset + 2, ino.nlinks);
+  writeU16(block, offset + 4, ino.uid);
+  writeU16(block, offset + 6, ino.gid);
+  writeU32(block, offset + 8, ino.size);
+  writeU32(block, offset + 12, ino.atime);
+  writeU32(block, offset + 16, ino.mtime);
+  writeU32(block, offset + 20, ino.ctime);
+  for (let i = 0; i < NR_TZONES; i++) writeU32(block, offset + 24 + 4 * i, ino.zone[i]!);
+}
+
+function readU16(block: Uint8Array, offset: number): number {
+  return block[offset]! | (block[offset + 1]! << 8);
+}
+
+function writeU16(block: Uint8Array, offset: number, value: number): void {
+  block[offset] = value & 0xff;
+  block[offset + 1] = (value >>> 8) & 0xff;
 }
 
 const utf8 = new TextEncoder();

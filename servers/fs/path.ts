@@ -16,9 +16,9 @@ import { nameKey, type DirHash } from './dircache.js';
 import { corrupt, FsError } from './errors.js';
 import { getInode, putInode, type Inode } from './inode.js';
 import { LABEL_FILE } from './label.js';
-import { DIRENT_BYTES, direntInode, direntNameEquals, encodedNameBytes, isDir, NAME_MAX, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
+import { DIRENT_BYTES, direntInode, direntNameEquals, encodedNameBytes, isDir, NAME_MAX, NR_DZONES, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
 import { need, X_BIT } from './protect.js';
-import { readFile, readMap } from './read.js';
+import { mapDirect, readFile, readMap } from './read.js';
 import { checkWritable, nowSec, ROOT_WHO, type FsState, type Who } from './state.js';
 import { freshBlock, writeMap } from './write.js';
 
@@ -155,10 +155,12 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string
 function* passBlocks(fs: FsState, dir: Inode, from: number, to: number, want = -1): Generator<KernelCall, number, any> {
   let wanted = -1;
   for (let bi = from; bi < to; bi++) {
-    const z = yield* readMap(fs, dir, bi);
+    const z = bi < NR_DZONES ? mapDirect(fs, dir, bi) : yield* readMap(fs, dir, bi);
     if (bi === want) wanted = z;
     if (z === 0) continue;
-    yield* fs.cache.putBlock(yield* fs.cache.getBlock(z), BlockType.DIRECTORY);
+    // get_block and put_block as the scan does them; a hit needs no generator.
+    const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
+    if (!fs.cache.put(bp, BlockType.DIRECTORY)) yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
   }
   return wanted;
 }
@@ -180,9 +182,9 @@ function* searchHashed(fs: FsState, dir: Inode, hash: DirHash, name: string, enc
   }
   const blockIndex = Math.floor(index / perBlock);
   yield* passBlocks(fs, dir, 0, blockIndex);
-  const z = yield* readMap(fs, dir, blockIndex);
+  const z = blockIndex < NR_DZONES ? mapDirect(fs, dir, blockIndex) : yield* readMap(fs, dir, blockIndex);
   if (z === 0) return yield* rescan(fs, dir, name, op, nr);
-  const bp = yield* fs.cache.getBlock(z);
+  const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
   const off = (index % perBlock) * DIRENT_BYTES;
   const ino = direntInode(bp.data, off);
   if (ino === 0 || !direntNameEquals(bp.data, off, encoded)) {

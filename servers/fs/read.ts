@@ -1,6 +1,7 @@
 /*
  * Reading files, as MINIX's read.c. The entry points are:
  *   readMap(fs, ino, blockIndex)   the zone holding a file block (0: a hole), through single, double, triple indirect
+ *   mapDirect(fs, ino, blockIndex)  the same for a direct zone (blockIndex < NR_DZONES), without a generator
  *   readFile(fs, ino, position, dst)  copy file bytes into dst, the FS's buffer or a caller's grant (uio.ts;
  *                                  holes read as zeros; one vectored copy per batch of blocks); bytes read
  *   checkZone(fs, ino, zone)       a pointer read from disk must lie among the data zones
@@ -35,22 +36,50 @@ export function zonePath(fs: FsState, blockIndex: number): { slot: number; index
   return null;
 }
 
+/**
+ * read_map. The path is zonePath's, computed in place (no arrays: this runs
+ * for every block of every read and write): at depth d, the index at level l
+ * is floor(i / n^(d-1-l)) mod n. A direct zone needs no generator: mapZone.
+ */
 export function* readMap(fs: FsState, ino: Inode, blockIndex: number): Generator<KernelCall, number, any> {
-  const path = zonePath(fs, blockIndex);
-  if (path === null) return 0;
-  let z = ino.d.zone[path.slot]!;
+  if (blockIndex < NR_DZONES) return mapDirect(fs, ino, blockIndex);
+  const n = fs.g.zonesPerIndirect;
+  let i = blockIndex - NR_DZONES;
+  let slot = SINGLE_SLOT;
+  let span = 1;
+  if (i >= n) {
+    i -= n;
+    slot = DOUBLE_SLOT;
+    span = n;
+    if (i >= n * n) {
+      i -= n * n;
+      slot = TRIPLE_SLOT;
+      span = n * n;
+      if (i >= n * n * n) return 0;
+    }
+  }
+  let z = ino.d.zone[slot]!;
   checkZone(fs, ino, z);
-  const ancestors: number[] = [];
-  for (const index of path.indexes) {
+  // The chain's blocks so far (at most three): a pointer back to one of them is a loop.
+  let a0 = 0;
+  let a1 = 0;
+  for (let level = 0; span >= 1; level++, span /= n) {
     if (z === 0) return 0;
-    ancestors.push(z);
+    if (level === 0) a0 = z; else if (level === 1) a1 = z;
     const bp = fs.cache.hit(z) ?? (yield* fs.cache.getBlock(z));
-    const child = readU32(bp.data, index * 4);
+    const child = readU32(bp.data, (Math.floor(i / span) % n) * 4);
     if (!fs.cache.put(bp, BlockType.INDIRECT)) yield* fs.cache.putBlock(bp, BlockType.INDIRECT);
     checkZone(fs, ino, child);
-    if (child !== 0 && ancestors.includes(child)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
+    if (child !== 0 && (child === a0 || child === a1 || child === z)) throw corrupt(`inode ${ino.nr}: indirect block ${child} points at itself`);
     z = child;
   }
+  return z;
+}
+
+/** read_map of a direct zone (blockIndex < NR_DZONES), without a generator. */
+export function mapDirect(fs: FsState, ino: Inode, blockIndex: number): number {
+  const z = ino.d.zone[blockIndex]!;
+  checkZone(fs, ino, z);
   return z;
 }
 
@@ -66,7 +95,7 @@ export function* readFile(fs: FsState, ino: Inode, position: number, dst: UserDa
     const end = Math.min(lastIndex + fs.readAheadBlocks, Math.floor((size - 1) / bs));
     const wanted: number[] = [];
     for (let i = firstIndex; i <= end && wanted.length < fs.cache.bufs.length / 2; i++) {
-      const z = yield* readMap(fs, ino, i);
+      const z = i < NR_DZONES ? mapDirect(fs, ino, i) : yield* readMap(fs, ino, i);
       if (z !== 0) wanted.push(z);
     }
     yield* fs.cache.prefetch(wanted);
@@ -86,7 +115,8 @@ export function* readFile(fs: FsState, ino: Inode, position: number, dst: UserDa
         const pos = position + done;
         const offset = pos % bs;
         const chunk = Math.min(bs - offset, length - done);
-        const z = yield* readMap(fs, ino, Math.floor(pos / bs));
+        const index = Math.floor(pos / bs);
+        const z = index < NR_DZONES ? mapDirect(fs, ino, index) : yield* readMap(fs, ino, index);
         if (z === 0) {
           pieces.push({ at: done, src: fs.zeroBlock ??= new Uint8Array(bs), from: 0, bytes: chunk });
         } else {

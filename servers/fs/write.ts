@@ -16,7 +16,7 @@ import { BlockType, GetMode, type Buf } from './cache.js';
 import { corrupt, FsError } from './errors.js';
 import type { Inode } from './inode.js';
 import { maxFileBytes, NR_DZONES, NR_TZONES, readU32, writeU32 } from './layout.js';
-import { checkZone, readMap, zonePath } from './read.js';
+import { checkZone, mapDirect, readMap, zonePath } from './read.js';
 import { checkWritable, nowSec, type FsState } from './state.js';
 import { copyinStaged, type UserData } from './uio.js';
 
@@ -112,7 +112,7 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
       }
     }
     const bytes = staged.subarray(done - stagedAt, done - stagedAt + chunk);
-    let z = yield* readMap(fs, ino, index);
+    let z = index < NR_DZONES ? mapDirect(fs, ino, index) : yield* readMap(fs, ino, index);
     let bp: Buf;
     if (z === 0) {
       // Near the previous block of this write, else near the file's first zone.
