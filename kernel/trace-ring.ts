@@ -44,6 +44,8 @@ const STRING_LIMIT = 1 << 15;
 const MAX_VALUE_ID_CHARS = 32;
 /** Shapes (the writer compiles each); past this many, records of new shapes go as JSON text made here. */
 const SHAPE_LIMIT = 1 << 11;
+/** Map entries (hosts, names, routes) a shape may take on average; past that, records of new routes go as JSON text. */
+const ENTRIES_PER_SHAPE = 4;
 /** Payload fields a shape holds; a payload with more goes as JSON text. */
 const MAX_FIELDS = 64;
 /** One-second waits with no progress from the writer before the sink gives up. */
@@ -94,6 +96,7 @@ export class TraceRing implements TraceSink {
   /** Payload string values sent as ids. */
   private readonly ids = new Map<string, number>();
   private shapes = 0;
+  private entries = 0;
   /** Message shapes by src, dst, type (for each host of a run of several); sched shapes by host, from, to. */
   private readonly local = new Map<string, Map<string, Map<string, Route>>>();
   private readonly hosts = new Map<string, Map<string, Map<string, Map<string, Route>>>>();
@@ -219,6 +222,17 @@ export class TraceRing implements TraceSink {
     return id;
   }
 
+  /**
+   * Room for one more map entry (a host, name or route): the maps grow only
+   * while shapes may be made, and at most ENTRIES_PER_SHAPE entries a shape
+   * (a route whose payloads all go as JSON makes no shape).
+   */
+  private newEntry(): boolean {
+    if (this.shapes >= this.shapeLimit || this.entries >= this.shapeLimit * ENTRIES_PER_SHAPE) return false;
+    this.entries++;
+    return true;
+  }
+
   /** Send a shape's description to the writer; its id, or -1 (records of it go as JSON) past the limit or too long for a slot. */
   private defineShape(text: ShapeText): number {
     if (this.shapes >= this.shapeLimit) return -1;
@@ -259,22 +273,22 @@ export class TraceRing implements TraceSink {
   private lookupRoute(src: string, dst: string, type: string, host: string | undefined): Route | undefined {
     let bySrc = host === undefined ? this.local : this.hosts.get(host);
     if (bySrc === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       this.hosts.set(host!, bySrc = new Map());
     }
     let byDst = bySrc.get(src);
     if (byDst === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       bySrc.set(src, byDst = new Map());
     }
     let byType = byDst.get(dst);
     if (byType === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       byDst.set(dst, byType = new Map());
     }
     let route = byType.get(type);
     if (route === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       // Each kind of record (ev, cause, re, async) has its own shapes; 32 of them.
       byType.set(type, route = { src, dst, type, host, kinds: [] });
     }
@@ -444,8 +458,11 @@ export class TraceRing implements TraceSink {
     }
     TraceRing.tail(text, host);
     const shape = this.defineShape(text);
-    // Remembered even when -1 (no room for more shapes), so the list stays bounded.
-    if (this.shapes <= this.shapeLimit) kind.fields.push({ keys: keys.slice(0, n), kinds: kinds.slice(0, n), shape });
+    // Remembered (also a -1: no room for more shapes) while there is room for entries: the lists stay bounded.
+    if (shape >= 0 || this.entries < this.shapeLimit * ENTRIES_PER_SHAPE) {
+      this.entries++;
+      kind.fields.push({ keys: keys.slice(0, n), kinds: kinds.slice(0, n), shape });
+    }
     return shape;
   }
 
@@ -507,17 +524,17 @@ export class TraceRing implements TraceSink {
   private schedPair(from: string | null, to: string | null, host: string | undefined): SchedPair | undefined {
     let byFrom = this.scheds.get(host);
     if (byFrom === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       this.scheds.set(host, byFrom = new Map());
     }
     let byTo = byFrom.get(from);
     if (byTo === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       byFrom.set(from, byTo = new Map());
     }
     let pair = byTo.get(to);
     if (pair === undefined) {
-      if (this.shapes >= this.shapeLimit) return undefined;
+      if (!this.newEntry()) return undefined;
       byTo.set(to, pair = { from, to, host, kinds: [NO_SHAPE, NO_SHAPE, NO_SHAPE, NO_SHAPE] });
     }
     return pair;

@@ -19,7 +19,8 @@ import { MKSIM } from '../support/mksim.js';
 /** Run the bundle with a preload that prints the npm packages Node loaded for it. */
 function runListingPackages(dir: string, ...args: string[]): { code: number | null; packages: string[] } {
   const preload = join(dir, 'list-packages.cjs');
-  writeFileSync(preload, `process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`);
+  // Worker threads run the preload too (they inherit --require): only the main thread's modules count.
+  writeFileSync(preload, `if (require('node:worker_threads').isMainThread) process.on('exit', () => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));\n`);
   const r = spawnSync(process.execPath, ['--require', preload, MKSIM, ...args], { encoding: 'utf8', cwd: dir });
   const line = r.stderr.split('\n').find((l) => l.startsWith('LOADED '));
   const files: string[] = line === undefined ? [] : JSON.parse(line.slice('LOADED '.length));
