@@ -92,7 +92,7 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   const offset = ((ino.nr - 1) % perBlock) * INODE_BYTES;
   const bp = fs.cache.hit(blockNr) ?? (yield* fs.cache.getBlock(blockNr));
   if (write) {
-    fs.cache.markDirty(bp);
+    fs.cache.markDirtyRange(bp, offset, offset + INODE_BYTES);
     encodeInode(ino.d, bp.data, offset);
     ino.dirty = false;
   } else {

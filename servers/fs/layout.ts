@@ -288,14 +288,20 @@ function encodeAscii(name: string): Uint8Array | null {
  */
 export class NameCache {
   private readonly names = new Map<string, Uint8Array>();
+  /** The last name asked: a create looks its name up, then enters it (no hashing of it twice). */
+  private lastName = '';
+  private lastBytes: Uint8Array = new Uint8Array(0);
 
   encode(name: string): Uint8Array {
+    if (name === this.lastName) return this.lastBytes;
     let bytes = this.names.get(name);
     if (bytes === undefined) {
       bytes = encodeAscii(name) ?? utf8.encode(name);
       if (this.names.size >= MAX_CACHED_NAMES) this.names.clear();
       this.names.set(name, bytes);
     }
+    this.lastName = name;
+    this.lastBytes = bytes;
     return bytes;
   }
 }

@@ -30,7 +30,15 @@ export function splitPath(path: string): string[] {
   if (typeof path !== 'string' || path.length === 0) throw new FsError(ENOENT, 'empty path');
   if (path.length > PATH_MAX) throw new FsError(ENAMETOOLONG, `path of ${path.length} characters exceeds ${PATH_MAX}`);
   if (path.includes('\0')) throw new FsError(EINVAL, 'path contains a NUL byte');
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  // One pass over the characters (no split, no filter: every open and create comes here).
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 0x2f) continue; // '/'
+    const len = i - start;
+    if (len > 0 && !(len === 1 && path.charCodeAt(start) === 0x2e)) parts.push(path.slice(start, i)); // not '' nor '.'
+    start = i + 1;
+  }
   // A UTF-16 unit encodes to at most 3 bytes: a name of up to NAME_MAX / 3 units needs no count.
   for (const p of parts) if (p.length > NAME_MAX / 3 && encodedNameBytes(p) > NAME_MAX) throw new FsError(ENAMETOOLONG, `name '${p.slice(0, 20)}...' exceeds ${NAME_MAX} bytes`);
   return parts;
@@ -101,7 +109,7 @@ function* foundEntry(fs: FsState, dir: Inode, bp: Buf, off: number, ino: number,
     throw corrupt(`directory inode ${dir.nr}: entry '${name}' points to inode ${ino} beyond s_ninodes ${fs.sb.ninodes}`);
   }
   if (op === DirOp.DELETE) {
-    fs.cache.markDirty(bp);
+    fs.cache.markDirtyRange(bp, off, off + 4);
     setDirentInode(bp.data, off, 0);
     dir.d.mtime = dir.d.ctime = nowSec(fs);
     dir.dirty = true;
@@ -117,7 +125,7 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string
   let index = freeSlotIndex;
   if (freeSlotBlock >= 0) {
     const bp = yield* fs.cache.getBlock(freeSlotBlock);
-    fs.cache.markDirty(bp);
+    fs.cache.markDirtyRange(bp, freeSlotOffset, freeSlotOffset + DIRENT_BYTES);
     writeDirent(bp.data, freeSlotOffset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
   } else {
@@ -134,7 +142,7 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string
     } else {
       bp = yield* fs.cache.getBlock(z);
     }
-    fs.cache.markDirty(bp);
+    fs.cache.markDirtyRange(bp, offset, offset + DIRENT_BYTES);
     writeDirent(bp.data, offset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
     dir.d.size += DIRENT_BYTES;

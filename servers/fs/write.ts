@@ -24,7 +24,9 @@ import { copyinStaged, type UserData } from './uio.js';
 export const STAGE_BYTES = 64 * 1024;
 
 export function* freshBlock(fs: FsState, zone: number): Generator<KernelCall, Buf, any> {
-  const bp = yield* fs.cache.getBlock(zone, GetMode.NO_READ);
+  // OVERWRITE, not NO_READ: every byte is zeroed just below, so a miss need not zero it first too
+  // (the undo log knows no old image either way; the trace and the blocks got are the same).
+  const bp = yield* fs.cache.getBlock(zone, GetMode.OVERWRITE);
   fs.cache.markDirty(bp);
   bp.data.fill(0);
   return bp;
