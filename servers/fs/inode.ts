@@ -2,6 +2,7 @@
  * The in-memory inode table, as MINIX's inode.c. The entry points are:
  *   getInode(fs, nr)        the inode, held (count + 1): from the table, or read from its block; ENFILE when all slots are held
  *   putInode(fs, ino)       drop a hold; at count 0 a dirty inode is written back, an unlinked one truncated and freed
+ *   cachedInode / releaseInode   the same without a generator when the inode is in the table / nothing is written
  *   allocInode(fs, mode, uid, gid)   a fresh inode from the bitmap (s_isearch), held; ENOSPC when none is left
  *   rwInode(fs, ino, write) copy between the table and the inode's disk block
  *   writeDirtyInodes(fs)    write back every dirty inode (sync)
@@ -108,6 +109,22 @@ function* takeSlot(fs: FsState): Generator<KernelCall, void, any> {
   if (v === 'free') return;
   if (v.dirty) yield* rwInode(fs, v, true);
   fs.inodes.forget(v);
+}
+
+/** getInode's hit without a generator (walk's every step): the inode, held and noted, or null: call getInode. */
+export function cachedInode(fs: FsState, nr: number): Inode | null {
+  const cached = nr >= 1 && nr <= fs.sb.ninodes ? fs.inodes.byNr.get(nr) : undefined;
+  if (cached === undefined) return null;
+  fs.inodes.hold(cached);
+  fs.inodes.undo?.noteInode(cached);
+  return cached;
+}
+
+/** putInode when it has nothing to write or free, without a generator: true when done; false (nothing done): call putInode. */
+export function releaseInode(fs: FsState, ino: Inode): boolean {
+  if (ino.count === 1 && (ino.dirty || (ino.d.nlinks === 0 && ino.d.mode !== 0 && !fs.readOnly))) return false;
+  fs.inodes.release(ino);
+  return true;
 }
 
 export function* getInode(fs: FsState, nr: number): Generator<KernelCall, Inode, any> {

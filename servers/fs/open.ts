@@ -11,7 +11,7 @@ import { EEXIST, EINVAL, EISDIR, EMLINK, ENODEV, ENXIO, type KernelCall } from '
 import { majorOf } from './dmap.js';
 import { FsError } from './errors.js';
 import { freeFd, getFd, type Fproc } from './fproc.js';
-import { allocInode, getInode, holdLong, putInode, putLong, rwInode, type Inode } from './inode.js';
+import { allocInode, getInode, holdLong, putInode, putLong, releaseInode, rwInode, type Inode } from './inode.js';
 import { isDir, isReg, S_IFBLK, S_IFCHR, S_IFDIR, S_IFMT, S_IFREG } from './layout.js';
 import { writeLabel } from './label.js';
 import { releaseLocks } from './lock.js';
@@ -87,7 +87,7 @@ function* openOrCreate(fs: FsState, path: string, mode: number, options: CreateO
       return { ino, created: true };
     }
   } finally {
-    yield* putInode(fs, dir);
+    if (!releaseInode(fs, dir)) yield* putInode(fs, dir);
   }
   if (options.exclusive) throw new FsError(EEXIST, `'${path}' exists`);
   let ino = yield* getInode(fs, existing);

@@ -14,7 +14,7 @@ import { allocZone } from './alloc.js';
 import { BlockType, type Buf } from './cache.js';
 import { nameKey, type DirHash } from './dircache.js';
 import { corrupt, FsError } from './errors.js';
-import { getInode, putInode, type Inode } from './inode.js';
+import { cachedInode, getInode, putInode, releaseInode, type Inode } from './inode.js';
 import { LABEL_FILE } from './label.js';
 import { DIRENT_BYTES, direntInode, direntNameEquals, encodedNameBytes, isDir, NAME_MAX, NR_DZONES, ROOT_INODE, S_IFLNK, S_IFMT, setDirentInode, writeDirent } from './layout.js';
 import { need, X_BIT } from './protect.js';
@@ -248,7 +248,7 @@ function* walk(fs: FsState, who: Who, start: Inode, parts: string[], followLast:
       if (name === LABEL_FILE && cur.nr === ROOT_INODE) throw new FsError(ENOENT, `'${name}' not found`);
       const nr = yield* searchDir(fs, cur, name, DirOp.LOOK_UP);
       if (nr === 0) throw new FsError(ENOENT, `'${name}' not found`);
-      const next = yield* getInode(fs, nr);
+      const next = cachedInode(fs, nr) ?? (yield* getInode(fs, nr));
       if (isSymlink(next.d.mode) && (queue.length > 0 || followLast)) {
         let target: string;
         try {
@@ -264,7 +264,7 @@ function* walk(fs: FsState, who: Who, start: Inode, parts: string[], followLast:
         }
         continue;
       }
-      yield* putInode(fs, cur);
+      if (!releaseInode(fs, cur)) yield* putInode(fs, cur);
       cur = next;
     }
   } catch (err) {
@@ -275,7 +275,8 @@ function* walk(fs: FsState, who: Who, start: Inode, parts: string[], followLast:
 }
 
 function* startOf(fs: FsState, who: Who, path: string): Generator<KernelCall, Inode, any> {
-  return yield* getInode(fs, path.startsWith('/') ? who.rootNr : who.cwdNr);
+  const nr = path.startsWith('/') ? who.rootNr : who.cwdNr;
+  return cachedInode(fs, nr) ?? (yield* getInode(fs, nr));
 }
 
 /** The inode a path names, held; relative paths start at who's working directory. */

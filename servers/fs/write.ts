@@ -121,7 +121,8 @@ export function* writeFile(fs: FsState, ino: Inode, position: number, src: UserD
       try {
         z = yield* allocZone(fs, lastZone !== 0 ? lastZone : ino.d.zone[0]!);
         try {
-          yield* writeMap(fs, ino, index, z);
+          // A direct zone is writeMap's first case, done here without a generator (most small files).
+          if (index < NR_DZONES) { ino.d.zone[index] = z; ino.dirty = true; } else yield* writeMap(fs, ino, index, z);
         } catch (err) {
           yield* freeZone(fs, z); // no indirect block for it: do not leak the zone
           throw err;
