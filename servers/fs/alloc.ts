@@ -46,7 +46,7 @@ export function* allocBit(fs: FsState, map: BitMap, origin: number): Generator<K
       while (seen & (1 << bit)) bit++;
       const b = block * bitsPerBlock + i * 8 + bit;
       if (b >= bits) break; // past the end of the map
-      fs.cache.markDirtyRange(bp, i, i + 1);
+      fs.cache.markDirty(bp);
       data[i] = k | (1 << bit);
       if (!fs.cache.put(bp, BlockType.MAP)) yield* fs.cache.putBlock(bp, BlockType.MAP);
       return b;
@@ -71,7 +71,7 @@ export function* freeBit(fs: FsState, map: BitMap, bit: number): Generator<Kerne
     const name = map === BitMap.IMAP ? `inode ${bit}` : `zone ${bit + fs.sb.firstDataZone - 1}`;
     throw corrupt(`double free: ${name} is already free in the ${map === BitMap.IMAP ? 'inode' : 'zone'} bitmap`);
   }
-  fs.cache.markDirtyRange(bp, i, i + 1);
+  fs.cache.markDirty(bp);
   bp.data[i] = bp.data[i]! & ~mask;
   yield* fs.cache.putBlock(bp, BlockType.MAP);
 }

@@ -54,8 +54,6 @@ const TYPE_MASK = 0x3f;
 export interface CacheUndoHook {
   /** A request is about to change this buffer (markDirty), or got it by a NO_READ miss (`known` false: not read). */
   noteBlock(b: Buf, known: boolean): void;
-  /** A request is about to change bytes [start, end) of this buffer, and no others until told otherwise (markDirtyRange). */
-  noteRange(b: Buf, start: number, end: number): void;
   /** This buffer's data reached the disk. */
   noteWritten(b: Buf): void;
 }
@@ -307,12 +305,6 @@ export class BufferCache {
   /** Call before changing a buffer's data: the undo log (if any) keeps the image before the change. */
   markDirty(b: Buf): void {
     if (this.undo !== null) this.undo.noteBlock(b, true);
-    b.dirty = true;
-  }
-
-  /** markDirty for a change of bytes [start, end) only (an inode, a bitmap byte, a directory entry): the undo log keeps just those. */
-  markDirtyRange(b: Buf, start: number, end: number): void {
-    if (this.undo !== null) this.undo.noteRange(b, start, end);
     b.dirty = true;
   }
 

@@ -93,7 +93,7 @@ export function* rwInode(fs: FsState, ino: Inode, write: boolean): Generator<Ker
   const offset = ((ino.nr - 1) % perBlock) * INODE_BYTES;
   const bp = fs.cache.hit(blockNr) ?? (yield* fs.cache.getBlock(blockNr));
   if (write) {
-    fs.cache.markDirtyRange(bp, offset, offset + INODE_BYTES);
+    fs.cache.markDirty(bp);
     encodeInode(ino.d, bp.data, offset);
     ino.dirty = false;
   } else {

@@ -109,7 +109,7 @@ function* foundEntry(fs: FsState, dir: Inode, bp: Buf, off: number, ino: number,
     throw corrupt(`directory inode ${dir.nr}: entry '${name}' points to inode ${ino} beyond s_ninodes ${fs.sb.ninodes}`);
   }
   if (op === DirOp.DELETE) {
-    fs.cache.markDirtyRange(bp, off, off + 4);
+    fs.cache.markDirty(bp);
     setDirentInode(bp.data, off, 0);
     dir.d.mtime = dir.d.ctime = nowSec(fs);
     dir.dirty = true;
@@ -125,7 +125,7 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string
   let index = freeSlotIndex;
   if (freeSlotBlock >= 0) {
     const bp = yield* fs.cache.getBlock(freeSlotBlock);
-    fs.cache.markDirtyRange(bp, freeSlotOffset, freeSlotOffset + DIRENT_BYTES);
+    fs.cache.markDirty(bp);
     writeDirent(bp.data, freeSlotOffset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
   } else {
@@ -142,7 +142,7 @@ function* enterEntry(fs: FsState, dir: Inode, hash: DirHash | null, name: string
     } else {
       bp = yield* fs.cache.getBlock(z);
     }
-    fs.cache.markDirtyRange(bp, offset, offset + DIRENT_BYTES);
+    fs.cache.markDirty(bp);
     writeDirent(bp.data, offset, nr, encoded);
     yield* fs.cache.putBlock(bp, BlockType.DIRECTORY);
     dir.d.size += DIRENT_BYTES;

@@ -1,7 +1,6 @@
 /*
  * Undoing a failed request: mksim goes beyond MINIX here. The entry points are:
- *   UndoLog          the first image of every block a request changed (markDirty comes before the change;
- *                    markDirtyRange keeps only the bytes a small change touches: an inode, a bit, an entry)
+ *   UndoLog          the first image of every block a request changed (markDirty comes before the change)
  *                    and of every inode it got, and the inodes it allocated
  *   startUndo(fs)    note from now on (the call table does it before a modifying call)
  *   stopUndo(fs)     the request succeeded: forget the notes
@@ -28,13 +27,6 @@ interface BlockNote {
   readonly dirty: boolean;
   /** The request's version reached the disk (an eviction or a robust write): undoing must write the image. */
   written: boolean;
-  /**
-   * The image holds only bytes [from, to) (a markDirtyRange: an inode, a bitmap byte, an entry); the
-   * others are unchanged in the buffer. from < 0: the whole image. A second range, a whole-block
-   * change or a write to disk completes the image from the buffer first (its other bytes are still old).
-   */
-  from: number;
-  to: number;
 }
 
 interface InodeNote {
@@ -58,30 +50,13 @@ export class UndoLog implements CacheUndoHook, InodeUndoHook {
   private readonly pool: Uint8Array[] = [];
 
   noteBlock(b: Buf, known: boolean): void {
-    const note = this.blocks.get(b.blockNr);
-    if (note !== undefined) {
-      if (known) complete(note, b.data);
-      return;
-    }
+    if (this.blocks.has(b.blockNr)) return;
     let image: Uint8Array | null = null;
     if (known) {
       const spare = this.pool.pop();
       if (spare !== undefined && spare.length === b.data.length) { spare.set(b.data); image = spare; } else image = b.data.slice();
     }
-    this.blocks.set(b.blockNr, { image, dirty: b.dirty, written: false, from: -1, to: 0 });
-  }
-
-  /** noteBlock(b, true) for a change of bytes [start, end) only: most requests change an inode or a bit, not a block. */
-  noteRange(b: Buf, start: number, end: number): void {
-    const note = this.blocks.get(b.blockNr);
-    if (note !== undefined) {
-      if (note.from >= 0 && !(start >= note.from && end <= note.to)) complete(note, b.data);
-      return;
-    }
-    const spare = this.pool.pop();
-    const image = spare !== undefined && spare.length === b.data.length ? spare : new Uint8Array(b.data.length);
-    image.set(b.data.subarray(start, end), start);
-    this.blocks.set(b.blockNr, { image, dirty: b.dirty, written: false, from: start, to: end });
+    this.blocks.set(b.blockNr, { image, dirty: b.dirty, written: false });
   }
 
   /** Forget the notes (a request ended); their images go back to the pool. */
@@ -93,10 +68,7 @@ export class UndoLog implements CacheUndoHook, InodeUndoHook {
 
   noteWritten(b: Buf): void {
     const note = this.blocks.get(b.blockNr);
-    if (note === undefined) return;
-    // The buffer may be evicted now: its unchanged bytes are taken while it still holds them.
-    complete(note, b.data);
-    note.written = true;
+    if (note !== undefined) note.written = true;
   }
 
   noteInode(ino: Inode): void {
@@ -109,14 +81,6 @@ export class UndoLog implements CacheUndoHook, InodeUndoHook {
   noteNew(ino: Inode): void {
     if (!this.inodes.has(ino.nr)) this.inodes.set(ino.nr, { image: null, dirty: false });
   }
-}
-
-/** Make a ranged note whole: the bytes outside its range are the buffer's (the request has not changed them). */
-function complete(note: BlockNote, data: Uint8Array): void {
-  if (note.image === null || note.from < 0) return;
-  note.image.set(data.subarray(0, note.from), 0);
-  note.image.set(data.subarray(note.to), note.to);
-  note.from = -1;
 }
 
 export function startUndo(fs: FsState): void {
@@ -160,18 +124,14 @@ export function* rollBack(fs: FsState): Generator<KernelCall, number[], any> {
       if (b !== null && !note.written) fs.cache.discard(b);
       continue;
     }
-    // A ranged note (never written, so its buffer is still cached) differs from the buffer only in its range.
-    if (b !== null && !note.written && b.dirty === note.dirty && equalBytes(b.data, note.image, note.from, note.to)) continue;
-    // Only a write lets a buffer go, and noteWritten made its note whole first.
-    if (note.from >= 0 && b === null) throw new Error(`undo: block ${blockNr} has a ranged note but left the cache`);
+    if (b !== null && !note.written && b.dirty === note.dirty && equalBytes(b.data, note.image)) continue;
     try {
       b = yield* fs.cache.getBlock(blockNr, GetMode.NO_READ);
     } catch {
       failed.push(blockNr);
       continue;
     }
-    if (note.from >= 0) b.data.set(note.image.subarray(note.from, note.to), note.from);
-    else b.data.set(note.image);
+    b.data.set(note.image);
     // Dirty if it was, or if the request's version reached the disk: then the old image must be written again.
     b.dirty = note.dirty || note.written;
     fs.cache.release(b);
@@ -194,11 +154,8 @@ export function* rollBack(fs: FsState): Generator<KernelCall, number[], any> {
   return failed;
 }
 
-/** a and b equal in [from, to) (from < 0: whole). */
-function equalBytes(a: Uint8Array, b: Uint8Array, from: number, to: number): boolean {
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  const start = from < 0 ? 0 : from;
-  const end = from < 0 ? a.length : to;
-  for (let i = start; i < end; i++) if (a[i] !== b[i]) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
