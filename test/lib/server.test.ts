@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EBADCALL, EINVAL, receive, send, senda, sendrec, type Envelope, type KernelCall } from '../../kernel/index.js';
-import { followedBy, isInt, serve } from '../../lib/server.js';
+import { followedBy, isInt, serve, serveAfter, withPlainPath } from '../../lib/server.js';
 import { testSystem } from '../kernel/helpers.js';
 
 describe('the generic server loop', () => {
@@ -97,6 +97,58 @@ describe('followedBy: one generator, then another made of its result', () => {
     const h = followedBy(failing, () => counted([], 'never', 1));
     h.next();
     expect(() => h.next()).toThrow('boom');
+  });
+
+  it('serveAfter runs the setup, then serves plain paths, yielding handlers and null replies with the same kernel calls as the generator form', () => {
+    const calls: string[] = [];
+    const sys = testSystem();
+    sys.spawn('srv', () => serveAfter(function* () { yield send(sys.ep('cli'), { type: 'READY' }); return 40; }, (base) => ({
+      table: {
+        // The plain path answers 0..9; anything else takes the generator, which asks the helper first.
+        ADD: withPlainPath(function* (m: Envelope & { a: number }) {
+          const h: Envelope & { n: number } = yield sendrec(sys.ep('helper'), { type: 'ASK' });
+          return { type: 'REPLY', status: 0, sum: base + m.a + h.n };
+        }, (m: Envelope & { a: number }) => (m.a < 10 ? { type: 'REPLY', status: 0, sum: base + m.a } : undefined)),
+        *QUIET() { return null; },
+      },
+      options: { validate: (m) => (m.type === 'ADD' && !isInt(m.a) ? EINVAL : 0) },
+    })));
+    sys.spawn('helper', function* (): Generator<KernelCall, void, any> {
+      const m: Envelope = yield receive(sys.ep('srv'));
+      calls.push('helper asked');
+      yield send(m.source, { type: 'ANSWER', n: 1000 });
+    });
+    const sums: unknown[] = [];
+    sys.spawn('cli', function* (): Generator<KernelCall, void, any> {
+      yield receive(sys.ep('srv'));
+      for (const msg of [{ type: 'ADD', a: 2 }, { type: 'ADD', a: 'x' }, { type: 'NOPE' }, { type: 'ADD', a: 20 }, { type: 'ADD', a: 3 }]) {
+        const r: Envelope & { status: number; sum?: number } = yield sendrec(sys.ep('srv'), msg);
+        sums.push(r.sum ?? r.status);
+      }
+      // QUIET gets no reply: a sendnb to it is received and answered by nothing.
+      yield send(sys.ep('srv'), { type: 'QUIET' });
+      const r: Envelope & { sum: number } = yield sendrec(sys.ep('srv'), { type: 'ADD', a: 1 });
+      sums.push(r.sum);
+    });
+    sys.kernel.run();
+    expect(sums).toEqual([42, -EINVAL, -EBADCALL, 1060, 43, 41]);
+    expect(calls).toEqual(['helper asked']);
+  });
+
+  it('serveAfter passes a throw into a running handler, as yield* would', () => {
+    const g = serveAfter(function* () { return 0; }, () => ({
+      table: {
+        *WAIT() {
+          try { yield receive(7); } catch (err) { return { type: 'REPLY', status: -1, why: (err as Error).message }; }
+          return null;
+        },
+      },
+    }));
+    expect(g.next()).toMatchObject({ done: false, value: { src: expect.anything() } });
+    const afterRequest = g.next({ type: 'WAIT', source: 5 });
+    expect(afterRequest).toMatchObject({ done: false, value: { src: 7 } });
+    const replied = g.throw(new Error('cancelled'));
+    expect(replied).toMatchObject({ done: false, value: { dst: 5, msg: { type: 'REPLY', status: -1, why: 'cancelled' } } });
   });
 
   it('serves a table after its setup, as one program', () => {
