@@ -84,6 +84,26 @@ describe('followedBy: one generator, then another made of its result', () => {
     expect(log).toEqual(['first started', 'a got 3', 'a got 4', 'then 7', 'b got 10']);
   });
 
+  it('a nested followedBy runs as the two would: inner stages first, an inner failure to the outer onError', () => {
+    const log: string[] = [];
+    const inner = (): Generator<KernelCall, number, any> => followedBy(() => counted(log, 'setup', 1), (n) => counted(log, `commands after ${n}`, 1));
+    const g = followedBy(inner, (code) => counted(log, `exit ${code}`, 1), () => counted(log, 'crashed', 1));
+    expect(g.next()).toMatchObject({ value: { name: 'setup' } });
+    expect(g.next(5)).toMatchObject({ value: { name: 'commands after 5' } });
+    expect(g.next(6)).toMatchObject({ value: { name: 'exit 6' } });
+    expect(g.next(7)).toEqual({ done: true, value: 7 });
+    // The inner's second stage throws (as a command that crashes): the outer onError takes over.
+    const h = followedBy(() => followedBy(() => counted(log, 'setup', 1), function* (): Generator<KernelCall, number, any> {
+      yield { op: 99, name: 'commands' } as unknown as KernelCall;
+      throw new Error('crash');
+    }), (code) => counted(log, `exit ${code}`, 1), (err) => counted(log, `crashed: ${(err as Error).message}`, 1));
+    h.next();
+    expect(h.next(1)).toMatchObject({ value: { name: 'commands' } });
+    expect(h.next()).toMatchObject({ value: { name: 'crashed: crash' } });
+    expect(h.next(2)).toEqual({ done: true, value: 2 });
+    expect(log).toEqual(['setup got 5', 'commands after 5 got 6', 'exit 6 got 7', 'setup got 1', 'crashed: crash got 2']);
+  });
+
   it('an exception in the first goes to onError\'s generator, or out when there is none', () => {
     function* failing(): Generator<KernelCall, number, any> {
       yield { op: 99 } as unknown as KernelCall;
