@@ -22,10 +22,12 @@ const { fd, slotBytes, slots, ctrl, data } = workerData;
 const c = new Int32Array(ctrl);
 const bytes = new Uint8Array(data);
 for (;;) {
+  // Closing is read first: the last chunk is published before it is set (see trace-writer-thread.ts).
+  const closing = Atomics.load(c, 2) === 1;
   const produced = Atomics.load(c, 0);
   const consumed = Atomics.load(c, 1);
   if (consumed === produced) {
-    if (Atomics.load(c, 2) === 1) break;
+    if (closing) break;
     Atomics.wait(c, 0, produced, 1000);
     continue;
   }

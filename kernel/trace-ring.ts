@@ -124,7 +124,12 @@ export class TraceRing implements TraceSink {
   /** At most this many shapes (SHAPE_LIMIT; tests make it small). */
   private readonly shapeLimit: number;
 
-  constructor(fd: number, slotWords = DEFAULT_SLOT_WORDS, shapeLimit = SHAPE_LIMIT) {
+  /**
+   * `idlePauseMs` is for tests only: the writer sleeps that long between the
+   * two loads of its idle check, widening the window in which the last slot
+   * and the close can arrive (test/kernel/trace-ring-close.test.ts).
+   */
+  constructor(fd: number, slotWords = DEFAULT_SLOT_WORDS, shapeLimit = SHAPE_LIMIT, idlePauseMs = 0) {
     this.shapeLimit = shapeLimit;
     // A string id's literal (MAX_VALUE_ID_CHARS characters, 6 bytes each escaped) fits in one slot.
     if (!Number.isInteger(slotWords) || slotWords < 256) throw new Error(`trace ring: slots of ${slotWords} words are too small`);
@@ -147,7 +152,7 @@ export class TraceRing implements TraceSink {
     });
     this.worker = new Worker(WRITER_THREAD_SOURCE, {
       // The output buffer holds a record's constant text, numbers and inline JSON (each at most a slot).
-      eval: true, workerData: { fd, slotWords, slots: SLOTS, ctrl, data, outBytes: Math.max(OUT_BYTES, slotWords * 8 * 4) },
+      eval: true, workerData: { fd, slotWords, slots: SLOTS, ctrl, data, outBytes: Math.max(OUT_BYTES, slotWords * 8 * 4), idlePauseMs },
     });
     this.worker.unref();
   }

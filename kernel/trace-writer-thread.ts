@@ -23,7 +23,8 @@ export const WRITER_THREAD_SOURCE = `
 {
   const { workerData } = require('node:worker_threads');
   const { writeSync } = require('node:fs');
-  const { fd, slotWords, slots, ctrl, data, outBytes } = workerData;
+  const { fd, slotWords, slots, ctrl, data, outBytes, idlePauseMs } = workerData;
+  const pauseWord = new Int32Array(new SharedArrayBuffer(4));
   const c = new Int32Array(ctrl);
   const f64 = new Float64Array(data);
   const i32 = new Int32Array(data);
@@ -196,12 +197,18 @@ export const WRITER_THREAD_SOURCE = `
   // A bug in the encoder must not hang the simulation: report it, and keep
   // consuming (discarding) so the producer never waits for a dead reader.
   for (;;) {
+    // CLOSING is read before PRODUCED: the producer publishes its last slot
+    // before it sets CLOSING, so a close seen here comes with every slot.
+    // Read after, a slot and the close could both arrive between the two
+    // loads, and the last slot would be dropped (an empty trace, exit 0).
+    const closing = Atomics.load(c, ${RING_CTRL_CLOSING}) === 1;
+    if (idlePauseMs > 0) Atomics.wait(pauseWord, 0, 0, idlePauseMs);
     const produced = Atomics.load(c, ${RING_CTRL_PRODUCED});
     const consumed = Atomics.load(c, ${RING_CTRL_CONSUMED});
     if (consumed === produced) {
       // Caught up: hand what is encoded to the file now, so a killed run loses little.
       pos = flush(pos);
-      if (Atomics.load(c, ${RING_CTRL_CLOSING}) === 1) break;
+      if (closing) break;
       Atomics.wait(c, ${RING_CTRL_PRODUCED}, produced, 1000);
       continue;
     }
