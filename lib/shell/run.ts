@@ -11,7 +11,7 @@ import { errnoByName, errnoName, EBADF, ECHILD, EINTR, ENOSYS, EINVAL, ESRCH } f
 import { WEXITSTATUS, WIFEXITED, WTERMSIG } from '../../servers/pm/protocol.js';
 import * as fs from '../syscalls/fs.js';
 import * as pm from '../syscalls/pm.js';
-import type { SysGen, UserProcess } from '../user/process.js';
+import { replyStatus, takeSendrec, type SysGen, type UserProcess } from '../user/process.js';
 import type { Command, SimpleCommand } from './commands.js';
 import { SIGNAL_NAMES, signalNumber } from './commands.js';
 import { parseDurationNs, parseIntStrict, parseMode } from './values.js';
@@ -240,7 +240,20 @@ export function* runCommands(proc: UserProcess, commands: readonly Command[], ho
         // repeatSimple's loop, written out here: in a generator of its own it would be that frame again.
         const inner = cmd.command;
         const run = impl(inner.name);
-        for (let i = 0; i < cmd.count; i++) noteStatus(proc, inner.name, yield* run(proc, inner), false, st);
+        for (let i = 0; i < cmd.count; i++) {
+          const call = run(proc, inner);
+          // A command that is one status call (lseek, close, ...): its sendrec is yielded from here.
+          const sendrecCall = takeSendrec(call);
+          let status: number;
+          if (sendrecCall === null) {
+            status = yield* call;
+          } else {
+            status = replyStatus(yield sendrecCall);
+            const pending = proc.takePending();
+            if (pending !== null) yield* proc.runHandlers(pending);
+          }
+          noteStatus(proc, inner.name, status, false, st);
+        }
       } else {
         yield* runOne(proc, cmd, hooks, false, st);
       }

@@ -5,6 +5,7 @@
  * process's own bookkeeping (children by name, descriptors by name).
  *   UserProcess.call(server, msg)   a system call: the reply, or -errno
  *   UserProcess.status(server, msg) a system call whose reply status is the result (an iterator object, StatusCall)
+ *   takeSendrec(call), replyStatus(reply)   a status call's sendrec yielded by a loop of calls itself
  *   UserProcess.onSignal(sig, fn)   install a handler (program code run in this process)
  *   userProgram(main)               turn a generator over UserProcess into a Program (return = exit)
  *   UserProcess.print(text)         standard output: the console, or the descriptor stdoutFd (a file or
@@ -195,8 +196,7 @@ class StatusCall implements Generator<KernelCall, number, any> {
         this.step = StatusStep.Reply;
         return { value: sendrec(this.proc.ctx.endpointOf(this.server), this.msg), done: false };
       case StatusStep.Reply: {
-        const reply = value as Envelope | number;
-        this.result = typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>).status;
+        this.result = replyStatus(value as Envelope | number);
         const pending = this.proc.takePending();
         if (pending === null) return this.finish();
         this.handlers = this.proc.runHandlers(pending);
@@ -229,6 +229,13 @@ class StatusCall implements Generator<KernelCall, number, any> {
     return this;
   }
 
+  /** The sendrec of a call not yet resumed, taken from it (see takeSendrec); null once it has started. */
+  take(): KernelCall | null {
+    if (this.step !== StatusStep.Send) return null;
+    this.step = StatusStep.Done;
+    return sendrec(this.proc.ctx.endpointOf(this.server), this.msg);
+  }
+
   private resumeHandlers(value: unknown): IteratorResult<KernelCall, number> {
     const r = this.handlers!.next(value);
     return r.done === true ? this.finish() : r;
@@ -239,6 +246,22 @@ class StatusCall implements Generator<KernelCall, number, any> {
     this.handlers = null;
     return { value: this.result, done: true };
   }
+}
+
+/**
+ * A loop that runs many system calls (a script's `repeat`) may yield a
+ * status call's sendrec itself rather than resume the call's iterator twice:
+ * the sendrec if `call` is a status call not yet resumed (it is then used
+ * up), else null. The caller gives the reply to replyStatus and runs the
+ * pending signals' handlers (takePending, runHandlers), as the call would.
+ */
+export function takeSendrec(call: SysGen<number>): KernelCall | null {
+  return call instanceof StatusCall ? call.take() : null;
+}
+
+/** A status call's result from its sendrec's reply: the reply's status, or the kernel's -errno. */
+export function replyStatus(reply: Envelope | number): number {
+  return typeof reply === 'number' ? reply : (reply as Envelope<SyscallReply>).status;
 }
 
 export type UserMain = (proc: UserProcess) => SysGen<number | void>;

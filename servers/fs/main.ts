@@ -2,11 +2,11 @@
  * The FS server (MINIX's main.c): mount the device, then serve.
  *   fsServer(config)   the Program of the fs actor: fsMount (DEV_OPEN the driver, read and check
  *                      the superblock; with a security server, MAC through an AVC: mac.ts), then
- *                      fsServe: receive requests, look them up in the call table, reply
+ *                      then serve fsServe's table: receive requests, look them up, reply
  * If the mount fails, every request gets EIO with the mount error as its message.
  */
 import { ANY, EIO, NONE, NOTIFY, receive, send, sendrec, SYSTEM_CHANNEL, type ActorContext, type Envelope, type KernelCall, type Severity } from '../../kernel/index.js';
-import { followedBy, serve } from '../../lib/server.js';
+import { serveAfter, type CallTable, type ServeOptions } from '../../lib/server.js';
 import type { DevReply } from '../../drivers/disk/protocol.js';
 import { driverDevice, sendrecRecovering } from './device.js';
 import { offerFsDumps } from './dump.js';
@@ -19,8 +19,8 @@ import { fsCallTable, validateRequest } from './table.js';
 export type { FsConfig } from './state.js';
 
 export function fsServer(config: FsConfig) {
-  // Mounted, the FS is its serve loop alone: no frame of fsMount's stays between the kernel and it.
-  return (ctx: ActorContext): Generator<KernelCall, void, any> => followedBy(() => fsMount(ctx, config), (fs) => fsServe(fs));
+  // Mounted, the FS is its serve loop alone (serveAfter): no generator stays between the kernel and it.
+  return (ctx: ActorContext): Generator<KernelCall, void, any> => serveAfter(() => fsMount(ctx, config), fsServe);
 }
 
 /** DEV_OPEN the driver, read and check the superblock, start MAC; never returns if the mount fails. */
@@ -45,13 +45,16 @@ function* fsMount(ctx: ActorContext, config: FsConfig): Generator<KernelCall, Fs
   return fs;
 }
 
-/** The receive loop: look the request up in the call table, run it, reply. */
-function fsServe(fs: FsState): Generator<KernelCall, never, any> {
-  return serve(fsCallTable(fs), {
-    errorReplyType: 'FS_REPLY', validate: validateRequest,
-    // The security server's notification: a policy reload or a mode change flushes the AVC.
-    onNotify: function* (m: Envelope) { fs.mac?.avc.handleNotify(m); return null; },
-  });
+/** The receive loop's table and options: look the request up in the call table, run it, reply. */
+function fsServe(fs: FsState): { table: CallTable; options: ServeOptions } {
+  return {
+    table: fsCallTable(fs),
+    options: {
+      errorReplyType: 'FS_REPLY', validate: validateRequest,
+      // The security server's notification: a policy reload or a mode change flushes the AVC.
+      onNotify: function* (m: Envelope) { fs.mac?.avc.handleNotify(m); return null; },
+    },
+  };
 }
 
 /** Answer every request with the mount error, so a client can show why. */
