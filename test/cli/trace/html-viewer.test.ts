@@ -188,7 +188,8 @@ describe.skipIf(!existsSync(CHROMIUM))('mksim trace export --format html (in Chr
     const t = (await times.nth(2).boundingBox())!;
     expect(t.x).toBeGreaterThanOrEqual(box.x);
     expect(t.x + t.width).toBeLessThanOrEqual(box.x + 100);
-    await page.locator('.msg').last().click();
+    // The last message by its index: scrolling it into view re-renders the rows, so `.msg` last() could be another.
+    await page.locator(`.msg[data-i="${made.messages - 1}"]`).click();
     expect(await page.textContent('#details')).toContain(`#${made.messages}`);
     // The time layout: no two time labels closer than a line (the last label is the column's heading).
     await page.selectOption('#layout', 'time');
