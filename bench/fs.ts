@@ -52,7 +52,7 @@ function* writeWhole(proc: UserProcess, what: string, fd: number, bytes: Uint8Ar
  * Boot clock, disk0 (driver, ramdisk model, on the image bytes), PM and FS,
  * with `body` as init; returns the wall and CPU ms between init's first and last call.
  */
-function timedBoot(image: Uint8Array, body: (proc: UserProcess) => SysGen<void>): { wallMs: number; cpuMs: number } {
+function timedBoot(image: Uint8Array, body: (proc: UserProcess) => SysGen<void>): PhaseRun {
   const kernel = new Kernel({ seed: 1 });
   registerSystemCalls(kernel);
   const disk = diskDriver({ name: 'disk0', image, model: 'ramdisk', blockSize: BLOCK_BYTES }, hardwareOf(kernel));
@@ -85,8 +85,21 @@ function timedBoot(image: Uint8Array, body: (proc: UserProcess) => SysGen<void>)
   disk.disk.image.close();
   if (failure !== null) throw failure;
   if (endMs < 0) throw new Error('fs bench: the benchmark process did not finish');
-  return { wallMs: endMs - startMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  return {
+    wallMs: endMs - startMs, cpuMs: (cpu.user + cpu.system) / 1000,
+    counts: { kernelCalls: kernel.kernelCallsTotal, safeCopies: kernel.grants.copiesTotal, grants: kernel.grants.grantsTotal, virtualNs: kernel.nowNs },
+  };
 }
+
+/** What a phase's boot did, counted (the same on any machine): kernel calls, safe copies, grants made, virtual time. */
+export interface PhaseCounts {
+  readonly kernelCalls: number;
+  readonly safeCopies: number;
+  readonly grants: number;
+  readonly virtualNs: number;
+}
+
+interface PhaseRun { readonly wallMs: number; readonly cpuMs: number; readonly counts: PhaseCounts }
 
 export interface FsPhases {
   readonly writeMs: number;
@@ -98,6 +111,8 @@ export interface FsPhases {
   readonly smallCpuMs: number;
   /** This process's CPU time over the wall time of the three phases: below 1, other processes had the core. */
   readonly cpuShare: number;
+  /** Each phase's boot, counted (docs/performance.md's "kernel calls" table). */
+  readonly counts: { readonly write: PhaseCounts; readonly read: PhaseCounts; readonly small: PhaseCounts };
 }
 
 export function runFsPhases(sizes: FsSizes): FsPhases {
@@ -140,6 +155,14 @@ export function runFsPhases(sizes: FsSizes): FsPhases {
   return {
     writeMs: write1.wallMs, readMs: read1.wallMs, smallMs: small1.wallMs,
     writeCpuMs: write1.cpuMs, readCpuMs: read1.cpuMs, smallCpuMs: small1.cpuMs, cpuShare,
+    counts: { write: write1.counts, read: read1.counts, small: small1.counts },
+  };
+}
+
+function countFields(phase: string, c: PhaseCounts): Record<string, number> {
+  return {
+    [`${phase}KernelCalls`]: c.kernelCalls, [`${phase}SafeCopies`]: c.safeCopies, [`${phase}Grants`]: c.grants,
+    [`${phase}VirtualMs`]: Number((c.virtualNs / 1e6).toFixed(1)),
   };
 }
 
@@ -163,10 +186,11 @@ export const fsBenchmark: Benchmark = {
   description: 'a user process through lib/syscalls -> FS server -> disk driver (ramdisk model), 4 KiB blocks, 1024 buffers: '
     + 'seqWriteMBps = 64 MiB in 64 KiB write()s + sync, seqReadMBps = read() back after a fresh boot (cold cache), '
     + 'smallFilesPerSec = 10,000 x (open O_CREAT, write 1 KiB, close) in 100 dirs + sync; memcpyMBps = 64 MiB Uint8Array.set into touched memory; '
-    + 'cpuShare = CPU time / wall time over the three phases (below 1: the machine was busy)',
+    + 'cpuShare = CPU time / wall time over the three phases (below 1: the machine was busy); '
+    + 'write/read/small KernelCalls, SafeCopies, Grants, VirtualMs = each phase\'s boot, counted (the same on any machine)',
   async run() {
     runFsPhases({ fileBytes: 8 << 20, dirs: 10, files: 1000, smallFileBytes: 1024 }); // warm up the JIT
-    const { writeMs, readMs, smallMs, cpuShare } = runFsPhases(FULL_SIZES);
+    const { writeMs, readMs, smallMs, cpuShare, counts } = runFsPhases(FULL_SIZES);
     const source = new Uint8Array(FULL_SIZES.fileBytes).fill(7);
     return {
       bench: 'fs',
@@ -175,6 +199,8 @@ export const fsBenchmark: Benchmark = {
       smallFilesPerSec: Math.round(FULL_SIZES.files / (smallMs / 1000)),
       memcpyMBps: mbps(FULL_SIZES.fileBytes, memcpyMs(source, 3)),
       cpuShare: Number(cpuShare.toFixed(2)),
+      // Counted, not timed (the same on any machine): each phase's kernel calls, safe copies, grants, virtual ms.
+      ...countFields('write', counts.write), ...countFields('read', counts.read), ...countFields('small', counts.small),
     };
   },
 };
